@@ -1,0 +1,77 @@
+# Billing Reports — the two commands a fresh machine needs are `make run` and `make test`.
+# Every target installs what it lacks first (see `tools`), so nothing is set up by hand.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+CARGO_LEPTOS_VERSION := 0.3.10
+WASM_BINDGEN_VERSION := 0.2.130
+# cargo-leptos debug builds compile with this flag; tests and clippy use it too so that they
+# share compiled dependencies with the build instead of compiling everything twice.
+DEV_RUSTFLAGS := --cfg erase_components
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
+POSTGRES_ADMIN_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+export POSTGRES_ADMIN_URL
+
+.PHONY: help run test tools npm lint test-rust e2e bench release-size start-postgres
+
+help:
+	@echo "make run    build (release) and serve on http://127.0.0.1:3000 with demo data"
+	@echo "make test   fmt, clippy (server + wasm32), tests on SQLite and PostgreSQL, browser journeys"
+	@echo "make bench  benchmarks, printed as a table"
+
+## The app, on an SQLite file under data/, with the demo data on first start.
+run: tools npm
+	cargo leptos build --release
+	DEMO_DATA=true LEPTOS_SITE_ROOT=$(TARGET_DIR)/site $(TARGET_DIR)/release/billing-reports
+
+## Every check and test. Needs PostgreSQL at $(POSTGRES_ADMIN_URL) (started if it is local and down).
+test: tools npm start-postgres lint test-rust e2e
+
+lint:
+	cargo fmt --check
+	RUSTFLAGS='$(DEV_RUSTFLAGS)' cargo clippy --features ssr --all-targets -- -D warnings
+	RUSTFLAGS='$(DEV_RUSTFLAGS)' cargo clippy --lib --no-default-features --features hydrate --target wasm32-unknown-unknown -- -D warnings
+
+test-rust:
+	RUSTFLAGS='$(DEV_RUSTFLAGS)' cargo test --features ssr 2>&1 | tee $(TARGET_DIR)/test-output.log
+	@pg=$$(grep -cE '^test .*postgres.* \.\.\. ok$$' $(TARGET_DIR)/test-output.log || true); \
+	 lite=$$(grep -cE '^test .*sqlite.* \.\.\. ok$$' $(TARGET_DIR)/test-output.log || true); \
+	 echo "database tests passed: $$lite on SQLite, $$pg on PostgreSQL"; \
+	 if [ "$$pg" -eq 0 ]; then echo "no PostgreSQL test ran" >&2; exit 1; fi
+
+e2e: npm
+	cargo leptos build
+	TARGET_DIR=$(TARGET_DIR) bash end2end/run.sh
+
+bench:
+	cargo bench --features ssr --bench domain
+
+## The release bundle and its size (raw and gzip).
+release-size: tools npm
+	cargo leptos build --release
+	@wasm=$(TARGET_DIR)/site/pkg/billing-reports.wasm; \
+	 echo "release .wasm: $$(stat -c %s $$wasm) bytes raw, $$(gzip -9 -c $$wasm | wc -c) bytes gzip"
+
+## Tools a fresh machine lacks, each installed only when missing.
+tools:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@rustup component list --installed | grep -q '^clippy' || rustup component add clippy
+	@rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
+	@cargo leptos --version 2>/dev/null | grep -q "$(CARGO_LEPTOS_VERSION)" || \
+	  cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked
+	@wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)" || \
+	  cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+
+## npm packages: binaryen's wasm-opt for release builds, Playwright for the browser journeys.
+npm:
+	@[ -x node_modules/.bin/wasm-opt ] || npm ci --no-audit --no-fund
+	@[ -d end2end/node_modules/@playwright/test ] || (cd end2end && npm ci --no-audit --no-fund)
+
+start-postgres:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || { \
+	  command -v pg_ctlcluster >/dev/null && \
+	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -n1) main start; \
+	  for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; }
+	@pg_isready -h 127.0.0.1 -p 5432

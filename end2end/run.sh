@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs the browser journeys: starts the debug server built by `cargo leptos build` on a fresh
+# SQLite database with the demo data, waits until it is ready, runs Playwright, stops the server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+target_dir=${TARGET_DIR:-target}
+port=${E2E_PORT:-3107}
+workdir=$(mktemp -d)
+log="$workdir/server.log"
+
+DATABASE_URL="sqlite:$workdir/e2e.db?mode=rwc" DEMO_DATA=true LISTEN_ADDR="127.0.0.1:$port" \
+  LEPTOS_SITE_ROOT="$target_dir/site" "$target_dir/debug/billing-reports" >"$log" 2>&1 &
+server=$!
+cleanup() { kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$workdir"; }
+trap cleanup EXIT
+
+for _ in $(seq 1 120); do
+  if curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then break; fi
+  if ! kill -0 "$server" 2>/dev/null; then echo "server exited:"; cat "$log"; exit 1; fi
+  sleep 0.5
+done
+curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null || { echo "server not ready:"; cat "$log"; exit 1; }
+
+cd end2end
+status=0
+BASE_URL="http://127.0.0.1:$port" npx playwright test || status=$?
+if [ "$status" -ne 0 ]; then echo "--- server log ---"; tail -n 50 "$log"; fi
+echo "screenshots: end2end/screenshots/"
+exit "$status"

@@ -1,0 +1,58 @@
+//! What a server function may tell the browser when it refuses or fails: words a user
+//! understands, never internal error text. Internal failures are logged on the server with the
+//! request id, and the browser gets only that id to quote.
+
+use leptos::server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum ApiError {
+    /// The input cannot be accepted; the message says why.
+    #[error("{0}")]
+    Invalid(String),
+    /// The object does not exist, or the caller may not know that it does.
+    #[error("Not found.")]
+    NotFound,
+    /// Someone else changed the object first.
+    #[error(
+        "This report was changed by someone else meanwhile. Here is the current version; please check it and try again."
+    )]
+    Conflict { current_version: i64 },
+    /// The action is not allowed now; the message says why.
+    #[error("{0}")]
+    Refused(String),
+    /// Something failed on the server; the details are in its log under this request id.
+    #[error(
+        "Something went wrong on our side. Please try again; if it keeps happening, quote reference {request_id}."
+    )]
+    Internal { request_id: String },
+    /// The server could not be reached or answered something unreadable.
+    #[error("The server could not be reached. Check your connection and try again.")]
+    Unreachable,
+}
+
+impl FromServerFnError for ApiError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Deserialization(_) => {
+                Self::Unreachable
+            }
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
+                Self::Invalid("The request was incomplete or malformed.".to_owned())
+            }
+            ServerFnErrorErr::Registration(_)
+            | ServerFnErrorErr::UnsupportedRequestMethod(_)
+            | ServerFnErrorErr::ServerError(_)
+            | ServerFnErrorErr::MiddlewareError(_)
+            | ServerFnErrorErr::Serialization(_)
+            | ServerFnErrorErr::Response(_) => Self::Internal {
+                request_id: "-".to_owned(),
+            },
+        }
+    }
+}

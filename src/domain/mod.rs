@@ -1,0 +1,45 @@
+//! The business of Billing Reports: money, report lines, statuses, and who may do what.
+//!
+//! Pure Rust, and only that: no I/O, no clock, no Leptos, no `#[cfg(feature)]`, and no binary
+//! floating point. It compiles for the server and for the WASM client alike, so the browser
+//! previews exactly the numbers the server will store, and refuses exactly what the server
+//! refuses. The domain *decides*; services orchestrate and repositories persist.
+//!
+//! * [`money`]  — currencies, the one rounding rule, validated numbers (parse, don't validate),
+//!   and the database's scaled-integer form;
+//! * [`line`]   — SPEC §5 calculations, partner edits, auto-submit penalties, report totals;
+//! * [`status`] — SPEC §4 workflow: the one state machine [`apply`];
+//! * [`policy`] — SPEC §2 visibility and authorisation;
+//! * [`report`] — the shapes sent to the browser, with partner types that have no pricing fields.
+//!
+//! `clippy.toml` bans the float types by name (`disallowed-types`); that lint does not see a float
+//! that is only inferred from a literal, so arithmetic on such values is denied here as well.
+
+#![deny(clippy::float_arithmetic)]
+
+pub mod line;
+pub mod money;
+pub mod policy;
+pub mod query;
+pub mod report;
+pub mod status;
+
+pub use line::{
+    AutoSubmitOutcome, EditError, LineFigures, LineInput, Penalty, auto_submit_penalty, compute,
+    default_chargeable, has_comment, is_violation, lines_needing_comment, over_provisioned_pct,
+    report_total, validate_partner_edit,
+};
+pub use money::{
+    Currency, Field, MarginPercent, ParseError, ScaledError, ThresholdPercent, UnitPrice, Units,
+    from_scaled_e4, round_half_away, scaled_e4,
+};
+pub use policy::{
+    Actor, OrgKind, ReportOwners, Role, authorize, can_see, can_see_pricing, shows_pricing,
+};
+pub use report::{
+    LineView, PartnerLineView, PartnerReportSummary, Period, PeriodError, ProductRef, ReportFlags,
+    ReportSummary, UsageFigures,
+};
+pub use status::{
+    Action, ActorKind, Refusal, ReviewReason, Status, StatusCodeError, apply, require_reason,
+};

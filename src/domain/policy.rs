@@ -1,0 +1,404 @@
+//! Who may see and do what (SPEC §2), as pure functions of the signed-in user and the report.
+//!
+//! The server loads the facts ([`Actor`] from the session, [`ReportOwners`] and the status from the
+//! report row) and asks these functions; it never decides access itself. Pages and server
+//! functions use the same answers, so a button is never shown for something the server refuses.
+//!
+//! A report the user may not see is answered with [`Refusal::NotFound`], exactly as if it did not
+//! exist, so ids cannot be probed.
+
+use serde::{Deserialize, Serialize};
+
+use super::status::{Action, ActorKind, Refusal, ReviewReason, Status, apply};
+
+/// The kind of organisation a user belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum OrgKind {
+    /// Makes the products and receives the money.
+    Vendor,
+    /// Tier 1: resells to partners, owes the vendor.
+    Distributor,
+    /// Tier 2: an MSP or reseller, reports usage.
+    Partner,
+    /// Runs the platform.
+    Operator,
+}
+
+impl OrgKind {
+    /// Every kind, for table tests.
+    pub const fn all() -> [OrgKind; 4] {
+        [
+            OrgKind::Vendor,
+            OrgKind::Distributor,
+            OrgKind::Partner,
+            OrgKind::Operator,
+        ]
+    }
+
+    /// How the workflow sees a user of this organisation.
+    pub const fn actor_kind(&self) -> ActorKind {
+        match self {
+            OrgKind::Vendor => ActorKind::Vendor,
+            OrgKind::Distributor => ActorKind::Distributor,
+            OrgKind::Partner => ActorKind::Partner,
+            OrgKind::Operator => ActorKind::Admin,
+        }
+    }
+}
+
+/// A user's role in their organisation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Role {
+    /// May act for the organisation and manage it.
+    Administrator,
+    /// May act on reports.
+    BillingManager,
+    /// Read-only.
+    Support,
+    /// An operator's user: sees everything, changes nothing (no operator actions exist yet).
+    PlatformAdmin,
+}
+
+impl Role {
+    /// Every role, for table tests.
+    pub const fn all() -> [Role; 4] {
+        [
+            Role::Administrator,
+            Role::BillingManager,
+            Role::Support,
+            Role::PlatformAdmin,
+        ]
+    }
+
+    /// Whether the role may change reports at all.
+    pub const fn may_act(&self) -> bool {
+        match self {
+            Role::Administrator | Role::BillingManager => true,
+            Role::Support | Role::PlatformAdmin => false,
+        }
+    }
+}
+
+/// The signed-in user, as far as access decisions need to know.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    /// The user's id.
+    pub user_id: i64,
+    /// The user's organisation.
+    pub org_id: i64,
+    /// What kind of organisation that is.
+    pub org_kind: OrgKind,
+    /// The user's role in it.
+    pub role: Role,
+    /// Whether billing reports are enabled in the organisation's region. The server sets it from
+    /// the region of a partner's distributor or of a distributor; vendors and operators are not
+    /// tied to one region and get `true`.
+    pub region_enabled: bool,
+}
+
+/// Which partner and distributor a report belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportOwners {
+    /// The partner organisation the report is for.
+    pub partner_org_id: i64,
+    /// That partner's distributor.
+    pub distributor_org_id: i64,
+}
+
+/// Whether a report in this status has reached the vendor. Vendors see nothing before that.
+pub const fn reached_vendor(status: Status) -> bool {
+    match status {
+        Status::SubmittedToVendor
+        | Status::Completed
+        | Status::UnderReview(ReviewReason::ReturnedByVendor) => true,
+        Status::MspPreparing
+        | Status::Rejected
+        | Status::UnderReview(
+            ReviewReason::Manual | ReviewReason::AutoNoPenalties | ReviewReason::AutoPenalties,
+        ) => false,
+    }
+}
+
+/// Whether billing reports exist at all for this user (operators see every region).
+pub const fn region_allows(actor: &Actor) -> bool {
+    match actor.org_kind {
+        OrgKind::Operator => true,
+        OrgKind::Vendor | OrgKind::Distributor | OrgKind::Partner => actor.region_enabled,
+    }
+}
+
+/// May this user see this report at all?
+///
+/// * partner: its own reports only;
+/// * distributor: its own partners' reports only;
+/// * vendor: reports that have reached it (submitted, completed, or returned by it);
+/// * operator: every report.
+///
+/// Nobody outside the operator sees anything in a region where billing reports are disabled.
+pub fn can_see(actor: &Actor, owners: &ReportOwners, status: Status) -> bool {
+    if !region_allows(actor) {
+        return false;
+    }
+    match actor.org_kind {
+        OrgKind::Partner => owners.partner_org_id == actor.org_id,
+        OrgKind::Distributor => owners.distributor_org_id == actor.org_id,
+        OrgKind::Vendor => reached_vendor(status),
+        OrgKind::Operator => true,
+    }
+}
+
+/// May this user ever see prices, margins and amounts owed? Never for partners: the server must
+/// send them the partner-only types, which have no pricing fields.
+pub const fn can_see_pricing(actor: &Actor) -> bool {
+    match actor.org_kind {
+        OrgKind::Partner => false,
+        OrgKind::Distributor | OrgKind::Vendor | OrgKind::Operator => true,
+    }
+}
+
+/// Should pricing columns be shown for a report in this status? While the partner is still
+/// preparing it, the distributor sees the usage columns only (SPEC §4).
+pub const fn shows_pricing(actor: &Actor, status: Status) -> bool {
+    if !can_see_pricing(actor) {
+        return false;
+    }
+    !(matches!(actor.org_kind, OrgKind::Distributor) && matches!(status, Status::MspPreparing))
+}
+
+/// May this user take this action on this report? Returns the status that would follow.
+///
+/// In order: region enabled; report visible (else `NotFound`); role may act (support and platform
+/// admin are read-only); the user's organisation kind owns the action; the workflow allows it.
+/// System actions (auto-submit, auto-approve) are never authorised for a person: jobs call
+/// [`apply`] directly with [`ActorKind::System`].
+pub fn authorize(
+    actor: &Actor,
+    owners: &ReportOwners,
+    status: Status,
+    action: Action,
+) -> Result<Status, Refusal> {
+    if !region_allows(actor) {
+        return Err(Refusal::RegionDisabled);
+    }
+    if !can_see(actor, owners, status) {
+        return Err(Refusal::NotFound);
+    }
+    if !actor.role.may_act() {
+        return Err(Refusal::ReadOnly);
+    }
+    apply(status, action, actor.org_kind.actor_kind())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PARTNER_ORG: i64 = 30;
+    const OTHER_PARTNER_ORG: i64 = 31;
+    const DISTRIBUTOR_ORG: i64 = 20;
+    const OTHER_DISTRIBUTOR_ORG: i64 = 21;
+
+    fn owners() -> ReportOwners {
+        ReportOwners {
+            partner_org_id: PARTNER_ORG,
+            distributor_org_id: DISTRIBUTOR_ORG,
+        }
+    }
+
+    fn actor(org_kind: OrgKind, org_id: i64, role: Role) -> Actor {
+        Actor {
+            user_id: 1,
+            org_id,
+            org_kind,
+            role,
+            region_enabled: true,
+        }
+    }
+
+    #[test]
+    fn partners_see_their_own_reports_only() {
+        for status in Status::all() {
+            assert!(can_see(
+                &actor(OrgKind::Partner, PARTNER_ORG, Role::Support),
+                &owners(),
+                status
+            ));
+            assert!(!can_see(
+                &actor(OrgKind::Partner, OTHER_PARTNER_ORG, Role::Administrator),
+                &owners(),
+                status
+            ));
+            // A partner whose id happens to equal the distributor's still sees nothing.
+            assert!(!can_see(
+                &actor(OrgKind::Partner, DISTRIBUTOR_ORG, Role::Administrator),
+                &owners(),
+                status
+            ));
+        }
+    }
+
+    #[test]
+    fn distributors_see_their_partners_reports_only() {
+        for status in Status::all() {
+            assert!(can_see(
+                &actor(OrgKind::Distributor, DISTRIBUTOR_ORG, Role::BillingManager),
+                &owners(),
+                status
+            ));
+            assert!(!can_see(
+                &actor(
+                    OrgKind::Distributor,
+                    OTHER_DISTRIBUTOR_ORG,
+                    Role::Administrator
+                ),
+                &owners(),
+                status
+            ));
+        }
+    }
+
+    #[test]
+    fn vendors_see_reports_that_reached_them() {
+        let vendor = actor(OrgKind::Vendor, 10, Role::Administrator);
+        let visible: Vec<Status> = Status::all()
+            .into_iter()
+            .filter(|s| can_see(&vendor, &owners(), *s))
+            .collect();
+        assert_eq!(
+            visible,
+            vec![
+                Status::UnderReview(ReviewReason::ReturnedByVendor),
+                Status::SubmittedToVendor,
+                Status::Completed
+            ]
+        );
+    }
+
+    #[test]
+    fn operators_see_everything_and_change_nothing() {
+        let admin = actor(OrgKind::Operator, 1, Role::PlatformAdmin);
+        let admin_off = Actor {
+            region_enabled: false,
+            ..admin
+        };
+        for status in Status::all() {
+            assert!(can_see(&admin, &owners(), status));
+            assert!(can_see(&admin_off, &owners(), status));
+            for action in Action::all() {
+                assert!(authorize(&admin, &owners(), status, action).is_err());
+            }
+        }
+        assert_eq!(
+            authorize(
+                &admin,
+                &owners(),
+                Status::UnderReview(ReviewReason::Manual),
+                Action::Reject
+            ),
+            Err(Refusal::ReadOnly)
+        );
+    }
+
+    #[test]
+    fn pricing_is_never_for_partners() {
+        for role in Role::all() {
+            for kind in OrgKind::all() {
+                let a = actor(kind, 1, role);
+                assert_eq!(can_see_pricing(&a), kind != OrgKind::Partner);
+                for status in Status::all() {
+                    if kind == OrgKind::Partner {
+                        assert!(!shows_pricing(&a, status));
+                    }
+                }
+            }
+        }
+        let distributor = actor(OrgKind::Distributor, DISTRIBUTOR_ORG, Role::Administrator);
+        assert!(!shows_pricing(&distributor, Status::MspPreparing));
+        assert!(shows_pricing(
+            &distributor,
+            Status::UnderReview(ReviewReason::Manual)
+        ));
+    }
+
+    #[test]
+    fn disabled_region_is_said_plainly() {
+        let partner = Actor {
+            region_enabled: false,
+            ..actor(OrgKind::Partner, PARTNER_ORG, Role::Administrator)
+        };
+        assert!(!can_see(&partner, &owners(), Status::MspPreparing));
+        assert_eq!(
+            authorize(&partner, &owners(), Status::MspPreparing, Action::Submit),
+            Err(Refusal::RegionDisabled)
+        );
+    }
+
+    #[test]
+    fn authorize_checks_visibility_then_role_then_workflow() {
+        let under_review = Status::UnderReview(ReviewReason::Manual);
+        let distributor = actor(OrgKind::Distributor, DISTRIBUTOR_ORG, Role::BillingManager);
+        assert_eq!(
+            authorize(
+                &distributor,
+                &owners(),
+                under_review,
+                Action::SubmitToVendor
+            ),
+            Ok(Status::SubmittedToVendor)
+        );
+        // Another distributor: not found, not "forbidden".
+        let stranger = actor(
+            OrgKind::Distributor,
+            OTHER_DISTRIBUTOR_ORG,
+            Role::Administrator,
+        );
+        assert_eq!(
+            authorize(&stranger, &owners(), under_review, Action::Reject),
+            Err(Refusal::NotFound)
+        );
+        // Support may look but not act.
+        let support = actor(OrgKind::Distributor, DISTRIBUTOR_ORG, Role::Support);
+        assert_eq!(
+            authorize(&support, &owners(), under_review, Action::Reject),
+            Err(Refusal::ReadOnly)
+        );
+        // The partner cannot take the distributor's action.
+        let partner = actor(OrgKind::Partner, PARTNER_ORG, Role::Administrator);
+        assert_eq!(
+            authorize(&partner, &owners(), under_review, Action::Reject),
+            Err(Refusal::WrongActor {
+                action: Action::Reject,
+                actor: ActorKind::Partner
+            })
+        );
+        assert_eq!(
+            authorize(&partner, &owners(), Status::MspPreparing, Action::Submit),
+            Ok(under_review)
+        );
+        // Nobody but a job may auto-submit.
+        assert!(matches!(
+            authorize(
+                &partner,
+                &owners(),
+                Status::MspPreparing,
+                Action::AutoSubmit { penalties: false }
+            ),
+            Err(Refusal::WrongActor { .. })
+        ));
+        // A vendor acting on a report that has not reached it: not found.
+        let vendor = actor(OrgKind::Vendor, 10, Role::Administrator);
+        assert_eq!(
+            authorize(&vendor, &owners(), under_review, Action::Complete),
+            Err(Refusal::NotFound)
+        );
+        assert_eq!(
+            authorize(
+                &vendor,
+                &owners(),
+                Status::SubmittedToVendor,
+                Action::Complete
+            ),
+            Ok(Status::Completed)
+        );
+    }
+}

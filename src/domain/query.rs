@@ -1,0 +1,265 @@
+//! What a report list is asked for: filters, sorting and paging, as plain data shared by the
+//! page (which keeps them in the URL) and the server (which turns them into a query).
+
+use serde::{Deserialize, Serialize};
+
+use super::report::{Period, ReportSummary};
+use super::status::{ReviewReason, Status};
+
+/// Rows per page of a report list.
+pub const PAGE_SIZE: u32 = 50;
+
+/// A status to filter by: a status, or for "Under review" also one sub-status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StatusFilter {
+    MspPreparing,
+    UnderReview(Option<ReviewReason>),
+    Rejected,
+    SubmittedToVendor,
+    Completed,
+}
+
+impl StatusFilter {
+    /// Every choice, in workflow order, for the filter control.
+    pub fn all() -> Vec<StatusFilter> {
+        let mut all = vec![StatusFilter::MspPreparing, StatusFilter::UnderReview(None)];
+        all.extend(
+            ReviewReason::all()
+                .into_iter()
+                .map(|reason| StatusFilter::UnderReview(Some(reason))),
+        );
+        all.extend([
+            StatusFilter::Rejected,
+            StatusFilter::SubmittedToVendor,
+            StatusFilter::Completed,
+        ]);
+        all
+    }
+
+    /// The stored status code and, when filtering one sub-status, its code.
+    pub fn codes(&self) -> (&'static str, Option<&'static str>) {
+        match self {
+            StatusFilter::MspPreparing => (Status::MspPreparing.as_code(), None),
+            StatusFilter::UnderReview(reason) => (
+                Status::UnderReview(ReviewReason::Manual).as_code(),
+                reason.map(|reason| reason.as_code()),
+            ),
+            StatusFilter::Rejected => (Status::Rejected.as_code(), None),
+            StatusFilter::SubmittedToVendor => (Status::SubmittedToVendor.as_code(), None),
+            StatusFilter::Completed => (Status::Completed.as_code(), None),
+        }
+    }
+
+    /// The URL form: `under_review`, or `under_review.manual` for one sub-status.
+    pub fn to_param(&self) -> String {
+        match self.codes() {
+            (code, Some(sub)) => format!("{code}.{sub}"),
+            (code, None) => code.to_owned(),
+        }
+    }
+
+    /// Reads the URL form; anything unknown is no filter at all.
+    pub fn from_param(text: &str) -> Option<StatusFilter> {
+        StatusFilter::all()
+            .into_iter()
+            .find(|filter| filter.to_param() == text)
+    }
+
+    /// What the filter control shows.
+    pub fn label(&self) -> String {
+        match self {
+            StatusFilter::MspPreparing => Status::MspPreparing.label(),
+            StatusFilter::UnderReview(None) => "Under review (all)".to_owned(),
+            StatusFilter::UnderReview(Some(reason)) => Status::UnderReview(*reason).label(),
+            StatusFilter::Rejected => Status::Rejected.label(),
+            StatusFilter::SubmittedToVendor => Status::SubmittedToVendor.label(),
+            StatusFilter::Completed => Status::Completed.label(),
+        }
+    }
+}
+
+/// Filters, sort and page of a report list. Empty fields filter nothing.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportFilter {
+    pub status: Option<StatusFilter>,
+    /// First month of the cycle range (inclusive).
+    pub from: Option<Period>,
+    /// Last month of the cycle range (inclusive).
+    pub to: Option<Period>,
+    /// Partner id (exact, when the text is a number) or part of its name.
+    pub partner: Option<String>,
+    /// 1-based page number.
+    pub page: u32,
+}
+
+impl ReportFilter {
+    /// Reads the filter from URL query parameters, ignoring what cannot be read.
+    pub fn from_params(get: impl Fn(&str) -> Option<String>) -> ReportFilter {
+        let period = |key: &str| get(key).and_then(|text| Period::parse(&text).ok());
+        // `period` is one month; `from`/`to` a range.
+        let (from, to) = match period("period") {
+            Some(month) => (Some(month), Some(month)),
+            None => (period("from"), period("to")),
+        };
+        ReportFilter {
+            status: get("status").and_then(|text| StatusFilter::from_param(&text)),
+            from,
+            to,
+            partner: get("partner")
+                .map(|text| text.trim().to_owned())
+                .filter(|text| !text.is_empty()),
+            page: get("page")
+                .and_then(|text| text.parse().ok())
+                .filter(|page| *page >= 1)
+                .unwrap_or(1),
+        }
+    }
+
+    /// The URL query string for this filter (without `?`), only with the fields that are set.
+    pub fn to_query(&self) -> String {
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        if let Some(status) = self.status {
+            pairs.push(("status", status.to_param()));
+        }
+        match (self.from, self.to) {
+            (Some(from), Some(to)) if from == to => pairs.push(("period", from.to_string())),
+            (from, to) => {
+                if let Some(from) = from {
+                    pairs.push(("from", from.to_string()));
+                }
+                if let Some(to) = to {
+                    pairs.push(("to", to.to_string()));
+                }
+            }
+        }
+        if let Some(partner) = &self.partner {
+            pairs.push(("partner", partner.clone()));
+        }
+        if self.page > 1 {
+            pairs.push(("page", self.page.to_string()));
+        }
+        pairs
+            .into_iter()
+            .map(|(key, value)| format!("{key}={}", encode_query_value(&value)))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
+    /// The page number, at least 1.
+    pub fn page(&self) -> u32 {
+        self.page.max(1)
+    }
+}
+
+/// One page of a report list, with the number of reports matching the filter.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportPage {
+    pub rows: Vec<ReportSummary>,
+    pub total_count: u64,
+    pub page: u32,
+    pub page_size: u32,
+}
+
+impl ReportPage {
+    pub fn page_count(&self) -> u32 {
+        let pages = self.total_count.div_ceil(u64::from(self.page_size.max(1)));
+        u32::try_from(pages).unwrap_or(u32::MAX).max(1)
+    }
+}
+
+/// Percent-encodes a query value (RFC 3986 unreserved characters pass through).
+fn encode_query_value(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(char::from(byte));
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_filters_round_trip_through_the_url() {
+        for filter in StatusFilter::all() {
+            assert_eq!(StatusFilter::from_param(&filter.to_param()), Some(filter));
+        }
+        assert_eq!(StatusFilter::from_param("nonsense"), None);
+        assert_eq!(
+            StatusFilter::UnderReview(Some(ReviewReason::Manual)).to_param(),
+            "under_review.manual"
+        );
+    }
+
+    #[test]
+    fn filters_round_trip_through_the_url() {
+        let filter = ReportFilter {
+            status: Some(StatusFilter::Completed),
+            from: Period::parse("2026-01").ok(),
+            to: Period::parse("2026-03").ok(),
+            partner: Some("Acme & Co".to_owned()),
+            page: 3,
+        };
+        let query = filter.to_query();
+        assert_eq!(
+            query,
+            "status=completed&from=2026-01&to=2026-03&partner=Acme%20%26%20Co&page=3"
+        );
+        let pairs: Vec<(String, String)> = query
+            .split('&')
+            .filter_map(|pair| pair.split_once('='))
+            .map(|(key, value)| {
+                (
+                    key.to_owned(),
+                    value.replace("%20", " ").replace("%26", "&"),
+                )
+            })
+            .collect();
+        let read = ReportFilter::from_params(|key| {
+            pairs
+                .iter()
+                .find(|(name, _)| name == key)
+                .map(|(_, value)| value.clone())
+        });
+        assert_eq!(read, filter);
+    }
+
+    #[test]
+    fn one_month_is_written_as_a_period() {
+        let month = Period::parse("2026-10").ok();
+        let filter = ReportFilter {
+            from: month,
+            to: month,
+            page: 1,
+            ..ReportFilter::default()
+        };
+        assert_eq!(filter.to_query(), "period=2026-10");
+        let read = ReportFilter::from_params(|key| (key == "period").then(|| "2026-10".to_owned()));
+        assert_eq!(read, filter);
+    }
+
+    #[test]
+    fn unreadable_parameters_filter_nothing() {
+        let read = ReportFilter::from_params(|key| match key {
+            "status" => Some("bogus".to_owned()),
+            "from" => Some("2026-13".to_owned()),
+            "page" => Some("-2".to_owned()),
+            "partner" => Some("   ".to_owned()),
+            _ => None,
+        });
+        assert_eq!(
+            read,
+            ReportFilter {
+                page: 1,
+                ..ReportFilter::default()
+            }
+        );
+        assert_eq!(ReportFilter::default().to_query(), "");
+    }
+}

@@ -1,0 +1,480 @@
+//! The report shapes the browser and the server exchange, and the report period.
+//!
+//! There are two families on purpose: the distributor/vendor/admin types carry pricing, the
+//! partner types ([`PartnerReportSummary`], [`PartnerLineView`]) have **no pricing fields at all**.
+//! A partner page can therefore not leak a price through the page, the JSON or the hydration data,
+//! because the type it is built from has nowhere to put one. The only way from one family to the
+//! other is the projections below, which drop the fields.
+//!
+//! These are plain data. Everything they contain was computed by `line` and decided by `status`
+//! and `policy`; nothing here calculates.
+
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::line::{LineFigures, LineInput};
+use super::money::{Currency, MarginPercent, UnitPrice, Units};
+use super::status::Status;
+
+// ---------------------------------------------------------------------------------------------
+// Period
+// ---------------------------------------------------------------------------------------------
+
+/// A report period: one calendar month. Written "2026-11" everywhere (URLs, JSON, filters).
+///
+/// Dates are computed here without a date library so the same code runs in the browser; only
+/// the Gregorian leap-year rule is needed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Period {
+    // Field order matters: the derived ordering is chronological.
+    year: i32,
+    month: u32,
+}
+
+/// Why a period could not be read.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum PeriodError {
+    /// Not of the form YYYY-MM.
+    #[error("A report period looks like 2026-11 (year-month)")]
+    Format,
+    /// Year outside 1..=9999.
+    #[error("The year must be between 1 and 9999")]
+    Year,
+    /// Month outside 1..=12.
+    #[error("The month must be between 1 and 12")]
+    Month,
+}
+
+impl Period {
+    /// Builds a period from a year (1..=9999) and a month (1..=12).
+    pub fn new(year: i32, month: u32) -> Result<Period, PeriodError> {
+        if !(1..=9999).contains(&year) {
+            return Err(PeriodError::Year);
+        }
+        if !(1..=12).contains(&month) {
+            return Err(PeriodError::Month);
+        }
+        Ok(Period { year, month })
+    }
+
+    /// Reads "YYYY-MM" (exactly four and two digits; surrounding spaces ignored).
+    pub fn parse(text: &str) -> Result<Period, PeriodError> {
+        let text = text.trim();
+        let (year, month) = text.split_once('-').ok_or(PeriodError::Format)?;
+        let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+        if !digits(year, 4) || !digits(month, 2) {
+            return Err(PeriodError::Format);
+        }
+        // Four and two ASCII digits always parse; the map_err is only there to avoid a panic path.
+        let year: i32 = year.parse().map_err(|_| PeriodError::Format)?;
+        let month: u32 = month.parse().map_err(|_| PeriodError::Format)?;
+        Period::new(year, month)
+    }
+
+    /// The year.
+    pub const fn year(&self) -> i32 {
+        self.year
+    }
+
+    /// The month, 1..=12.
+    pub const fn month(&self) -> u32 {
+        self.month
+    }
+
+    /// First day of the period as (year, month, day).
+    pub const fn first_day(&self) -> (i32, u32, u32) {
+        (self.year, self.month, 1)
+    }
+
+    /// Last day of the period as (year, month, day), leap years included.
+    pub const fn last_day(&self) -> (i32, u32, u32) {
+        (self.year, self.month, days_in_month(self.year, self.month))
+    }
+
+    /// Sortable integer key yyyymm (e.g. 202611), as stored in the database.
+    pub const fn to_key(&self) -> i32 {
+        self.year * 100 + self.month as i32
+    }
+
+    /// Reads a key written by [`Period::to_key`].
+    pub fn from_key(key: i32) -> Result<Period, PeriodError> {
+        let month = u32::try_from(key.rem_euclid(100)).map_err(|_| PeriodError::Month)?;
+        Period::new(key.div_euclid(100), month)
+    }
+
+    /// The following month (`None` after 9999-12).
+    pub fn next(&self) -> Option<Period> {
+        if self.month == 12 {
+            Period::new(self.year + 1, 1).ok()
+        } else {
+            Period::new(self.year, self.month + 1).ok()
+        }
+    }
+
+    /// The preceding month (`None` before 0001-01).
+    pub fn previous(&self) -> Option<Period> {
+        if self.month == 1 {
+            Period::new(self.year - 1, 12).ok()
+        } else {
+            Period::new(self.year, self.month - 1).ok()
+        }
+    }
+}
+
+/// Gregorian leap year: every fourth year, except centuries not divisible by 400.
+pub const fn is_leap_year(year: i32) -> bool {
+    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+}
+
+/// Days in a month of a year (month 1..=12; anything else gives 0).
+pub const fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if is_leap_year(year) => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+impl FromStr for Period {
+    type Err = PeriodError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Period::parse(s)
+    }
+}
+
+impl TryFrom<String> for Period {
+    type Error = PeriodError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Period::parse(&value)
+    }
+}
+
+impl From<Period> for String {
+    fn from(value: Period) -> Self {
+        value.to_string()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report list rows
+// ---------------------------------------------------------------------------------------------
+
+/// Flags shown next to a report in lists and on its header.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportFlags {
+    /// Auto-submitted with penalties.
+    pub auto_penalties: bool,
+    /// Some line carries a partner comment.
+    pub has_comments: bool,
+}
+
+/// One row of a report list, for distributors, the vendor and admins (with the total).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportSummary {
+    /// Report id.
+    pub id: i64,
+    /// Partner organisation id.
+    pub partner_id: i64,
+    /// Partner name.
+    pub partner_name: String,
+    /// Distributor name.
+    pub distributor_name: String,
+    /// Region name.
+    pub region_name: String,
+    /// Report currency.
+    pub currency: Currency,
+    /// Report month.
+    pub period: Period,
+    /// Status with sub-status.
+    pub status: Status,
+    /// The distributor's PO number, once set.
+    pub po_number: Option<String>,
+    /// Total invoice amount (Σ amount owed), when the viewer may see pricing for this status.
+    pub total: Option<Decimal>,
+    /// Optimistic-concurrency version.
+    pub version: i64,
+    /// Flags.
+    pub flags: ReportFlags,
+}
+
+/// One row of a partner's report list: the same as [`ReportSummary`] without any amount.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartnerReportSummary {
+    /// Report id.
+    pub id: i64,
+    /// Partner organisation id.
+    pub partner_id: i64,
+    /// Partner name.
+    pub partner_name: String,
+    /// Distributor name.
+    pub distributor_name: String,
+    /// Region name.
+    pub region_name: String,
+    /// Report currency (the partner knows which currency it is billed in, not the amounts).
+    pub currency: Currency,
+    /// Report month.
+    pub period: Period,
+    /// Status with sub-status.
+    pub status: Status,
+    /// The distributor's PO number, once set.
+    pub po_number: Option<String>,
+    /// Optimistic-concurrency version.
+    pub version: i64,
+    /// Flags.
+    pub flags: ReportFlags,
+}
+
+impl ReportSummary {
+    /// The partner's view of this row: every pricing field dropped.
+    pub fn for_partner(&self) -> PartnerReportSummary {
+        PartnerReportSummary {
+            id: self.id,
+            partner_id: self.partner_id,
+            partner_name: self.partner_name.clone(),
+            distributor_name: self.distributor_name.clone(),
+            region_name: self.region_name.clone(),
+            currency: self.currency,
+            period: self.period,
+            status: self.status,
+            po_number: self.po_number.clone(),
+            version: self.version,
+            flags: self.flags,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Line rows
+// ---------------------------------------------------------------------------------------------
+
+/// What identifies a line's product, shared by both line views.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductRef {
+    /// Line id.
+    pub line_id: i64,
+    /// Product or service name.
+    pub name: String,
+    /// Stock-keeping unit.
+    pub sku: String,
+    /// Unit type: seats, users, devices, GB, credits, ...
+    pub unit_type: String,
+}
+
+/// The usage side of a line: what partners and everyone else see alike.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsageFigures {
+    /// P.
+    pub provisioned: Units,
+    /// U, when the product reports usage.
+    pub used: Option<Units>,
+    /// Over-provisioned %, 2 decimals, for display.
+    pub over_provisioned_pct: Decimal,
+    /// U > P.
+    pub overage: bool,
+    /// Default chargeable (U, else P).
+    pub default_chargeable: Units,
+    /// C.
+    pub chargeable: Units,
+    /// C ≠ P.
+    pub discrepancy: bool,
+    /// Violating line (see SPEC §5).
+    pub violation: bool,
+    /// Needs a comment it does not have.
+    pub needs_comment: bool,
+    /// The partner's comment.
+    pub comment: Option<String>,
+}
+
+impl UsageFigures {
+    /// Collects the usage side from a line's input and computed figures.
+    pub fn new(input: &LineInput, figures: &LineFigures) -> UsageFigures {
+        UsageFigures {
+            provisioned: input.provisioned,
+            used: input.used,
+            over_provisioned_pct: figures.over_provisioned_pct,
+            overage: figures.overage,
+            default_chargeable: figures.default_chargeable,
+            chargeable: figures.chargeable,
+            discrepancy: figures.discrepancy,
+            violation: figures.violation,
+            needs_comment: figures.needs_comment,
+            comment: input.comment.clone(),
+        }
+    }
+}
+
+/// A line with pricing, for distributors, the vendor and admins.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineView {
+    /// Which product.
+    pub product: ProductRef,
+    /// Usage and chargeable.
+    pub usage: UsageFigures,
+    /// L in effect.
+    pub unit_price: UnitPrice,
+    /// m in effect.
+    pub margin: MarginPercent,
+    /// The vendor's catalogue price, kept next to any override.
+    pub catalogue_unit_price: UnitPrice,
+    /// The vendor's catalogue margin, kept next to any override.
+    pub catalogue_margin: MarginPercent,
+    /// The verified pricing code that allowed an override, if any.
+    pub pricing_code: Option<String>,
+    /// L × C, rounded to the currency.
+    pub gross: Decimal,
+    /// What the distributor owes the vendor for the line.
+    pub amount_owed: Decimal,
+    /// gross − amount owed.
+    pub margin_amount: Decimal,
+}
+
+/// A line as a partner sees it: no unit price, margin, gross or amount owed — the fields do not
+/// exist, so they cannot be sent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartnerLineView {
+    /// Which product.
+    pub product: ProductRef,
+    /// Usage and chargeable.
+    pub usage: UsageFigures,
+}
+
+impl LineView {
+    /// The partner's view of this line: every pricing field dropped.
+    pub fn for_partner(&self) -> PartnerLineView {
+        PartnerLineView {
+            product: self.product.clone(),
+            usage: self.usage.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::line::compute;
+    use crate::domain::money::ThresholdPercent;
+    use crate::domain::status::ReviewReason;
+
+    fn period(text: &str) -> Period {
+        Period::parse(text).expect("test period")
+    }
+
+    #[test]
+    fn periods_parse_and_print() {
+        assert_eq!(period(" 2026-11 ").to_string(), "2026-11");
+        assert_eq!(period("2026-11").to_key(), 202_611);
+        assert_eq!(Period::from_key(202_611), Ok(period("2026-11")));
+        for bad in [
+            "2026-13", "2026-00", "2026-1", "26-11", "2026/11", "", "abcd-ef", "0000-01",
+        ] {
+            assert!(Period::parse(bad).is_err(), "{bad}");
+        }
+        assert!(Period::from_key(202_613).is_err());
+        assert!(Period::from_key(-5).is_err());
+        assert!(period("2026-01") < period("2026-02"));
+        assert!(period("2025-12") < period("2026-01"));
+        assert_eq!(period("2025-12").next(), Some(period("2026-01")));
+        assert_eq!(period("2026-01").previous(), Some(period("2025-12")));
+        assert_eq!(period("9999-12").next(), None);
+    }
+
+    #[test]
+    fn last_days_follow_the_leap_year_rule() {
+        assert_eq!(period("2024-02").last_day(), (2024, 2, 29));
+        assert_eq!(period("2026-02").last_day(), (2026, 2, 28));
+        assert_eq!(period("1900-02").last_day(), (1900, 2, 28));
+        assert_eq!(period("2000-02").last_day(), (2000, 2, 29));
+        assert_eq!(period("2026-04").last_day(), (2026, 4, 30));
+        assert_eq!(period("2026-12").last_day(), (2026, 12, 31));
+        assert_eq!(period("2026-11").first_day(), (2026, 11, 1));
+    }
+
+    #[test]
+    fn period_travels_as_text() {
+        let json = serde_json::to_string(&period("2026-03")).expect("serialize");
+        assert_eq!(json, "\"2026-03\"");
+        assert!(serde_json::from_str::<Period>("\"2026-13\"").is_err());
+    }
+
+    fn sample_line() -> LineView {
+        let input = LineInput {
+            provisioned: Units::new(100).expect("units"),
+            used: Some(Units::new(80).expect("units")),
+            chargeable: Units::new(80).expect("units"),
+            unit_price: UnitPrice::parse("5").expect("price"),
+            margin: MarginPercent::parse("25").expect("margin"),
+            comment: Some("moved".to_owned()),
+        };
+        let figures = compute(&input, ThresholdPercent::ZERO, Currency::Usd);
+        LineView {
+            product: ProductRef {
+                line_id: 7,
+                name: "Worry-Free Services".to_owned(),
+                sku: "WFS-1".to_owned(),
+                unit_type: "seats".to_owned(),
+            },
+            usage: UsageFigures::new(&input, &figures),
+            unit_price: input.unit_price,
+            margin: input.margin,
+            catalogue_unit_price: input.unit_price,
+            catalogue_margin: input.margin,
+            pricing_code: None,
+            gross: figures.gross,
+            amount_owed: figures.amount_owed,
+            margin_amount: figures.margin_amount,
+        }
+    }
+
+    /// The partner JSON must not carry a single pricing key, not even as null.
+    #[test]
+    fn partner_json_has_no_pricing_keys() {
+        let line = sample_line();
+        let full = serde_json::to_string(&line).expect("serialize");
+        assert!(full.contains("unit_price") && full.contains("amount_owed"));
+        let partner = serde_json::to_string(&line.for_partner()).expect("serialize");
+        for key in [
+            "unit_price",
+            "margin",
+            "gross",
+            "amount_owed",
+            "catalogue",
+            "pricing_code",
+            "300",
+        ] {
+            assert!(!partner.contains(key), "{key} leaked into {partner}");
+        }
+
+        let summary = ReportSummary {
+            id: 1,
+            partner_id: 30,
+            partner_name: "Acme MSP".to_owned(),
+            distributor_name: "Dist".to_owned(),
+            region_name: "EMEA".to_owned(),
+            currency: Currency::Eur,
+            period: period("2026-11"),
+            status: Status::UnderReview(ReviewReason::Manual),
+            po_number: Some("PO-1".to_owned()),
+            total: Decimal::from_str_exact("1234.56").ok(),
+            version: 3,
+            flags: ReportFlags::default(),
+        };
+        let partner = serde_json::to_string(&summary.for_partner()).expect("serialize");
+        assert!(!partner.contains("total") && !partner.contains("1234.56"));
+        let back: ReportSummary =
+            serde_json::from_str(&serde_json::to_string(&summary).expect("serialize"))
+                .expect("deserialize");
+        assert_eq!(back, summary);
+    }
+}

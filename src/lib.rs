@@ -1,0 +1,17 @@
+//! Billing Reports: partners' monthly licence-usage reports, reviewed by distributors and billed
+//! to the vendor. One crate, two builds: `ssr` (the server) and `hydrate` (the browser).
+
+pub mod api;
+pub mod app;
+pub mod domain;
+#[cfg(feature = "ssr")]
+pub mod server;
+pub mod ui;
+
+/// The browser entry point: takes over the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

@@ -1,0 +1,73 @@
+//! Server configuration: flags first, then environment variables, then defaults that let the
+//! binary run on a laptop with nothing set (an SQLite file under `data/`).
+
+use std::net::SocketAddr;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Clone, Parser)]
+#[command(name = "billing-reports", version, about = "Billing Reports server")]
+pub struct Config {
+    /// Database URL: `sqlite:path?mode=rwc` (default) or `postgres://user@host/db`.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite:data/billing-reports.db?mode=rwc"
+    )]
+    pub database_url: String,
+
+    /// Address to listen on.
+    #[arg(long, env = "LISTEN_ADDR", default_value = "127.0.0.1:3000")]
+    pub listen: SocketAddr,
+
+    /// Log filter, e.g. `info` or `billing_reports=debug,tower_http=info`.
+    #[arg(long, env = "LOG_LEVEL", default_value = "info")]
+    pub log_level: String,
+
+    /// Log line format.
+    #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+
+    /// Load the demo data set when the database holds no reports yet.
+    #[arg(long, env = "DEMO_DATA", default_value_t = false)]
+    pub demo: bool,
+
+    /// The vendor's display name.
+    #[arg(long, env = "VENDOR_NAME", default_value = "Trend Micro")]
+    pub vendor_name: String,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum Command {
+    /// Serve the application (the default).
+    Serve,
+    /// Apply the database migrations and exit.
+    Migrate,
+    /// Load a data set into the database and exit.
+    Seed {
+        #[command(subcommand)]
+        set: SeedSet,
+    },
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum SeedSet {
+    /// The demo data set (only into a database that holds no reports).
+    Demo,
+}
+
+impl Config {
+    /// A configuration for tests: the given database, defaults for the rest.
+    pub fn for_database(database_url: &str) -> Self {
+        Self::parse_from(["billing-reports", "--database-url", database_url])
+    }
+}

@@ -1,0 +1,79 @@
+//! Everything that only runs on the server: configuration, start-up, state, the database,
+//! services, security. Nothing here is compiled into the browser bundle.
+
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod router;
+pub mod state;
+pub mod telemetry;
+
+use anyhow::Context;
+
+use config::{Command, Config, SeedSet};
+use db::Db;
+use state::AppState;
+
+/// Connects, migrates, and runs the command the configuration names (serving by default).
+pub async fn run(config: Config) -> anyhow::Result<()> {
+    let db = Db::connect(&config.database_url)
+        .await
+        .context("could not open the database")?;
+    db.migrate()
+        .await
+        .context("could not migrate the database")?;
+    tracing::info!(backend = ?db.backend(), "database ready");
+
+    match config.command.clone().unwrap_or(Command::Serve) {
+        Command::Migrate => Ok(()),
+        Command::Seed { set: SeedSet::Demo } => {
+            let loaded = db::seed::demo(&db, &config.vendor_name).await?;
+            tracing::info!(loaded, "demo data");
+            Ok(())
+        }
+        Command::Serve => {
+            if config.demo {
+                let loaded = db::seed::demo(&db, &config.vendor_name).await?;
+                tracing::info!(loaded, "demo data");
+            }
+            serve(config, db).await
+        }
+    }
+}
+
+async fn serve(config: Config, db: Db) -> anyhow::Result<()> {
+    let state = AppState::new(&config, db);
+    let app = router::build(state);
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("could not listen on {}", config.listen))?;
+    let url = format!("http://{}", listener.local_addr()?);
+    tracing::info!(%url, "listening");
+    println!("Billing Reports is running at {url}");
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("server error")
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

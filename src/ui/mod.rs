@@ -1,0 +1,5 @@
+//! What the user sees: pages, components, and the formatting of money, dates and percentages.
+
+pub mod components;
+pub mod format;
+pub mod pages;

@@ -1,0 +1,186 @@
+//! The billing reports list: filters kept in the URL (shareable, back-button friendly, and
+//! rendered on the server), the rows fetched by a server function.
+
+use leptos::prelude::*;
+use leptos_router::{
+    NavigateOptions,
+    hooks::{use_navigate, use_query_map},
+};
+
+use crate::api::reports::list_reports;
+use crate::domain::{
+    Period,
+    query::{ReportFilter, ReportPage, StatusFilter},
+};
+use crate::ui::{components::status_badge::StatusBadge, format};
+
+#[component]
+pub fn ReportsPage() -> impl IntoView {
+    let query = use_query_map();
+    let filter = Memo::new(move |_| {
+        let query = query.read();
+        ReportFilter::from_params(|key| query.get(key))
+    });
+    let reports = Resource::new(move || filter.get(), list_reports);
+
+    let navigate = use_navigate();
+    let apply = move |change: &dyn Fn(&mut ReportFilter)| {
+        let mut next = filter.get_untracked();
+        change(&mut next);
+        next.page = 1;
+        let query = next.to_query();
+        let url = if query.is_empty() {
+            "/".to_owned()
+        } else {
+            format!("/?{query}")
+        };
+        navigate(&url, NavigateOptions::default());
+    };
+    let on_status = {
+        let apply = apply.clone();
+        move |ev| {
+            let value = event_target_value(&ev);
+            apply(&|f: &mut ReportFilter| f.status = StatusFilter::from_param(&value));
+        }
+    };
+    let on_period = move |ev| {
+        let value = Period::parse(&event_target_value(&ev)).ok();
+        apply(&|f: &mut ReportFilter| {
+            f.from = value;
+            f.to = value;
+        });
+    };
+
+    view! {
+        <section class="page">
+            <div class="page-head">
+                <h1>"Billing reports"</h1>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        reports.await.ok().map(|page| view! { <p class="count">{count_text(&page)}</p> })
+                    })}
+                </Transition>
+            </div>
+            <form class="filters" method="get" action="/">
+                <div class="field">
+                    <label for="filter-status">"Status"</label>
+                    <select id="filter-status" name="status" on:change=on_status>
+                        <option value="" selected=move || filter.read().status.is_none()>
+                            "All statuses"
+                        </option>
+                        {StatusFilter::all()
+                            .into_iter()
+                            .map(|choice| {
+                                let param = choice.to_param();
+                                view! {
+                                    <option
+                                        value=param
+                                        selected=move || filter.read().status == Some(choice)
+                                    >
+                                        {choice.label()}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="filter-period">"Report cycle"</label>
+                    <input
+                        id="filter-period"
+                        name="period"
+                        type="month"
+                        placeholder="YYYY-MM"
+                        prop:value=move || filter.read().from.map(|p| p.to_string()).unwrap_or_default()
+                        on:change=on_period
+                    />
+                </div>
+                <div class="actions">
+                    <button class="button" type="submit">
+                        "Apply"
+                    </button>
+                    <a class="button" href="/">
+                        "Clear"
+                    </a>
+                </div>
+            </form>
+            <Transition fallback=|| view! { <p class="loading">"Loading reports…"</p> }>
+                {move || Suspend::new(async move {
+                    match reports.await {
+                        Ok(page) => view! { <ReportTable page /> }.into_any(),
+                        Err(error) => {
+                            view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any()
+                        }
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+fn count_text(page: &ReportPage) -> String {
+    match page.total_count {
+        0 => "No reports".to_owned(),
+        1 => "1 report".to_owned(),
+        n => format!("{} reports", format::units(n)),
+    }
+}
+
+#[component]
+fn ReportTable(page: ReportPage) -> impl IntoView {
+    if page.rows.is_empty() {
+        return view! {
+            <p class="empty">"No reports match these filters. Try another status or cycle."</p>
+        }
+        .into_any();
+    }
+    let rows = page
+        .rows
+        .into_iter()
+        .map(|row| {
+            let total = row
+                .total
+                .map(|total| format::money_with_code(total, row.currency))
+                .unwrap_or_default();
+            view! {
+                <tr>
+                    <td class="partner" data-label="Partner">
+                        <span>
+                            {row.partner_name}
+                            <span class="partner-id">{format!("Partner #{}", row.partner_id)}</span>
+                        </span>
+                    </td>
+                    <td class="status" data-label="Status">
+                        <StatusBadge status=row.status />
+                    </td>
+                    <td data-label="Cycle">{format::period_long(row.period)}</td>
+                    <td data-label="Distributor">{row.distributor_name}</td>
+                    <td data-label="Region">{row.region_name}</td>
+                    <td data-label="PO number">
+                        {row.po_number.unwrap_or_else(|| "—".to_owned())}
+                    </td>
+                    <td class="money" data-label="Total">{total}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-wrap">
+            <table class="reports">
+                <thead>
+                    <tr>
+                        <th scope="col">"Partner"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col">"Cycle"</th>
+                        <th scope="col">"Distributor"</th>
+                        <th scope="col">"Region"</th>
+                        <th scope="col">"PO number"</th>
+                        <th scope="col" class="num">"Total invoice"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}

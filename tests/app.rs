@@ -1,0 +1,241 @@
+//! The walking skeleton through the real router, on SQLite and PostgreSQL alike: probes,
+//! the server-rendered list, the list server function, and the database's own guards.
+
+mod common;
+
+use axum::http::StatusCode;
+use billing_reports::{
+    domain::{
+        Period, ReviewReason, Status,
+        query::{ReportFilter, ReportPage, StatusFilter},
+    },
+    server::db::{Backend, reports, seed},
+};
+use common::{VENDOR, spawn_app};
+use serde_json::json;
+
+on_both_backends!(
+    probes_answer,
+    list_page_is_server_rendered_with_rows,
+    list_server_function_filters_by_status,
+    repository_filters_compose,
+    demo_data_loads_once,
+    history_is_append_only,
+    database_refuses_invalid_rows,
+    unknown_page_is_not_found,
+);
+
+async fn probes_answer(backend: Backend) {
+    let app = spawn_app(backend).await;
+    assert_eq!(app.get("/healthz").await, (StatusCode::OK, "ok".to_owned()));
+    assert_eq!(
+        app.get("/readyz").await,
+        (StatusCode::OK, "ready".to_owned())
+    );
+}
+
+async fn list_page_is_server_rendered_with_rows(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (status, html) = app.get("/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("<table class=\"reports\""),
+        "no table in:\n{html}"
+    );
+    assert!(
+        html.contains("Harbor IT Services"),
+        "a demo partner is missing"
+    );
+    assert!(html.contains("October 2026"), "the latest cycle is missing");
+    assert!(html.matches("<tr").count() > 10, "too few rows rendered");
+
+    let (status, html) = app.get("/?status=completed").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Completed"));
+    assert!(
+        !html.contains(">MSP preparing</span>"),
+        "filter not applied on the server"
+    );
+}
+
+async fn list_server_function_filters_by_status(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (status, body) = app
+        .call(
+            "reports/list",
+            json!({ "filter": { "status": "Rejected", "page": 1 } }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let page: ReportPage = serde_json::from_str(&body).expect("a report page");
+    assert!(page.total_count > 0);
+    assert!(page.rows.iter().all(|row| row.status == Status::Rejected));
+
+    let (status, body) = app
+        .call("reports/list", json!({ "filter": "nonsense" }))
+        .await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{body}");
+    assert!(
+        !body.contains("nonsense"),
+        "the error echoes internals: {body}"
+    );
+}
+
+async fn repository_filters_compose(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let all = reports::list(&app.db, &ReportFilter::default())
+        .await
+        .expect("list");
+    assert_eq!(all.total_count, 13 * 12, "13 partners x 12 months");
+    assert_eq!(all.rows.len(), 50, "one full page");
+
+    // Every status filter returns only its status, and the statuses add up to the whole.
+    let mut sum = 0;
+    for status in [
+        StatusFilter::MspPreparing,
+        StatusFilter::UnderReview(None),
+        StatusFilter::Rejected,
+        StatusFilter::SubmittedToVendor,
+        StatusFilter::Completed,
+    ] {
+        let filter = ReportFilter {
+            status: Some(status),
+            page: 1,
+            ..ReportFilter::default()
+        };
+        let page = reports::list(&app.db, &filter).await.expect("list");
+        assert!(page.total_count > 0, "no demo report is {status:?}");
+        assert!(
+            page.rows
+                .iter()
+                .all(|row| row.status.as_code() == status.codes().0)
+        );
+        sum += page.total_count;
+    }
+    assert_eq!(sum, all.total_count);
+
+    let october = Period::parse("2026-10").ok();
+    let filter = ReportFilter {
+        status: Some(StatusFilter::UnderReview(Some(ReviewReason::AutoPenalties))),
+        from: october,
+        to: october,
+        page: 1,
+        ..ReportFilter::default()
+    };
+    let page = reports::list(&app.db, &filter).await.expect("list");
+    assert!(page.total_count >= 1);
+    for row in &page.rows {
+        assert_eq!(row.status, Status::UnderReview(ReviewReason::AutoPenalties));
+        assert_eq!(Some(row.period), october);
+        assert!(row.flags.auto_penalties, "penalised reports carry the flag");
+    }
+
+    let by_name = ReportFilter {
+        partner: Some("harbor it".to_owned()),
+        page: 1,
+        ..ReportFilter::default()
+    };
+    let page = reports::list(&app.db, &by_name).await.expect("list");
+    assert_eq!(
+        page.total_count, 12,
+        "one report per month, name matched case-insensitively"
+    );
+    let id = page.rows[0].partner_id;
+    let by_id = ReportFilter {
+        partner: Some(id.to_string()),
+        page: 1,
+        ..ReportFilter::default()
+    };
+    assert_eq!(
+        reports::list(&app.db, &by_id)
+            .await
+            .expect("list")
+            .total_count,
+        12
+    );
+
+    let wildcard = ReportFilter {
+        partner: Some("%".to_owned()),
+        page: 1,
+        ..ReportFilter::default()
+    };
+    assert_eq!(
+        reports::list(&app.db, &wildcard)
+            .await
+            .expect("list")
+            .total_count,
+        0
+    );
+
+    let beyond = ReportFilter {
+        page: 99,
+        ..ReportFilter::default()
+    };
+    let page = reports::list(&app.db, &beyond).await.expect("list");
+    assert!(page.rows.is_empty());
+    assert_eq!(page.total_count, all.total_count);
+}
+
+async fn demo_data_loads_once(backend: Backend) {
+    let app = spawn_app(backend).await;
+    assert!(!seed::demo(&app.db, VENDOR).await.expect("second seed"));
+    let all = reports::list(&app.db, &ReportFilter::default())
+        .await
+        .expect("list");
+    assert_eq!(all.total_count, 13 * 12);
+}
+
+async fn history_is_append_only(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let update = sqlx::query("UPDATE history SET comment = 'rewritten'")
+        .execute(app.db.pool())
+        .await;
+    assert!(update.is_err(), "history UPDATE must fail");
+    let delete = sqlx::query("DELETE FROM history")
+        .execute(app.db.pool())
+        .await;
+    assert!(delete.is_err(), "history DELETE must fail");
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM history WHERE comment = 'rewritten'")
+        .fetch_one(app.db.pool())
+        .await
+        .expect("count");
+    assert_eq!(count, 0);
+}
+
+async fn database_refuses_invalid_rows(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let pool = app.db.pool();
+    let refused = [
+        "UPDATE line_items SET unit_price_e4 = -1",
+        "UPDATE line_items SET margin_e4 = 1000000",
+        "UPDATE line_items SET chargeable = -5",
+        "UPDATE reports SET status = 'approved'",
+        "UPDATE reports SET sub_status = 'manual' WHERE status = 'completed'",
+        "UPDATE reports SET total_e4 = -100",
+        "UPDATE reports SET period = 202613",
+        "UPDATE price_book SET margin_e4 = 1000000",
+        "INSERT INTO reports (partner_id, distributor_id, region_id, period, currency, status, \
+             submission_deadline, review_deadline, created_at, updated_at) \
+         SELECT partner_id, distributor_id, region_id, period, currency, 'msp_preparing', \
+             submission_deadline, review_deadline, created_at, updated_at FROM reports LIMIT 1",
+    ];
+    for sql in refused {
+        assert!(
+            sqlx::query(sql).execute(pool).await.is_err(),
+            "accepted: {sql}"
+        );
+    }
+    let negative: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM line_items WHERE unit_price_e4 < 0")
+            .fetch_one(pool)
+            .await
+            .expect("count");
+    assert_eq!(negative, 0);
+}
+
+async fn unknown_page_is_not_found(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (status, html) = app.get("/no-such-page").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains("Page not found"));
+}

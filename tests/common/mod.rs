@@ -1,0 +1,191 @@
+//! Test harness: builds the real application router on a fresh database of either backend.
+//! SQLite runs in memory; PostgreSQL gets a new database per test, dropped when the test ends
+//! (even when it fails). PostgreSQL is required: these tests fail rather than skip without it.
+
+#![allow(dead_code)]
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use axum::{
+    Router,
+    body::Body,
+    http::{Request, Response, StatusCode, header},
+};
+use billing_reports::server::{
+    config::Config,
+    db::{Backend, Db, seed},
+    router,
+    state::AppState,
+};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+pub const VENDOR: &str = "Trend Micro";
+
+pub struct TestApp {
+    pub router: Router,
+    pub db: Db,
+    pub url: String,
+    _guard: Option<PgDatabase>,
+}
+
+/// Declares each listed `async fn name(backend: Backend)` as two tests: `sqlite::name` and
+/// `postgres::name`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name(billing_reports::server::db::Backend::Sqlite).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name(billing_reports::server::db::Backend::Postgres).await
+                }
+            )*
+        }
+    };
+}
+
+/// A migrated, empty database of the given backend.
+pub async fn empty_db(backend: Backend) -> (Db, String, Option<PgDatabase>) {
+    let (url, guard) = match backend {
+        Backend::Sqlite => ("sqlite::memory:".to_owned(), None),
+        Backend::Postgres => {
+            let database = PgDatabase::create().await;
+            (database.url.clone(), Some(database))
+        }
+    };
+    let db = Db::connect(&url)
+        .await
+        .expect("connect to the test database");
+    db.migrate().await.expect("migrate the test database");
+    (db, url, guard)
+}
+
+/// The whole app on a fresh database with the demo data.
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    let (db, url, guard) = empty_db(backend).await;
+    assert!(seed::demo(&db, VENDOR).await.expect("seed the demo data"));
+    let state = AppState::new(&Config::for_database(&url), db.clone());
+    TestApp {
+        router: router::build(state),
+        db,
+        url,
+        _guard: guard,
+    }
+}
+
+impl TestApp {
+    pub async fn get(&self, path: &str) -> (StatusCode, String) {
+        let request = Request::get(path).body(Body::empty()).expect("request");
+        read(
+            self.router
+                .clone()
+                .oneshot(request)
+                .await
+                .expect("response"),
+        )
+        .await
+    }
+
+    /// Calls a server function with a JSON body, as the browser does.
+    pub async fn call(&self, endpoint: &str, json: serde_json::Value) -> (StatusCode, String) {
+        let request = Request::post(format!("/api/{endpoint}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::ACCEPT, "application/json")
+            .body(Body::from(json.to_string()))
+            .expect("request");
+        read(
+            self.router
+                .clone()
+                .oneshot(request)
+                .await
+                .expect("response"),
+        )
+        .await
+    }
+}
+
+async fn read(response: Response<Body>) -> (StatusCode, String) {
+    let status = response.status();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// A PostgreSQL database created for one test and dropped afterwards.
+pub struct PgDatabase {
+    admin_url: String,
+    name: String,
+    pub url: String,
+}
+
+impl PgDatabase {
+    async fn create() -> Self {
+        static COUNTER: AtomicU32 = AtomicU32::new(0);
+        let admin_url = std::env::var("POSTGRES_ADMIN_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or_default();
+        let name = format!(
+            "br_test_{}_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed),
+            nanos
+        );
+        let admin = Db::connect(&admin_url).await.unwrap_or_else(|error| {
+            panic!("PostgreSQL is required for the tests ({admin_url}): {error}")
+        });
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(admin.pool())
+            .await
+            .expect("create the test database");
+        admin.close().await;
+        let base = admin_url
+            .rsplit_once('/')
+            .map(|(base, _)| base)
+            .unwrap_or(&admin_url);
+        let url = format!("{base}/{name}");
+        Self {
+            admin_url,
+            name,
+            url,
+        }
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        let admin_url = self.admin_url.clone();
+        let name = self.name.clone();
+        // Drop cannot await; a short-lived runtime on its own thread does the clean-up.
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async move {
+                if let Ok(admin) = Db::connect(&admin_url).await {
+                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .execute(admin.pool())
+                        .await;
+                    admin.close().await;
+                }
+            });
+        })
+        .join();
+    }
+}
