@@ -86,7 +86,7 @@ async fn repository_filters_compose(backend: Backend) {
     let all = reports::list(&app.db, &ReportFilter::default())
         .await
         .expect("list");
-    assert_eq!(all.total_count, 13 * 12, "13 partners x 12 months");
+    assert_eq!(all.total_count, 12 * 12, "12 billed partners x 12 months");
     assert_eq!(all.rows.len(), 50, "one full page");
 
     // Every status filter returns only its status, and the statuses add up to the whole.
@@ -182,7 +182,7 @@ async fn demo_data_loads_once(backend: Backend) {
     let all = reports::list(&app.db, &ReportFilter::default())
         .await
         .expect("list");
-    assert_eq!(all.total_count, 13 * 12);
+    assert_eq!(all.total_count, 12 * 12);
 }
 
 async fn history_is_append_only(backend: Backend) {

@@ -42,6 +42,12 @@ pub fn period_long(period: Period) -> String {
     format!("{} {}", month_name(period.month()), period.year())
 }
 
+/// A report period in a table cell: `Oct 2026`.
+pub fn period_short(period: Period) -> String {
+    let name = month_name(period.month());
+    format!("{} {}", name.get(..3).unwrap_or(name), period.year())
+}
+
 pub fn month_name(month: u32) -> &'static str {
     match month {
         1 => "January",

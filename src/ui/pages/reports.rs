@@ -107,7 +107,9 @@ pub fn ReportsPage() -> impl IntoView {
             <Transition fallback=|| view! { <p class="loading">"Loading reports…"</p> }>
                 {move || Suspend::new(async move {
                     match reports.await {
-                        Ok(page) => view! { <ReportTable page /> }.into_any(),
+                        Ok(page) => {
+                            view! { <ReportTable page filter=filter.get_untracked() /> }.into_any()
+                        }
                         Err(error) => {
                             view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any()
                         }
@@ -127,13 +129,18 @@ fn count_text(page: &ReportPage) -> String {
 }
 
 #[component]
-fn ReportTable(page: ReportPage) -> impl IntoView {
+fn ReportTable(page: ReportPage, filter: ReportFilter) -> impl IntoView {
     if page.rows.is_empty() {
         return view! {
             <p class="empty">"No reports match these filters. Try another status or cycle."</p>
         }
         .into_any();
     }
+    let pager = Pager(PagerProps {
+        page: page.page,
+        page_count: page.page_count(),
+        filter,
+    });
     let rows = page
         .rows
         .into_iter()
@@ -153,10 +160,10 @@ fn ReportTable(page: ReportPage) -> impl IntoView {
                     <td class="status" data-label="Status">
                         <StatusBadge status=row.status />
                     </td>
-                    <td data-label="Cycle">{format::period_long(row.period)}</td>
+                    <td class="nowrap" data-label="Cycle">{format::period_short(row.period)}</td>
                     <td data-label="Distributor">{row.distributor_name}</td>
                     <td data-label="Region">{row.region_name}</td>
-                    <td data-label="PO number">
+                    <td class="nowrap" data-label="PO number">
                         {row.po_number.unwrap_or_else(|| "—".to_owned())}
                     </td>
                     <td class="money" data-label="Total">{total}</td>
@@ -181,6 +188,49 @@ fn ReportTable(page: ReportPage) -> impl IntoView {
                 <tbody>{rows}</tbody>
             </table>
         </div>
+        {pager}
     }
     .into_any()
+}
+
+/// Previous / next links: plain links, so paging works before (and without) the WASM bundle.
+#[component]
+fn Pager(page: u32, page_count: u32, filter: ReportFilter) -> impl IntoView {
+    let href = move |page: u32| {
+        let query = ReportFilter {
+            page,
+            ..filter.clone()
+        }
+        .to_query();
+        if query.is_empty() {
+            "/".to_owned()
+        } else {
+            format!("/?{query}")
+        }
+    };
+    let previous = (page > 1).then(|| href(page - 1));
+    let next = (page < page_count).then(|| href(page + 1));
+    (page_count > 1).then(|| {
+        view! {
+            <nav class="pager" aria-label="Pages">
+                <a
+                    class="button"
+                    href=previous.clone().unwrap_or_default()
+                    aria-disabled=previous.is_none().to_string()
+                    rel="prev"
+                >
+                    "← Previous"
+                </a>
+                <span>{format!("Page {page} of {page_count}")}</span>
+                <a
+                    class="button"
+                    href=next.clone().unwrap_or_default()
+                    aria-disabled=next.is_none().to_string()
+                    rel="next"
+                >
+                    "Next →"
+                </a>
+            </nav>
+        }
+    })
 }
