@@ -24,7 +24,7 @@ help:
 ## The app, on an SQLite file under data/, with the demo data on first start.
 run: tools npm
 	cargo leptos build --release
-	DEMO_DATA=true LEPTOS_SITE_ROOT=$(TARGET_DIR)/site $(TARGET_DIR)/release/billing-reports
+	DEMO_DATA=true LEPTOS_SITE_ROOT=target/site $(TARGET_DIR)/release/billing-reports
 
 ## Every check and test. Needs PostgreSQL at $(POSTGRES_ADMIN_URL) (started if it is local and down).
 test: tools npm start-postgres lint test-rust e2e
@@ -47,11 +47,12 @@ e2e: npm
 
 bench:
 	cargo bench --features ssr --bench domain
+	cargo bench --features ssr --bench list
 
 ## The release bundle and its size (raw and gzip).
 release-size: tools npm
 	cargo leptos build --release
-	@wasm=$(TARGET_DIR)/site/pkg/billing-reports.wasm; \
+	@wasm=target/site/pkg/billing-reports.wasm; \
 	 echo "release .wasm: $$(stat -c %s $$wasm) bytes raw, $$(gzip -9 -c $$wasm | wc -c) bytes gzip"
 
 ## Tools a fresh machine lacks, each installed only when missing.

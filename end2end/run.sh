@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs the browser journeys: starts the debug server built by `cargo leptos build` on a fresh
 # SQLite database with the demo data, waits until it is ready, runs Playwright, stops the server.
+# cargo-leptos writes the site (JS, WASM, CSS) to target/site in the project, whatever
+# CARGO_TARGET_DIR says; binaries follow CARGO_TARGET_DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,7 +12,7 @@ workdir=$(mktemp -d)
 log="$workdir/server.log"
 
 DATABASE_URL="sqlite:$workdir/e2e.db?mode=rwc" DEMO_DATA=true LISTEN_ADDR="127.0.0.1:$port" \
-  LEPTOS_SITE_ROOT="$target_dir/site" "$target_dir/debug/billing-reports" >"$log" 2>&1 &
+  LEPTOS_SITE_ROOT=target/site "$target_dir/debug/billing-reports" >"$log" 2>&1 &
 server=$!
 cleanup() { kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$workdir"; }
 trap cleanup EXIT

@@ -23,6 +23,7 @@ on_both_backends!(
     history_is_append_only,
     database_refuses_invalid_rows,
     unknown_page_is_not_found,
+    list_queries_use_an_index,
 );
 
 async fn probes_answer(backend: Backend) {
@@ -238,4 +239,63 @@ async fn unknown_page_is_not_found(backend: Backend) {
     let (status, html) = app.get("/no-such-page").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(html.contains("Page not found"));
+}
+
+async fn list_queries_use_an_index(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let october = Period::parse("2026-10").ok();
+    let filters = [
+        ReportFilter {
+            from: october,
+            to: october,
+            page: 1,
+            ..ReportFilter::default()
+        },
+        ReportFilter {
+            from: october,
+            to: october,
+            status: Some(StatusFilter::UnderReview(None)),
+            page: 1,
+            ..ReportFilter::default()
+        },
+        ReportFilter {
+            region: Some(1),
+            from: october,
+            to: october,
+            page: 1,
+            ..ReportFilter::default()
+        },
+        ReportFilter {
+            distributor: Some(3),
+            page: 1,
+            ..ReportFilter::default()
+        },
+    ];
+    for filter in filters {
+        let plan = reports::explain_list(&app.db, &filter).await.expect("plan");
+        let text = plan.join("\n");
+        match backend {
+            Backend::Sqlite => {
+                assert!(
+                    plan.iter().any(|step| step.starts_with("SEARCH r USING")),
+                    "{filter:?} does not search reports by an index:\n{text}"
+                );
+                assert!(
+                    !plan.iter().any(|step| step.starts_with("SCAN r")),
+                    "{filter:?} scans reports:\n{text}"
+                );
+            }
+            Backend::Postgres => {
+                assert!(
+                    text.contains(" using reports_")
+                        || text.contains("Bitmap Index Scan on reports_"),
+                    "{filter:?} does not use a reports index:\n{text}"
+                );
+                assert!(
+                    !text.contains("Seq Scan on reports"),
+                    "{filter:?} scans reports:\n{text}"
+                );
+            }
+        }
+    }
 }

@@ -10,7 +10,9 @@
 //! * [`line`]   — SPEC §5 calculations, partner edits, auto-submit penalties, report totals;
 //! * [`status`] — SPEC §4 workflow: the one state machine [`apply`];
 //! * [`policy`] — SPEC §2 visibility and authorisation;
-//! * [`report`] — the shapes sent to the browser, with partner types that have no pricing fields.
+//! * [`report`] — the shapes sent to the browser, with partner types that have no pricing fields;
+//! * [`pricing`] — what a special pricing code unlocks, and why one is refused;
+//! * [`query`] — report list filters, sorting and paging.
 //!
 //! `clippy.toml` bans the float types by name (`disallowed-types`); that lint does not see a float
 //! that is only inferred from a literal, so arithmetic on such values is denied here as well.
@@ -20,6 +22,7 @@
 pub mod line;
 pub mod money;
 pub mod policy;
+pub mod pricing;
 pub mod query;
 pub mod report;
 pub mod status;
@@ -37,8 +40,8 @@ pub use policy::{
     Actor, OrgKind, ReportOwners, Role, authorize, can_see, can_see_pricing, shows_pricing,
 };
 pub use report::{
-    LineView, PartnerLineView, PartnerReportSummary, Period, PeriodError, ProductRef, ReportFlags,
-    ReportSummary, UsageFigures,
+    LineView, PartnerLineView, PartnerReportSummary, Period, PeriodError, PoNumberError,
+    ProductRef, ReportFlags, ReportSummary, UsageFigures, parse_po_number,
 };
 pub use status::{
     Action, ActorKind, Refusal, ReviewReason, Status, StatusCodeError, apply, require_reason,

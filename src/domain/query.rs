@@ -78,16 +78,68 @@ impl StatusFilter {
     }
 }
 
-/// Filters, sort and page of a report list. Empty fields filter nothing.
+/// The order of a report list.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SortKey {
+    /// Newest cycle first, then partner name (the default).
+    #[default]
+    Newest,
+    /// Oldest cycle first, then partner name.
+    Oldest,
+    /// Partner name, then newest cycle.
+    Partner,
+    /// Largest total invoice first.
+    Total,
+}
+
+impl SortKey {
+    pub const ALL: [SortKey; 4] = [
+        SortKey::Newest,
+        SortKey::Oldest,
+        SortKey::Partner,
+        SortKey::Total,
+    ];
+
+    pub const fn to_param(&self) -> &'static str {
+        match self {
+            SortKey::Newest => "newest",
+            SortKey::Oldest => "oldest",
+            SortKey::Partner => "partner",
+            SortKey::Total => "total",
+        }
+    }
+
+    pub fn from_param(text: &str) -> Option<SortKey> {
+        SortKey::ALL.into_iter().find(|key| key.to_param() == text)
+    }
+
+    pub const fn label(&self) -> &'static str {
+        match self {
+            SortKey::Newest => "Newest cycle first",
+            SortKey::Oldest => "Oldest cycle first",
+            SortKey::Partner => "Partner name",
+            SortKey::Total => "Largest total first",
+        }
+    }
+}
+
+/// Filters, sort and page of a report list. Empty fields filter nothing; missing fields are
+/// empty.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ReportFilter {
     pub status: Option<StatusFilter>,
+    /// Region id.
+    pub region: Option<i64>,
+    /// Distributor organisation id.
+    pub distributor: Option<i64>,
     /// First month of the cycle range (inclusive).
     pub from: Option<Period>,
     /// Last month of the cycle range (inclusive).
     pub to: Option<Period>,
     /// Partner id (exact, when the text is a number) or part of its name.
     pub partner: Option<String>,
+    pub sort: SortKey,
     /// 1-based page number.
     pub page: u32,
 }
@@ -101,13 +153,23 @@ impl ReportFilter {
             Some(month) => (Some(month), Some(month)),
             None => (period("from"), period("to")),
         };
+        let id = |key: &str| {
+            get(key)
+                .and_then(|text| text.parse::<i64>().ok())
+                .filter(|id| *id > 0)
+        };
         ReportFilter {
             status: get("status").and_then(|text| StatusFilter::from_param(&text)),
+            region: id("region"),
+            distributor: id("distributor"),
             from,
             to,
             partner: get("partner")
                 .map(|text| text.trim().to_owned())
                 .filter(|text| !text.is_empty()),
+            sort: get("sort")
+                .and_then(|text| SortKey::from_param(&text))
+                .unwrap_or_default(),
             page: get("page")
                 .and_then(|text| text.parse().ok())
                 .filter(|page| *page >= 1)
@@ -120,6 +182,12 @@ impl ReportFilter {
         let mut pairs: Vec<(&str, String)> = Vec::new();
         if let Some(status) = self.status {
             pairs.push(("status", status.to_param()));
+        }
+        if let Some(region) = self.region {
+            pairs.push(("region", region.to_string()));
+        }
+        if let Some(distributor) = self.distributor {
+            pairs.push(("distributor", distributor.to_string()));
         }
         match (self.from, self.to) {
             (Some(from), Some(to)) if from == to => pairs.push(("period", from.to_string())),
@@ -134,6 +202,9 @@ impl ReportFilter {
         }
         if let Some(partner) = &self.partner {
             pairs.push(("partner", partner.clone()));
+        }
+        if self.sort != SortKey::default() {
+            pairs.push(("sort", self.sort.to_param().to_owned()));
         }
         if self.page > 1 {
             pairs.push(("page", self.page.to_string()));
@@ -201,15 +272,18 @@ mod tests {
     fn filters_round_trip_through_the_url() {
         let filter = ReportFilter {
             status: Some(StatusFilter::Completed),
+            region: Some(2),
+            distributor: Some(7),
             from: Period::parse("2026-01").ok(),
             to: Period::parse("2026-03").ok(),
             partner: Some("Acme & Co".to_owned()),
+            sort: SortKey::Total,
             page: 3,
         };
         let query = filter.to_query();
         assert_eq!(
             query,
-            "status=completed&from=2026-01&to=2026-03&partner=Acme%20%26%20Co&page=3"
+            "status=completed&region=2&distributor=7&from=2026-01&to=2026-03&partner=Acme%20%26%20Co&sort=total&page=3"
         );
         let pairs: Vec<(String, String)> = query
             .split('&')
@@ -250,6 +324,9 @@ mod tests {
             "status" => Some("bogus".to_owned()),
             "from" => Some("2026-13".to_owned()),
             "page" => Some("-2".to_owned()),
+            "region" => Some("abc".to_owned()),
+            "distributor" => Some("-4".to_owned()),
+            "sort" => Some("sideways".to_owned()),
             "partner" => Some("   ".to_owned()),
             _ => None,
         });

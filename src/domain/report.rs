@@ -478,3 +478,59 @@ mod tests {
         assert_eq!(back, summary);
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// PO number
+// ---------------------------------------------------------------------------------------------
+
+/// Why a PO number was not accepted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum PoNumberError {
+    #[error("Please enter a PO number")]
+    Empty,
+    #[error("A PO number can have at most 40 characters")]
+    TooLong,
+    #[error("A PO number can contain letters, digits, spaces and - _ / . # only")]
+    Characters,
+}
+
+/// A distributor's purchase-order number: 1–40 characters of letters, digits, spaces and
+/// `- _ / . #`, trimmed.
+pub fn parse_po_number(text: &str) -> Result<String, PoNumberError> {
+    let po = text.trim();
+    if po.is_empty() {
+        return Err(PoNumberError::Empty);
+    }
+    if po.chars().count() > 40 {
+        return Err(PoNumberError::TooLong);
+    }
+    let allowed =
+        |c: char| c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '_' | '/' | '.' | '#');
+    if !po.chars().all(allowed) {
+        return Err(PoNumberError::Characters);
+    }
+    Ok(po.to_owned())
+}
+
+#[cfg(test)]
+mod po_tests {
+    use super::*;
+
+    #[test]
+    fn po_numbers_are_trimmed_and_checked() {
+        assert_eq!(
+            parse_po_number("  PO-2026/11 #4 "),
+            Ok("PO-2026/11 #4".to_owned())
+        );
+        assert_eq!(parse_po_number("   "), Err(PoNumberError::Empty));
+        assert_eq!(
+            parse_po_number(&"9".repeat(41)),
+            Err(PoNumberError::TooLong)
+        );
+        assert_eq!(
+            parse_po_number("PO<script>"),
+            Err(PoNumberError::Characters)
+        );
+        assert_eq!(parse_po_number("PO;1"), Err(PoNumberError::Characters));
+    }
+}

@@ -63,6 +63,18 @@ pub enum Command {
 pub enum SeedSet {
     /// The demo data set (only into a database that holds no reports).
     Demo,
+    /// Bulk data for measuring at production size (on top of the demo catalogue).
+    Scale {
+        /// Number of reports.
+        #[arg(long, default_value_t = 100_000)]
+        reports: u64,
+        /// Lines per report.
+        #[arg(long, default_value_t = 10)]
+        lines: u32,
+        /// Months of reports (one report per partner and month).
+        #[arg(long, default_value_t = 36)]
+        months: u32,
+    },
 }
 
 impl Config {

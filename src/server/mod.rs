@@ -5,6 +5,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod router;
+pub mod services;
 pub mod state;
 pub mod telemetry;
 
@@ -29,6 +30,27 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         Command::Seed { set: SeedSet::Demo } => {
             let loaded = db::seed::demo(&db, &config.vendor_name).await?;
             tracing::info!(loaded, "demo data");
+            Ok(())
+        }
+        Command::Seed {
+            set:
+                SeedSet::Scale {
+                    reports,
+                    lines,
+                    months,
+                },
+        } => {
+            let spec = db::scale::ScaleSpec {
+                reports,
+                lines_per_report: lines,
+                months,
+            };
+            let done =
+                db::scale::generate(&db, &config.database_url, spec, &config.vendor_name).await?;
+            println!(
+                "{} reports, {} lines, {} partners, {} distributors in {:.1?}",
+                done.reports, done.lines, done.partners, done.distributors, done.elapsed
+            );
             Ok(())
         }
         Command::Serve => {

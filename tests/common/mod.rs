@@ -189,3 +189,54 @@ impl Drop for PgDatabase {
         .join();
     }
 }
+
+/// A migrated SQLite database in a temporary file (several connections, real locking), or a
+/// fresh PostgreSQL database; with the demo data.
+pub async fn shared_db(backend: Backend) -> (Db, String, TempGuard) {
+    let (db, url, guard) = durable_db(backend).await;
+    assert!(seed::demo(&db, VENDOR).await.expect("seed"));
+    (db, url, guard)
+}
+
+/// Like `shared_db`, but empty (migrated only).
+pub async fn durable_db(backend: Backend) -> (Db, String, TempGuard) {
+    match backend {
+        Backend::Sqlite => {
+            let dir = std::env::temp_dir().join(format!(
+                "br-test-{}-{}",
+                std::process::id(),
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_nanos())
+                    .unwrap_or_default()
+            ));
+            std::fs::create_dir_all(&dir).expect("temp dir");
+            let url = format!("sqlite:{}?mode=rwc", dir.join("test.db").display());
+            let db = Db::connect(&url).await.expect("connect");
+            db.migrate().await.expect("migrate");
+            (db, url, TempGuard::Dir(dir))
+        }
+        Backend::Postgres => {
+            let (db, url, guard) = empty_db(backend).await;
+            (
+                db,
+                url,
+                TempGuard::Pg(guard.expect("a PostgreSQL database")),
+            )
+        }
+    }
+}
+
+/// Removes what `shared_db` made when the test ends.
+pub enum TempGuard {
+    Dir(std::path::PathBuf),
+    Pg(PgDatabase),
+}
+
+impl Drop for TempGuard {
+    fn drop(&mut self) {
+        if let TempGuard::Dir(dir) = self {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}

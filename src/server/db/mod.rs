@@ -6,7 +6,9 @@
 //! implementation serves both and the tests run the very same code on each. Money never needs a
 //! decimal column type: it is stored as BIGINT scaled by 10^4 (see `crate::domain::money`).
 
+pub mod pricing;
 pub mod reports;
+pub mod scale;
 pub mod seed;
 
 use std::{path::Path, str::FromStr, time::Duration};
@@ -117,6 +119,24 @@ impl Db {
 
     pub async fn acquire(&self) -> Result<PoolConnection<Any>, sqlx::Error> {
         self.pool.acquire().await
+    }
+
+    /// Starts a transaction that will write. SQLite takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so two writers queue instead of failing half-way; PostgreSQL locks
+    /// the rows it reads `FOR UPDATE`.
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
+    /// `FOR UPDATE` where the backend has it (SQLite's write lock is already held).
+    pub fn for_update(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite => "",
+            Backend::Postgres => " FOR UPDATE OF r",
+        }
     }
 
     pub async fn close(&self) {

@@ -2,12 +2,14 @@
 //! values only, so every combination stays one prepared statement shape per filter set and the
 //! indexes on (period, status), (region, period) and (distributor, period) can serve it.
 
-use sqlx::FromRow;
+use sqlx::{Any, FromRow, Transaction};
 
 use super::{Db, SqlError};
 use crate::domain::{
-    Currency, Period, ReportFlags, ReportSummary, Status, from_scaled_e4,
-    query::{PAGE_SIZE, ReportFilter, ReportPage},
+    Currency, LineFigures, LineInput, MarginPercent, Period, ProductRef, ReportFlags,
+    ReportSummary, Status, ThresholdPercent, UnitPrice, Units, from_scaled_e4,
+    query::{PAGE_SIZE, ReportFilter, ReportPage, SortKey},
+    scaled_e4,
 };
 
 /// Binds every collected value, in order, to a query of any shape.
@@ -78,6 +80,12 @@ fn conditions(filter: &ReportFilter) -> Conditions {
         if let Some(sub) = sub {
             conditions.push("r.sub_status = ?", vec![Bind::Text(sub.to_owned())]);
         }
+    }
+    if let Some(region) = filter.region {
+        conditions.push("r.region_id = ?", vec![Bind::Int(region)]);
+    }
+    if let Some(distributor) = filter.distributor {
+        conditions.push("r.distributor_id = ?", vec![Bind::Int(distributor)]);
     }
     match (filter.from, filter.to) {
         (Some(from), Some(to)) if from == to => {
@@ -172,6 +180,56 @@ impl SummaryRow {
     }
 }
 
+fn rows_sql(filter: &ReportFilter, conditions: &Conditions) -> String {
+    let order = match filter.sort {
+        SortKey::Newest => "r.period DESC, p.name ASC, r.id ASC",
+        SortKey::Oldest => "r.period ASC, p.name ASC, r.id ASC",
+        SortKey::Partner => "p.name ASC, r.period DESC, r.id ASC",
+        SortKey::Total => "r.total_e4 DESC, r.id ASC",
+    };
+    format!(
+        "SELECT r.id, r.partner_id, p.name AS partner_name, d.name AS distributor_name, \
+                g.name AS region_name, r.currency, r.period, r.status, r.sub_status, r.po_number, \
+                r.total_e4, r.version, r.auto_penalties, r.has_comments \
+         {FROM_REPORTS}{} ORDER BY {order} LIMIT {} OFFSET {}",
+        conditions.where_sql(),
+        conditions.next_placeholder(1),
+        conditions.next_placeholder(2),
+    )
+}
+
+/// The database's plan for the list query of `filter`, one line per step. PostgreSQL is asked
+/// with sequential scans discouraged, which shows whether an index *can* serve the query
+/// whatever the table's current size.
+pub async fn explain_list(db: &Db, filter: &ReportFilter) -> Result<Vec<String>, SqlError> {
+    let conditions = conditions(filter);
+    let sql = rows_sql(filter, &conditions);
+    let mut tx = db.pool().begin().await?;
+    let explain = match db.backend() {
+        super::Backend::Sqlite => format!("EXPLAIN QUERY PLAN {sql}"),
+        super::Backend::Postgres => {
+            sqlx::query("SET LOCAL enable_seqscan = off")
+                .execute(&mut *tx)
+                .await?;
+            format!("EXPLAIN {sql}")
+        }
+    };
+    let query = bind_all!(sqlx::query(&explain), &conditions.binds)
+        .bind(i64::from(PAGE_SIZE))
+        .bind(0_i64);
+    let rows = query.fetch_all(&mut *tx).await?;
+    tx.rollback().await?;
+    rows.iter()
+        .map(|row| {
+            use sqlx::Row;
+            match db.backend() {
+                super::Backend::Sqlite => row.try_get::<String, _>("detail"),
+                super::Backend::Postgres => row.try_get::<String, _>(0),
+            }
+        })
+        .collect()
+}
+
 /// One page of reports matching `filter`, newest period first, with the matching count.
 #[tracing::instrument(skip(db), err)]
 pub async fn list(db: &Db, filter: &ReportFilter) -> Result<ReportPage, SqlError> {
@@ -213,4 +271,330 @@ pub async fn list(db: &Db, filter: &ReportFilter) -> Result<ReportPage, SqlError
         page,
         page_size: PAGE_SIZE,
     })
+}
+
+// ---------------------------------------------------------------------------------------------
+// One report, inside a write transaction
+// ---------------------------------------------------------------------------------------------
+
+/// The report facts an action needs, read with the row locked.
+#[derive(Clone, Debug)]
+pub struct ReportHeader {
+    pub id: i64,
+    pub partner_id: i64,
+    pub distributor_id: i64,
+    pub region_id: i64,
+    pub period: Period,
+    pub currency: Currency,
+    pub status: Status,
+    pub po_number: Option<String>,
+    pub version: i64,
+    pub threshold: ThresholdPercent,
+}
+
+#[derive(FromRow)]
+struct HeaderRow {
+    id: i64,
+    partner_id: i64,
+    distributor_id: i64,
+    region_id: i64,
+    period: i64,
+    currency: String,
+    status: String,
+    sub_status: Option<String>,
+    po_number: Option<String>,
+    version: i64,
+    threshold_e4: i64,
+}
+
+fn bad(what: &str, error: impl std::fmt::Display) -> SqlError {
+    SqlError::Decode(format!("bad {what}: {error}").into())
+}
+
+fn period_from_key(key: i64) -> Result<Period, SqlError> {
+    i32::try_from(key)
+        .map_err(|e| bad("period", e))
+        .and_then(|key| Period::from_key(key).map_err(|e| bad("period", e)))
+}
+
+/// Reads a report's header and locks its row until the transaction ends.
+pub async fn lock_header(
+    db: &Db,
+    tx: &mut Transaction<'static, Any>,
+    id: i64,
+) -> Result<Option<ReportHeader>, SqlError> {
+    let sql = format!(
+        "SELECT r.id, r.partner_id, r.distributor_id, r.region_id, r.period, r.currency, r.status, \
+                r.sub_status, r.po_number, r.version, d.threshold_e4 \
+         FROM reports r JOIN organisations d ON d.id = r.distributor_id \
+         WHERE r.id = $1{}",
+        db.for_update()
+    );
+    let Some(row) = sqlx::query_as::<_, HeaderRow>(&sql)
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(ReportHeader {
+        id: row.id,
+        partner_id: row.partner_id,
+        distributor_id: row.distributor_id,
+        region_id: row.region_id,
+        period: period_from_key(row.period)?,
+        currency: row.currency.parse().map_err(|e| bad("currency", e))?,
+        status: Status::from_code(&row.status, row.sub_status.as_deref())
+            .map_err(|e| bad("status", e))?,
+        po_number: row.po_number,
+        version: row.version,
+        threshold: ThresholdPercent::new(from_scaled_e4(row.threshold_e4))
+            .map_err(|e| bad("threshold", e))?,
+    }))
+}
+
+/// A stored line: its input to the calculations plus what identifies and prices it.
+#[derive(Clone, Debug)]
+pub struct StoredLine {
+    pub id: i64,
+    pub product_id: i64,
+    pub product: ProductRef,
+    pub input: LineInput,
+    pub catalogue_price: UnitPrice,
+    pub catalogue_margin: MarginPercent,
+    pub pricing_code: Option<String>,
+    pub code_applied_by: Option<String>,
+    pub code_applied_at: Option<String>,
+}
+
+#[derive(FromRow)]
+struct LineRow {
+    id: i64,
+    product_id: i64,
+    name: String,
+    sku: String,
+    unit_type: String,
+    provisioned: i64,
+    used: Option<i64>,
+    chargeable: i64,
+    comment: Option<String>,
+    catalogue_unit_price_e4: i64,
+    catalogue_margin_e4: i64,
+    unit_price_e4: i64,
+    margin_e4: i64,
+    pricing_code: Option<String>,
+    code_applied_by: Option<String>,
+    code_applied_at: Option<String>,
+}
+
+fn units(value: i64) -> Result<Units, SqlError> {
+    u64::try_from(value)
+        .map_err(|e| bad("units", e))
+        .and_then(|v| Units::new(v).map_err(|e| bad("units", e)))
+}
+
+fn price(value: i64) -> Result<UnitPrice, SqlError> {
+    UnitPrice::new(from_scaled_e4(value)).map_err(|e| bad("unit price", e))
+}
+
+fn margin(value: i64) -> Result<MarginPercent, SqlError> {
+    MarginPercent::new(from_scaled_e4(value)).map_err(|e| bad("margin", e))
+}
+
+/// A report's lines in their display order.
+pub async fn lines(
+    tx: &mut Transaction<'static, Any>,
+    report_id: i64,
+) -> Result<Vec<StoredLine>, SqlError> {
+    let rows = sqlx::query_as::<_, LineRow>(
+        "SELECT l.id, l.product_id, p.name, p.sku, p.unit_type, l.provisioned, l.used, l.chargeable, \
+                l.comment, l.catalogue_unit_price_e4, l.catalogue_margin_e4, l.unit_price_e4, \
+                l.margin_e4, l.pricing_code, l.code_applied_by, l.code_applied_at \
+         FROM line_items l JOIN products p ON p.id = l.product_id \
+         WHERE l.report_id = $1 ORDER BY l.position",
+    )
+    .bind(report_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    rows.into_iter()
+        .map(|row| {
+            Ok(StoredLine {
+                id: row.id,
+                product_id: row.product_id,
+                product: ProductRef {
+                    line_id: row.id,
+                    name: row.name,
+                    sku: row.sku,
+                    unit_type: row.unit_type,
+                },
+                input: LineInput {
+                    provisioned: units(row.provisioned)?,
+                    used: row.used.map(units).transpose()?,
+                    chargeable: units(row.chargeable)?,
+                    unit_price: price(row.unit_price_e4)?,
+                    margin: margin(row.margin_e4)?,
+                    comment: row.comment,
+                },
+                catalogue_price: price(row.catalogue_unit_price_e4)?,
+                catalogue_margin: margin(row.catalogue_margin_e4)?,
+                pricing_code: row.pricing_code,
+                code_applied_by: row.code_applied_by,
+                code_applied_at: row.code_applied_at,
+            })
+        })
+        .collect()
+}
+
+fn e4(value: rust_decimal::Decimal) -> Result<i64, SqlError> {
+    scaled_e4(value).map_err(|e| bad("amount", e))
+}
+
+fn count(value: Units) -> Result<i64, SqlError> {
+    i64::try_from(value.get()).map_err(|e| bad("units", e))
+}
+
+/// Writes a line's editable values and its recomputed amounts.
+pub async fn save_line(
+    tx: &mut Transaction<'static, Any>,
+    line: &StoredLine,
+    figures: &LineFigures,
+) -> Result<(), SqlError> {
+    sqlx::query(
+        "UPDATE line_items SET chargeable = $1, comment = $2, unit_price_e4 = $3, margin_e4 = $4, \
+                pricing_code = $5, code_applied_by = $6, code_applied_at = $7, gross_e4 = $8, \
+                amount_owed_e4 = $9 \
+         WHERE id = $10",
+    )
+    .bind(count(line.input.chargeable)?)
+    .bind(line.input.comment.clone())
+    .bind(e4(line.input.unit_price.get())?)
+    .bind(e4(line.input.margin.get())?)
+    .bind(line.pricing_code.clone())
+    .bind(line.code_applied_by.clone())
+    .bind(line.code_applied_at.clone())
+    .bind(e4(figures.gross)?)
+    .bind(e4(figures.amount_owed)?)
+    .bind(line.id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The header fields an action may change.
+#[derive(Clone, Debug)]
+pub struct HeaderUpdate {
+    pub status: Status,
+    pub po_number: Option<String>,
+    pub total: rust_decimal::Decimal,
+    pub has_comments: bool,
+    /// `Some(true)` once penalties were applied; `None` leaves the flag as it was.
+    pub auto_penalties: Option<bool>,
+    pub submission_deadline: Option<String>,
+    pub updated_at: String,
+}
+
+/// Writes the header and moves the version on, only if it is still `expected_version`.
+/// Returns false (and changes nothing) when someone else moved it first.
+pub async fn update_header(
+    tx: &mut Transaction<'static, Any>,
+    id: i64,
+    expected_version: i64,
+    update: &HeaderUpdate,
+) -> Result<bool, SqlError> {
+    let result = sqlx::query(
+        "UPDATE reports SET status = $1, sub_status = $2, po_number = $3, total_e4 = $4, \
+                has_comments = $5, auto_penalties = COALESCE($6, auto_penalties), \
+                submission_deadline = COALESCE($7, submission_deadline), updated_at = $8, \
+                version = version + 1 \
+         WHERE id = $9 AND version = $10",
+    )
+    .bind(update.status.as_code())
+    .bind(update.status.sub_status_code())
+    .bind(update.po_number.clone())
+    .bind(e4(update.total)?)
+    .bind(i64::from(update.has_comments))
+    .bind(update.auto_penalties.map(i64::from))
+    .bind(update.submission_deadline.clone())
+    .bind(update.updated_at.clone())
+    .bind(id)
+    .bind(expected_version)
+    .execute(&mut **tx)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// One history entry, as appended. Entries are never changed (the database refuses it).
+#[derive(Clone, Debug, Default)]
+pub struct NewHistoryEntry {
+    pub at: String,
+    pub actor: String,
+    pub actor_org: Option<String>,
+    pub actor_role: Option<String>,
+    pub action: String,
+    pub from_status: Option<String>,
+    pub to_status: Option<String>,
+    pub comment: Option<String>,
+    pub before_json: Option<String>,
+    pub after_json: Option<String>,
+}
+
+pub async fn append_history(
+    tx: &mut Transaction<'static, Any>,
+    report_id: i64,
+    entry: &NewHistoryEntry,
+) -> Result<(), SqlError> {
+    sqlx::query(
+        "INSERT INTO history (report_id, at, actor, actor_org, actor_role, action, from_status, \
+                to_status, comment, before_json, after_json) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(report_id)
+    .bind(entry.at.clone())
+    .bind(entry.actor.clone())
+    .bind(entry.actor_org.clone())
+    .bind(entry.actor_role.clone())
+    .bind(entry.action.clone())
+    .bind(entry.from_status.clone())
+    .bind(entry.to_status.clone())
+    .bind(entry.comment.clone())
+    .bind(entry.before_json.clone())
+    .bind(entry.after_json.clone())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The current version of a report (to tell a caller who lost a race what to reload).
+pub async fn current_version(db: &Db, id: i64) -> Result<Option<i64>, SqlError> {
+    sqlx::query_scalar("SELECT version FROM reports WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await
+}
+
+/// A report's history, oldest first.
+pub async fn history(db: &Db, report_id: i64) -> Result<Vec<HistoryRow>, SqlError> {
+    sqlx::query_as::<_, HistoryRow>(
+        "SELECT id, at, actor, actor_org, actor_role, action, from_status, to_status, comment, \
+                before_json, after_json \
+         FROM history WHERE report_id = $1 ORDER BY id",
+    )
+    .bind(report_id)
+    .fetch_all(db.pool())
+    .await
+}
+
+#[derive(Clone, Debug, FromRow)]
+pub struct HistoryRow {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub actor_org: Option<String>,
+    pub actor_role: Option<String>,
+    pub action: String,
+    pub from_status: Option<String>,
+    pub to_status: Option<String>,
+    pub comment: Option<String>,
+    pub before_json: Option<String>,
+    pub after_json: Option<String>,
 }

@@ -1,0 +1,141 @@
+//! The report list at production size: seeds `BENCH_REPORTS` reports (default 100,000) with
+//! `BENCH_LINES` lines each (default 10) on SQLite (a temporary file) and PostgreSQL (a database
+//! created and dropped here), then times the list queries. Prints a table; asserts nothing.
+//!
+//! cargo bench --features ssr --bench list
+
+use std::time::{Duration, Instant};
+
+use billing_reports::{
+    domain::{
+        Period,
+        query::{ReportFilter, SortKey, StatusFilter},
+    },
+    server::db::{Db, reports, scale},
+};
+
+fn env_number(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+async fn bench_backend(label: &str, url: &str, spec: scale::ScaleSpec) {
+    let db = Db::connect(url).await.expect("connect");
+    db.migrate().await.expect("migrate");
+    let done = scale::generate(&db, url, spec, "Trend Micro")
+        .await
+        .expect("seed");
+    println!(
+        "| {label} | seed {} reports / {} lines | {:.1?} |",
+        done.reports, done.lines, done.elapsed
+    );
+    let month = Period::parse("2026-10").ok();
+    let cases: Vec<(&str, ReportFilter)> = vec![
+        (
+            "first page, no filter",
+            ReportFilter {
+                page: 1,
+                ..ReportFilter::default()
+            },
+        ),
+        (
+            "one month",
+            ReportFilter {
+                from: month,
+                to: month,
+                page: 1,
+                ..ReportFilter::default()
+            },
+        ),
+        (
+            "one month, under review",
+            ReportFilter {
+                from: month,
+                to: month,
+                status: Some(StatusFilter::UnderReview(None)),
+                page: 1,
+                ..ReportFilter::default()
+            },
+        ),
+        (
+            "one distributor",
+            ReportFilter {
+                distributor: Some(20),
+                page: 1,
+                ..ReportFilter::default()
+            },
+        ),
+        (
+            "partner name search",
+            ReportFilter {
+                partner: Some("partner 0123".into()),
+                page: 1,
+                ..ReportFilter::default()
+            },
+        ),
+        (
+            "page 100, by total",
+            ReportFilter {
+                sort: SortKey::Total,
+                page: 100,
+                ..ReportFilter::default()
+            },
+        ),
+    ];
+    for (name, filter) in cases {
+        let mut samples = Vec::new();
+        let mut count = 0;
+        for _ in 0..7 {
+            let start = Instant::now();
+            count = reports::list(&db, &filter).await.expect("list").total_count;
+            samples.push(start.elapsed());
+        }
+        println!(
+            "| {label} | list: {name} ({count} match) | {:.2?} |",
+            median(samples)
+        );
+    }
+    db.close().await;
+}
+
+#[tokio::main]
+async fn main() {
+    let spec = scale::ScaleSpec {
+        reports: env_number("BENCH_REPORTS", 100_000),
+        lines_per_report: u32::try_from(env_number("BENCH_LINES", 10)).unwrap_or(10),
+        months: 36,
+    };
+    println!("| backend | measure | median of 7 (seed: once) |");
+    println!("|---|---|---|");
+
+    let dir = std::env::temp_dir().join(format!("br-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let sqlite_url = format!("sqlite:{}?mode=rwc", dir.join("bench.db").display());
+    bench_backend("SQLite", &sqlite_url, spec).await;
+    let _ = std::fs::remove_dir_all(&dir);
+
+    let admin_url = std::env::var("POSTGRES_ADMIN_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
+    let name = format!("br_bench_{}", std::process::id());
+    let admin = Db::connect(&admin_url).await.expect("PostgreSQL");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(admin.pool())
+        .await
+        .expect("create");
+    let base = admin_url
+        .rsplit_once('/')
+        .map(|(b, _)| b)
+        .unwrap_or(&admin_url);
+    bench_backend("PostgreSQL", &format!("{base}/{name}"), spec).await;
+    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
+        .execute(admin.pool())
+        .await
+        .expect("drop");
+}

@@ -1,0 +1,84 @@
+//! The vendor's price book and pricing codes, as stored. Lookups only; `domain::pricing`
+//! judges what a code means.
+
+use sqlx::{Any, FromRow, Transaction};
+
+use super::SqlError;
+use crate::domain::{MarginPercent, Period, UnitPrice, from_scaled_e4, pricing::CodeRecord};
+
+fn decode(what: &str, error: impl std::fmt::Display) -> SqlError {
+    SqlError::Decode(format!("bad {what}: {error}").into())
+}
+
+/// List price and channel margin for a region × product in a period, from the entry valid then.
+pub async fn list_price(
+    tx: &mut Transaction<'static, Any>,
+    region_id: i64,
+    product_id: i64,
+    period: Period,
+) -> Result<Option<(UnitPrice, MarginPercent)>, SqlError> {
+    let row: Option<(i64, i64)> = sqlx::query_as(
+        "SELECT list_price_e4, margin_e4 FROM price_book \
+         WHERE region_id = $1 AND product_id = $2 AND valid_from <= $3 \
+           AND (valid_to IS NULL OR valid_to >= $3) \
+         ORDER BY valid_from DESC LIMIT 1",
+    )
+    .bind(region_id)
+    .bind(product_id)
+    .bind(i64::from(period.to_key()))
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.map(|(price, margin)| {
+        Ok((
+            UnitPrice::new(from_scaled_e4(price)).map_err(|e| decode("list price", e))?,
+            MarginPercent::new(from_scaled_e4(margin)).map_err(|e| decode("margin", e))?,
+        ))
+    })
+    .transpose()
+}
+
+#[derive(FromRow)]
+struct CodeRow {
+    code: String,
+    partner_id: i64,
+    product_id: i64,
+    unit_price_e4: Option<i64>,
+    margin_e4: Option<i64>,
+    valid_from: i64,
+    valid_to: i64,
+}
+
+/// The code with exactly this text, if the vendor issued one.
+pub async fn find_code(
+    tx: &mut Transaction<'static, Any>,
+    code: &str,
+) -> Result<Option<CodeRecord>, SqlError> {
+    let row: Option<CodeRow> = sqlx::query_as(
+        "SELECT code, partner_id, product_id, unit_price_e4, margin_e4, valid_from, valid_to \
+         FROM pricing_codes WHERE code = $1",
+    )
+    .bind(code)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let period = |key: i64| {
+        i32::try_from(key)
+            .map_err(|e| decode("code period", e))
+            .and_then(|key| Period::from_key(key).map_err(|e| decode("code period", e)))
+    };
+    Ok(Some(CodeRecord {
+        code: row.code,
+        partner_id: row.partner_id,
+        product_id: row.product_id,
+        unit_price: row
+            .unit_price_e4
+            .map(|v| UnitPrice::new(from_scaled_e4(v)).map_err(|e| decode("code price", e)))
+            .transpose()?,
+        margin: row
+            .margin_e4
+            .map(|v| MarginPercent::new(from_scaled_e4(v)).map_err(|e| decode("code margin", e)))
+            .transpose()?,
+        valid_from: period(row.valid_from)?,
+        valid_to: period(row.valid_to)?,
+    }))
+}

@@ -1,0 +1,50 @@
+//! Services: each user action is one transaction — load the report (locked), let the domain
+//! decide, write the changes and exactly one history entry, all or nothing. A write based on an
+//! old version changes nothing and comes back as a conflict.
+
+pub mod reports;
+
+use crate::domain::{Actor, Refusal};
+
+/// Who is acting: a signed-in user, or the system's own jobs (deadlines).
+#[derive(Clone, Debug)]
+pub enum Caller {
+    User(UserCaller),
+    System,
+}
+
+/// A user as the history records them.
+#[derive(Clone, Debug)]
+pub struct UserCaller {
+    pub actor: Actor,
+    pub name: String,
+    pub org_name: String,
+}
+
+/// Why an action did not happen. Nothing was changed in any case.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// The report does not exist, or the caller may not know it does.
+    #[error("not found")]
+    NotFound,
+    /// Someone else changed the report first; this is the version now.
+    #[error("the report changed meanwhile (now version {current_version})")]
+    Conflict { current_version: i64 },
+    /// The workflow or the policy refuses the action.
+    #[error("{0}")]
+    Refused(Refusal),
+    /// The input is not acceptable; the message says why, in the user's words.
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+impl From<Refusal> for ServiceError {
+    fn from(refusal: Refusal) -> Self {
+        match refusal {
+            Refusal::NotFound => ServiceError::NotFound,
+            other => ServiceError::Refused(other),
+        }
+    }
+}

@@ -1,0 +1,539 @@
+//! Report actions through the service, on SQLite and PostgreSQL alike: one transaction, one
+//! history entry, version-checked; refusals change nothing; concurrent writers: one wins.
+
+mod common;
+
+use std::sync::Arc;
+
+use billing_reports::{
+    domain::{Actor, OrgKind, ReviewReason, Role, Status},
+    server::{
+        db::{Backend, Db, reports},
+        services::{
+            Caller, ServiceError, UserCaller,
+            reports::{Command, LineEdit, act},
+        },
+    },
+};
+use common::shared_db;
+
+on_both_backends!(
+    a_report_travels_the_whole_workflow,
+    refused_actions_change_nothing,
+    submit_needs_comments_on_lowered_lines,
+    a_stale_version_is_a_conflict,
+    auto_submit_charges_uncommented_violations_at_provisioned,
+    concurrent_writers_one_wins_each_round,
+);
+
+async fn org(db: &Db, name: &str) -> (i64, String) {
+    let id: i64 = sqlx::query_scalar("SELECT id FROM organisations WHERE name = $1")
+        .bind(name)
+        .fetch_one(db.pool())
+        .await
+        .expect("organisation");
+    (id, name.to_owned())
+}
+
+fn user(org: (i64, String), kind: OrgKind, role: Role) -> Caller {
+    Caller::User(UserCaller {
+        actor: Actor {
+            user_id: 1,
+            org_id: org.0,
+            org_kind: kind,
+            role,
+            region_enabled: true,
+        },
+        name: format!("{} user", org.1),
+        org_name: org.1,
+    })
+}
+
+/// A demo report of `partner` in `status`: (id, version).
+async fn report_in(db: &Db, partner: &str, status: &str) -> (i64, i64) {
+    sqlx::query_as(
+        "SELECT r.id, r.version FROM reports r JOIN organisations p ON p.id = r.partner_id \
+         WHERE p.name = $1 AND r.status = $2 ORDER BY r.period DESC LIMIT 1",
+    )
+    .bind(partner)
+    .bind(status)
+    .fetch_one(db.pool())
+    .await
+    .expect("a demo report in that status")
+}
+
+async fn history_count(db: &Db, report: i64) -> usize {
+    reports::history(db, report).await.expect("history").len()
+}
+
+async fn state(db: &Db, report: i64) -> (String, i64, Option<String>, i64) {
+    sqlx::query_as("SELECT status, version, po_number, total_e4 FROM reports WHERE id = $1")
+        .bind(report)
+        .fetch_one(db.pool())
+        .await
+        .expect("report")
+}
+
+async fn a_report_travels_the_whole_workflow(backend: Backend) {
+    let (db, _url, _guard) = shared_db(backend).await;
+    let partner = user(
+        org(&db, "Harbor IT Services").await,
+        OrgKind::Partner,
+        Role::BillingManager,
+    );
+    let distributor = user(
+        org(&db, "Summit Tech Distribution").await,
+        OrgKind::Distributor,
+        Role::Administrator,
+    );
+    let vendor = user(
+        org(&db, "Trend Micro").await,
+        OrgKind::Vendor,
+        Role::BillingManager,
+    );
+    let (id, version) = report_in(&db, "Harbor IT Services", "msp_preparing").await;
+    let entries = history_count(&db, id).await;
+
+    // The partner explains every shortfall (a comment on each line) and submits.
+    let mut tx = db.begin_write().await.expect("tx");
+    let lines = reports::lines(&mut tx, id).await.expect("lines");
+    tx.rollback().await.expect("rollback");
+    let edits = lines
+        .iter()
+        .map(|line| LineEdit {
+            line_id: line.id,
+            chargeable: line.input.chargeable.get().to_string(),
+            comment: Some("Checked against the customer portal.".to_owned()),
+        })
+        .collect();
+    let outcome = act(&db, &partner, id, version, Command::Submit { edits })
+        .await
+        .expect("submit");
+    assert_eq!(outcome.status, Status::UnderReview(ReviewReason::Manual));
+    assert_eq!(outcome.version, version + 1);
+
+    let refused = act(
+        &db,
+        &distributor,
+        id,
+        outcome.version,
+        Command::SubmitToVendor { comment: None },
+    )
+    .await;
+    assert!(
+        matches!(refused, Err(ServiceError::Invalid(ref m)) if m.contains("PO number")),
+        "{refused:?}"
+    );
+
+    let bad_po = act(
+        &db,
+        &distributor,
+        id,
+        outcome.version,
+        Command::SetPoNumber {
+            po_number: "PO<1>".into(),
+        },
+    )
+    .await;
+    assert!(
+        matches!(bad_po, Err(ServiceError::Invalid(_))),
+        "{bad_po:?}"
+    );
+
+    let outcome = act(
+        &db,
+        &distributor,
+        id,
+        outcome.version,
+        Command::SetPoNumber {
+            po_number: " PO-7781 ".into(),
+        },
+    )
+    .await
+    .expect("PO number");
+    let outcome = act(
+        &db,
+        &distributor,
+        id,
+        outcome.version,
+        Command::SubmitToVendor {
+            comment: Some("Checked, thanks.".into()),
+        },
+    )
+    .await
+    .expect("submit to vendor");
+    assert_eq!(outcome.status, Status::SubmittedToVendor);
+    let outcome = act(&db, &vendor, id, outcome.version, Command::Complete)
+        .await
+        .expect("complete");
+    assert_eq!(outcome.status, Status::Completed);
+
+    let (status, version_now, po, _) = state(&db, id).await;
+    assert_eq!(
+        (status.as_str(), version_now, po.as_deref()),
+        ("completed", version + 4, Some("PO-7781"))
+    );
+    let history = reports::history(&db, id).await.expect("history");
+    assert_eq!(
+        history.len(),
+        entries + 4,
+        "one entry per successful action"
+    );
+    let actions: Vec<&str> = history[entries..]
+        .iter()
+        .map(|h| h.action.as_str())
+        .collect();
+    assert_eq!(
+        actions,
+        ["submit", "distributor_edit", "submit_to_vendor", "complete"]
+    );
+    assert_eq!(history[entries].actor, "Harbor IT Services user");
+    assert!(
+        history[entries]
+            .after_json
+            .as_deref()
+            .is_some_and(|j| j.contains("customer portal"))
+    );
+    assert_eq!(
+        history[entries + 2].comment.as_deref(),
+        Some("Checked, thanks.")
+    );
+    assert_eq!(history[entries + 3].to_status.as_deref(), Some("Completed"));
+}
+
+async fn refused_actions_change_nothing(backend: Backend) {
+    let (db, _url, _guard) = shared_db(backend).await;
+    let partner = user(
+        org(&db, "Harbor IT Services").await,
+        OrgKind::Partner,
+        Role::BillingManager,
+    );
+    let stranger = user(
+        org(&db, "Lumière Informatique").await,
+        OrgKind::Partner,
+        Role::BillingManager,
+    );
+    let distributor = user(
+        org(&db, "Summit Tech Distribution").await,
+        OrgKind::Distributor,
+        Role::BillingManager,
+    );
+    let support = user(
+        org(&db, "Summit Tech Distribution").await,
+        OrgKind::Distributor,
+        Role::Support,
+    );
+    let (done, done_version) = report_in(&db, "Harbor IT Services", "completed").await;
+    let (review, review_version) =
+        report_in(&db, "Blue Ridge Managed Security", "under_review").await;
+
+    let before = (
+        state(&db, done).await,
+        history_count(&db, done).await,
+        state(&db, review).await,
+    );
+    let attempts = [
+        (
+            act(
+                &db,
+                &partner,
+                done,
+                done_version,
+                Command::Submit { edits: vec![] },
+            )
+            .await,
+            "final",
+        ),
+        (
+            act(
+                &db,
+                &stranger,
+                done,
+                done_version,
+                Command::Submit { edits: vec![] },
+            )
+            .await,
+            "not found",
+        ),
+        (
+            act(
+                &db,
+                &distributor,
+                review,
+                review_version,
+                Command::Reject {
+                    reason: "   ".into(),
+                    new_deadline: None,
+                },
+            )
+            .await,
+            "reason",
+        ),
+        (
+            act(
+                &db,
+                &support,
+                review,
+                review_version,
+                Command::SetPoNumber {
+                    po_number: "PO-1".into(),
+                },
+            )
+            .await,
+            "read-only",
+        ),
+        (
+            act(&db, &partner, review, review_version, Command::Complete).await,
+            "not found",
+        ),
+        (
+            act(&db, &distributor, 999_999, 1, Command::Complete).await,
+            "not found",
+        ),
+    ];
+    for (result, why) in &attempts {
+        assert!(result.is_err(), "{why}: accepted");
+    }
+    assert!(matches!(attempts[0].0, Err(ServiceError::Refused(_))));
+    assert!(
+        matches!(attempts[1].0, Err(ServiceError::NotFound)),
+        "another partner's report is not found"
+    );
+    assert!(matches!(attempts[4].0, Err(ServiceError::NotFound)));
+    assert!(matches!(attempts[5].0, Err(ServiceError::NotFound)));
+    if let Err(ServiceError::Refused(refusal)) = &attempts[3].0 {
+        assert_eq!(
+            refusal.to_string(),
+            "Your role can view reports but not change them"
+        );
+    } else {
+        panic!("support must be read-only: {:?}", attempts[3].0);
+    }
+    let after = (
+        state(&db, done).await,
+        history_count(&db, done).await,
+        state(&db, review).await,
+    );
+    assert_eq!(before, after);
+}
+
+async fn submit_needs_comments_on_lowered_lines(backend: Backend) {
+    let (db, _url, _guard) = shared_db(backend).await;
+    let partner = user(
+        org(&db, "Harbor IT Services").await,
+        OrgKind::Partner,
+        Role::Administrator,
+    );
+    let (id, version) = report_in(&db, "Harbor IT Services", "msp_preparing").await;
+    let mut tx = db.begin_write().await.expect("tx");
+    let lines = reports::lines(&mut tx, id).await.expect("lines");
+    tx.rollback().await.expect("rollback");
+    let line = &lines[0];
+    let lowered = line.input.chargeable.get().saturating_sub(1);
+
+    let refused = act(
+        &db,
+        &partner,
+        id,
+        version,
+        Command::Submit {
+            edits: vec![LineEdit {
+                line_id: line.id,
+                chargeable: lowered.to_string(),
+                comment: None,
+            }],
+        },
+    )
+    .await;
+    assert!(
+        matches!(refused, Err(ServiceError::Invalid(ref m)) if m.contains("comment")),
+        "{refused:?}"
+    );
+    let too_many = line
+        .input
+        .provisioned
+        .get()
+        .max(line.input.used.map_or(0, |u| u.get()))
+        + 1;
+    let refused = act(
+        &db,
+        &partner,
+        id,
+        version,
+        Command::SaveDraft {
+            edits: vec![LineEdit {
+                line_id: line.id,
+                chargeable: too_many.to_string(),
+                comment: None,
+            }],
+        },
+    )
+    .await;
+    assert!(
+        matches!(refused, Err(ServiceError::Invalid(_))),
+        "{refused:?}"
+    );
+    assert_eq!(state(&db, id).await.1, version, "nothing changed");
+
+    let saved = act(
+        &db,
+        &partner,
+        id,
+        version,
+        Command::SaveDraft {
+            edits: vec![LineEdit {
+                line_id: line.id,
+                chargeable: lowered.to_string(),
+                comment: Some("Two devices retired.".into()),
+            }],
+        },
+    )
+    .await
+    .expect("draft with a comment");
+    assert_eq!(saved.status, Status::MspPreparing);
+    let mut tx = db.begin_write().await.expect("tx");
+    let stored = reports::lines(&mut tx, id).await.expect("lines");
+    tx.rollback().await.expect("rollback");
+    assert_eq!(stored[0].input.chargeable.get(), lowered);
+    assert_eq!(
+        stored[0].input.comment.as_deref(),
+        Some("Two devices retired.")
+    );
+}
+
+async fn a_stale_version_is_a_conflict(backend: Backend) {
+    let (db, _url, _guard) = shared_db(backend).await;
+    let distributor = user(
+        org(&db, "Summit Tech Distribution").await,
+        OrgKind::Distributor,
+        Role::BillingManager,
+    );
+    let (id, version) = report_in(&db, "Blue Ridge Managed Security", "under_review").await;
+    act(
+        &db,
+        &distributor,
+        id,
+        version,
+        Command::SetPoNumber {
+            po_number: "PO-1".into(),
+        },
+    )
+    .await
+    .expect("first");
+    let entries = history_count(&db, id).await;
+    let second = act(
+        &db,
+        &distributor,
+        id,
+        version,
+        Command::SetPoNumber {
+            po_number: "PO-2".into(),
+        },
+    )
+    .await;
+    match second {
+        Err(ServiceError::Conflict { current_version }) => assert_eq!(current_version, version + 1),
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    let (_, _, po, _) = state(&db, id).await;
+    assert_eq!(po.as_deref(), Some("PO-1"));
+    assert_eq!(history_count(&db, id).await, entries);
+}
+
+async fn auto_submit_charges_uncommented_violations_at_provisioned(backend: Backend) {
+    let (db, _url, _guard) = shared_db(backend).await;
+    let (id, version) = report_in(&db, "Harbor IT Services", "msp_preparing").await;
+    // Make the first line an uncommented violation: used below provisioned, charged at used.
+    sqlx::query(
+        "UPDATE line_items SET provisioned = 100, used = 60, chargeable = 60, comment = NULL \
+         WHERE report_id = $1 AND position = 0",
+    )
+    .bind(id)
+    .execute(db.pool())
+    .await
+    .expect("prepare a violation");
+    let outcome = act(&db, &Caller::System, id, version, Command::AutoSubmit)
+        .await
+        .expect("auto-submit");
+    assert_eq!(
+        outcome.status,
+        Status::UnderReview(ReviewReason::AutoPenalties)
+    );
+    let mut tx = db.begin_write().await.expect("tx");
+    let lines = reports::lines(&mut tx, id).await.expect("lines");
+    tx.rollback().await.expect("rollback");
+    assert_eq!(
+        lines[0].input.chargeable.get(),
+        100,
+        "charged at provisioned"
+    );
+    let flags: (i64,) = sqlx::query_as("SELECT auto_penalties FROM reports WHERE id = $1")
+        .bind(id)
+        .fetch_one(db.pool())
+        .await
+        .expect("flags");
+    assert_eq!(flags.0, 1);
+    let history = reports::history(&db, id).await.expect("history");
+    let last = history.last().expect("an entry");
+    assert_eq!(
+        (last.actor.as_str(), last.action.as_str()),
+        ("system", "auto_submit_penalties")
+    );
+    assert!(
+        last.before_json
+            .as_deref()
+            .is_some_and(|j| j.contains("\"chargeable\":60"))
+    );
+    assert!(
+        last.after_json
+            .as_deref()
+            .is_some_and(|j| j.contains("\"chargeable\":100"))
+    );
+}
+
+async fn concurrent_writers_one_wins_each_round(backend: Backend) {
+    const TASKS: usize = 8;
+    const ROUNDS: usize = 500;
+    let (db, _url, _guard) = shared_db(backend).await;
+    let distributor = Arc::new(user(
+        org(&db, "Summit Tech Distribution").await,
+        OrgKind::Distributor,
+        Role::BillingManager,
+    ));
+    let (id, mut version) = report_in(&db, "Blue Ridge Managed Security", "under_review").await;
+    let entries = history_count(&db, id).await;
+    for round in 0..ROUNDS {
+        let mut tasks = Vec::with_capacity(TASKS);
+        for task in 0..TASKS {
+            let (db, distributor) = (db.clone(), distributor.clone());
+            tasks.push(tokio::spawn(async move {
+                let po_number = format!("PO-{round}-{task}");
+                act(
+                    &db,
+                    &distributor,
+                    id,
+                    version,
+                    Command::SetPoNumber { po_number },
+                )
+                .await
+            }));
+        }
+        let mut wins = 0;
+        for task in tasks {
+            match task.await.expect("task") {
+                Ok(outcome) => {
+                    wins += 1;
+                    assert_eq!(outcome.version, version + 1);
+                }
+                Err(ServiceError::Conflict { current_version }) => {
+                    assert_eq!(current_version, version + 1)
+                }
+                Err(other) => panic!("round {round}: unexpected {other:?}"),
+            }
+        }
+        assert_eq!(wins, 1, "round {round}: exactly one writer wins");
+        version += 1;
+    }
+    assert_eq!(history_count(&db, id).await, entries + ROUNDS);
+    assert_eq!(state(&db, id).await.1, version);
+}
