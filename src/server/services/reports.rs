@@ -100,10 +100,10 @@ pub async fn act(
     // Visibility first, so a stale version never tells a stranger that the report exists; then
     // the version, so whoever lost a race hears "changed meanwhile" rather than a refusal that
     // only holds for the new state.
-    if let Caller::User(user) = caller {
-        if !can_see(&user.actor, &owners, header.status) {
-            return Err(ServiceError::NotFound);
-        }
+    if let Caller::User(user) = caller
+        && !can_see(&user.actor, &owners, header.status)
+    {
+        return Err(ServiceError::NotFound);
     }
     if header.version != expected_version {
         return Err(ServiceError::Conflict {
