@@ -5,12 +5,22 @@ use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
     StaticSegment,
     components::{Route, Router, Routes},
+    hooks::use_location,
 };
 
-use crate::ui::pages::{not_found::NotFound, reports::ReportsPage};
+use crate::api::{
+    ApiError,
+    auth::{CurrentUser, who_am_i},
+};
+use crate::ui::{
+    components::user_menu::UserMenu,
+    pages::{not_found::NotFound, reports::ReportsPage, sign_in::SignInPage},
+};
 
 /// The document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -30,6 +40,24 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// A page's Content-Security-Policy names this response's script nonce.
+#[cfg(feature = "ssr")]
+fn content_security_policy() {
+    use axum::http::{HeaderValue, header};
+    let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    if let Ok(value) = HeaderValue::from_str(&crate::server::security::page_csp(&nonce)) {
+        response.insert_header(header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+/// Who is signed in, read again on every navigation (signing in or out navigates).
+pub type UserResource = Resource<Result<Option<CurrentUser>, ApiError>>;
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -44,22 +72,38 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/billing-reports.css" />
         <Title text="Billing Reports" />
         <Router>
-            <a class="skip-link" href="#main">
-                "Skip to content"
-            </a>
-            <header class="topbar">
-                <a class="brand" href="/">
-                    <span class="brand-mark" aria-hidden="true">
-                        "BR"
-                    </span>
-                    <span class="brand-name">"Billing Reports"</span>
-                </a>
-            </header>
-            <main id="main" class="main">
-                <Routes fallback=NotFound>
-                    <Route path=StaticSegment("") view=ReportsPage />
-                </Routes>
-            </main>
+            <Shell />
         </Router>
+    }
+}
+
+#[component]
+fn Shell() -> impl IntoView {
+    let location = use_location();
+    let user: UserResource = Resource::new(move || location.pathname.get(), |_| who_am_i());
+    provide_context(user);
+    view! {
+        <a class="skip-link" href="#main">
+            "Skip to content"
+        </a>
+        <header class="topbar">
+            <a class="brand" href="/">
+                <span class="brand-mark" aria-hidden="true">
+                    "BR"
+                </span>
+                <span class="brand-name">"Billing Reports"</span>
+            </a>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    user.await.ok().flatten().map(|user| view! { <UserMenu user /> })
+                })}
+            </Transition>
+        </header>
+        <main id="main" class="main">
+            <Routes fallback=NotFound>
+                <Route path=StaticSegment("") view=ReportsPage />
+                <Route path=StaticSegment("sign-in") view=SignInPage />
+            </Routes>
+        </main>
     }
 }

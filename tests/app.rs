@@ -6,10 +6,10 @@ mod common;
 use axum::http::StatusCode;
 use billing_reports::{
     domain::{
-        Period, ReviewReason, Status,
-        query::{ReportFilter, ReportPage, StatusFilter},
+        ListScope, Period, ReviewReason, Status,
+        query::{ListedReports, ReportFilter, StatusFilter},
     },
-    server::db::{Backend, reports, seed},
+    server::db::{Backend, reports},
 };
 use common::{VENDOR, spawn_app};
 use serde_json::json;
@@ -37,7 +37,9 @@ async fn probes_answer(backend: Backend) {
 
 async fn list_page_is_server_rendered_with_rows(backend: Backend) {
     let app = spawn_app(backend).await;
-    let (status, html) = app.get("/").await;
+    let cookie = app.sign_in("ops@billing-reports.example").await;
+    let cookie = Some(cookie.as_str());
+    let (status, html) = app.get_as("/", cookie).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
         html.contains("<table class=\"reports\""),
@@ -50,7 +52,7 @@ async fn list_page_is_server_rendered_with_rows(backend: Backend) {
     assert!(html.contains("Oct 2026"), "the latest cycle is missing");
     assert!(html.matches("<tr").count() > 10, "too few rows rendered");
 
-    let (status, html) = app.get("/?status=completed").await;
+    let (status, html) = app.get_as("/?status=completed", cookie).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Completed"));
     assert!(
@@ -61,19 +63,27 @@ async fn list_page_is_server_rendered_with_rows(backend: Backend) {
 
 async fn list_server_function_filters_by_status(backend: Backend) {
     let app = spawn_app(backend).await;
+    let cookie = app.sign_in("ops@billing-reports.example").await;
     let (status, body) = app
-        .call(
+        .call_as(
             "reports/list",
             json!({ "filter": { "status": "Rejected", "page": 1 } }),
+            Some(&cookie),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let page: ReportPage = serde_json::from_str(&body).expect("a report page");
+    let ListedReports::Priced(page) = serde_json::from_str(&body).expect("a report page") else {
+        panic!("the platform admin gets the priced shape");
+    };
     assert!(page.total_count > 0);
     assert!(page.rows.iter().all(|row| row.status == Status::Rejected));
 
     let (status, body) = app
-        .call("reports/list", json!({ "filter": "nonsense" }))
+        .call_as(
+            "reports/list",
+            json!({ "filter": "nonsense" }),
+            Some(&cookie),
+        )
         .await;
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{body}");
     assert!(
@@ -84,7 +94,7 @@ async fn list_server_function_filters_by_status(backend: Backend) {
 
 async fn repository_filters_compose(backend: Backend) {
     let app = spawn_app(backend).await;
-    let all = reports::list(&app.db, &ReportFilter::default())
+    let all = reports::list(&app.db, ListScope::All, &ReportFilter::default())
         .await
         .expect("list");
     assert_eq!(all.total_count, 12 * 12, "12 billed partners x 12 months");
@@ -104,7 +114,9 @@ async fn repository_filters_compose(backend: Backend) {
             page: 1,
             ..ReportFilter::default()
         };
-        let page = reports::list(&app.db, &filter).await.expect("list");
+        let page = reports::list(&app.db, ListScope::All, &filter)
+            .await
+            .expect("list");
         assert!(page.total_count > 0, "no demo report is {status:?}");
         assert!(
             page.rows
@@ -123,7 +135,9 @@ async fn repository_filters_compose(backend: Backend) {
         page: 1,
         ..ReportFilter::default()
     };
-    let page = reports::list(&app.db, &filter).await.expect("list");
+    let page = reports::list(&app.db, ListScope::All, &filter)
+        .await
+        .expect("list");
     assert!(page.total_count >= 1);
     for row in &page.rows {
         assert_eq!(row.status, Status::UnderReview(ReviewReason::AutoPenalties));
@@ -136,7 +150,9 @@ async fn repository_filters_compose(backend: Backend) {
         page: 1,
         ..ReportFilter::default()
     };
-    let page = reports::list(&app.db, &by_name).await.expect("list");
+    let page = reports::list(&app.db, ListScope::All, &by_name)
+        .await
+        .expect("list");
     assert_eq!(
         page.total_count, 12,
         "one report per month, name matched case-insensitively"
@@ -148,7 +164,7 @@ async fn repository_filters_compose(backend: Backend) {
         ..ReportFilter::default()
     };
     assert_eq!(
-        reports::list(&app.db, &by_id)
+        reports::list(&app.db, ListScope::All, &by_id)
             .await
             .expect("list")
             .total_count,
@@ -161,7 +177,7 @@ async fn repository_filters_compose(backend: Backend) {
         ..ReportFilter::default()
     };
     assert_eq!(
-        reports::list(&app.db, &wildcard)
+        reports::list(&app.db, ListScope::All, &wildcard)
             .await
             .expect("list")
             .total_count,
@@ -172,15 +188,21 @@ async fn repository_filters_compose(backend: Backend) {
         page: 99,
         ..ReportFilter::default()
     };
-    let page = reports::list(&app.db, &beyond).await.expect("list");
+    let page = reports::list(&app.db, ListScope::All, &beyond)
+        .await
+        .expect("list");
     assert!(page.rows.is_empty());
     assert_eq!(page.total_count, all.total_count);
 }
 
 async fn demo_data_loads_once(backend: Backend) {
     let app = spawn_app(backend).await;
-    assert!(!seed::demo(&app.db, VENDOR).await.expect("second seed"));
-    let all = reports::list(&app.db, &ReportFilter::default())
+    assert!(
+        !billing_reports::server::load_demo(&app.db, VENDOR)
+            .await
+            .expect("second seed")
+    );
+    let all = reports::list(&app.db, ListScope::All, &ReportFilter::default())
         .await
         .expect("list");
     assert_eq!(all.total_count, 12 * 12);

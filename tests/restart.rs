@@ -70,18 +70,49 @@ impl Server {
 
     /// A plain HTTP/1.1 GET; the whole response (head and body) as text.
     fn get(&self, path: &str) -> Option<String> {
+        self.request(&format!(
+            "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        ))
+    }
+
+    fn request(&self, raw: &str) -> Option<String> {
         let mut stream = TcpStream::connect(("127.0.0.1", self.1)).ok()?;
         stream
             .set_read_timeout(Some(Duration::from_secs(10)))
             .ok()?;
-        write!(
-            stream,
-            "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-        )
-        .ok()?;
+        stream.write_all(raw.as_bytes()).ok()?;
         let mut response = String::new();
         stream.read_to_string(&mut response).ok()?;
         Some(response)
+    }
+
+    /// Signs in as the demo distributor and returns the session cookie.
+    fn sign_in(&self) -> String {
+        let body = "email=dana%40summit-tech.example&password=demo-password";
+        let response = self
+            .request(&format!(
+                "POST /api/auth/sign-in HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\
+                 Content-Type: application/x-www-form-urlencoded\r\nAccept: application/json\r\n\
+                 Content-Length: {}\r\n\r\n{body}",
+                body.len()
+            ))
+            .expect("sign-in response");
+        response
+            .lines()
+            .find_map(|line| {
+                let (name, value) = line.split_once(':')?;
+                name.eq_ignore_ascii_case("set-cookie")
+                    .then_some(value.trim())
+            })
+            .and_then(|cookie| cookie.split(';').next())
+            .map(str::to_owned)
+            .unwrap_or_else(|| panic!("no session cookie in:\n{response}"))
+    }
+
+    fn get_signed_in(&self, path: &str, cookie: &str) -> Option<String> {
+        self.request(&format!(
+            "GET {path} HTTP/1.1\r\nHost: localhost\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n"
+        ))
     }
 }
 
@@ -137,12 +168,13 @@ async fn data_survives_restarts(backend: Backend) {
 
     for _ in 0..2 {
         let server = Server::start(&url);
+        let cookie = server.sign_in();
         let page = server
-            .get("/?partner=Blue%20Ridge&status=under_review")
+            .get_signed_in("/?partner=Blue%20Ridge&status=under_review", &cookie)
             .expect("page");
         assert!(
             page.contains("PO-RESTART-77"),
-            "the change is gone after a restart"
+            "the change is gone after a restart:\n{page}"
         );
         assert!(page.contains("Blue Ridge Managed Security"));
     }

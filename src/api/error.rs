@@ -13,6 +13,9 @@ pub enum ApiError {
     /// The input cannot be accepted; the message says why.
     #[error("{0}")]
     Invalid(String),
+    /// Nobody is signed in (or the session ended).
+    #[error("Please sign in to continue.")]
+    Unauthenticated,
     /// The object does not exist, or the caller may not know that it does.
     #[error("Not found.")]
     NotFound,

@@ -4,15 +4,16 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 use super::ApiError;
-use crate::domain::query::{ReportFilter, ReportPage};
+use crate::domain::query::{ListedReports, ReportFilter};
 
-/// One page of the billing reports matching `filter`.
+/// One page of the billing reports the caller may see, matching `filter`.
 #[server(endpoint = "reports/list", input = Json)]
-pub async fn list_reports(filter: ReportFilter) -> Result<ReportPage, ApiError> {
-    use crate::server::{db, error::internal, state::AppState};
+pub async fn list_reports(filter: ReportFilter) -> Result<ListedReports, ApiError> {
+    use crate::server::{api_support, services};
 
-    let state = use_context::<AppState>().ok_or_else(|| internal("list_reports", "no state"))?;
-    db::reports::list(&state.db, &filter)
+    let session = api_support::require_session().await?;
+    let state = api_support::state()?;
+    services::reports::list(&state.db, &session.caller, &filter)
         .await
-        .map_err(|error| internal("listing reports", error))
+        .map_err(api_support::service_error)
 }

@@ -37,7 +37,8 @@ pub use money::{
     from_scaled_e4, round_half_away, scaled_e4,
 };
 pub use policy::{
-    Actor, OrgKind, ReportOwners, Role, authorize, can_see, can_see_pricing, shows_pricing,
+    Actor, ListScope, OrgKind, ReportOwners, Role, authorize, can_see, can_see_pricing, list_scope,
+    shows_pricing,
 };
 pub use report::{
     LineView, PartnerLineView, PartnerReportSummary, Period, PeriodError, PoNumberError,

@@ -35,6 +35,23 @@ impl OrgKind {
         ]
     }
 
+    /// Stable storage code.
+    pub const fn as_code(&self) -> &'static str {
+        match self {
+            OrgKind::Vendor => "vendor",
+            OrgKind::Distributor => "distributor",
+            OrgKind::Partner => "partner",
+            OrgKind::Operator => "operator",
+        }
+    }
+
+    /// Reads a storage code.
+    pub fn from_code(code: &str) -> Option<OrgKind> {
+        OrgKind::all()
+            .into_iter()
+            .find(|kind| kind.as_code() == code)
+    }
+
     /// How the workflow sees a user of this organisation.
     pub const fn actor_kind(&self) -> ActorKind {
         match self {
@@ -71,6 +88,31 @@ impl Role {
     }
 
     /// Whether the role may change reports at all.
+    /// Stable storage code.
+    pub const fn as_code(&self) -> &'static str {
+        match self {
+            Role::Administrator => "administrator",
+            Role::BillingManager => "billing_manager",
+            Role::Support => "support",
+            Role::PlatformAdmin => "platform_admin",
+        }
+    }
+
+    /// Reads a storage code.
+    pub fn from_code(code: &str) -> Option<Role> {
+        Role::all().into_iter().find(|role| role.as_code() == code)
+    }
+
+    /// What people call the role.
+    pub const fn label(&self) -> &'static str {
+        match self {
+            Role::Administrator => "Administrator",
+            Role::BillingManager => "Billing manager",
+            Role::Support => "Support (read-only)",
+            Role::PlatformAdmin => "Platform admin",
+        }
+    }
+
     pub const fn may_act(&self) -> bool {
         match self {
             Role::Administrator | Role::BillingManager => true,
@@ -189,6 +231,34 @@ pub fn authorize(
     apply(status, action, actor.org_kind.actor_kind())
 }
 
+/// Which reports a list may contain for a user: the SQL form of [`can_see`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ListScope {
+    /// Nothing at all (billing reports are not available in the user's region).
+    Nothing,
+    /// Reports of this partner organisation.
+    Partner(i64),
+    /// Reports of this distributor's partners.
+    Distributor(i64),
+    /// Reports that have reached the vendor.
+    ReachedVendor,
+    /// Every report.
+    All,
+}
+
+/// The list scope that matches [`can_see`] for every report.
+pub const fn list_scope(actor: &Actor) -> ListScope {
+    if !region_allows(actor) {
+        return ListScope::Nothing;
+    }
+    match actor.org_kind {
+        OrgKind::Partner => ListScope::Partner(actor.org_id),
+        OrgKind::Distributor => ListScope::Distributor(actor.org_id),
+        OrgKind::Vendor => ListScope::ReachedVendor,
+        OrgKind::Operator => ListScope::All,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -212,6 +282,40 @@ mod tests {
             org_kind,
             role,
             region_enabled: true,
+        }
+    }
+
+    #[test]
+    fn list_scopes_agree_with_can_see() {
+        let others = ReportOwners {
+            partner_org_id: OTHER_PARTNER_ORG,
+            distributor_org_id: OTHER_DISTRIBUTOR_ORG,
+        };
+        for kind in OrgKind::all() {
+            for org in [PARTNER_ORG, DISTRIBUTOR_ORG, OTHER_PARTNER_ORG] {
+                for enabled in [true, false] {
+                    let who = Actor {
+                        region_enabled: enabled,
+                        ..actor(kind, org, Role::Support)
+                    };
+                    for status in Status::all() {
+                        for owners in [owners(), others] {
+                            let in_scope = match list_scope(&who) {
+                                ListScope::Nothing => false,
+                                ListScope::Partner(id) => owners.partner_org_id == id,
+                                ListScope::Distributor(id) => owners.distributor_org_id == id,
+                                ListScope::ReachedVendor => reached_vendor(status),
+                                ListScope::All => true,
+                            };
+                            assert_eq!(
+                                in_scope,
+                                can_see(&who, &owners, status),
+                                "{who:?} {status:?}"
+                            );
+                        }
+                    }
+                }
+            }
         }
     }
 

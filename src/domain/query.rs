@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::report::{Period, ReportSummary};
+use super::report::{PartnerReportSummary, Period, ReportSummary};
 use super::status::{ReviewReason, Status};
 
 /// Rows per page of a report list.
@@ -233,9 +233,52 @@ pub struct ReportPage {
 
 impl ReportPage {
     pub fn page_count(&self) -> u32 {
-        let pages = self.total_count.div_ceil(u64::from(self.page_size.max(1)));
-        u32::try_from(pages).unwrap_or(u32::MAX).max(1)
+        page_count(self.total_count, self.page_size)
     }
+}
+
+/// One page of a partner's report list: the same, without any amount.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartnerReportPage {
+    pub rows: Vec<PartnerReportSummary>,
+    pub total_count: u64,
+    pub page: u32,
+    pub page_size: u32,
+}
+
+/// What a report list sends to the browser: with pricing, or (for partners) without any.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ListedReports {
+    Priced(ReportPage),
+    Partner(PartnerReportPage),
+}
+
+impl ListedReports {
+    pub fn total_count(&self) -> u64 {
+        match self {
+            ListedReports::Priced(page) => page.total_count,
+            ListedReports::Partner(page) => page.total_count,
+        }
+    }
+
+    pub fn page(&self) -> u32 {
+        match self {
+            ListedReports::Priced(page) => page.page,
+            ListedReports::Partner(page) => page.page,
+        }
+    }
+
+    pub fn page_count(&self) -> u32 {
+        match self {
+            ListedReports::Priced(page) => page.page_count(),
+            ListedReports::Partner(page) => page_count(page.total_count, page.page_size),
+        }
+    }
+}
+
+fn page_count(total: u64, page_size: u32) -> u32 {
+    let pages = total.div_ceil(u64::from(page_size.max(1)));
+    u32::try_from(pages).unwrap_or(u32::MAX).max(1)
 }
 
 /// Percent-encodes a query value (RFC 3986 unreserved characters pass through).

@@ -32,6 +32,18 @@ pub struct Config {
     #[arg(long, env = "DEMO_DATA", default_value_t = false)]
     pub demo: bool,
 
+    /// Mark the session cookie `Secure` and send HSTS (set when served over HTTPS).
+    #[arg(long, env = "SECURE_COOKIES", default_value_t = false)]
+    pub secure_cookies: bool,
+
+    /// Minutes of inactivity after which a session ends.
+    #[arg(long, env = "SESSION_IDLE_MINUTES", default_value_t = 30)]
+    pub session_idle_minutes: i64,
+
+    /// Hours after sign-in after which a session ends, active or not.
+    #[arg(long, env = "SESSION_MAX_HOURS", default_value_t = 12)]
+    pub session_max_hours: i64,
+
     /// The vendor's display name.
     #[arg(long, env = "VENDOR_NAME", default_value = "Trend Micro")]
     pub vendor_name: String,

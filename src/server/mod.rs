@@ -1,10 +1,13 @@
 //! Everything that only runs on the server: configuration, start-up, state, the database,
 //! services, security. Nothing here is compiled into the browser bundle.
 
+pub mod api_support;
+pub mod auth;
 pub mod config;
 pub mod db;
 pub mod error;
 pub mod router;
+pub mod security;
 pub mod services;
 pub mod state;
 pub mod telemetry;
@@ -28,7 +31,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     match config.command.clone().unwrap_or(Command::Serve) {
         Command::Migrate => Ok(()),
         Command::Seed { set: SeedSet::Demo } => {
-            let loaded = db::seed::demo(&db, &config.vendor_name).await?;
+            let loaded = load_demo(&db, &config.vendor_name).await?;
             tracing::info!(loaded, "demo data");
             Ok(())
         }
@@ -40,13 +43,13 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
                     months,
                 },
         } => {
+            load_demo(&db, &config.vendor_name).await?;
             let spec = db::scale::ScaleSpec {
                 reports,
                 lines_per_report: lines,
                 months,
             };
-            let done =
-                db::scale::generate(&db, &config.database_url, spec, &config.vendor_name).await?;
+            let done = db::scale::generate(&db, &config.database_url, spec).await?;
             println!(
                 "{} reports, {} lines, {} partners, {} distributors in {:.1?}",
                 done.reports, done.lines, done.partners, done.distributors, done.elapsed
@@ -55,12 +58,18 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         }
         Command::Serve => {
             if config.demo {
-                let loaded = db::seed::demo(&db, &config.vendor_name).await?;
+                let loaded = load_demo(&db, &config.vendor_name).await?;
                 tracing::info!(loaded, "demo data");
             }
             serve(config, db).await
         }
     }
+}
+
+/// Loads the demo data set (with its sign-in accounts) into a database without reports.
+pub async fn load_demo(db: &Db, vendor_name: &str) -> anyhow::Result<bool> {
+    let hash = auth::hash_password(db::seed::DEMO_PASSWORD.to_owned()).await?;
+    Ok(db::seed::demo(db, vendor_name, &hash).await?)
 }
 
 async fn serve(config: Config, db: Db) -> anyhow::Result<()> {
@@ -72,6 +81,7 @@ async fn serve(config: Config, db: Db) -> anyhow::Result<()> {
     let url = format!("http://{}", listener.local_addr()?);
     tracing::info!(%url, "listening");
     println!("Billing Reports is running at {url}");
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await

@@ -17,7 +17,7 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-use super::state::AppState;
+use super::{security, state::AppState};
 use crate::app::{App, shell};
 
 /// Largest request body accepted (server-function arguments and forms are small).
@@ -39,6 +39,10 @@ pub fn build(state: AppState) -> Router {
             move || shell(options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::layer,
+        ))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))

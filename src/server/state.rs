@@ -4,13 +4,19 @@
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
-use super::{config::Config, db::Db};
+use super::{auth::SessionPolicy, config::Config, db::Db};
 
 #[derive(Clone)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub vendor_name: String,
+    pub sessions: SessionPolicy,
+    /// Whether the server runs with the demo data (then the sign-in page lists the accounts).
+    pub demo: bool,
+    /// A hash no password matches: checked when an account does not exist, so that a wrong
+    /// address takes as long as a wrong password.
+    pub decoy_hash: String,
 }
 
 impl AppState {
@@ -24,11 +30,21 @@ impl AppState {
                     .output_name("billing-reports")
                     .build()
             });
+        if leptos_options.output_name.is_empty() {
+            leptos_options.output_name = "billing-reports".into();
+        }
         leptos_options.site_addr = config.listen;
         Self {
             leptos_options,
             db,
             vendor_name: config.vendor_name.clone(),
+            sessions: SessionPolicy {
+                idle_secs: config.session_idle_minutes.max(1) * 60,
+                absolute_secs: config.session_max_hours.max(1) * 3600,
+                secure_cookies: config.secure_cookies,
+            },
+            demo: config.demo,
+            decoy_hash: super::auth::decoy_hash(),
         }
     }
 }

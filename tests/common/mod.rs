@@ -13,7 +13,7 @@ use axum::{
 };
 use billing_reports::server::{
     config::Config,
-    db::{Backend, Db, seed},
+    db::{Backend, Db},
     router,
     state::AppState,
 };
@@ -71,9 +71,21 @@ pub async fn empty_db(backend: Backend) -> (Db, String, Option<PgDatabase>) {
 
 /// The whole app on a fresh database with the demo data.
 pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, &[]).await
+}
+
+/// The whole app with extra command-line flags (e.g. `--secure-cookies`).
+pub async fn spawn_app_with(backend: Backend, flags: &[&str]) -> TestApp {
     let (db, url, guard) = empty_db(backend).await;
-    assert!(seed::demo(&db, VENDOR).await.expect("seed the demo data"));
-    let state = AppState::new(&Config::for_database(&url), db.clone());
+    assert!(
+        billing_reports::server::load_demo(&db, VENDOR)
+            .await
+            .expect("seed the demo data")
+    );
+    let mut args = vec!["billing-reports", "--database-url", &url, "--demo"];
+    args.extend_from_slice(flags);
+    let config = <Config as clap::Parser>::parse_from(args);
+    let state = AppState::new(&config, db.clone());
     TestApp {
         router: router::build(state),
         db,
@@ -82,35 +94,108 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     }
 }
 
+pub const PASSWORD: &str = "demo-password";
+
 impl TestApp {
     pub async fn get(&self, path: &str) -> (StatusCode, String) {
-        let request = Request::get(path).body(Body::empty()).expect("request");
+        self.get_as(path, None).await
+    }
+
+    pub async fn get_as(&self, path: &str, cookie: Option<&str>) -> (StatusCode, String) {
+        let mut request = Request::get(path);
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
         read(
-            self.router
-                .clone()
-                .oneshot(request)
-                .await
-                .expect("response"),
+            self.send(request.body(Body::empty()).expect("request"))
+                .await,
         )
         .await
     }
 
+    pub async fn send(&self, request: Request<Body>) -> Response<Body> {
+        self.router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("response")
+    }
+
     /// Calls a server function with a JSON body, as the browser does.
     pub async fn call(&self, endpoint: &str, json: serde_json::Value) -> (StatusCode, String) {
-        let request = Request::post(format!("/api/{endpoint}"))
+        self.call_as(endpoint, json, None).await
+    }
+
+    pub async fn call_as(
+        &self,
+        endpoint: &str,
+        json: serde_json::Value,
+        cookie: Option<&str>,
+    ) -> (StatusCode, String) {
+        let mut request = Request::post(format!("/api/{endpoint}"))
             .header(header::CONTENT_TYPE, "application/json")
-            .header(header::ACCEPT, "application/json")
-            .body(Body::from(json.to_string()))
-            .expect("request");
+            .header(header::ACCEPT, "application/json");
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
         read(
-            self.router
-                .clone()
-                .oneshot(request)
-                .await
-                .expect("response"),
+            self.send(request.body(Body::from(json.to_string())).expect("request"))
+                .await,
         )
         .await
     }
+
+    /// Posts the sign-in form; returns the response (status, Set-Cookie values, body).
+    pub async fn sign_in_response(
+        &self,
+        email: &str,
+        password: &str,
+    ) -> (StatusCode, Vec<String>, String) {
+        let form = format!("email={}&password={}", encode(email), encode(password));
+        let request = Request::post("/api/auth/sign-in")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json")
+            .body(Body::from(form))
+            .expect("request");
+        let response = self.send(request).await;
+        let cookies = response
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok().map(str::to_owned))
+            .collect();
+        let (status, body) = read(response).await;
+        (status, cookies, body)
+    }
+
+    /// Signs in with a demo account and returns the `Cookie` header value for its session.
+    pub async fn sign_in(&self, email: &str) -> String {
+        let (status, cookies, body) = self.sign_in_response(email, PASSWORD).await;
+        assert!(
+            status.is_success() || status.is_redirection(),
+            "sign-in as {email} failed: {status} {body}"
+        );
+        cookies
+            .iter()
+            .find_map(|c| {
+                c.split(';')
+                    .next()
+                    .filter(|pair| pair.starts_with("br_session="))
+            })
+            .map(str::to_owned)
+            .unwrap_or_else(|| panic!("no session cookie for {email}: {cookies:?}"))
+    }
+}
+
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 async fn read(response: Response<Body>) -> (StatusCode, String) {
@@ -194,7 +279,11 @@ impl Drop for PgDatabase {
 /// fresh PostgreSQL database; with the demo data.
 pub async fn shared_db(backend: Backend) -> (Db, String, TempGuard) {
     let (db, url, guard) = durable_db(backend).await;
-    assert!(seed::demo(&db, VENDOR).await.expect("seed"));
+    assert!(
+        billing_reports::server::load_demo(&db, VENDOR)
+            .await
+            .expect("seed")
+    );
     (db, url, guard)
 }
 

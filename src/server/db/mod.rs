@@ -10,6 +10,7 @@ pub mod pricing;
 pub mod reports;
 pub mod scale;
 pub mod seed;
+pub mod users;
 
 use std::{path::Path, str::FromStr, time::Duration};
 

@@ -6,8 +6,9 @@ use sqlx::{Any, FromRow, Transaction};
 
 use super::{Db, SqlError};
 use crate::domain::{
-    Currency, LineFigures, LineInput, MarginPercent, Period, ProductRef, ReportFlags,
+    Currency, LineFigures, LineInput, ListScope, MarginPercent, Period, ProductRef, ReportFlags,
     ReportSummary, Status, ThresholdPercent, UnitPrice, Units, from_scaled_e4,
+    policy::reached_vendor,
     query::{PAGE_SIZE, ReportFilter, ReportPage, SortKey},
     scaled_e4,
 };
@@ -72,8 +73,29 @@ impl Conditions {
     }
 }
 
-fn conditions(filter: &ReportFilter) -> Conditions {
+fn conditions(scope: ListScope, filter: &ReportFilter) -> Conditions {
     let mut conditions = Conditions::default();
+    match scope {
+        ListScope::Nothing => conditions.push("1 = 0", vec![]),
+        ListScope::Partner(id) => conditions.push("r.partner_id = ?", vec![Bind::Int(id)]),
+        ListScope::Distributor(id) => conditions.push("r.distributor_id = ?", vec![Bind::Int(id)]),
+        ListScope::ReachedVendor => {
+            // The statuses the policy says have reached the vendor, spelled out for SQL.
+            let reached: Vec<String> = Status::all()
+                .into_iter()
+                .filter(|status| reached_vendor(*status))
+                .map(|status| match status.sub_status_code() {
+                    Some(sub) => format!(
+                        "(r.status = '{}' AND r.sub_status = '{sub}')",
+                        status.as_code()
+                    ),
+                    None => format!("r.status = '{}'", status.as_code()),
+                })
+                .collect();
+            conditions.push(&format!("({})", reached.join(" OR ")), vec![]);
+        }
+        ListScope::All => {}
+    }
     if let Some(status) = filter.status {
         let (code, sub) = status.codes();
         conditions.push("r.status = ?", vec![Bind::Text(code.to_owned())]);
@@ -202,7 +224,7 @@ fn rows_sql(filter: &ReportFilter, conditions: &Conditions) -> String {
 /// with sequential scans discouraged, which shows whether an index *can* serve the query
 /// whatever the table's current size.
 pub async fn explain_list(db: &Db, filter: &ReportFilter) -> Result<Vec<String>, SqlError> {
-    let conditions = conditions(filter);
+    let conditions = conditions(ListScope::All, filter);
     let sql = rows_sql(filter, &conditions);
     let mut tx = db.pool().begin().await?;
     let explain = match db.backend() {
@@ -230,10 +252,14 @@ pub async fn explain_list(db: &Db, filter: &ReportFilter) -> Result<Vec<String>,
         .collect()
 }
 
-/// One page of reports matching `filter`, newest period first, with the matching count.
+/// One page of the reports in `scope` matching `filter`, with the matching count.
 #[tracing::instrument(skip(db), err)]
-pub async fn list(db: &Db, filter: &ReportFilter) -> Result<ReportPage, SqlError> {
-    let conditions = conditions(filter);
+pub async fn list(
+    db: &Db,
+    scope: ListScope,
+    filter: &ReportFilter,
+) -> Result<ReportPage, SqlError> {
+    let conditions = conditions(scope, filter);
     let where_sql = conditions.where_sql();
     let page = filter.page();
     let offset = i64::from(page - 1) * i64::from(PAGE_SIZE);

@@ -7,7 +7,7 @@ use std::{fmt::Write as _, io::Write as _, time::Instant};
 
 use sqlx::{Connection, postgres::PgConnection};
 
-use super::{Backend, Db, SqlError, seed};
+use super::{Backend, Db, SqlError};
 use crate::domain::{
     Currency, LineInput, MarginPercent, Period, ThresholdPercent, UnitPrice, Units, compute,
     from_scaled_e4, report_total, scaled_e4,
@@ -42,15 +42,9 @@ fn bad(error: impl std::fmt::Display) -> SqlError {
     SqlError::Protocol(format!("scale data: {error}"))
 }
 
-/// Generates `spec` on top of the demo catalogue (loaded first if the database is empty).
-pub async fn generate(
-    db: &Db,
-    url: &str,
-    spec: ScaleSpec,
-    vendor: &str,
-) -> Result<ScaleReport, SqlError> {
+/// Generates `spec` on top of the demo catalogue (which must be loaded first).
+pub async fn generate(db: &Db, url: &str, spec: ScaleSpec) -> Result<ScaleReport, SqlError> {
     let started = Instant::now();
-    seed::demo(db, vendor).await?;
     let lines_per_report = spec.lines_per_report.max(1);
     let months = spec.months.clamp(1, 120);
     let catalogue = catalogue(db, lines_per_report).await?;

@@ -166,6 +166,86 @@ const COMMENTS: &[&str] = &[
     "Mailboxes of departed staff were archived, not in use.",
 ];
 
+/// The password of every demo account (listed in the README and, with demo data, on the
+/// sign-in page).
+pub const DEMO_PASSWORD: &str = "demo-password";
+
+/// A demo sign-in: who it is, for the sign-in page and the README.
+pub struct DemoAccountSeed {
+    pub email: &'static str,
+    pub name: &'static str,
+    pub organisation: &'static str,
+    pub role: &'static str,
+    pub who: &'static str,
+}
+
+/// One account for each kind of user. The vendor's organisation is named at run time.
+pub const DEMO_ACCOUNTS: &[DemoAccountSeed] = &[
+    DemoAccountSeed {
+        email: "dana@summit-tech.example",
+        name: "Dana Whitfield",
+        organisation: "Summit Tech Distribution",
+        role: "administrator",
+        who: "Distributor, North America (USD)",
+    },
+    DemoAccountSeed {
+        email: "lukas@atlas-distribution.example",
+        name: "Lukas Brandt",
+        organisation: "Atlas Distribution Europe",
+        role: "billing_manager",
+        who: "Distributor, Europe (EUR)",
+    },
+    DemoAccountSeed {
+        email: "sam@summit-tech.example",
+        name: "Sam Ortiz",
+        organisation: "Summit Tech Distribution",
+        role: "support",
+        who: "Distributor support, read-only",
+    },
+    DemoAccountSeed {
+        email: "maria@harbor-it.example",
+        name: "Maria Chen",
+        organisation: "Harbor IT Services",
+        role: "administrator",
+        who: "Partner (MSP) of Summit Tech",
+    },
+    DemoAccountSeed {
+        email: "owen@blueridge-security.example",
+        name: "Owen Blake",
+        organisation: "Blue Ridge Managed Security",
+        role: "billing_manager",
+        who: "Partner (MSP) of Summit Tech",
+    },
+    DemoAccountSeed {
+        email: "jonas@rheinland-systemhaus.example",
+        name: "Jonas Weber",
+        organisation: "Rheinland Systemhaus GmbH",
+        role: "administrator",
+        who: "Partner (MSP) of Atlas Distribution",
+    },
+    DemoAccountSeed {
+        email: "vera@vendor.example",
+        name: "Vera Lindqvist",
+        organisation: "",
+        role: "billing_manager",
+        who: "Vendor billing",
+    },
+    DemoAccountSeed {
+        email: "ops@billing-reports.example",
+        name: "Priya Raman",
+        organisation: "Billing Reports Operations",
+        role: "platform_admin",
+        who: "Platform admin, all regions",
+    },
+    DemoAccountSeed {
+        email: "lucia@andes-cloud.example",
+        name: "Lucía Rojas",
+        organisation: "Andes Cloud Distribution",
+        role: "administrator",
+        who: "Distributor in a region without billing reports",
+    },
+];
+
 /// A small deterministic pseudo-random sequence (64-bit LCG): the same data on every run.
 struct Sequence(u64);
 
@@ -184,8 +264,9 @@ impl Sequence {
 }
 
 /// Loads the demo data set unless the database already holds reports. Returns whether it loaded.
-#[tracing::instrument(skip(db), err)]
-pub async fn demo(db: &Db, vendor_name: &str) -> Result<bool, SqlError> {
+/// `password_hash` is the hash of [`DEMO_PASSWORD`], given to every demo account.
+#[tracing::instrument(skip(db, password_hash), err)]
+pub async fn demo(db: &Db, vendor_name: &str, password_hash: &str) -> Result<bool, SqlError> {
     let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM reports")
         .fetch_one(db.pool())
         .await?;
@@ -194,6 +275,28 @@ pub async fn demo(db: &Db, vendor_name: &str) -> Result<bool, SqlError> {
     }
     let mut tx = db.pool().begin().await?;
     load(&mut tx, vendor_name).await?;
+    let now = super::now_utc();
+    for account in DEMO_ACCOUNTS {
+        let organisation = if account.organisation.is_empty() {
+            vendor_name
+        } else {
+            account.organisation
+        };
+        insert_returning_id(
+            &mut tx,
+            "INSERT INTO users (org_id, email, name, role, password_hash, created_at) \
+             SELECT id, $2, $3, $4, $5, $6 FROM organisations WHERE name = $1 RETURNING id",
+            vec![
+                text(organisation),
+                text(account.email),
+                text(account.name),
+                text(account.role),
+                text(password_hash),
+                Value::Text(now.clone()),
+            ],
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(true)
 }

@@ -2,16 +2,45 @@
 
 use serde::Serialize;
 
-use super::{Caller, ServiceError};
+use super::{Caller, ServiceError, UserCaller};
 use crate::domain::{
     Action, ActorKind, LineInput, ReportOwners, Status, Units, apply, authorize,
     auto_submit_penalty, can_see, compute, lines_needing_comment, parse_po_number, report_total,
     require_reason, validate_partner_edit,
 };
+use crate::domain::{
+    ReportSummary, can_see_pricing, list_scope,
+    query::{ListedReports, PartnerReportPage, ReportFilter},
+    shows_pricing,
+};
 use crate::server::db::{
     Db, now_utc,
     reports::{self, HeaderUpdate, NewHistoryEntry, StoredLine},
 };
+
+/// The reports a user may see, matching `filter`: with pricing where the policy allows it, and
+/// in the partner shape (no pricing field at all) for partners.
+pub async fn list(
+    db: &Db,
+    user: &UserCaller,
+    filter: &ReportFilter,
+) -> Result<ListedReports, ServiceError> {
+    let mut page = reports::list(db, list_scope(&user.actor), filter).await?;
+    if !can_see_pricing(&user.actor) {
+        return Ok(ListedReports::Partner(PartnerReportPage {
+            rows: page.rows.iter().map(ReportSummary::for_partner).collect(),
+            total_count: page.total_count,
+            page: page.page,
+            page_size: page.page_size,
+        }));
+    }
+    for row in &mut page.rows {
+        if !shows_pricing(&user.actor, row.status) {
+            row.total = None;
+        }
+    }
+    Ok(ListedReports::Priced(page))
+}
 
 /// A partner's change to one line: the chargeable units as typed, and the comment.
 #[derive(Clone, Debug)]

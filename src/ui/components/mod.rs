@@ -1,1 +1,2 @@
 pub mod status_badge;
+pub mod user_menu;

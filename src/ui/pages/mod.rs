@@ -1,2 +1,3 @@
 pub mod not_found;
 pub mod reports;
+pub mod sign_in;

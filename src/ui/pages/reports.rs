@@ -7,15 +7,56 @@ use leptos_router::{
     hooks::{use_navigate, use_query_map},
 };
 
-use crate::api::reports::list_reports;
+use crate::api::{ApiError, reports::list_reports};
+use crate::app::UserResource;
 use crate::domain::{
-    Period,
-    query::{ReportFilter, ReportPage, StatusFilter},
+    PartnerReportSummary, Period,
+    query::{ListedReports, ReportFilter, StatusFilter},
 };
 use crate::ui::{components::status_badge::StatusBadge, format};
 
+/// The list for whoever is signed in; the sign-in page for nobody; a clear word for a user whose
+/// region has no billing reports.
 #[component]
 pub fn ReportsPage() -> impl IntoView {
+    let user = expect_context::<UserResource>();
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match user.await {
+                    Ok(Some(user)) if user.region_enabled => view! { <ReportList /> }.into_any(),
+                    Ok(Some(user)) => view! { <RegionUnavailable region=user.region_name /> }.into_any(),
+                    Ok(None) | Err(ApiError::Unauthenticated) => {
+                        view! { <leptos_router::components::Redirect path="/sign-in" /> }.into_any()
+                    }
+                    Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn RegionUnavailable(region: Option<String>) -> impl IntoView {
+    let region = region.unwrap_or_else(|| "your region".to_owned());
+    view! {
+        <section class="page narrow notice">
+            <h1>"Billing reports are not available in your region"</h1>
+            <p>
+                {format!(
+                    "Billing reports have not been enabled for {region} yet, so there is nothing to review here. "
+                )}
+                "Usage and invoices for your organisation are handled outside this system for now."
+            </p>
+            <p class="muted">
+                "If you believe this is a mistake, contact your vendor channel manager."
+            </p>
+        </section>
+    }
+}
+
+#[component]
+fn ReportList() -> impl IntoView {
     let query = use_query_map();
     let filter = Memo::new(move |_| {
         let query = query.read();
@@ -120,8 +161,8 @@ pub fn ReportsPage() -> impl IntoView {
     }
 }
 
-fn count_text(page: &ReportPage) -> String {
-    match page.total_count {
+fn count_text(page: &ListedReports) -> String {
+    match page.total_count() {
         0 => "No reports".to_owned(),
         1 => "1 report".to_owned(),
         n => format!("{} reports", format::units(n)),
@@ -129,26 +170,37 @@ fn count_text(page: &ReportPage) -> String {
 }
 
 #[component]
-fn ReportTable(page: ReportPage, filter: ReportFilter) -> impl IntoView {
-    if page.rows.is_empty() {
+fn ReportTable(page: ListedReports, filter: ReportFilter) -> impl IntoView {
+    if page.total_count() == 0 {
         return view! {
             <p class="empty">"No reports match these filters. Try another status or cycle."</p>
         }
         .into_any();
     }
     let pager = Pager(PagerProps {
-        page: page.page,
+        page: page.page(),
         page_count: page.page_count(),
         filter,
     });
-    let rows = page
-        .rows
+    let priced = matches!(page, ListedReports::Priced(_));
+    // One row shape for both: partners' rows have no total at all (the column is not drawn).
+    let rows: Vec<(PartnerReportSummary, Option<String>)> = match page {
+        ListedReports::Priced(page) => page
+            .rows
+            .into_iter()
+            .map(|row| {
+                let total = match row.total {
+                    Some(total) => format::money_with_code(total, row.currency),
+                    None => "—".to_owned(),
+                };
+                (row.for_partner(), Some(total))
+            })
+            .collect(),
+        ListedReports::Partner(page) => page.rows.into_iter().map(|row| (row, None)).collect(),
+    };
+    let rows = rows
         .into_iter()
-        .map(|row| {
-            let total = row
-                .total
-                .map(|total| format::money_with_code(total, row.currency))
-                .unwrap_or_default();
+        .map(|(row, total)| {
             view! {
                 <tr>
                     <td class="partner" data-label="Partner">
@@ -166,7 +218,7 @@ fn ReportTable(page: ReportPage, filter: ReportFilter) -> impl IntoView {
                     <td class="nowrap" data-label="PO number">
                         {row.po_number.unwrap_or_else(|| "—".to_owned())}
                     </td>
-                    <td class="money" data-label="Total">{total}</td>
+                    {total.map(|total| view! { <td class="money" data-label="Total">{total}</td> })}
                 </tr>
             }
         })
@@ -182,7 +234,7 @@ fn ReportTable(page: ReportPage, filter: ReportFilter) -> impl IntoView {
                         <th scope="col">"Distributor"</th>
                         <th scope="col">"Region"</th>
                         <th scope="col">"PO number"</th>
-                        <th scope="col" class="num">"Total invoice"</th>
+                        {priced.then(|| view! { <th scope="col" class="num">"Total invoice"</th> })}
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>

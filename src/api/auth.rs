@@ -1,0 +1,70 @@
+//! Signing in and out, and who is signed in.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::ApiError;
+use crate::domain::{OrgKind, Role};
+
+/// What the browser knows about the signed-in user.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub name: String,
+    pub email: String,
+    pub org_name: String,
+    pub org_kind: OrgKind,
+    pub role: Role,
+    pub region_name: Option<String>,
+    pub region_enabled: bool,
+}
+
+/// A demo account listed on the sign-in page (only when the server runs with demo data).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DemoAccount {
+    pub email: String,
+    pub who: String,
+}
+
+/// The signed-in user, or `None`.
+#[server(endpoint = "auth/me")]
+pub async fn who_am_i() -> Result<Option<CurrentUser>, ApiError> {
+    Ok(crate::server::api_support::session()
+        .await?
+        .map(|session| session.current))
+}
+
+/// The demo accounts and their password, for the sign-in page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DemoLogins {
+    pub password: String,
+    pub accounts: Vec<DemoAccount>,
+}
+
+/// Demo accounts to show on the sign-in page; `None` unless the server runs with demo data.
+#[server(endpoint = "auth/demo-accounts")]
+pub async fn demo_accounts() -> Result<Option<DemoLogins>, ApiError> {
+    use crate::server::db::seed::{DEMO_ACCOUNTS, DEMO_PASSWORD};
+    let state = crate::server::api_support::state()?;
+    Ok(state.demo.then(|| DemoLogins {
+        password: DEMO_PASSWORD.to_owned(),
+        accounts: DEMO_ACCOUNTS
+            .iter()
+            .map(|account| DemoAccount {
+                email: account.email.to_owned(),
+                who: account.who.to_owned(),
+            })
+            .collect(),
+    }))
+}
+
+/// Signs in with an email address and password, starting a new session.
+#[server(endpoint = "auth/sign-in")]
+pub async fn sign_in(email: String, password: String) -> Result<(), ApiError> {
+    crate::server::api_support::sign_in(email, password).await
+}
+
+/// Ends the current session on the server and removes its cookie.
+#[server(endpoint = "auth/sign-out")]
+pub async fn sign_out() -> Result<(), ApiError> {
+    crate::server::api_support::sign_out().await
+}

@@ -1,0 +1,134 @@
+//! What server functions share: the state, the caller's session, and the sign-in flow. Keeps the
+//! `#[server]` bodies in `api/` to a few lines.
+
+use std::net::SocketAddr;
+
+use axum::{
+    extract::ConnectInfo,
+    http::{HeaderValue, header, request::Parts},
+};
+use leptos::prelude::use_context;
+use leptos_axum::ResponseOptions;
+
+use super::{
+    auth::{self, Session},
+    db::users,
+    error::internal,
+    services::ServiceError,
+    state::AppState,
+};
+use crate::api::ApiError;
+
+pub fn state() -> Result<AppState, ApiError> {
+    use_context::<AppState>().ok_or_else(|| internal("server function", "no application state"))
+}
+
+fn parts() -> Result<Parts, ApiError> {
+    use_context::<Parts>().ok_or_else(|| internal("server function", "no request"))
+}
+
+/// The caller's session, if signed in.
+pub async fn session() -> Result<Option<Session>, ApiError> {
+    let state = state()?;
+    let parts = parts()?;
+    auth::authenticate(&state, &parts.headers)
+        .await
+        .map_err(|error| internal("reading the session", error))
+}
+
+/// The caller's session, or the answer for someone who is not signed in.
+pub async fn require_session() -> Result<Session, ApiError> {
+    session().await?.ok_or(ApiError::Unauthenticated)
+}
+
+/// Maps a service's refusal to what the browser may see.
+pub fn service_error(error: ServiceError) -> ApiError {
+    match error {
+        ServiceError::NotFound => ApiError::NotFound,
+        ServiceError::Conflict { current_version } => ApiError::Conflict { current_version },
+        ServiceError::Refused(refusal) => ApiError::Refused(refusal.to_string()),
+        ServiceError::Invalid(message) => ApiError::Invalid(message),
+        ServiceError::Database(error) => internal("report action", error),
+    }
+}
+
+fn set_cookie(value: &str) {
+    if let (Some(response), Ok(value)) = (
+        use_context::<ResponseOptions>(),
+        HeaderValue::from_str(value),
+    ) {
+        response.append_header(header::SET_COOKIE, value);
+    }
+}
+
+const WRONG_CREDENTIALS: &str = "The email address or password is not correct.";
+const THROTTLED: &str = "Too many sign-in attempts. Please wait 15 minutes and try again.";
+
+pub async fn sign_in(email: String, password: String) -> Result<(), ApiError> {
+    let state = state()?;
+    let parts = parts()?;
+    let email = email.trim().to_lowercase();
+    let address = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".to_owned());
+    let db = &state.db;
+    let now = auth::now_secs();
+    let (by_email, by_address) =
+        users::failures_since(db, &email, &address, now - auth::THROTTLE_WINDOW_SECS)
+            .await
+            .map_err(|e| internal("sign-in throttle", e))?;
+    if by_email >= auth::MAX_FAILURES_PER_ACCOUNT || by_address >= auth::MAX_FAILURES_PER_ADDRESS {
+        return Err(ApiError::Refused(THROTTLED.to_owned()));
+    }
+    let account = users::credentials(db, &email)
+        .await
+        .map_err(|e| internal("sign-in", e))?;
+    // Always verify a hash, so an unknown address takes as long as a wrong password.
+    let hash = account
+        .as_ref()
+        .map_or_else(|| state.decoy_hash.clone(), |a| a.password_hash.clone());
+    let matches = auth::verify_password(password, hash)
+        .await
+        .map_err(|e| internal("sign-in", e))?;
+    let account = account.filter(|a| matches && a.partner_status.as_deref() != Some("cancelled"));
+    let Some(account) = account else {
+        users::record_failure(db, &email, &address, now)
+            .await
+            .map_err(|e| internal("sign-in", e))?;
+        return Err(ApiError::Invalid(WRONG_CREDENTIALS.to_owned()));
+    };
+    // A new id at every sign-in; an older session this browser had ends.
+    auth::end_session(db, &parts.headers)
+        .await
+        .map_err(|e| internal("sign-in", e))?;
+    let (token, id_hash) = auth::new_session_id();
+    users::create_session(
+        db,
+        &id_hash,
+        account.id,
+        now,
+        now + state.sessions.absolute_secs,
+    )
+    .await
+    .map_err(|e| internal("sign-in", e))?;
+    users::clear_failures(db, &email)
+        .await
+        .map_err(|e| internal("sign-in", e))?;
+    set_cookie(&auth::session_cookie(&token, &state.sessions));
+    tracing::info!(user_id = account.id, "signed in");
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+pub async fn sign_out() -> Result<(), ApiError> {
+    let state = state()?;
+    let parts = parts()?;
+    auth::end_session(&state.db, &parts.headers)
+        .await
+        .map_err(|e| internal("sign-out", e))?;
+    set_cookie(&auth::clear_cookie(&state.sessions));
+    leptos_axum::redirect("/sign-in");
+    Ok(())
+}

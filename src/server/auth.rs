@@ -1,0 +1,214 @@
+//! Signing in and out, and who is asking. Passwords are argon2id hashes, computed on the
+//! blocking pool (never on the async workers). A session id is 32 random bytes sent as an
+//! HttpOnly cookie and stored only as its SHA-256; sessions end after an idle period and after an
+//! absolute lifetime, and signing out deletes them on the server.
+
+use argon2::{
+    Argon2, PasswordHash, PasswordHasher, PasswordVerifier,
+    password_hash::{
+        SaltString,
+        rand_core::{OsRng, RngCore},
+    },
+};
+use axum::http::{HeaderMap, header};
+use sha2::{Digest, Sha256};
+
+use super::{
+    db::{Db, SqlError, users},
+    services::UserCaller,
+    state::AppState,
+};
+use crate::{
+    api::auth::CurrentUser,
+    domain::{Actor, OrgKind, Role},
+};
+
+pub const COOKIE_NAME: &str = "br_session";
+
+/// Failed sign-ins allowed in the throttle window, per account and per address.
+pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
+pub const MAX_FAILURES_PER_ADDRESS: i64 = 20;
+pub const THROTTLE_WINDOW_SECS: i64 = 15 * 60;
+
+/// Session lifetimes and cookie flags.
+#[derive(Clone, Debug)]
+pub struct SessionPolicy {
+    pub idle_secs: i64,
+    pub absolute_secs: i64,
+    pub secure_cookies: bool,
+}
+
+/// A signed-in request: the user for the services, and what the browser may know about them.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub caller: UserCaller,
+    pub current: CurrentUser,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum HashError {
+    #[error("password hashing failed: {0}")]
+    Hash(String),
+    #[error("password hashing task failed: {0}")]
+    Join(#[from] tokio::task::JoinError),
+}
+
+/// Hashes a password with argon2id, off the async runtime.
+pub async fn hash_password(password: String) -> Result<String, HashError> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|hash| hash.to_string())
+            .map_err(|error| HashError::Hash(error.to_string()))
+    })
+    .await?
+}
+
+/// Checks a password against a stored hash, off the async runtime. A malformed hash is a no.
+pub async fn verify_password(password: String, hash: String) -> Result<bool, HashError> {
+    Ok(tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash)
+            .map(|parsed| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
+            .unwrap_or(false)
+    })
+    .await?)
+}
+
+/// The hash of a random password nobody knows (see `AppState::decoy_hash`).
+pub fn decoy_hash() -> String {
+    let mut secret = [0_u8; 24];
+    OsRng.fill_bytes(&mut secret);
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(&secret, &salt)
+        .map(|hash| hash.to_string())
+        .unwrap_or_default()
+}
+
+/// A new session id: (cookie value, what is stored).
+pub fn new_session_id() -> (String, String) {
+    let mut bytes = [0_u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    let token = hex(&bytes);
+    let stored = hash_session_id(&token);
+    (token, stored)
+}
+
+pub fn hash_session_id(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn now_secs() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+/// The `Set-Cookie` value that starts a session.
+pub fn session_cookie(token: &str, policy: &SessionPolicy) -> String {
+    format!(
+        "{COOKIE_NAME}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+        policy.absolute_secs,
+        if policy.secure_cookies {
+            "; Secure"
+        } else {
+            ""
+        }
+    )
+}
+
+/// The `Set-Cookie` value that removes the session cookie.
+pub fn clear_cookie(policy: &SessionPolicy) -> String {
+    format!(
+        "{COOKIE_NAME}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        if policy.secure_cookies {
+            "; Secure"
+        } else {
+            ""
+        }
+    )
+}
+
+/// The session cookie's value in a request, if any.
+pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE_NAME)
+        .map(|(_, value)| value.to_owned())
+        .filter(|value| !value.is_empty())
+}
+
+/// Who sent this request: the session's user, when the session is valid and not idle too long.
+/// A valid session is kept alive by the request.
+pub async fn authenticate(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<Session>, SqlError> {
+    let Some(token) = session_token(headers) else {
+        return Ok(None);
+    };
+    let id_hash = hash_session_id(&token);
+    let now = now_secs();
+    let Some(row) = users::session_user(&state.db, &id_hash, now).await? else {
+        return Ok(None);
+    };
+    if now - row.last_seen_at > state.sessions.idle_secs
+        || row.partner_status.as_deref() == Some("cancelled")
+    {
+        users::delete_session(&state.db, &id_hash).await?;
+        return Ok(None);
+    }
+    // Writing on every request would be costly; a minute's precision is plenty for an idle limit.
+    if now - row.last_seen_at >= 60 {
+        users::touch_session(&state.db, &id_hash, now).await?;
+    }
+    let (Some(org_kind), Some(role)) = (
+        OrgKind::from_code(&row.org_kind),
+        Role::from_code(&row.role),
+    ) else {
+        return Ok(None);
+    };
+    let region_enabled = row.region_enabled.is_none_or(|enabled| enabled != 0);
+    let actor = Actor {
+        user_id: row.user_id,
+        org_id: row.org_id,
+        org_kind,
+        role,
+        region_enabled,
+    };
+    Ok(Some(Session {
+        caller: UserCaller {
+            actor,
+            name: row.name.clone(),
+            org_name: row.org_name.clone(),
+        },
+        current: CurrentUser {
+            name: row.name,
+            email: row.email,
+            org_name: row.org_name,
+            org_kind,
+            role,
+            region_name: row.region_name,
+            region_enabled,
+        },
+    }))
+}
+
+/// Deletes the session a request carries, if any.
+pub async fn end_session(db: &Db, headers: &HeaderMap) -> Result<(), SqlError> {
+    if let Some(token) = session_token(headers) {
+        users::delete_session(db, &hash_session_id(&token)).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,172 @@
+//! Users, sessions and failed sign-ins, as stored.
+
+use sqlx::FromRow;
+
+use super::{Db, SqlError};
+
+/// What signing in needs to know about an account.
+#[derive(Clone, FromRow)]
+pub struct Credentials {
+    pub id: i64,
+    pub password_hash: String,
+    pub partner_status: Option<String>,
+}
+
+/// A signed-in user with their organisation and its region, read for every request.
+#[derive(Clone, Debug, FromRow)]
+pub struct SessionUser {
+    pub user_id: i64,
+    pub name: String,
+    pub email: String,
+    pub role: String,
+    pub org_id: i64,
+    pub org_name: String,
+    pub org_kind: String,
+    pub partner_status: Option<String>,
+    pub region_name: Option<String>,
+    pub region_enabled: Option<i64>,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+}
+
+pub async fn credentials(db: &Db, email: &str) -> Result<Option<Credentials>, SqlError> {
+    sqlx::query_as(
+        "SELECT u.id, u.password_hash, o.partner_status \
+         FROM users u JOIN organisations o ON o.id = u.org_id WHERE u.email = $1",
+    )
+    .bind(email)
+    .fetch_optional(db.pool())
+    .await
+}
+
+pub async fn insert_user(
+    db: &Db,
+    org_id: i64,
+    email: &str,
+    name: &str,
+    role: &str,
+    password_hash: &str,
+    now: &str,
+) -> Result<i64, SqlError> {
+    sqlx::query_scalar(
+        "INSERT INTO users (org_id, email, name, role, password_hash, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(org_id)
+    .bind(email)
+    .bind(name)
+    .bind(role)
+    .bind(password_hash)
+    .bind(now)
+    .fetch_one(db.pool())
+    .await
+}
+
+pub async fn create_session(
+    db: &Db,
+    id_hash: &str,
+    user_id: i64,
+    now: i64,
+    expires_at: i64,
+) -> Result<(), SqlError> {
+    sqlx::query(
+        "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at) \
+         VALUES ($1, $2, $3, $3, $4)",
+    )
+    .bind(id_hash)
+    .bind(user_id)
+    .bind(now)
+    .bind(expires_at)
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+/// The session's user, if the session exists and has not passed its absolute expiry.
+pub async fn session_user(
+    db: &Db,
+    id_hash: &str,
+    now: i64,
+) -> Result<Option<SessionUser>, SqlError> {
+    sqlx::query_as(
+        "SELECT u.id AS user_id, u.name, u.email, u.role, o.id AS org_id, o.name AS org_name, \
+                o.kind AS org_kind, o.partner_status, g.name AS region_name, \
+                g.billing_enabled AS region_enabled, s.created_at, s.last_seen_at \
+         FROM sessions s \
+         JOIN users u ON u.id = s.user_id \
+         JOIN organisations o ON o.id = u.org_id \
+         LEFT JOIN organisations d ON d.id = o.distributor_id \
+         LEFT JOIN regions g ON g.id = COALESCE(o.region_id, d.region_id) \
+         WHERE s.id_hash = $1 AND s.expires_at > $2",
+    )
+    .bind(id_hash)
+    .bind(now)
+    .fetch_optional(db.pool())
+    .await
+}
+
+pub async fn touch_session(db: &Db, id_hash: &str, now: i64) -> Result<(), SqlError> {
+    sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
+        .bind(now)
+        .bind(id_hash)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+pub async fn delete_session(db: &Db, id_hash: &str) -> Result<(), SqlError> {
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+        .bind(id_hash)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+pub async fn record_failure(db: &Db, email: &str, address: &str, now: i64) -> Result<(), SqlError> {
+    sqlx::query("INSERT INTO sign_in_failures (email, address, at) VALUES ($1, $2, $3)")
+        .bind(email)
+        .bind(address)
+        .bind(now)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// Failed sign-ins since `since`: (for this account, from this address).
+pub async fn failures_since(
+    db: &Db,
+    email: &str,
+    address: &str,
+    since: i64,
+) -> Result<(i64, i64), SqlError> {
+    let by_email: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM sign_in_failures WHERE email = $1 AND at > $2")
+            .bind(email)
+            .bind(since)
+            .fetch_one(db.pool())
+            .await?;
+    let by_address: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM sign_in_failures WHERE address = $1 AND at > $2")
+            .bind(address)
+            .bind(since)
+            .fetch_one(db.pool())
+            .await?;
+    Ok((by_email, by_address))
+}
+
+/// Forgets an account's failures after it signed in successfully.
+pub async fn clear_failures(db: &Db, email: &str) -> Result<(), SqlError> {
+    sqlx::query("DELETE FROM sign_in_failures WHERE email = $1")
+        .bind(email)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// Organisation ids by name (for seeding users).
+pub async fn organisation_id(db: &Db, name: &str) -> Result<Option<i64>, SqlError> {
+    sqlx::query_scalar("SELECT id FROM organisations WHERE name = $1")
+        .bind(name)
+        .fetch_optional(db.pool())
+        .await
+}

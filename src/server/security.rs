@@ -1,0 +1,86 @@
+//! What every response carries and what every request must respect: security headers on all
+//! responses (pages add their own script nonce to the Content-Security-Policy), and no state
+//! change from another site — a non-GET request with a foreign `Origin` or
+//! `Sec-Fetch-Site: cross-site` is refused before it reaches any handler.
+
+use axum::{
+    extract::{Request, State},
+    http::{HeaderMap, HeaderValue, Method, StatusCode, header},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+
+use super::state::AppState;
+
+/// The policy for everything that is not a page: nothing may run, frame or embed it.
+const STRICT_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'; form-action 'self'";
+
+/// The policy for a rendered page, allowing its own scripts (by nonce) and WASM.
+pub fn page_csp(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
+         object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    )
+}
+
+pub async fn layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let mut response = if changes_state(request.method()) && is_cross_site(request.headers()) {
+        tracing::warn!(path = %request.uri().path(), "cross-site request refused");
+        (
+            StatusCode::FORBIDDEN,
+            "Requests from other sites are not accepted.",
+        )
+            .into_response()
+    } else {
+        next.run(request).await
+    };
+    let headers = response.headers_mut();
+    let set = |headers: &mut HeaderMap, name: header::HeaderName, value: &'static str| {
+        headers.insert(name, HeaderValue::from_static(value));
+    };
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        set(headers, header::CONTENT_SECURITY_POLICY, STRICT_CSP);
+    }
+    set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(headers, header::REFERRER_POLICY, "same-origin");
+    set(headers, header::X_FRAME_OPTIONS, "DENY");
+    set(
+        headers,
+        header::HeaderName::from_static("permissions-policy"),
+        "camera=(), microphone=(), geolocation=()",
+    );
+    set(
+        headers,
+        header::HeaderName::from_static("cross-origin-opener-policy"),
+        "same-origin",
+    );
+    if state.sessions.secure_cookies {
+        set(
+            headers,
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=31536000; includeSubDomains",
+        );
+    }
+    response
+}
+
+fn changes_state(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// A request another site made the browser send.
+fn is_cross_site(headers: &HeaderMap) -> bool {
+    let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
+    if header("sec-fetch-site") == Some("cross-site") {
+        return true;
+    }
+    match (header("origin"), header("host")) {
+        (None, _) => false,
+        (Some(origin), Some(host)) => {
+            let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or("");
+            !origin_host.eq_ignore_ascii_case(host)
+        }
+        (Some(_), None) => true,
+    }
+}

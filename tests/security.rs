@@ -1,0 +1,454 @@
+//! Who may call what, and what nobody may see: the access table walked for every actor, canary
+//! prices that must never reach a partner, sessions, cross-site requests and security headers.
+//! On SQLite and PostgreSQL alike.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use axum::{
+    body::Body,
+    http::{Request, StatusCode, header},
+};
+use billing_reports::{
+    domain::{Status, policy::reached_vendor, query::ListedReports},
+    server::db::Backend,
+};
+use common::{PASSWORD, TestApp, spawn_app, spawn_app_with};
+use serde_json::json;
+
+on_both_backends!(
+    every_server_function_and_route_follows_the_access_table,
+    partners_never_receive_prices,
+    sessions_are_safe,
+    failed_sign_ins_are_throttled_without_telling_who_exists,
+    cross_site_requests_are_refused_and_headers_are_everywhere,
+);
+
+/// The actors of the access table: (label, demo account; None = anonymous).
+const ACTORS: &[(&str, Option<&str>)] = &[
+    ("anonymous", None),
+    ("partner A", Some("maria@harbor-it.example")),
+    (
+        "partner B (same distributor)",
+        Some("owen@blueridge-security.example"),
+    ),
+    (
+        "partner C (other distributor)",
+        Some("jonas@rheinland-systemhaus.example"),
+    ),
+    ("distributor X", Some("dana@summit-tech.example")),
+    ("distributor Y", Some("lukas@atlas-distribution.example")),
+    ("vendor", Some("vera@vendor.example")),
+    ("support (read-only)", Some("sam@summit-tech.example")),
+    ("platform admin", Some("ops@billing-reports.example")),
+    (
+        "region without billing reports",
+        Some("lucia@andes-cloud.example"),
+    ),
+];
+
+/// What an actor may get from the report list.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum ListAccess {
+    Refused,
+    /// Only its own organisation's reports, without any pricing field.
+    OwnWithoutPricing(&'static str),
+    /// Only its own partners' reports, with pricing.
+    OwnPartners(&'static str),
+    /// Only reports that reached the vendor.
+    ReachedVendor,
+    Everything,
+    Nothing,
+}
+
+/// The access table. Every registered server function and every route must appear here: the
+/// test fails on one that does not.
+fn access(endpoint: &str, actor: &str) -> ListAccess {
+    use ListAccess::*;
+    match (endpoint, actor) {
+        ("reports/list", "anonymous") => Refused,
+        ("reports/list", "partner A") => OwnWithoutPricing("Harbor IT Services"),
+        ("reports/list", "partner B (same distributor)") => {
+            OwnWithoutPricing("Blue Ridge Managed Security")
+        }
+        ("reports/list", "partner C (other distributor)") => {
+            OwnWithoutPricing("Rheinland Systemhaus GmbH")
+        }
+        ("reports/list", "distributor X" | "support (read-only)") => {
+            OwnPartners("Summit Tech Distribution")
+        }
+        ("reports/list", "distributor Y") => OwnPartners("Atlas Distribution Europe"),
+        ("reports/list", "vendor") => ReachedVendor,
+        ("reports/list", "platform admin") => Everything,
+        ("reports/list", "region without billing reports") => Nothing,
+        // Open to everyone: who is signed in (nothing for anonymous), the demo accounts, signing
+        // in and out, the pages (which check the session themselves) and the probes.
+        ("auth/me" | "auth/demo-accounts" | "auth/sign-in" | "auth/sign-out", _) => Everything,
+        ("/" | "/sign-in" | "/healthz" | "/readyz", _) => Everything,
+        (other, _) => panic!("{other} is not in the access table"),
+    }
+}
+
+const ROUTES: &[&str] = &["/", "/sign-in", "/healthz", "/readyz"];
+
+async fn cookie_for(app: &TestApp, account: Option<&str>) -> Option<String> {
+    match account {
+        Some(email) => Some(app.sign_in(email).await),
+        None => None,
+    }
+}
+
+async fn every_server_function_and_route_follows_the_access_table(backend: Backend) {
+    let app = spawn_app(backend).await;
+    // Every registered server function is in the table (a missing one panics in `access`).
+    let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.trim_start_matches("/api/").to_owned())
+        .collect();
+    assert!(registered.contains("reports/list"), "{registered:?}");
+    for path in &registered {
+        for (actor, _) in ACTORS {
+            let _ = access(path, actor);
+        }
+    }
+    for route in ROUTES {
+        let _ = access(route, "anonymous");
+    }
+
+    for (actor, account) in ACTORS {
+        let cookie = cookie_for(&app, *account).await;
+        let (status, body) = app
+            .call_as(
+                "reports/list",
+                json!({ "filter": { "page": 1 } }),
+                cookie.as_deref(),
+            )
+            .await;
+        let expected = access("reports/list", actor);
+        if expected == ListAccess::Refused {
+            assert_ne!(status, StatusCode::OK, "{actor} listed reports");
+            assert!(body.contains("Unauthenticated"), "{actor}: {body}");
+            continue;
+        }
+        assert_eq!(status, StatusCode::OK, "{actor}: {body}");
+        let listed: ListedReports = serde_json::from_str(&body).expect("a list");
+        match (expected, listed) {
+            (ListAccess::OwnWithoutPricing(name), ListedReports::Partner(page)) => {
+                assert!(page.total_count > 0, "{actor} sees its reports");
+                assert!(
+                    page.rows.iter().all(|row| row.partner_name == name),
+                    "{actor} sees another partner's report"
+                );
+            }
+            (ListAccess::OwnPartners(name), ListedReports::Priced(page)) => {
+                assert!(page.total_count > 0);
+                assert!(
+                    page.rows.iter().all(|row| row.distributor_name == name),
+                    "{actor} sees another distributor's report"
+                );
+                for row in &page.rows {
+                    // Distributors see usage only while the partner is preparing.
+                    assert_eq!(
+                        row.total.is_some(),
+                        row.status != Status::MspPreparing,
+                        "{actor}: {row:?}"
+                    );
+                }
+            }
+            (ListAccess::ReachedVendor, ListedReports::Priced(page)) => {
+                assert!(page.total_count > 0);
+                assert!(
+                    page.rows.iter().all(|row| reached_vendor(row.status)),
+                    "{actor} sees an unsent report"
+                );
+            }
+            (ListAccess::Everything, ListedReports::Priced(page)) => {
+                assert_eq!(page.total_count, 144)
+            }
+            (ListAccess::Nothing, ListedReports::Priced(page)) => assert_eq!(page.total_count, 0),
+            (expected, listed) => panic!("{actor}: expected {expected:?}, got {listed:?}"),
+        }
+
+        // Pages and probes answer every actor; the list page sends anonymous visitors to sign in.
+        for route in ROUTES {
+            let (status, html) = app.get_as(route, cookie.as_deref()).await;
+            match (*route, *account) {
+                ("/", None) => assert!(status.is_redirection(), "{actor} {route}: {status}"),
+                _ => assert_eq!(status, StatusCode::OK, "{actor} {route}: {status} {html}"),
+            }
+        }
+        let (status, html) = app.get_as("/", cookie.as_deref()).await;
+        if *actor == "region without billing reports" {
+            assert!(html.contains("not available in your region"), "{html}");
+        } else if account.is_some() {
+            assert_eq!(status, StatusCode::OK);
+            assert!(html.contains("table class=\"reports\""), "{actor}: no list");
+        }
+    }
+}
+
+async fn partners_never_receive_prices(backend: Backend) {
+    let app = spawn_app(backend).await;
+    // Unmistakable canaries in every pricing column of every report.
+    for sql in [
+        "UPDATE line_items SET unit_price_e4 = 987654321, catalogue_unit_price_e4 = 987654321, \
+         margin_e4 = 123457, catalogue_margin_e4 = 123457, gross_e4 = 55555555555, amount_owed_e4 = 44444444444",
+        "UPDATE reports SET total_e4 = 77777777777",
+    ] {
+        sqlx::query(sql)
+            .execute(app.db.pool())
+            .await
+            .expect("canaries");
+    }
+    let canaries = [
+        "98765.4321",
+        "98,765.4321",
+        "12.3457",
+        "5555555.5555",
+        "5,555,555",
+        "4444444.4444",
+        "4,444,444",
+        "7777777.7777",
+        "7,777,777",
+    ];
+    let partner = app.sign_in("maria@harbor-it.example").await;
+    let mut responses = Vec::new();
+    for path in ["/", "/?status=completed", "/?page=2", "/sign-in"] {
+        responses.push((path.to_owned(), app.get_as(path, Some(&partner)).await.1));
+    }
+    for (endpoint, body) in [
+        ("reports/list", json!({ "filter": { "page": 1 } })),
+        (
+            "reports/list",
+            json!({ "filter": { "status": "Completed", "page": 1 } }),
+        ),
+        ("auth/me", json!({})),
+    ] {
+        responses.push((
+            endpoint.to_owned(),
+            app.call_as(endpoint, body, Some(&partner)).await.1,
+        ));
+    }
+    for (what, body) in &responses {
+        for canary in canaries {
+            assert!(!body.contains(canary), "{what} leaks {canary} to a partner");
+        }
+        assert!(
+            !body.contains("\"total\""),
+            "{what} carries a total field to a partner"
+        );
+    }
+    // The same canaries do reach the distributor: the test would see a leak.
+    let distributor = app.sign_in("dana@summit-tech.example").await;
+    let (_, html) = app.get_as("/?status=completed", Some(&distributor)).await;
+    assert!(
+        html.contains("7,777,777.78")
+            || html.contains("7,777,777.7777")
+            || html.contains("7,777,778"),
+        "canary not shown to the distributor"
+    );
+}
+
+async fn sessions_are_safe(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, cookies, _) = app
+        .sign_in_response("dana@summit-tech.example", PASSWORD)
+        .await;
+    let set = cookies
+        .iter()
+        .find(|c| c.starts_with("br_session="))
+        .expect("a session cookie");
+    for flag in ["HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(set.contains(flag), "{set} lacks {flag}");
+    }
+    assert!(!set.contains("Secure"), "plain HTTP by default");
+
+    let first = app.sign_in("dana@summit-tech.example").await;
+    let second = app.sign_in("dana@summit-tech.example").await;
+    assert_ne!(first, second, "a new session id at every sign-in");
+
+    // Signing in again from a browser that has a session replaces it.
+    let request = Request::post("/api/auth/sign-in")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, &second)
+        .body(Body::from(format!(
+            "email=dana%40summit-tech.example&password={PASSWORD}"
+        )))
+        .expect("request");
+    let response = app.send(request).await;
+    assert!(response.status().is_success() || response.status().is_redirection());
+    let (_, me) = app.call_as("auth/me", json!({}), Some(&second)).await;
+    assert_eq!(me, "null", "the replaced session still works");
+
+    let (_, me) = app.call_as("auth/me", json!({}), Some(&first)).await;
+    assert!(me.contains("Dana Whitfield"), "{me}");
+    let request = Request::post("/api/auth/sign-out")
+        .header(header::COOKIE, &first)
+        .header(header::ACCEPT, "application/json")
+        .body(Body::empty())
+        .expect("request");
+    let response = app.send(request).await;
+    let cleared = response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .any(|c| {
+            c.to_str()
+                .is_ok_and(|c| c.starts_with("br_session=;") && c.contains("Max-Age=0"))
+        });
+    assert!(cleared, "sign-out removes the cookie");
+    let (_, me) = app.call_as("auth/me", json!({}), Some(&first)).await;
+    assert_eq!(me, "null", "a cookie replayed after sign-out is refused");
+    let (status, _) = app
+        .call_as("reports/list", json!({ "filter": {} }), Some(&first))
+        .await;
+    assert_ne!(status, StatusCode::OK);
+    let (status, _) = app
+        .call_as(
+            "reports/list",
+            json!({ "filter": {} }),
+            Some("br_session=forged"),
+        )
+        .await;
+    assert_ne!(status, StatusCode::OK, "a made-up session id is refused");
+
+    let secure = spawn_app_with(backend, &["--secure-cookies"]).await;
+    let (_, cookies, _) = secure
+        .sign_in_response("dana@summit-tech.example", PASSWORD)
+        .await;
+    assert!(
+        cookies
+            .iter()
+            .any(|c| c.starts_with("br_session=") && c.contains("; Secure")),
+        "{cookies:?}"
+    );
+    let (status, _) = secure.get("/healthz").await;
+    assert_eq!(status, StatusCode::OK);
+    let response = secure
+        .send(
+            Request::get("/healthz")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert!(
+        response
+            .headers()
+            .contains_key(header::STRICT_TRANSPORT_SECURITY)
+    );
+}
+
+async fn failed_sign_ins_are_throttled_without_telling_who_exists(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (status_unknown, _, unknown) = app.sign_in_response("nobody@nowhere.example", "x").await;
+    let (status_wrong, _, wrong) = app
+        .sign_in_response("maria@harbor-it.example", "wrong")
+        .await;
+    assert_eq!(status_unknown, status_wrong);
+    assert_eq!(
+        unknown, wrong,
+        "the answer must not tell whether the account exists"
+    );
+    assert!(wrong.contains("not correct"), "{wrong}");
+    for _ in 0..4 {
+        app.sign_in_response("maria@harbor-it.example", "wrong")
+            .await;
+    }
+    let (status, cookies, body) = app
+        .sign_in_response("maria@harbor-it.example", PASSWORD)
+        .await;
+    assert!(body.contains("Too many"), "{status} {body}");
+    assert!(
+        !cookies
+            .iter()
+            .any(|c| c.starts_with("br_session=") && !c.contains("Max-Age=0"))
+    );
+    // Another account is not locked by it.
+    app.sign_in("owen@blueridge-security.example").await;
+}
+
+async fn cross_site_requests_are_refused_and_headers_are_everywhere(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let cookie = app.sign_in("dana@summit-tech.example").await;
+    let endpoints: Vec<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(p, _)| p.to_owned())
+        .collect();
+    for endpoint in &endpoints {
+        for (name, value) in [
+            ("origin", "https://evil.example"),
+            ("sec-fetch-site", "cross-site"),
+            ("origin", "null"),
+        ] {
+            let request = Request::post(endpoint.as_str())
+                .header(header::HOST, "localhost:3000")
+                .header(name, value)
+                .header(header::COOKIE, &cookie)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from("{}"))
+                .expect("request");
+            let response = app.send(request).await;
+            assert_eq!(
+                response.status(),
+                StatusCode::FORBIDDEN,
+                "{endpoint} accepted {name}: {value}"
+            );
+        }
+    }
+    // The same request from the page's own origin goes through.
+    let request = Request::post("/api/auth/me")
+        .header(header::HOST, "localhost:3000")
+        .header("origin", "http://localhost:3000")
+        .header("sec-fetch-site", "same-origin")
+        .header(header::COOKIE, &cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::empty())
+        .expect("request");
+    assert_eq!(app.send(request).await.status(), StatusCode::OK);
+
+    // Headers on a page, a server function, a probe and an error.
+    let cases = [
+        Request::get("/")
+            .header(header::COOKIE, &cookie)
+            .body(Body::empty()),
+        Request::post("/api/auth/me")
+            .header(header::COOKIE, &cookie)
+            .body(Body::empty()),
+        Request::get("/healthz").body(Body::empty()),
+        Request::get("/no-such-page").body(Body::empty()),
+        Request::get("/pkg/missing.js").body(Body::empty()),
+    ];
+    for request in cases {
+        let request = request.expect("request");
+        let what = request.uri().to_string();
+        let response = app.send(request).await;
+        let headers = response.headers();
+        let csp = headers
+            .get(header::CONTENT_SECURITY_POLICY)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_else(|| panic!("{what}: no CSP"));
+        for directive in ["object-src 'none'", "frame-ancestors 'none'", "base-uri"] {
+            assert!(
+                csp.contains(directive),
+                "{what}: CSP lacks {directive}: {csp}"
+            );
+        }
+        assert_eq!(
+            headers
+                .get(header::X_CONTENT_TYPE_OPTIONS)
+                .and_then(|v| v.to_str().ok()),
+            Some("nosniff"),
+            "{what}"
+        );
+        assert!(headers.contains_key(header::REFERRER_POLICY), "{what}");
+        assert!(
+            !headers.contains_key(header::STRICT_TRANSPORT_SECURITY),
+            "{what}: HSTS over plain HTTP"
+        );
+        if what == "/" {
+            assert!(
+                csp.contains("'nonce-"),
+                "a page names its script nonce: {csp}"
+            );
+        }
+    }
+}
