@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use billing_reports::{
     domain::{
-        Period,
+        ListScope, Period,
         query::{ReportFilter, SortKey, StatusFilter},
     },
     server::db::{Db, reports, scale},
@@ -29,9 +29,10 @@ fn median(mut samples: Vec<Duration>) -> Duration {
 async fn bench_backend(label: &str, url: &str, spec: scale::ScaleSpec) {
     let db = Db::connect(url).await.expect("connect");
     db.migrate().await.expect("migrate");
-    let done = scale::generate(&db, url, spec, "Trend Micro")
+    billing_reports::server::load_demo(&db, "Trend Micro")
         .await
-        .expect("seed");
+        .expect("demo catalogue");
+    let done = scale::generate(&db, url, spec).await.expect("seed");
     println!(
         "| {label} | seed {} reports / {} lines | {:.1?} |",
         done.reports, done.lines, done.elapsed
@@ -94,7 +95,10 @@ async fn bench_backend(label: &str, url: &str, spec: scale::ScaleSpec) {
         let mut count = 0;
         for _ in 0..7 {
             let start = Instant::now();
-            count = reports::list(&db, &filter).await.expect("list").total_count;
+            count = reports::list(&db, ListScope::All, &filter)
+                .await
+                .expect("list")
+                .total_count;
             samples.push(start.elapsed());
         }
         println!(
