@@ -39,3 +39,16 @@ export async function screenshot(page, name) {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
+
+export const PASSWORD = 'demo-password';
+
+/** Signs in through the form, as a person would, and waits for the reports list. */
+export async function signIn(page, email) {
+  await page.goto('/sign-in');
+  await waitForHydration(page);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => url.pathname === '/');
+  await waitForHydration(page);
+}

@@ -1,7 +1,7 @@
 // Journey: open the billing reports list, filter by status, see the rows change — rendered on
 // the server first, then hydrated, with no console errors on the way.
 import { test, expect } from '@playwright/test';
-import { VIEWPORTS, screenshot, waitForHydration, watchConsole } from './helpers.mjs';
+import { VIEWPORTS, screenshot, signIn, waitForHydration, watchConsole } from './helpers.mjs';
 
 const rows = (page) => page.locator('table.reports tbody tr');
 const count = async (page) => Number((await page.locator('.page-head .count').innerText()).replace(/\D/g, ''));
@@ -9,7 +9,7 @@ const count = async (page) => Number((await page.locator('.page-head .count').in
 test('the list is server-rendered, hydrates, and filters by status', async ({ page }) => {
   const console = watchConsole(page);
   await page.setViewportSize(VIEWPORTS.desktop);
-  await page.goto('/');
+  await signIn(page, 'ops@billing-reports.example');
 
   await expect(rows(page).first()).toBeVisible();
   await waitForHydration(page);
@@ -51,6 +51,7 @@ test('the list is server-rendered, hydrates, and filters by status', async ({ pa
 test('the list reads well on a phone', async ({ page }) => {
   const console = watchConsole(page);
   await page.setViewportSize(VIEWPORTS.phone);
+  await signIn(page, 'dana@summit-tech.example');
   await page.goto('/?status=under_review');
   await expect(rows(page).first()).toBeVisible();
   await waitForHydration(page);

@@ -19,6 +19,9 @@ pub enum ApiError {
     /// The object does not exist, or the caller may not know that it does.
     #[error("Not found.")]
     NotFound,
+    /// Too many failed sign-ins; the same answer whether or not the account exists.
+    #[error("Too many sign-in attempts. Please wait 15 minutes and try again.")]
+    Throttled,
     /// Someone else changed the object first.
     #[error(
         "This report was changed by someone else meanwhile. Here is the current version; please check it and try again."

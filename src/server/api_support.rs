@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 
 use axum::{
     extract::ConnectInfo,
-    http::{HeaderValue, header, request::Parts},
+    http::{HeaderValue, StatusCode, header, request::Parts},
 };
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
@@ -38,16 +38,37 @@ pub async fn session() -> Result<Option<Session>, ApiError> {
 
 /// The caller's session, or the answer for someone who is not signed in.
 pub async fn require_session() -> Result<Session, ApiError> {
-    session().await?.ok_or(ApiError::Unauthenticated)
+    session()
+        .await?
+        .ok_or_else(|| refuse(ApiError::Unauthenticated))
+}
+
+/// Gives a refusal the HTTP status that says what kind it is (not the generic 500).
+pub fn refuse(error: ApiError) -> ApiError {
+    let status = match &error {
+        ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
+        ApiError::NotFound => StatusCode::NOT_FOUND,
+        ApiError::Conflict { .. } => StatusCode::CONFLICT,
+        ApiError::Refused(_) => StatusCode::FORBIDDEN,
+        ApiError::Throttled => StatusCode::TOO_MANY_REQUESTS,
+        ApiError::Internal { .. } | ApiError::Unreachable => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    if let Some(response) = use_context::<ResponseOptions>() {
+        response.set_status(status);
+    }
+    error
 }
 
 /// Maps a service's refusal to what the browser may see.
 pub fn service_error(error: ServiceError) -> ApiError {
     match error {
-        ServiceError::NotFound => ApiError::NotFound,
-        ServiceError::Conflict { current_version } => ApiError::Conflict { current_version },
-        ServiceError::Refused(refusal) => ApiError::Refused(refusal.to_string()),
-        ServiceError::Invalid(message) => ApiError::Invalid(message),
+        ServiceError::NotFound => refuse(ApiError::NotFound),
+        ServiceError::Conflict { current_version } => {
+            refuse(ApiError::Conflict { current_version })
+        }
+        ServiceError::Refused(refusal) => refuse(ApiError::Refused(refusal.to_string())),
+        ServiceError::Invalid(message) => refuse(ApiError::Invalid(message)),
         ServiceError::Database(error) => internal("report action", error),
     }
 }
@@ -62,7 +83,6 @@ fn set_cookie(value: &str) {
 }
 
 const WRONG_CREDENTIALS: &str = "The email address or password is not correct.";
-const THROTTLED: &str = "Too many sign-in attempts. Please wait 15 minutes and try again.";
 
 pub async fn sign_in(email: String, password: String) -> Result<(), ApiError> {
     let state = state()?;
@@ -80,7 +100,7 @@ pub async fn sign_in(email: String, password: String) -> Result<(), ApiError> {
             .await
             .map_err(|e| internal("sign-in throttle", e))?;
     if by_email >= auth::MAX_FAILURES_PER_ACCOUNT || by_address >= auth::MAX_FAILURES_PER_ADDRESS {
-        return Err(ApiError::Refused(THROTTLED.to_owned()));
+        return Err(refuse(ApiError::Throttled));
     }
     let account = users::credentials(db, &email)
         .await
@@ -97,7 +117,7 @@ pub async fn sign_in(email: String, password: String) -> Result<(), ApiError> {
         users::record_failure(db, &email, &address, now)
             .await
             .map_err(|e| internal("sign-in", e))?;
-        return Err(ApiError::Invalid(WRONG_CREDENTIALS.to_owned()));
+        return Err(refuse(ApiError::Invalid(WRONG_CREDENTIALS.to_owned())));
     };
     // A new id at every sign-in; an older session this browser had ends.
     auth::end_session(db, &parts.headers)

@@ -20,11 +20,21 @@ use crate::ui::{components::status_badge::StatusBadge, format};
 #[component]
 pub fn ReportsPage() -> impl IntoView {
     let user = expect_context::<UserResource>();
+    // Both resources are created here, before anything is awaited, so that the server and the
+    // browser number them alike (hydration matches resources by creation order).
+    let query = use_query_map();
+    let filter = Memo::new(move |_| {
+        let query = query.read();
+        ReportFilter::from_params(|key| query.get(key))
+    });
+    let reports = Resource::new(move || filter.get(), list_reports);
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match user.await {
-                    Ok(Some(user)) if user.region_enabled => view! { <ReportList /> }.into_any(),
+                    Ok(Some(user)) if user.region_enabled => {
+                        view! { <ReportList filter reports /> }.into_any()
+                    }
                     Ok(Some(user)) => view! { <RegionUnavailable region=user.region_name /> }.into_any(),
                     Ok(None) | Err(ApiError::Unauthenticated) => {
                         view! { <leptos_router::components::Redirect path="/sign-in" /> }.into_any()
@@ -56,14 +66,10 @@ fn RegionUnavailable(region: Option<String>) -> impl IntoView {
 }
 
 #[component]
-fn ReportList() -> impl IntoView {
-    let query = use_query_map();
-    let filter = Memo::new(move |_| {
-        let query = query.read();
-        ReportFilter::from_params(|key| query.get(key))
-    });
-    let reports = Resource::new(move || filter.get(), list_reports);
-
+fn ReportList(
+    filter: Memo<ReportFilter>,
+    reports: Resource<Result<ListedReports, ApiError>>,
+) -> impl IntoView {
     let navigate = use_navigate();
     let apply = move |change: &dyn Fn(&mut ReportFilter)| {
         let mut next = filter.get_untracked();
