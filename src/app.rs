@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    StaticSegment,
+    ParamSegment, StaticSegment,
     components::{Route, Router, Routes},
     hooks::use_location,
 };
@@ -14,7 +14,9 @@ use crate::api::{
 };
 use crate::ui::{
     components::user_menu::UserMenu,
-    pages::{not_found::NotFound, reports::ReportsPage, sign_in::SignInPage},
+    pages::{
+        not_found::NotFound, report::ReportDetailPage, reports::ReportsPage, sign_in::SignInPage,
+    },
 };
 
 /// The document around the app, rendered on the server only.
@@ -103,6 +105,7 @@ fn Shell() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=StaticSegment("") view=ReportsPage />
                 <Route path=StaticSegment("sign-in") view=SignInPage />
+                <Route path=(StaticSegment("reports"), ParamSegment("id")) view=ReportDetailPage />
             </Routes>
         </main>
     }

@@ -11,7 +11,7 @@ use axum::{
     http::{Request, StatusCode, header},
 };
 use billing_reports::{
-    domain::{Status, policy::reached_vendor, query::ListedReports},
+    domain::{OpenedReport, Status, policy::reached_vendor, query::ListedReports},
     server::db::Backend,
 };
 use common::{PASSWORD, TestApp, spawn_app, spawn_app_with};
@@ -19,6 +19,7 @@ use serde_json::json;
 
 on_both_backends!(
     every_server_function_and_route_follows_the_access_table,
+    opening_a_report_follows_the_same_table,
     partners_never_receive_prices,
     sessions_are_safe,
     failed_sign_ins_are_throttled_without_telling_who_exists,
@@ -84,13 +85,16 @@ fn access(endpoint: &str, actor: &str) -> ListAccess {
         ("reports/list", "region without billing reports") => Nothing,
         // Open to everyone: who is signed in (nothing for anonymous), the demo accounts, signing
         // in and out, the pages (which check the session themselves) and the probes.
+        // Opening one report: checked per object in `opening_a_report_follows_the_same_table`.
+        ("reports/open", "anonymous") => Refused,
+        ("reports/open", _) => Everything,
         ("auth/me" | "auth/demo-accounts" | "auth/sign-in" | "auth/sign-out", _) => Everything,
-        ("/" | "/sign-in" | "/healthz" | "/readyz", _) => Everything,
+        ("/" | "/sign-in" | "/healthz" | "/readyz" | "/reports/{id}", _) => Everything,
         (other, _) => panic!("{other} is not in the access table"),
     }
 }
 
-const ROUTES: &[&str] = &["/", "/sign-in", "/healthz", "/readyz"];
+const ROUTES: &[&str] = &["/", "/sign-in", "/healthz", "/readyz", "/reports/{id}"];
 
 async fn cookie_for(app: &TestApp, account: Option<&str>) -> Option<String> {
     match account {
@@ -169,11 +173,20 @@ async fn every_server_function_and_route_follows_the_access_table(backend: Backe
             (expected, listed) => panic!("{actor}: expected {expected:?}, got {listed:?}"),
         }
 
-        // Pages and probes answer every actor; the list page sends anonymous visitors to sign in.
+        // Pages and probes answer every actor; the pages send anonymous visitors to sign in.
         for route in ROUTES {
-            let (status, html) = app.get_as(route, cookie.as_deref()).await;
+            let path = route.replace("{id}", "1");
+            let (status, html) = app.get_as(&path, cookie.as_deref()).await;
             match (*route, *account) {
-                ("/", None) => assert!(status.is_redirection(), "{actor} {route}: {status}"),
+                ("/" | "/reports/{id}", None) => {
+                    assert!(status.is_redirection(), "{actor} {route}: {status}")
+                }
+                // Whether this actor may open report 1 is checked per object in
+                // `opening_a_report_follows_the_same_table`; here the page answers either way.
+                ("/reports/{id}", Some(_)) => assert!(
+                    status == StatusCode::OK || status == StatusCode::NOT_FOUND,
+                    "{actor} {route}: {status}"
+                ),
                 _ => assert_eq!(status, StatusCode::OK, "{actor} {route}: {status} {html}"),
             }
         }
@@ -216,7 +229,15 @@ async fn partners_never_receive_prices(backend: Backend) {
     for path in ["/", "/?status=completed", "/?page=2", "/sign-in"] {
         responses.push((path.to_owned(), app.get_as(path, Some(&partner)).await.1));
     }
+    let own = report_id(&app, "Harbor IT Services", "completed").await;
+    responses.push((
+        "detail page".to_owned(),
+        app.get_as(&format!("/reports/{own}"), Some(&partner))
+            .await
+            .1,
+    ));
     for (endpoint, body) in [
+        ("reports/open", json!({ "id": own })),
         ("reports/list", json!({ "filter": { "page": 1 } })),
         (
             "reports/list",
@@ -451,6 +472,103 @@ async fn cross_site_requests_are_refused_and_headers_are_everywhere(backend: Bac
                 csp.contains("'nonce-"),
                 "a page names its script nonce: {csp}"
             );
+        }
+    }
+}
+
+/// Who may open which report: (actor, partner of the report, its status code, may open?).
+#[rustfmt::skip]
+const OPEN_TABLE: &[(&str, &str, &str, bool)] = &[
+    ("partner A", "Harbor IT Services", "completed", true),
+    ("partner A", "Harbor IT Services", "msp_preparing", true),
+    ("partner A", "Blue Ridge Managed Security", "completed", false),
+    ("partner B (same distributor)", "Harbor IT Services", "completed", false),
+    ("partner C (other distributor)", "Harbor IT Services", "completed", false),
+    ("distributor X", "Harbor IT Services", "completed", true),
+    ("distributor X", "Harbor IT Services", "msp_preparing", true),
+    ("distributor X", "Rheinland Systemhaus GmbH", "completed", false),
+    ("distributor Y", "Harbor IT Services", "completed", false),
+    ("distributor Y", "Rheinland Systemhaus GmbH", "completed", true),
+    ("vendor", "Harbor IT Services", "completed", true),
+    ("vendor", "Harbor IT Services", "msp_preparing", false),
+    ("support (read-only)", "Harbor IT Services", "completed", true),
+    ("platform admin", "Harbor IT Services", "msp_preparing", true),
+    ("platform admin", "Rheinland Systemhaus GmbH", "rejected", true),
+    ("region without billing reports", "Rheinland Systemhaus GmbH", "completed", false),
+    ("region without billing reports", "Harbor IT Services", "completed", false),
+];
+
+async fn report_id(app: &TestApp, partner: &str, status: &str) -> i64 {
+    sqlx::query_scalar(
+        "SELECT r.id FROM reports r JOIN organisations p ON p.id = r.partner_id \
+         WHERE p.name = $1 AND r.status = $2 ORDER BY r.period DESC LIMIT 1",
+    )
+    .bind(partner)
+    .bind(status)
+    .fetch_optional(app.db.pool())
+    .await
+    .expect("query")
+    .unwrap_or(-1)
+}
+
+async fn opening_a_report_follows_the_same_table(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let some_report = report_id(&app, "Harbor IT Services", "completed").await;
+    let (status, body) = app
+        .call_as("reports/open", json!({ "id": some_report }), None)
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    for (actor, partner, report_status, allowed) in OPEN_TABLE {
+        let account = ACTORS
+            .iter()
+            .find(|(name, _)| name == actor)
+            .and_then(|(_, a)| *a);
+        let cookie = cookie_for(&app, account).await;
+        let id = report_id(&app, partner, report_status).await;
+        assert!(id > 0, "no demo report of {partner} is {report_status}");
+        let (status, body) = app
+            .call_as("reports/open", json!({ "id": id }), cookie.as_deref())
+            .await;
+        if *allowed {
+            assert_eq!(
+                status,
+                StatusCode::OK,
+                "{actor} could not open {partner} ({report_status}): {body}"
+            );
+            let opened: OpenedReport = serde_json::from_str(&body).expect("a report");
+            let priced = matches!(opened, OpenedReport::Priced(_));
+            // Partners never get prices; a distributor's users not while the partner prepares.
+            let distributor_side =
+                actor.starts_with("distributor") || *actor == "support (read-only)";
+            let expect_priced = !actor.starts_with("partner")
+                && !(distributor_side && *report_status == "msp_preparing");
+            assert_eq!(priced, expect_priced, "{actor} {partner} {report_status}");
+            let (status, html) = app
+                .get_as(&format!("/reports/{id}"), cookie.as_deref())
+                .await;
+            assert_eq!(status, StatusCode::OK);
+            assert!(
+                html.contains(partner),
+                "{actor}: the page does not show the report"
+            );
+        } else {
+            // Not found, exactly as for an id that does not exist.
+            assert_eq!(
+                status,
+                StatusCode::NOT_FOUND,
+                "{actor} opened {partner} ({report_status}): {body}"
+            );
+            let (_, missing) = app
+                .call_as("reports/open", json!({ "id": 999_999 }), cookie.as_deref())
+                .await;
+            assert_eq!(
+                body, missing,
+                "a foreign report must look like a missing one"
+            );
+            let (_, html) = app
+                .get_as(&format!("/reports/{id}"), cookie.as_deref())
+                .await;
+            assert!(html.contains("Report not found"), "{actor}");
         }
     }
 }

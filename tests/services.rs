@@ -24,6 +24,7 @@ on_both_backends!(
     a_stale_version_is_a_conflict,
     auto_submit_charges_uncommented_violations_at_provisioned,
     concurrent_writers_one_wins_each_round,
+    rejecting_needs_a_reason_and_gives_a_new_deadline,
 );
 
 async fn org(db: &Db, name: &str) -> (i64, String) {
@@ -96,7 +97,7 @@ async fn a_report_travels_the_whole_workflow(backend: Backend) {
 
     // The partner explains every shortfall (a comment on each line) and submits.
     let mut tx = db.begin_write().await.expect("tx");
-    let lines = reports::lines(&mut tx, id).await.expect("lines");
+    let lines = reports::lines(&mut *tx, id).await.expect("lines");
     tx.rollback().await.expect("rollback");
     let edits = lines
         .iter()
@@ -263,7 +264,6 @@ async fn refused_actions_change_nothing(backend: Backend) {
                 review_version,
                 Command::Reject {
                     reason: "   ".into(),
-                    new_deadline: None,
                 },
             )
             .await,
@@ -326,7 +326,7 @@ async fn submit_needs_comments_on_lowered_lines(backend: Backend) {
     );
     let (id, version) = report_in(&db, "Harbor IT Services", "msp_preparing").await;
     let mut tx = db.begin_write().await.expect("tx");
-    let lines = reports::lines(&mut tx, id).await.expect("lines");
+    let lines = reports::lines(&mut *tx, id).await.expect("lines");
     tx.rollback().await.expect("rollback");
     let line = &lines[0];
     let lowered = line.input.chargeable.get().saturating_sub(1);
@@ -392,7 +392,7 @@ async fn submit_needs_comments_on_lowered_lines(backend: Backend) {
     .expect("draft with a comment");
     assert_eq!(saved.status, Status::MspPreparing);
     let mut tx = db.begin_write().await.expect("tx");
-    let stored = reports::lines(&mut tx, id).await.expect("lines");
+    let stored = reports::lines(&mut *tx, id).await.expect("lines");
     tx.rollback().await.expect("rollback");
     assert_eq!(stored[0].input.chargeable.get(), lowered);
     assert_eq!(
@@ -460,7 +460,7 @@ async fn auto_submit_charges_uncommented_violations_at_provisioned(backend: Back
         Status::UnderReview(ReviewReason::AutoPenalties)
     );
     let mut tx = db.begin_write().await.expect("tx");
-    let lines = reports::lines(&mut tx, id).await.expect("lines");
+    let lines = reports::lines(&mut *tx, id).await.expect("lines");
     tx.rollback().await.expect("rollback");
     assert_eq!(
         lines[0].input.chargeable.get(),
@@ -536,4 +536,52 @@ async fn concurrent_writers_one_wins_each_round(backend: Backend) {
     }
     assert_eq!(history_count(&db, id).await, entries + ROUNDS);
     assert_eq!(state(&db, id).await.1, version);
+}
+
+async fn rejecting_needs_a_reason_and_gives_a_new_deadline(backend: Backend) {
+    let (db, _url, _guard) = shared_db(backend).await;
+    let distributor = user(
+        org(&db, "Summit Tech Distribution").await,
+        OrgKind::Distributor,
+        Role::BillingManager,
+    );
+    let (id, version) = report_in(&db, "Blue Ridge Managed Security", "under_review").await;
+    let before: String =
+        sqlx::query_scalar("SELECT submission_deadline FROM reports WHERE id = $1")
+            .bind(id)
+            .fetch_one(db.pool())
+            .await
+            .expect("deadline");
+    let outcome = act(
+        &db,
+        &distributor,
+        id,
+        version,
+        Command::Reject {
+            reason: "  Endpoint counts look doubled.  ".into(),
+        },
+    )
+    .await
+    .expect("reject");
+    assert_eq!(outcome.status, Status::Rejected);
+    let after: String = sqlx::query_scalar("SELECT submission_deadline FROM reports WHERE id = $1")
+        .bind(id)
+        .fetch_one(db.pool())
+        .await
+        .expect("deadline");
+    assert!(after > before, "a new, later deadline: {before} -> {after}");
+    let last = reports::history(&db, id)
+        .await
+        .expect("history")
+        .pop()
+        .expect("entry");
+    assert_eq!(last.action, "reject");
+    assert_eq!(
+        last.comment.as_deref(),
+        Some("Endpoint counts look doubled.")
+    );
+    assert_eq!(
+        last.from_status.as_deref(),
+        Some("Under review — manual submission")
+    );
 }

@@ -41,8 +41,9 @@ pub use policy::{
     shows_pricing,
 };
 pub use report::{
-    LineView, PartnerLineView, PartnerReportSummary, Period, PeriodError, PoNumberError,
-    ProductRef, ReportFlags, ReportSummary, UsageFigures, parse_po_number,
+    HistoryEntry, LineView, OpenedReport, PartnerLineView, PartnerReportDetail,
+    PartnerReportSummary, Period, PeriodError, PoNumberError, ProductRef, ReportDetail,
+    ReportFlags, ReportHeader, ReportSummary, UsageFigures, parse_po_number,
 };
 pub use status::{
     Action, ActorKind, Refusal, ReviewReason, Status, StatusCodeError, apply, require_reason,

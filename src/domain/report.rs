@@ -480,6 +480,71 @@ mod tests {
 }
 
 // ---------------------------------------------------------------------------------------------
+// One report, opened
+// ---------------------------------------------------------------------------------------------
+
+/// A report's header: who, when, where it stands. The same for every viewer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportHeader {
+    pub id: i64,
+    pub partner_id: i64,
+    pub partner_name: String,
+    pub distributor_name: String,
+    pub region_name: String,
+    pub currency: Currency,
+    pub period: Period,
+    pub status: Status,
+    pub po_number: Option<String>,
+    /// UTC, RFC 3339.
+    pub submission_deadline: String,
+    /// UTC, RFC 3339.
+    pub review_deadline: String,
+    pub flags: ReportFlags,
+    pub version: i64,
+}
+
+/// One entry of a report's history, as shown to people.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    /// UTC, RFC 3339 (shown in the viewer's time zone).
+    pub at: String,
+    pub actor: String,
+    pub actor_org: Option<String>,
+    pub action: String,
+    pub from_status: Option<String>,
+    pub to_status: Option<String>,
+    pub comment: Option<String>,
+    /// Partner-editable values before and after (chargeable units and comments; never prices).
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// A report opened by a distributor, the vendor or an admin: with pricing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportDetail {
+    pub header: ReportHeader,
+    pub lines: Vec<LineView>,
+    /// Σ amount owed.
+    pub total: Decimal,
+    pub history: Vec<HistoryEntry>,
+}
+
+/// A report opened by its partner: no pricing field anywhere.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartnerReportDetail {
+    pub header: ReportHeader,
+    pub lines: Vec<PartnerLineView>,
+    pub history: Vec<HistoryEntry>,
+}
+
+/// What opening a report sends to the browser.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OpenedReport {
+    Priced(ReportDetail),
+    Partner(PartnerReportDetail),
+}
+
+// ---------------------------------------------------------------------------------------------
 // PO number
 // ---------------------------------------------------------------------------------------------
 

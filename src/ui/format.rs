@@ -42,6 +42,12 @@ pub fn period_long(period: Period) -> String {
     format!("{} {}", month_name(period.month()), period.year())
 }
 
+/// A calendar day: `1 Oct 2026`.
+pub fn day((year, month, day): (i32, u32, u32)) -> String {
+    let name = month_name(month);
+    format!("{day} {} {year}", name.get(..3).unwrap_or(name))
+}
+
 /// A report period in a table cell: `Oct 2026`.
 pub fn period_short(period: Period) -> String {
     let name = month_name(period.month());

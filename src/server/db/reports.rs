@@ -305,7 +305,7 @@ pub async fn list(
 
 /// The report facts an action needs, read with the row locked.
 #[derive(Clone, Debug)]
-pub struct ReportHeader {
+pub struct LockedReport {
     pub id: i64,
     pub partner_id: i64,
     pub distributor_id: i64,
@@ -348,7 +348,7 @@ pub async fn lock_header(
     db: &Db,
     tx: &mut Transaction<'static, Any>,
     id: i64,
-) -> Result<Option<ReportHeader>, SqlError> {
+) -> Result<Option<LockedReport>, SqlError> {
     let sql = format!(
         "SELECT r.id, r.partner_id, r.distributor_id, r.region_id, r.period, r.currency, r.status, \
                 r.sub_status, r.po_number, r.version, d.threshold_e4 \
@@ -363,7 +363,7 @@ pub async fn lock_header(
     else {
         return Ok(None);
     };
-    Ok(Some(ReportHeader {
+    Ok(Some(LockedReport {
         id: row.id,
         partner_id: row.partner_id,
         distributor_id: row.distributor_id,
@@ -429,7 +429,7 @@ fn margin(value: i64) -> Result<MarginPercent, SqlError> {
 
 /// A report's lines in their display order.
 pub async fn lines(
-    tx: &mut Transaction<'static, Any>,
+    conn: &mut sqlx::AnyConnection,
     report_id: i64,
 ) -> Result<Vec<StoredLine>, SqlError> {
     let rows = sqlx::query_as::<_, LineRow>(
@@ -440,7 +440,7 @@ pub async fn lines(
          WHERE l.report_id = $1 ORDER BY l.position",
     )
     .bind(report_id)
-    .fetch_all(&mut **tx)
+    .fetch_all(&mut *conn)
     .await?;
     rows.into_iter()
         .map(|row| {
@@ -591,10 +591,13 @@ pub async fn append_history(
 }
 
 /// The current version of a report (to tell a caller who lost a race what to reload).
-pub async fn current_version(db: &Db, id: i64) -> Result<Option<i64>, SqlError> {
+pub async fn current_version(
+    tx: &mut Transaction<'static, Any>,
+    id: i64,
+) -> Result<Option<i64>, SqlError> {
     sqlx::query_scalar("SELECT version FROM reports WHERE id = $1")
         .bind(id)
-        .fetch_optional(db.pool())
+        .fetch_optional(&mut **tx)
         .await
 }
 
@@ -623,4 +626,80 @@ pub struct HistoryRow {
     pub comment: Option<String>,
     pub before_json: Option<String>,
     pub after_json: Option<String>,
+}
+
+#[derive(FromRow)]
+struct OpenRow {
+    id: i64,
+    partner_id: i64,
+    distributor_id: i64,
+    partner_name: String,
+    distributor_name: String,
+    region_name: String,
+    currency: String,
+    period: i64,
+    status: String,
+    sub_status: Option<String>,
+    po_number: Option<String>,
+    submission_deadline: String,
+    review_deadline: String,
+    auto_penalties: i64,
+    has_comments: i64,
+    version: i64,
+    threshold_e4: i64,
+}
+
+/// A report opened for reading: its header, owners and the threshold its lines are judged by.
+#[derive(Clone, Debug)]
+pub struct OpenReport {
+    pub header: crate::domain::ReportHeader,
+    pub owners: crate::domain::ReportOwners,
+    pub threshold: ThresholdPercent,
+}
+
+pub async fn open(db: &Db, id: i64) -> Result<Option<OpenReport>, SqlError> {
+    let Some(row) = sqlx::query_as::<_, OpenRow>(
+        "SELECT r.id, r.partner_id, r.distributor_id, p.name AS partner_name, d.name AS distributor_name, \
+                g.name AS region_name, r.currency, r.period, r.status, r.sub_status, r.po_number, \
+                r.submission_deadline, r.review_deadline, r.auto_penalties, r.has_comments, r.version, \
+                d.threshold_e4 \
+         FROM reports r \
+         JOIN organisations p ON p.id = r.partner_id \
+         JOIN organisations d ON d.id = r.distributor_id \
+         JOIN regions g ON g.id = r.region_id \
+         WHERE r.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(OpenReport {
+        header: crate::domain::ReportHeader {
+            id: row.id,
+            partner_id: row.partner_id,
+            partner_name: row.partner_name,
+            distributor_name: row.distributor_name,
+            region_name: row.region_name,
+            currency: row.currency.parse().map_err(|e| bad("currency", e))?,
+            period: period_from_key(row.period)?,
+            status: Status::from_code(&row.status, row.sub_status.as_deref())
+                .map_err(|e| bad("status", e))?,
+            po_number: row.po_number,
+            submission_deadline: row.submission_deadline,
+            review_deadline: row.review_deadline,
+            flags: ReportFlags {
+                auto_penalties: row.auto_penalties != 0,
+                has_comments: row.has_comments != 0,
+            },
+            version: row.version,
+        },
+        owners: crate::domain::ReportOwners {
+            partner_org_id: row.partner_id,
+            distributor_org_id: row.distributor_id,
+        },
+        threshold: ThresholdPercent::new(from_scaled_e4(row.threshold_e4))
+            .map_err(|e| bad("threshold", e))?,
+    }))
 }

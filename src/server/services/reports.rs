@@ -4,14 +4,12 @@ use serde::Serialize;
 
 use super::{Caller, ServiceError, UserCaller};
 use crate::domain::{
-    Action, ActorKind, LineInput, ReportOwners, Status, Units, apply, authorize,
-    auto_submit_penalty, can_see, compute, lines_needing_comment, parse_po_number, report_total,
-    require_reason, validate_partner_edit,
-};
-use crate::domain::{
-    ReportSummary, can_see_pricing, list_scope,
+    Action, ActorKind, HistoryEntry, LineInput, LineView, OpenedReport, PartnerReportDetail,
+    ReportDetail, ReportOwners, ReportSummary, Status, Units, UsageFigures, apply, authorize,
+    auto_submit_penalty, can_see, can_see_pricing, compute, lines_needing_comment, list_scope,
+    parse_po_number,
     query::{ListedReports, PartnerReportPage, ReportFilter},
-    shows_pricing,
+    report_total, require_reason, shows_pricing, validate_partner_edit,
 };
 use crate::server::db::{
     Db, now_utc,
@@ -42,6 +40,68 @@ pub async fn list(
     Ok(ListedReports::Priced(page))
 }
 
+/// One report as the user may see it: with pricing, or without any pricing field for partners
+/// (and for distributors while the partner is still preparing it). Another tenant's report,
+/// like a missing one, is "not found".
+pub async fn open(db: &Db, user: &UserCaller, id: i64) -> Result<OpenedReport, ServiceError> {
+    let report = reports::open(db, id).await?.ok_or(ServiceError::NotFound)?;
+    if !can_see(&user.actor, &report.owners, report.header.status) {
+        return Err(ServiceError::NotFound);
+    }
+    let lines = {
+        let mut conn = db.acquire().await?;
+        reports::lines(&mut conn, id).await?
+    };
+    let history = reports::history(db, id)
+        .await?
+        .into_iter()
+        .map(|row| HistoryEntry {
+            at: row.at,
+            actor: row.actor,
+            actor_org: row.actor_org,
+            action: row.action,
+            from_status: row.from_status,
+            to_status: row.to_status,
+            comment: row.comment,
+            before: row.before_json,
+            after: row.after_json,
+        })
+        .collect();
+    let figures: Vec<_> = lines
+        .iter()
+        .map(|line| compute(&line.input, report.threshold, report.header.currency))
+        .collect();
+    let views: Vec<LineView> = lines
+        .iter()
+        .zip(&figures)
+        .map(|(line, figures)| LineView {
+            product: line.product.clone(),
+            usage: UsageFigures::new(&line.input, figures),
+            unit_price: line.input.unit_price,
+            margin: line.input.margin,
+            catalogue_unit_price: line.catalogue_price,
+            catalogue_margin: line.catalogue_margin,
+            pricing_code: line.pricing_code.clone(),
+            gross: figures.gross,
+            amount_owed: figures.amount_owed,
+            margin_amount: figures.margin_amount,
+        })
+        .collect();
+    if !shows_pricing(&user.actor, report.header.status) {
+        return Ok(OpenedReport::Partner(PartnerReportDetail {
+            header: report.header,
+            lines: views.iter().map(LineView::for_partner).collect(),
+            history,
+        }));
+    }
+    Ok(OpenedReport::Priced(ReportDetail {
+        header: report.header,
+        lines: views,
+        total: report_total(&figures),
+        history,
+    }))
+}
+
 /// A partner's change to one line: the chargeable units as typed, and the comment.
 #[derive(Clone, Debug)]
 pub struct LineEdit {
@@ -53,27 +113,14 @@ pub struct LineEdit {
 /// What a caller asks to do to a report.
 #[derive(Clone, Debug)]
 pub enum Command {
-    SaveDraft {
-        edits: Vec<LineEdit>,
-    },
-    Submit {
-        edits: Vec<LineEdit>,
-    },
+    SaveDraft { edits: Vec<LineEdit> },
+    Submit { edits: Vec<LineEdit> },
     AutoSubmit,
-    Reject {
-        reason: String,
-        new_deadline: Option<String>,
-    },
-    SubmitToVendor {
-        comment: Option<String>,
-    },
+    Reject { reason: String },
+    SubmitToVendor { comment: Option<String> },
     Complete,
-    Return {
-        reason: String,
-    },
-    SetPoNumber {
-        po_number: String,
-    },
+    Return { reason: String },
+    SetPoNumber { po_number: String },
 }
 
 impl Command {
@@ -144,7 +191,7 @@ pub async fn act(
         Caller::System => apply(header.status, action, ActorKind::System)?,
     };
 
-    let mut lines = reports::lines(&mut tx, report_id).await?;
+    let mut lines = reports::lines(&mut *tx, report_id).await?;
     let before = snapshot(&lines);
     let mut po_number = header.po_number.clone();
     let mut comment = None;
@@ -197,12 +244,9 @@ pub async fn act(
                 ));
             }
         }
-        Command::Reject {
-            reason,
-            new_deadline,
-        } => {
+        Command::Reject { reason } => {
             comment = Some(require_reason(&reason)?);
-            submission_deadline = new_deadline;
+            submission_deadline = Some(days_from_now(RESUBMISSION_DAYS));
         }
         Command::SubmitToVendor { comment: to_vendor } => {
             if po_number.as_deref().is_none_or(|po| po.trim().is_empty()) {
@@ -247,7 +291,7 @@ pub async fn act(
         updated_at: now.clone(),
     };
     if !reports::update_header(&mut tx, report_id, expected_version, &update).await? {
-        let current_version = reports::current_version(db, report_id)
+        let current_version = reports::current_version(&mut tx, report_id)
             .await?
             .unwrap_or(expected_version);
         return Err(ServiceError::Conflict { current_version });
@@ -279,6 +323,21 @@ pub async fn act(
         status: next,
         version: expected_version + 1,
     })
+}
+
+/// How long a partner has to fix and resubmit a rejected report.
+const RESUBMISSION_DAYS: i64 = 7;
+
+/// UTC RFC 3339 text `days` from now: a new deadline.
+fn days_from_now(days: i64) -> String {
+    (time::OffsetDateTime::now_utc() + time::Duration::days(days))
+        .replace_nanosecond(0)
+        .ok()
+        .and_then(|at| {
+            at.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default()
 }
 
 /// The action as it turned out (an auto-submit learns about penalties from the lines).

@@ -1,2 +1,3 @@
+pub mod local_time;
 pub mod status_badge;
 pub mod user_menu;

@@ -211,7 +211,7 @@ fn ReportTable(page: ListedReports, filter: ReportFilter) -> impl IntoView {
                 <tr>
                     <td class="partner" data-label="Partner">
                         <span>
-                            {row.partner_name}
+                            <a href=format!("/reports/{}", row.id)>{row.partner_name}</a>
                             <span class="partner-id">{format!("Partner #{}", row.partner_id)}</span>
                         </span>
                     </td>
