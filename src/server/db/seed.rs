@@ -620,12 +620,16 @@ async fn insert_report(
         } else {
             None
         };
+        // Auto-submitted without penalties means nothing was over-provisioned and uncommented.
+        let clean = matches!(status, Status::UnderReview(ReviewReason::AutoNoPenalties));
+        let used = used.map(|used| if clean { used.max(provisioned) } else { used });
         let provisioned_units = Units::new(provisioned).map_err(invalid)?;
         let used_units = used.map(Units::new).transpose().map_err(invalid)?;
         let mut chargeable = crate::domain::default_chargeable(provisioned_units, used_units);
         let mut comment = None;
-        // The partner explains some shortfalls, and sometimes lowers a line further.
-        if partner_acted && used.is_some_and(|used| used < provisioned) && sequence.below(3) == 0 {
+        // A partner who submitted explained every shortfall (a submit without would have been
+        // refused), and sometimes lowered a line further.
+        if partner_acted && used.is_some_and(|used| used < provisioned) {
             comment = Some(COMMENTS[sequence.below(COMMENTS.len() as u64) as usize].to_owned());
             if sequence.below(2) == 0 && chargeable.get() > 2 {
                 chargeable = Units::new(
