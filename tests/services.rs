@@ -97,7 +97,7 @@ async fn a_report_travels_the_whole_workflow(backend: Backend) {
 
     // The partner explains every shortfall (a comment on each line) and submits.
     let mut tx = db.begin_write().await.expect("tx");
-    let lines = reports::lines(&mut *tx, id).await.expect("lines");
+    let lines = reports::lines(&mut tx, id).await.expect("lines");
     tx.rollback().await.expect("rollback");
     let edits = lines
         .iter()
@@ -326,7 +326,7 @@ async fn submit_needs_comments_on_lowered_lines(backend: Backend) {
     );
     let (id, version) = report_in(&db, "Harbor IT Services", "msp_preparing").await;
     let mut tx = db.begin_write().await.expect("tx");
-    let lines = reports::lines(&mut *tx, id).await.expect("lines");
+    let lines = reports::lines(&mut tx, id).await.expect("lines");
     tx.rollback().await.expect("rollback");
     let line = &lines[0];
     let lowered = line.input.chargeable.get().saturating_sub(1);
@@ -392,7 +392,7 @@ async fn submit_needs_comments_on_lowered_lines(backend: Backend) {
     .expect("draft with a comment");
     assert_eq!(saved.status, Status::MspPreparing);
     let mut tx = db.begin_write().await.expect("tx");
-    let stored = reports::lines(&mut *tx, id).await.expect("lines");
+    let stored = reports::lines(&mut tx, id).await.expect("lines");
     tx.rollback().await.expect("rollback");
     assert_eq!(stored[0].input.chargeable.get(), lowered);
     assert_eq!(
@@ -460,7 +460,7 @@ async fn auto_submit_charges_uncommented_violations_at_provisioned(backend: Back
         Status::UnderReview(ReviewReason::AutoPenalties)
     );
     let mut tx = db.begin_write().await.expect("tx");
-    let lines = reports::lines(&mut *tx, id).await.expect("lines");
+    let lines = reports::lines(&mut tx, id).await.expect("lines");
     tx.rollback().await.expect("rollback");
     assert_eq!(
         lines[0].input.chargeable.get(),

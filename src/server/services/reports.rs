@@ -191,7 +191,7 @@ pub async fn act(
         Caller::System => apply(header.status, action, ActorKind::System)?,
     };
 
-    let mut lines = reports::lines(&mut *tx, report_id).await?;
+    let mut lines = reports::lines(&mut tx, report_id).await?;
     let before = snapshot(&lines);
     let mut po_number = header.po_number.clone();
     let mut comment = None;
