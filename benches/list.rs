@@ -38,6 +38,12 @@ async fn bench_backend(label: &str, url: &str, spec: scale::ScaleSpec) {
         done.reports, done.lines, done.elapsed
     );
     let month = Period::parse("2026-10").ok();
+    let distributor: Option<i64> = sqlx::query_scalar(
+        "SELECT MIN(id) FROM organisations WHERE kind = 'distributor' AND name LIKE 'Scale %'",
+    )
+    .fetch_one(db.pool())
+    .await
+    .expect("a scale distributor");
     let cases: Vec<(&str, ReportFilter)> = vec![
         (
             "first page, no filter",
@@ -68,7 +74,7 @@ async fn bench_backend(label: &str, url: &str, spec: scale::ScaleSpec) {
         (
             "one distributor",
             ReportFilter {
-                distributor: Some(20),
+                distributor,
                 page: 1,
                 ..ReportFilter::default()
             },

@@ -19,6 +19,7 @@ use serde_json::json;
 
 on_both_backends!(
     every_server_function_and_route_follows_the_access_table,
+    acting_on_a_report_follows_the_policy,
     opening_a_report_follows_the_same_table,
     partners_never_receive_prices,
     sessions_are_safe,
@@ -88,6 +89,9 @@ fn access(endpoint: &str, actor: &str) -> ListAccess {
         // Opening one report: checked per object in `opening_a_report_follows_the_same_table`.
         ("reports/open", "anonymous") => Refused,
         ("reports/open", _) => Everything,
+        // Acting on one report: checked per object in `acting_on_a_report_follows_the_policy`.
+        ("reports/act", "anonymous") => Refused,
+        ("reports/act", _) => Everything,
         ("auth/me" | "auth/demo-accounts" | "auth/sign-in" | "auth/sign-out", _) => Everything,
         ("/" | "/sign-in" | "/healthz" | "/readyz" | "/reports/{id}", _) => Everything,
         (other, _) => panic!("{other} is not in the access table"),
@@ -571,4 +575,55 @@ async fn opening_a_report_follows_the_same_table(backend: Backend) {
             assert!(html.contains("Report not found"), "{actor}");
         }
     }
+}
+
+async fn acting_on_a_report_follows_the_policy(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let id = report_id(&app, "Blue Ridge Managed Security", "under_review").await;
+    assert!(id > 0);
+    let version: i64 = sqlx::query_scalar("SELECT version FROM reports WHERE id = $1")
+        .bind(id)
+        .fetch_one(app.db.pool())
+        .await
+        .expect("version");
+    let set_po = |version: i64| json!({ "id": id, "version": version, "action": { "SetPoNumber": { "po_number": "PO-42" } } });
+    // (actor, expected status) for the same request on the same report.
+    let table = [
+        ("anonymous", StatusCode::UNAUTHORIZED),
+        ("partner A", StatusCode::NOT_FOUND),
+        ("partner B (same distributor)", StatusCode::FORBIDDEN),
+        ("distributor Y", StatusCode::NOT_FOUND),
+        ("vendor", StatusCode::NOT_FOUND),
+        ("support (read-only)", StatusCode::FORBIDDEN),
+        ("platform admin", StatusCode::FORBIDDEN),
+        ("region without billing reports", StatusCode::NOT_FOUND),
+        ("distributor X", StatusCode::OK),
+    ];
+    for (actor, expected) in table {
+        let account = ACTORS
+            .iter()
+            .find(|(name, _)| *name == actor)
+            .and_then(|(_, a)| *a);
+        let cookie = cookie_for(&app, account).await;
+        let (status, body) = app
+            .call_as("reports/act", set_po(version), cookie.as_deref())
+            .await;
+        assert_eq!(status, expected, "{actor}: {body}");
+    }
+    // The distributor's second try with the old version is told the report changed.
+    let cookie = app.sign_in("dana@summit-tech.example").await;
+    let (status, body) = app
+        .call_as("reports/act", set_po(version), Some(&cookie))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert!(
+        body.contains(&format!("\"current_version\":{}", version + 1)),
+        "{body}"
+    );
+    let po: Option<String> = sqlx::query_scalar("SELECT po_number FROM reports WHERE id = $1")
+        .bind(id)
+        .fetch_one(app.db.pool())
+        .await
+        .expect("po");
+    assert_eq!(po.as_deref(), Some("PO-42"));
 }

@@ -16,6 +16,8 @@ pub struct CurrentUser {
     pub role: Role,
     pub region_name: Option<String>,
     pub region_enabled: bool,
+    /// The vendor's name, for buttons such as "Submit to Trend Micro".
+    pub vendor_name: String,
 }
 
 /// A demo account listed on the sign-in page (only when the server runs with demo data).

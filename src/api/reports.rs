@@ -33,3 +33,38 @@ pub async fn open_report(id: i64) -> Result<OpenedReport, ApiError> {
         .await
         .map_err(api_support::service_error)
 }
+
+/// What a distributor or the vendor may do to a report from its page.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum ReportAction {
+    SetPoNumber { po_number: String },
+    SubmitToVendor { comment: Option<String> },
+    ReturnToPartner { reason: String },
+    Complete,
+    ReturnToDistributor { reason: String },
+}
+
+/// Acts on the report the caller opened at `version`; answers the new version. If someone else
+/// changed the report meanwhile nothing happens and the answer says so.
+#[server(endpoint = "reports/act", input = Json)]
+pub async fn act_on_report(id: i64, version: i64, action: ReportAction) -> Result<i64, ApiError> {
+    use crate::server::{
+        api_support,
+        services::reports::{Command, act},
+    };
+
+    let session = api_support::require_session().await?;
+    let state = api_support::state()?;
+    let command = match action {
+        ReportAction::SetPoNumber { po_number } => Command::SetPoNumber { po_number },
+        ReportAction::SubmitToVendor { comment } => Command::SubmitToVendor { comment },
+        ReportAction::ReturnToPartner { reason } => Command::Reject { reason },
+        ReportAction::Complete => Command::Complete,
+        ReportAction::ReturnToDistributor { reason } => Command::Return { reason },
+    };
+    let caller = crate::server::services::Caller::User(session.caller);
+    act(&state.db, &caller, id, version, command)
+        .await
+        .map(|outcome| outcome.version)
+        .map_err(api_support::service_error)
+}

@@ -201,6 +201,7 @@ pub async fn authenticate(
             role,
             region_name: row.region_name,
             region_enabled,
+            vendor_name: state.vendor_name.clone(),
         },
     }))
 }

@@ -4,10 +4,15 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::{ApiError, reports::open_report};
+use crate::api::{
+    ApiError,
+    auth::CurrentUser,
+    reports::{ReportAction, act_on_report, open_report},
+};
 use crate::app::UserResource;
 use crate::domain::{
-    Currency, HistoryEntry, LineView, OpenedReport, PartnerLineView, ReportHeader, UsageFigures,
+    Currency, HistoryEntry, LineView, OpenedReport, OrgKind, PartnerLineView, ReportHeader, Status,
+    UsageFigures,
 };
 use crate::ui::{
     components::{local_time::LocalTime, status_badge::StatusBadge},
@@ -33,14 +38,19 @@ pub fn ReportDetailPage() -> impl IntoView {
             }
         },
     );
+    // What people type survives the page being redrawn with a newer version of the report.
+    let drafts = Drafts::default();
+    let reload = Callback::new(move |()| report.refetch());
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
-                match (user.await, report.await) {
+                let user = user.await;
+                let viewer = user.clone().ok().flatten();
+                match (user, report.await) {
                     (Ok(None) | Err(ApiError::Unauthenticated), _) | (_, Err(ApiError::Unauthenticated)) => {
                         view! { <leptos_router::components::Redirect path="/sign-in" /> }.into_any()
                     }
-                    (_, Ok(report)) => view! { <Report report /> }.into_any(),
+                    (_, Ok(report)) => view! { <Report report viewer drafts reload /> }.into_any(),
                     (_, Err(ApiError::NotFound)) => view! {
                         <section class="page narrow notice">
                             <h1>"Report not found"</h1>
@@ -55,8 +65,33 @@ pub fn ReportDetailPage() -> impl IntoView {
     }
 }
 
+/// Text typed into the action forms, and the last answer.
+#[derive(Clone, Copy)]
+struct Drafts {
+    po_number: RwSignal<Option<String>>,
+    to_vendor: RwSignal<String>,
+    reason: RwSignal<String>,
+    message: RwSignal<Option<(bool, String)>>,
+}
+
+impl Default for Drafts {
+    fn default() -> Self {
+        Drafts {
+            po_number: RwSignal::new(None),
+            to_vendor: RwSignal::new(String::new()),
+            reason: RwSignal::new(String::new()),
+            message: RwSignal::new(None),
+        }
+    }
+}
+
 #[component]
-fn Report(report: OpenedReport) -> impl IntoView {
+fn Report(
+    report: OpenedReport,
+    viewer: Option<CurrentUser>,
+    drafts: Drafts,
+    reload: Callback<()>,
+) -> impl IntoView {
     let (header, history) = match &report {
         OpenedReport::Priced(detail) => (detail.header.clone(), detail.history.clone()),
         OpenedReport::Partner(detail) => (detail.header.clone(), detail.history.clone()),
@@ -75,7 +110,8 @@ fn Report(report: OpenedReport) -> impl IntoView {
     view! {
         <section class="page report">
             <p class="breadcrumb"><a href="/">"← Billing reports"</a></p>
-            <Header header total />
+            <Header header=header.clone() total />
+            {viewer.map(|viewer| view! { <Actions header=header.clone() viewer drafts reload /> })}
             <h2 class="section-title">"Lines"</h2>
             {lines}
             <h2 class="section-title">"History"</h2>
@@ -329,4 +365,136 @@ fn action_label(code: &str) -> &'static str {
         "distributor_edit" => "Changed PO number or pricing",
         _ => "Changed",
     }
+}
+
+/// What the viewer may do now: a distributor while the report is under review, the vendor once
+/// it was submitted. The server decides again on every action; this only offers the buttons.
+#[component]
+fn Actions(
+    header: ReportHeader,
+    viewer: CurrentUser,
+    drafts: Drafts,
+    reload: Callback<()>,
+) -> impl IntoView {
+    let (id, version) = (header.id, header.version);
+    let acting = Action::new(move |action: &ReportAction| {
+        let action = action.clone();
+        async move { act_on_report(id, version, action).await }
+    });
+    Effect::new(move |_| {
+        let Some(result) = acting.value().get() else {
+            return;
+        };
+        match result {
+            Ok(_) => {
+                drafts.reason.set(String::new());
+                drafts.to_vendor.set(String::new());
+                drafts.message.set(Some((false, "Saved.".to_owned())));
+                reload.run(());
+            }
+            Err(error @ ApiError::Conflict { .. }) => {
+                // Show the current version; what was typed stays in the forms.
+                drafts.message.set(Some((true, error.to_string())));
+                reload.run(());
+            }
+            Err(error) => drafts.message.set(Some((true, error.to_string()))),
+        }
+    });
+    let po = drafts.po_number;
+    if po.get_untracked().is_none() {
+        po.set(Some(header.po_number.clone().unwrap_or_default()));
+    }
+    let may_act = viewer.role.may_act();
+    let distributor = may_act
+        && viewer.org_kind == OrgKind::Distributor
+        && matches!(header.status, Status::UnderReview(_));
+    let vendor =
+        may_act && viewer.org_kind == OrgKind::Vendor && header.status == Status::SubmittedToVendor;
+    if !distributor && !vendor {
+        return ().into_any();
+    }
+    let vendor_name = viewer.vendor_name.clone();
+    let message = move || {
+        drafts.message.get().map(|(is_error, text)| {
+            let class = if is_error { "form-error" } else { "form-ok" };
+            view! { <p class=class role="status">{text}</p> }
+        })
+    };
+    let busy = move || acting.pending().get();
+    let dispatch = move |action: ReportAction| {
+        drafts.message.set(None);
+        acting.dispatch(action);
+    };
+    let distributor_forms = distributor.then(|| {
+        view! {
+            <form class="inline-form" on:submit=move |ev| {
+                ev.prevent_default();
+                dispatch(ReportAction::SetPoNumber { po_number: po.get().unwrap_or_default() });
+            }>
+                <div class="field">
+                    <label for="po-number">"PO number"</label>
+                    <input id="po-number" maxlength="40" autocomplete="off"
+                        prop:value=move || po.get().unwrap_or_default()
+                        on:input=move |ev| po.set(Some(event_target_value(&ev))) />
+                </div>
+                <button class="button" type="submit" disabled=busy>"Save PO number"</button>
+            </form>
+            <form class="stacked-form" on:submit=move |ev| {
+                ev.prevent_default();
+                let comment = drafts.to_vendor.get();
+                dispatch(ReportAction::SubmitToVendor { comment: (!comment.trim().is_empty()).then_some(comment) });
+            }>
+                <div class="field">
+                    <label for="to-vendor">{format!("Comment to {vendor_name} (optional)")}</label>
+                    <textarea id="to-vendor" rows="2"
+                        prop:value=move || drafts.to_vendor.get()
+                        on:input=move |ev| drafts.to_vendor.set(event_target_value(&ev))></textarea>
+                </div>
+                <button class="button primary" type="submit" disabled=busy>{format!("Submit to {vendor_name}")}</button>
+            </form>
+            <form class="stacked-form" on:submit=move |ev| {
+                ev.prevent_default();
+                dispatch(ReportAction::ReturnToPartner { reason: drafts.reason.get() });
+            }>
+                <div class="field">
+                    <label for="reason">"Reason for returning it to the partner"</label>
+                    <textarea id="reason" rows="2"
+                        prop:value=move || drafts.reason.get()
+                        on:input=move |ev| drafts.reason.set(event_target_value(&ev))></textarea>
+                </div>
+                <button class="button" type="submit" disabled=busy>"Return to partner"</button>
+            </form>
+        }
+    });
+    let vendor_forms = vendor.then(|| {
+        view! {
+            <form class="inline-form" on:submit=move |ev| {
+                ev.prevent_default();
+                dispatch(ReportAction::Complete);
+            }>
+                <button class="button primary" type="submit" disabled=busy>"Complete"</button>
+            </form>
+            <form class="stacked-form" on:submit=move |ev| {
+                ev.prevent_default();
+                dispatch(ReportAction::ReturnToDistributor { reason: drafts.reason.get() });
+            }>
+                <div class="field">
+                    <label for="reason">"Reason for returning it to the distributor"</label>
+                    <textarea id="reason" rows="2"
+                        prop:value=move || drafts.reason.get()
+                        on:input=move |ev| drafts.reason.set(event_target_value(&ev))></textarea>
+                </div>
+                <button class="button" type="submit" disabled=busy>"Return for clarification"</button>
+            </form>
+        }
+    });
+    view! {
+        <section class="card actions" aria-label="Actions">
+            <h2 class="section-title">"Actions"</h2>
+            {message}
+            {distributor_forms}
+            {vendor_forms}
+        </section>
+    }
+    .into_any()
 }
