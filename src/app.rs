@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    ParamSegment, StaticSegment,
+    ParamSegment, SsrMode, StaticSegment,
     components::{Route, Router, Routes},
     hooks::use_location,
 };
@@ -103,9 +103,11 @@ fn Shell() -> impl IntoView {
         </header>
         <main id="main" class="main">
             <Routes fallback=NotFound>
-                <Route path=StaticSegment("") view=ReportsPage />
+                // Async: the status (302 to sign in, 404 for a report one may not open) is only
+                // known once the data is, so the page is sent whole rather than streamed.
+                <Route path=StaticSegment("") view=ReportsPage ssr=SsrMode::Async />
                 <Route path=StaticSegment("sign-in") view=SignInPage />
-                <Route path=(StaticSegment("reports"), ParamSegment("id")) view=ReportDetailPage />
+                <Route path=(StaticSegment("reports"), ParamSegment("id")) view=ReportDetailPage ssr=SsrMode::Async />
             </Routes>
         </main>
     }

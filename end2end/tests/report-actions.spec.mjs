@@ -1,0 +1,80 @@
+// Journeys: a distributor sets a PO number and submits a report to the vendor; another returns
+// one to the partner with a reason; two people act on the same report and the second is told.
+import { test, expect } from '@playwright/test';
+import { VIEWPORTS, screenshot, signIn, watchConsole } from './helpers.mjs';
+
+async function openUnderReview(page, partner) {
+  await page.goto(`/?status=under_review&partner=${encodeURIComponent(partner)}`);
+  await page.locator('table.reports tbody td.partner a').first().click();
+  await expect(page).toHaveURL(/\/reports\/\d+$/);
+  await expect(page.getByRole('region', { name: 'Actions' })).toBeVisible();
+}
+
+test('a distributor sets a PO number and submits to the vendor', async ({ page }) => {
+  const console = watchConsole(page);
+  await page.setViewportSize(VIEWPORTS.desktop);
+  await signIn(page, 'dana@summit-tech.example');
+  await openUnderReview(page, 'Blue Ridge');
+
+  // Without a PO number the vendor cannot be sent anything; the page says why.
+  await page.getByRole('button', { name: 'Submit to Trend Micro' }).click();
+  await expect(page.locator('.actions [role=status]')).toContainText('PO number');
+
+  await page.getByLabel('PO number').fill('PO<script>');
+  await page.getByRole('button', { name: 'Save PO number' }).click();
+  await expect(page.locator('.actions [role=status]')).toContainText('letters, digits');
+
+  await page.getByLabel('PO number').fill('PO-2026-1188');
+  await page.getByRole('button', { name: 'Save PO number' }).click();
+  await expect(page.locator('.facts')).toContainText('PO-2026-1188');
+  await screenshot(page, 'report-actions-desktop');
+
+  await page.getByLabel('Comment to Trend Micro (optional)').fill('Checked against the console export.');
+  await page.getByRole('button', { name: 'Submit to Trend Micro' }).click();
+  await expect(page.locator('.report-head .badge')).toHaveText('Submitted to vendor');
+  await expect(page.getByRole('region', { name: 'Actions' })).toHaveCount(0);
+  await expect(page.locator('table.history tbody tr').first()).toContainText('Submitted to the vendor');
+  await expect(page.locator('table.history tbody tr').first()).toContainText('Checked against the console export.');
+  const statusErrors = console.errors.filter((e) => !/status of 422/.test(e) && !/\/api\/reports\/act/.test(e));
+  expect(statusErrors).toEqual([]);
+});
+
+test('a distributor returns a report to the partner with a reason', async ({ page }) => {
+  const console = watchConsole(page);
+  await page.setViewportSize(VIEWPORTS.phone);
+  await signIn(page, 'lukas@atlas-distribution.example');
+  await page.goto('/?status=under_review');
+  await page.locator('table.reports tbody td.partner a').first().click();
+  await expect(page.getByRole('region', { name: 'Actions' })).toBeVisible();
+  await page.getByRole('button', { name: 'Return to partner' }).click();
+  await expect(page.locator('.actions [role=status]')).toContainText('Please give a reason');
+  await page.getByLabel('Reason for returning it to the partner').fill('Seat counts for Nordlys look doubled.');
+  await page.getByRole('button', { name: 'Return to partner' }).click();
+  await expect(page.locator('.report-head .badge')).toContainText('Rejected');
+  await expect(page.locator('table.history tbody tr').first()).toContainText('Seat counts for Nordlys look doubled.');
+  await screenshot(page, 'report-returned-phone');
+  expect(console.errors.filter((e) => !/status of 403/.test(e) && !/\/api\/reports\/act/.test(e))).toEqual([]);
+});
+
+test('two people act on the same report: the second is told and keeps what they typed', async ({ browser }) => {
+  const first = await (await browser.newContext()).newPage();
+  const second = await (await browser.newContext()).newPage();
+  for (const page of [first, second]) {
+    await page.setViewportSize(VIEWPORTS.desktop);
+    await signIn(page, 'dana@summit-tech.example');
+    await openUnderReview(page, 'Lakeside');
+  }
+  await first.getByLabel('PO number').fill('PO-FIRST');
+  await first.getByRole('button', { name: 'Save PO number' }).click();
+  await expect(first.locator('.facts')).toContainText('PO-FIRST');
+
+  await second.getByLabel('PO number').fill('PO-SECOND');
+  await second.getByRole('button', { name: 'Save PO number' }).click();
+  await expect(second.locator('.actions [role=status]')).toContainText('changed by someone else');
+  // The current version is shown, and what the second person typed is still there to retry.
+  await expect(second.locator('.facts')).toContainText('PO-FIRST');
+  await expect(second.getByLabel('PO number')).toHaveValue('PO-SECOND');
+  await screenshot(second, 'report-conflict-desktop');
+  await second.getByRole('button', { name: 'Save PO number' }).click();
+  await expect(second.locator('.facts')).toContainText('PO-SECOND');
+});
