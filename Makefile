@@ -35,7 +35,8 @@ lint:
 	RUSTFLAGS='$(DEV_RUSTFLAGS)' cargo clippy --lib --no-default-features --features hydrate --target wasm32-unknown-unknown -- -D warnings
 
 test-rust:
-	RUSTFLAGS='$(DEV_RUSTFLAGS)' cargo test --features ssr 2>&1 | tee $(TARGET_DIR)/test-output.log
+	# One test at a time: several in-process apps rendering pages at once have been seen to hang.
+	RUSTFLAGS='$(DEV_RUSTFLAGS)' cargo test --features ssr -- --test-threads=1 2>&1 | tee $(TARGET_DIR)/test-output.log
 	@pg=$$(grep -cE '^test .*postgres.* \.\.\. ok$$' $(TARGET_DIR)/test-output.log || true); \
 	 lite=$$(grep -cE '^test .*sqlite.* \.\.\. ok$$' $(TARGET_DIR)/test-output.log || true); \
 	 echo "database tests passed: $$lite on SQLite, $$pg on PostgreSQL"; \

@@ -38,7 +38,7 @@ macro_rules! on_both_backends {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    super::$name(billing_reports::server::db::Backend::Sqlite).await
+                    $crate::common::bounded(super::$name(billing_reports::server::db::Backend::Sqlite)).await
                 }
             )*
         }
@@ -46,11 +46,18 @@ macro_rules! on_both_backends {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    super::$name(billing_reports::server::db::Backend::Postgres).await
+                    $crate::common::bounded(super::$name(billing_reports::server::db::Backend::Postgres)).await
                 }
             )*
         }
     };
+}
+
+/// Runs a test body with a time limit, so that a hang fails the test instead of the whole run.
+pub async fn bounded(test: impl std::future::Future<Output = ()>) {
+    tokio::time::timeout(std::time::Duration::from_secs(300), test)
+        .await
+        .expect("the test did not finish within 5 minutes");
 }
 
 /// A migrated, empty database of the given backend.

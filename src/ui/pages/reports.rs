@@ -29,17 +29,21 @@ pub fn ReportsPage() -> impl IntoView {
     });
     let reports = Resource::new(move || filter.get(), list_reports);
     view! {
+        // One level of suspense: both answers are awaited together, and everything below is
+        // drawn from them synchronously.
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
-                match user.await {
-                    Ok(Some(user)) if user.region_enabled => {
-                        view! { <ReportList filter reports /> }.into_any()
-                    }
-                    Ok(Some(user)) => view! { <RegionUnavailable region=user.region_name /> }.into_any(),
-                    Ok(None) | Err(ApiError::Unauthenticated) => {
+                match (user.await, reports.await) {
+                    (Ok(None) | Err(ApiError::Unauthenticated), _) | (_, Err(ApiError::Unauthenticated)) => {
                         view! { <leptos_router::components::Redirect path="/sign-in" /> }.into_any()
                     }
-                    Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
+                    (Ok(Some(user)), _) if !user.region_enabled => {
+                        view! { <RegionUnavailable region=user.region_name /> }.into_any()
+                    }
+                    (_, Ok(page)) => view! { <ReportList filter page /> }.into_any(),
+                    (Err(error), _) | (_, Err(error)) => {
+                        view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any()
+                    }
                 }
             })}
         </Transition>
@@ -66,10 +70,8 @@ fn RegionUnavailable(region: Option<String>) -> impl IntoView {
 }
 
 #[component]
-fn ReportList(
-    filter: Memo<ReportFilter>,
-    reports: Resource<Result<ListedReports, ApiError>>,
-) -> impl IntoView {
+fn ReportList(filter: Memo<ReportFilter>, page: ListedReports) -> impl IntoView {
+    let count = count_text(&page);
     let navigate = use_navigate();
     let apply = move |change: &dyn Fn(&mut ReportFilter)| {
         let mut next = filter.get_untracked();
@@ -102,11 +104,7 @@ fn ReportList(
         <section class="page">
             <div class="page-head">
                 <h1>"Billing reports"</h1>
-                <Transition fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        reports.await.ok().map(|page| view! { <p class="count">{count_text(&page)}</p> })
-                    })}
-                </Transition>
+                <p class="count">{count}</p>
             </div>
             <form class="filters" method="get" action="/">
                 <div class="field">
@@ -151,18 +149,7 @@ fn ReportList(
                     </a>
                 </div>
             </form>
-            <Transition fallback=|| view! { <p class="loading">"Loading reports…"</p> }>
-                {move || Suspend::new(async move {
-                    match reports.await {
-                        Ok(page) => {
-                            view! { <ReportTable page filter=filter.get_untracked() /> }.into_any()
-                        }
-                        Err(error) => {
-                            view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any()
-                        }
-                    }
-                })}
-            </Transition>
+            <ReportTable page filter=filter.get_untracked() />
         </section>
     }
 }
