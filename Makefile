@@ -36,6 +36,7 @@ lint:
 
 test-rust:
 	# One test at a time: several in-process apps rendering pages at once have been seen to hang.
+	@mkdir -p $(TARGET_DIR)
 	RUSTFLAGS='$(DEV_RUSTFLAGS)' cargo test --features ssr -- --test-threads=1 2>&1 | tee $(TARGET_DIR)/test-output.log
 	@pg=$$(grep -cE '^test .*postgres.* \.\.\. ok$$' $(TARGET_DIR)/test-output.log || true); \
 	 lite=$$(grep -cE '^test .*sqlite.* \.\.\. ok$$' $(TARGET_DIR)/test-output.log || true); \
