@@ -1,6 +1,10 @@
 //! Billing Reports: partners' monthly licence-usage reports, reviewed by distributors and billed
 //! to the vendor. One crate, two builds: `ssr` (the server) and `hydrate` (the browser).
 
+// The page views are deeply nested types; the release build (without type erasure) needs more
+// room than the default to lay them out.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod app;
 pub mod domain;
