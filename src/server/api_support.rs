@@ -54,7 +54,11 @@ pub fn refuse(error: ApiError) -> ApiError {
         ApiError::Throttled => StatusCode::TOO_MANY_REQUESTS,
         ApiError::Internal { .. } | ApiError::Unreachable => StatusCode::INTERNAL_SERVER_ERROR,
     };
-    if let Some(response) = use_context::<ResponseOptions>() {
+    // Only when the browser called the function itself: during page rendering the page decides
+    // its own status (a redirect to sign in, a "not found" page).
+    let called_directly =
+        use_context::<Parts>().is_some_and(|parts| parts.uri.path().starts_with("/api/"));
+    if let (true, Some(response)) = (called_directly, use_context::<ResponseOptions>()) {
         response.set_status(status);
     }
     error

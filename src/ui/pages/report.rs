@@ -51,13 +51,16 @@ pub fn ReportDetailPage() -> impl IntoView {
                         view! { <leptos_router::components::Redirect path="/sign-in" /> }.into_any()
                     }
                     (_, Ok(report)) => view! { <Report report viewer drafts reload /> }.into_any(),
-                    (_, Err(ApiError::NotFound)) => view! {
+                    (_, Err(ApiError::NotFound)) => {
+                        crate::ui::pages::not_found::set_not_found_status();
+                        view! {
                         <section class="page narrow notice">
                             <h1>"Report not found"</h1>
                             <p>"There is no report at this address that you can open. " <a href="/">"Back to the billing reports"</a></p>
                         </section>
                     }
-                    .into_any(),
+                    .into_any()
+                    }
                     (_, Err(error)) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
                 }
             })}
