@@ -269,16 +269,7 @@ pub async fn list(
         .fetch_one(db.pool())
         .await?;
 
-    let rows_sql = format!(
-        "SELECT r.id, r.partner_id, p.name AS partner_name, d.name AS distributor_name, \
-                g.name AS region_name, r.currency, r.period, r.status, r.sub_status, r.po_number, \
-                r.total_e4, r.version, r.auto_penalties, r.has_comments \
-         {FROM_REPORTS}{where_sql} \
-         ORDER BY r.period DESC, p.name ASC, r.id ASC \
-         LIMIT {} OFFSET {}",
-        conditions.next_placeholder(1),
-        conditions.next_placeholder(2),
-    );
+    let rows_sql = rows_sql(filter, &conditions);
     let rows = bind_all!(
         sqlx::query_as::<_, SummaryRow>(&rows_sql),
         &conditions.binds
