@@ -92,6 +92,13 @@ fn access(endpoint: &str, actor: &str) -> ListAccess {
         // Acting on one report: checked per object in `acting_on_a_report_follows_the_policy`.
         ("reports/act", "anonymous") => Refused,
         ("reports/act", _) => Everything,
+        // Verifying a pricing code: checked per object in `tests/pricing.rs`.
+        ("reports/verify-code", "anonymous") => Refused,
+        ("reports/verify-code", _) => Everything,
+        // Filter choices: names of regions and distributors, for those whose list spans them;
+        // `filter_choices_follow_the_list_scope` checks what each actor gets.
+        ("reports/filter-options", "anonymous") => Refused,
+        ("reports/filter-options", _) => Everything,
         ("auth/me" | "auth/demo-accounts" | "auth/sign-in" | "auth/sign-out", _) => Everything,
         ("/" | "/sign-in" | "/healthz" | "/readyz" | "/reports/{id}", _) => Everything,
         (other, _) => panic!("{other} is not in the access table"),

@@ -6,16 +6,16 @@ mod common;
 use std::sync::Arc;
 
 use billing_reports::{
-    domain::{Actor, OrgKind, ReviewReason, Role, Status},
+    domain::{OrgKind, ReviewReason, Role, Status},
     server::{
         db::{Backend, Db, reports},
         services::{
-            Caller, ServiceError, UserCaller,
+            Caller, ServiceError,
             reports::{Command, LineEdit, act},
         },
     },
 };
-use common::shared_db;
+use common::{org, shared_db, user};
 
 on_both_backends!(
     a_report_travels_the_whole_workflow,
@@ -26,29 +26,6 @@ on_both_backends!(
     concurrent_writers_one_wins_each_round,
     rejecting_needs_a_reason_and_gives_a_new_deadline,
 );
-
-async fn org(db: &Db, name: &str) -> (i64, String) {
-    let id: i64 = sqlx::query_scalar("SELECT id FROM organisations WHERE name = $1")
-        .bind(name)
-        .fetch_one(db.pool())
-        .await
-        .expect("organisation");
-    (id, name.to_owned())
-}
-
-fn user(org: (i64, String), kind: OrgKind, role: Role) -> Caller {
-    Caller::User(UserCaller {
-        actor: Actor {
-            user_id: 1,
-            org_id: org.0,
-            org_kind: kind,
-            role,
-            region_enabled: true,
-        },
-        name: format!("{} user", org.1),
-        org_name: org.1,
-    })
-}
 
 /// A demo report of `partner` in `status`: (id, version).
 async fn report_in(db: &Db, partner: &str, status: &str) -> (i64, i64) {

@@ -4,7 +4,8 @@ import { test, expect } from '@playwright/test';
 import { VIEWPORTS, screenshot, signIn, waitForHydration, watchConsole } from './helpers.mjs';
 
 const rows = (page) => page.locator('table.reports tbody tr');
-const count = async (page) => Number((await page.locator('.page-head .count').innerText()).replace(/\D/g, ''));
+const countText = (page) => page.locator('p.count');
+const count = async (page) => Number((await countText(page).innerText()).replace(/\D/g, ''));
 
 test('the list is server-rendered, hydrates, and filters by status', async ({ page }) => {
   const console = watchConsole(page);
@@ -22,7 +23,7 @@ test('the list is server-rendered, hydrates, and filters by status', async ({ pa
   // Filtering happens in the browser: the URL changes and the rows are fetched again.
   await page.getByLabel('Status').selectOption({ label: 'Rejected (returned to partner)' });
   await expect(page).toHaveURL(/status=rejected/);
-  await expect(page.locator('.page-head .count')).not.toHaveText(`${allCount} reports`);
+  await expect(countText(page)).not.toHaveText(`${allCount.toLocaleString('en-US')} reports`);
   const rejected = await count(page);
   expect(rejected).toBeGreaterThan(0);
   expect(rejected).toBeLessThan(allCount);
@@ -31,16 +32,42 @@ test('the list is server-rendered, hydrates, and filters by status', async ({ pa
     expect(status).toContain('Rejected');
   }
 
-  await page.getByLabel('Report cycle').fill('2026-10');
-  await page.getByLabel('Report cycle').dispatchEvent('change');
+  // A range of cycles: from and to the same month is one month.
+  await page.getByLabel('Cycle from').fill('2026-10');
+  await page.getByLabel('Cycle from').dispatchEvent('change');
+  await expect(page).toHaveURL(/from=2026-10/);
+  await page.getByLabel('Cycle to').fill('2026-10');
+  await page.getByLabel('Cycle to').dispatchEvent('change');
   await expect(page).toHaveURL(/period=2026-10/);
+  await expect(page.locator('table.reports tbody td[data-label="Cycle"]').first()).toHaveText('Oct 2026');
   for (const cycle of await page.locator('table.reports tbody td[data-label="Cycle"]').allInnerTexts()) {
     expect(cycle).toBe('Oct 2026');
   }
 
-  await page.getByLabel('Status').selectOption({ label: 'All statuses' });
-  await page.getByRole('link', { name: 'Clear' }).click();
-  await expect(page.locator('.page-head .count')).toHaveText(`${allCount} reports`);
+  await page.getByRole('link', { name: 'Clear filters' }).click();
+  await expect(page).toHaveURL((url) => url.search === '');
+  await expect(countText(page)).toHaveText(`${allCount.toLocaleString('en-US')} reports`);
+
+  // Admins filter by region and distributor; the distributor choices follow the region.
+  await page.getByLabel('Region').selectOption({ label: 'Europe' });
+  await expect(page).toHaveURL(/region=\d+/);
+  await expect(page.getByLabel('Distributor').locator('option')).toHaveText(['All distributors', 'Atlas Distribution Europe']);
+  for (const region of await page.locator('table.reports tbody td[data-label="Region"]').allInnerTexts()) {
+    expect(region).toBe('Europe');
+  }
+  await page.getByLabel('Distributor').selectOption({ label: 'Atlas Distribution Europe' });
+  await expect(page).toHaveURL(/distributor=\d+/);
+  for (const name of await page.locator('table.reports tbody td[data-label="Distributor"]').allInnerTexts()) {
+    expect(name).toBe('Atlas Distribution Europe');
+  }
+  // Sortable columns: the largest total first, then the header says so.
+  await page.getByRole('link', { name: 'Total invoice' }).click();
+  await expect(page).toHaveURL(/sort=total/);
+  await expect(page.locator('th[aria-sort="descending"]')).toContainText('Total invoice');
+  // The export links carry the same filter.
+  await expect(page.getByRole('link', { name: 'Download CSV' })).toHaveAttribute('href', /\/reports\/export\.csv\?.*distributor=\d+/);
+  await page.getByRole('link', { name: 'Clear filters' }).click();
+  await expect(countText(page)).toHaveText(`${allCount.toLocaleString('en-US')} reports`);
 
   await page.getByRole('link', { name: 'Next →' }).click();
   await expect(page).toHaveURL(/page=2/);
@@ -59,5 +86,14 @@ test('the list reads well on a phone', async ({ page }) => {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
   await screenshot(page, 'reports-list-phone');
+
+  // The partner filter follows the typing: no button to press, the list catches up.
+  await page.getByLabel('Partner').pressSequentially('harb', { delay: 40 });
+  await expect(page).toHaveURL(/partner=harb/);
+  await expect(page.getByLabel('Partner')).toBeFocused();
+  for (const name of await page.locator('table.reports tbody td.partner a').allInnerTexts()) {
+    expect(name).toContain('Harbor');
+  }
+  await screenshot(page, 'reports-list-search-phone');
   console.expectNone();
 });

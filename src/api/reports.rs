@@ -6,7 +6,8 @@ use leptos::server_fn::codec::Json;
 use super::ApiError;
 use crate::domain::{
     OpenedReport,
-    query::{ListedReports, ReportFilter},
+    pricing::VerifiedCode,
+    query::{FilterOptions, ListedReports, ReportFilter},
 };
 
 /// One page of the billing reports the caller may see, matching `filter`.
@@ -17,6 +18,19 @@ pub async fn list_reports(filter: ReportFilter) -> Result<ListedReports, ApiErro
     let session = api_support::require_session().await?;
     let state = api_support::state()?;
     services::reports::list(&state.db, &session.caller, &filter)
+        .await
+        .map_err(api_support::service_error)
+}
+
+/// The region and distributor choices of the list's filters (empty unless the caller's list
+/// spans distributors).
+#[server(endpoint = "reports/filter-options", input = Json)]
+pub async fn report_filter_options() -> Result<FilterOptions, ApiError> {
+    use crate::server::{api_support, services};
+
+    let session = api_support::require_session().await?;
+    let state = api_support::state()?;
+    services::reports::filter_options(&state.db, &session.caller)
         .await
         .map_err(api_support::service_error)
 }
@@ -37,11 +51,27 @@ pub async fn open_report(id: i64) -> Result<OpenedReport, ApiError> {
 /// What a distributor or the vendor may do to a report from its page.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ReportAction {
-    SetPoNumber { po_number: String },
-    SubmitToVendor { comment: Option<String> },
-    ReturnToPartner { reason: String },
+    SetPoNumber {
+        po_number: String,
+    },
+    SubmitToVendor {
+        comment: Option<String>,
+    },
+    ReturnToPartner {
+        reason: String,
+    },
     Complete,
-    ReturnToDistributor { reason: String },
+    ReturnToDistributor {
+        reason: String,
+    },
+    /// Apply a verified pricing code to a line, with the unlocked value as typed.
+    ApplyCode {
+        line_id: i64,
+        code: String,
+        value: String,
+    },
+    /// Put every line back to the catalogue's unit price and channel margin.
+    ResetPricing,
 }
 
 /// Acts on the report the caller opened at `version`; answers the new version. If someone else
@@ -61,10 +91,37 @@ pub async fn act_on_report(id: i64, version: i64, action: ReportAction) -> Resul
         ReportAction::ReturnToPartner { reason } => Command::Reject { reason },
         ReportAction::Complete => Command::Complete,
         ReportAction::ReturnToDistributor { reason } => Command::Return { reason },
+        ReportAction::ApplyCode {
+            line_id,
+            code,
+            value,
+        } => Command::ApplyCode {
+            line_id,
+            code,
+            value,
+        },
+        ReportAction::ResetPricing => Command::ResetPricing,
     };
     let caller = crate::server::services::Caller::User(session.caller);
     act(&state.db, &caller, id, version, command)
         .await
         .map(|outcome| outcome.version)
+        .map_err(api_support::service_error)
+}
+
+/// Asks the vendor's pricing service whether `code` is valid for one line of a report the
+/// caller may price now, and what it grants. Changes nothing.
+#[server(endpoint = "reports/verify-code", input = Json)]
+pub async fn verify_pricing_code(
+    id: i64,
+    line_id: i64,
+    code: String,
+) -> Result<VerifiedCode, ApiError> {
+    use crate::server::{api_support, services};
+
+    let session = api_support::require_session().await?;
+    let state = api_support::state()?;
+    services::reports::verify_code(&state.db, &session.caller, id, line_id, &code)
+        .await
         .map_err(api_support::service_error)
 }

@@ -143,10 +143,11 @@ pub fn compute(line: &LineInput, threshold: ThresholdPercent, currency: Currency
     let exact_pct = over_provisioned_pct(p, line.used);
     let violation = is_violation(line, threshold);
 
-    let exact_gross = line.unit_price.get() * c.to_decimal();
-    let exact_owed = exact_gross * line.margin.owed_factor();
-    let gross = currency.round(exact_gross);
-    let amount_owed = currency.round(exact_owed);
+    let LineAmounts {
+        gross,
+        amount_owed,
+        margin_amount,
+    } = line_amounts(line.unit_price, line.margin, c, currency);
 
     LineFigures {
         over_provisioned_pct_exact: exact_pct,
@@ -157,6 +158,36 @@ pub fn compute(line: &LineInput, threshold: ThresholdPercent, currency: Currency
         discrepancy: c != p,
         violation,
         needs_comment: needs_comment(line, violation),
+        gross,
+        amount_owed,
+        margin_amount,
+    }
+}
+
+/// The money of one line: what the distributor's price and margin make of the chargeable units.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineAmounts {
+    /// L × C, rounded to the currency.
+    pub gross: Decimal,
+    /// L × C × (1 − m/100), rounded to the currency from the exact product.
+    pub amount_owed: Decimal,
+    /// gross − amount owed.
+    pub margin_amount: Decimal,
+}
+
+/// Gross, amount owed and margin amount of a line: the one place these are computed, used by
+/// [`compute`] on the server and by the price editor's live preview in the browser.
+pub fn line_amounts(
+    unit_price: UnitPrice,
+    margin: MarginPercent,
+    chargeable: Units,
+    currency: Currency,
+) -> LineAmounts {
+    let exact_gross = unit_price.get() * chargeable.to_decimal();
+    let exact_owed = exact_gross * margin.owed_factor();
+    let gross = currency.round(exact_gross);
+    let amount_owed = currency.round(exact_owed);
+    LineAmounts {
         gross,
         amount_owed,
         // Both are rounded to the same places, so the difference needs no rounding; owed ≤ gross

@@ -1,9 +1,18 @@
 //! Special pricing (SPEC §6): what a verified Bid Desk Number or Promote Code unlocks, and why a
-//! code is refused. The server loads the code's record; this module judges it.
+//! code is refused. The server loads the code's record; this module judges it, and judges the
+//! value a distributor then types, in the browser (as they type) and on the server alike.
+//!
+//! A code grants a value (a special unit price, or a special channel margin: the region decides
+//! which). The distributor may apply that value or one less favourable to the distributor, but
+//! never a better one than the vendor granted, and never a worse one than the catalogue: a unit
+//! price between the granted price and the list price, a margin between the list margin and the
+//! granted margin.
 
 use serde::{Deserialize, Serialize};
 
-use super::money::{MarginPercent, UnitPrice};
+use rust_decimal::Decimal;
+
+use super::money::{MarginPercent, ParseError, UnitPrice};
 use super::report::Period;
 
 /// Which kind of code a region uses.
@@ -59,6 +68,128 @@ impl Unlocks {
             _ => None,
         }
     }
+
+    pub const fn label(&self) -> &'static str {
+        match self {
+            Unlocks::UnitPrice => "unit price",
+            Unlocks::ChannelMargin => "channel margin",
+        }
+    }
+}
+
+/// A region's special-pricing rules: which code its distributors specify, and what it unlocks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PricingRules {
+    pub code_kind: CodeKind,
+    pub unlocks: Unlocks,
+}
+
+/// A value a code unlocks: a unit price or a channel margin.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SpecialValue {
+    UnitPrice(UnitPrice),
+    Margin(MarginPercent),
+}
+
+impl SpecialValue {
+    pub fn get(&self) -> Decimal {
+        match self {
+            SpecialValue::UnitPrice(price) => price.get(),
+            SpecialValue::Margin(margin) => margin.get(),
+        }
+    }
+
+    /// The value as an input field shows it (a margin without the % sign).
+    pub fn to_input(&self) -> String {
+        self.get().normalize().to_string()
+    }
+}
+
+/// A code the vendor verified for one line: what it is and what it grants there.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerifiedCode {
+    /// The code, normalised.
+    pub code: String,
+    pub kind: CodeKind,
+    /// The most favourable value the code allows.
+    pub granted: SpecialValue,
+}
+
+/// What the granted terms mean in a region that unlocks `unlocks`; a code with no term for it
+/// grants nothing there.
+pub fn granted_value(terms: CodeTerms, unlocks: Unlocks) -> Result<SpecialValue, CodeRefusal> {
+    match unlocks {
+        Unlocks::UnitPrice => terms.unit_price.map(SpecialValue::UnitPrice),
+        Unlocks::ChannelMargin => terms.margin.map(SpecialValue::Margin),
+    }
+    .ok_or(CodeRefusal::GrantsNothing(unlocks))
+}
+
+/// Why a special value was not accepted, in words for the distributor.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum SpecialValueError {
+    #[error("{0}")]
+    Unreadable(ParseError),
+    #[error("The code allows a unit price of {granted} at the lowest.")]
+    PriceBelowGrant { granted: UnitPrice },
+    #[error("A special unit price cannot be above the list price of {list}.")]
+    PriceAboveList { list: UnitPrice },
+    #[error("The code allows a channel margin of {granted}% at the most.")]
+    MarginAboveGrant { granted: MarginPercent },
+    #[error("A special channel margin cannot be below the list margin of {list}%.")]
+    MarginBelowList { list: MarginPercent },
+}
+
+/// Judges the value a distributor typed for a line whose code granted `granted`, against the
+/// line's catalogue values. Returns the value to apply.
+pub fn special_value(
+    text: &str,
+    granted: SpecialValue,
+    catalogue_price: UnitPrice,
+    catalogue_margin: MarginPercent,
+) -> Result<SpecialValue, SpecialValueError> {
+    match granted {
+        SpecialValue::UnitPrice(granted) => {
+            let price = UnitPrice::parse(text).map_err(SpecialValueError::Unreadable)?;
+            if price < granted {
+                return Err(SpecialValueError::PriceBelowGrant { granted });
+            }
+            // A code that grants more than the list price allows exactly what it grants.
+            let list = catalogue_price.max(granted);
+            if price > list {
+                return Err(SpecialValueError::PriceAboveList { list });
+            }
+            Ok(SpecialValue::UnitPrice(price))
+        }
+        SpecialValue::Margin(granted) => {
+            let margin = MarginPercent::parse(text).map_err(SpecialValueError::Unreadable)?;
+            if margin > granted {
+                return Err(SpecialValueError::MarginAboveGrant { granted });
+            }
+            let list = catalogue_margin.min(granted);
+            if margin < list {
+                return Err(SpecialValueError::MarginBelowList { list });
+            }
+            Ok(SpecialValue::Margin(margin))
+        }
+    }
+}
+
+/// A line's prices as the history records them around a pricing change.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinePricing {
+    /// The product's name.
+    pub line: String,
+    pub unit_price: UnitPrice,
+    pub margin: MarginPercent,
+    pub code: Option<String>,
+}
+
+/// The prices a history entry changed, before and after (shown only to those who see pricing).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PriceChange {
+    pub before: Vec<LinePricing>,
+    pub after: Vec<LinePricing>,
 }
 
 /// A pricing code as the vendor issued it.
@@ -91,6 +222,8 @@ pub enum CodeRefusal {
     OtherPartner,
     #[error("This code was issued for another product.")]
     OtherProduct,
+    #[error("This code grants no special {}, which is what codes change in this region.", .0.label())]
+    GrantsNothing(Unlocks),
 }
 
 /// Judges a code for a line of `partner_id`'s report for `period` on `product_id`.
@@ -182,6 +315,72 @@ mod tests {
             Err(CodeRefusal::Expired)
         );
         assert!(verify_code(Some(&r), 7, 3, period("2026-12")).is_ok());
+    }
+
+    #[test]
+    fn a_code_grants_only_what_the_region_unlocks() {
+        let terms = CodeTerms {
+            unit_price: UnitPrice::parse("3.5").ok(),
+            margin: None,
+        };
+        assert_eq!(
+            granted_value(terms, Unlocks::UnitPrice),
+            Ok(SpecialValue::UnitPrice(
+                UnitPrice::parse("3.5").expect("price")
+            ))
+        );
+        assert_eq!(
+            granted_value(terms, Unlocks::ChannelMargin),
+            Err(CodeRefusal::GrantsNothing(Unlocks::ChannelMargin))
+        );
+    }
+
+    #[test]
+    fn special_prices_lie_between_the_grant_and_the_list() {
+        let price = |t: &str| UnitPrice::parse(t).expect("price");
+        let margin = |t: &str| MarginPercent::parse(t).expect("margin");
+        let granted = SpecialValue::UnitPrice(price("3.40"));
+        let judge = |text: &str| special_value(text, granted, price("4.00"), margin("20"));
+        assert_eq!(judge("3.4"), Ok(SpecialValue::UnitPrice(price("3.4"))));
+        assert_eq!(judge(" 3.75 "), Ok(SpecialValue::UnitPrice(price("3.75"))));
+        assert_eq!(judge("4"), Ok(SpecialValue::UnitPrice(price("4"))));
+        assert_eq!(
+            judge("3.39"),
+            Err(SpecialValueError::PriceBelowGrant {
+                granted: price("3.40")
+            })
+        );
+        assert_eq!(
+            judge("4.01"),
+            Err(SpecialValueError::PriceAboveList { list: price("4") })
+        );
+        assert!(matches!(
+            judge("abc"),
+            Err(SpecialValueError::Unreadable(_))
+        ));
+        assert!(matches!(
+            judge("3.12345"),
+            Err(SpecialValueError::Unreadable(_))
+        ));
+
+        let granted = SpecialValue::Margin(margin("27.5"));
+        let judge = |text: &str| special_value(text, granted, price("4.00"), margin("20"));
+        assert_eq!(judge("27.5"), Ok(SpecialValue::Margin(margin("27.5"))));
+        assert_eq!(judge("20"), Ok(SpecialValue::Margin(margin("20"))));
+        assert_eq!(
+            judge("27.51"),
+            Err(SpecialValueError::MarginAboveGrant {
+                granted: margin("27.5")
+            })
+        );
+        assert_eq!(
+            judge("19.99"),
+            Err(SpecialValueError::MarginBelowList { list: margin("20") })
+        );
+        assert!(matches!(
+            judge("100"),
+            Err(SpecialValueError::Unreadable(_))
+        ));
     }
 
     #[test]

@@ -281,6 +281,23 @@ fn page_count(total: u64, page_size: u32) -> u32 {
     u32::try_from(pages).unwrap_or(u32::MAX).max(1)
 }
 
+/// One choice of a region or distributor filter.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Choice {
+    pub id: i64,
+    pub name: String,
+    /// For a distributor, its region (so the distributor list can follow the region chosen).
+    pub region: Option<i64>,
+}
+
+/// The region and distributor choices of the list's filters. Empty for users who only ever see
+/// one distributor's reports (distributors and partners): the filters are not offered to them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FilterOptions {
+    pub regions: Vec<Choice>,
+    pub distributors: Vec<Choice>,
+}
+
 /// Percent-encodes a query value (RFC 3986 unreserved characters pass through).
 fn encode_query_value(value: &str) -> String {
     let mut out = String::with_capacity(value.len());

@@ -7,7 +7,7 @@
 //! other is the projections below, which drop the fields.
 //!
 //! These are plain data. Everything they contain was computed by `line` and decided by `status`
-//! and `policy`; nothing here calculates.
+//! and `policy`; the one preview here (a line repriced) calls `line` as well.
 
 use std::fmt;
 use std::str::FromStr;
@@ -15,8 +15,9 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::line::{LineFigures, LineInput};
+use super::line::{LineAmounts, LineFigures, LineInput, line_amounts};
 use super::money::{Currency, MarginPercent, UnitPrice, Units};
+use super::pricing::{PriceChange, PricingRules};
 use super::status::Status;
 
 // ---------------------------------------------------------------------------------------------
@@ -332,6 +333,9 @@ pub struct LineView {
     pub catalogue_margin: MarginPercent,
     /// The verified pricing code that allowed an override, if any.
     pub pricing_code: Option<String>,
+    /// Who applied the code, and when (UTC, RFC 3339).
+    pub code_applied_by: Option<String>,
+    pub code_applied_at: Option<String>,
     /// L × C, rounded to the currency.
     pub gross: Decimal,
     /// What the distributor owes the vendor for the line.
@@ -431,6 +435,8 @@ mod tests {
             catalogue_unit_price: input.unit_price,
             catalogue_margin: input.margin,
             pricing_code: None,
+            code_applied_by: None,
+            code_applied_at: None,
             gross: figures.gross,
             amount_owed: figures.amount_owed,
             margin_amount: figures.margin_amount,
@@ -506,6 +512,7 @@ pub struct ReportHeader {
 /// One entry of a report's history, as shown to people.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryEntry {
+    pub id: i64,
     /// UTC, RFC 3339 (shown in the viewer's time zone).
     pub at: String,
     pub actor: String,
@@ -523,10 +530,42 @@ pub struct HistoryEntry {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportDetail {
     pub header: ReportHeader,
+    /// Which code the region's distributors specify, and what it unlocks.
+    pub rules: PricingRules,
     pub lines: Vec<LineView>,
     /// Σ amount owed.
     pub total: Decimal,
     pub history: Vec<HistoryEntry>,
+    /// The prices each pricing entry of the history changed, by history entry id.
+    pub price_changes: Vec<(i64, PriceChange)>,
+}
+
+impl ReportDetail {
+    /// The report as it would be with `line_id` priced at `unit_price` and `margin`: that line's
+    /// amounts and the new total invoice amount, computed exactly as the server will store them.
+    /// `None` when the report has no such line.
+    pub fn preview(
+        &self,
+        line_id: i64,
+        unit_price: UnitPrice,
+        margin: MarginPercent,
+    ) -> Option<(LineAmounts, Decimal)> {
+        let line = self.lines.iter().find(|l| l.product.line_id == line_id)?;
+        let amounts = line_amounts(
+            unit_price,
+            margin,
+            line.usage.chargeable,
+            self.header.currency,
+        );
+        // Σ amount owed, with no further rounding: the same sum as `line::report_total`.
+        let others: Decimal = self
+            .lines
+            .iter()
+            .filter(|l| l.product.line_id != line_id)
+            .map(|l| l.amount_owed)
+            .sum();
+        Some((amounts, others + amounts.amount_owed))
+    }
 }
 
 /// A report opened by its partner: no pricing field anywhere.

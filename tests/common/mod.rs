@@ -11,11 +11,15 @@ use axum::{
     body::Body,
     http::{Request, Response, StatusCode, header},
 };
-use billing_reports::server::{
-    config::Config,
-    db::{Backend, Db},
-    router,
-    state::AppState,
+use billing_reports::{
+    domain::{Actor, OrgKind, Role},
+    server::{
+        config::Config,
+        db::{Backend, Db},
+        router,
+        services::{Caller, UserCaller},
+        state::AppState,
+    },
 };
 use http_body_util::BodyExt;
 use tower::ServiceExt;
@@ -335,4 +339,29 @@ impl Drop for TempGuard {
             let _ = std::fs::remove_dir_all(dir);
         }
     }
+}
+
+/// A demo organisation by name: (id, name).
+pub async fn org(db: &Db, name: &str) -> (i64, String) {
+    let id: i64 = sqlx::query_scalar("SELECT id FROM organisations WHERE name = $1")
+        .bind(name)
+        .fetch_one(db.pool())
+        .await
+        .expect("organisation");
+    (id, name.to_owned())
+}
+
+/// A user of `org` acting through the services directly.
+pub fn user(org: (i64, String), kind: OrgKind, role: Role) -> Caller {
+    Caller::User(UserCaller {
+        actor: Actor {
+            user_id: 1,
+            org_id: org.0,
+            org_kind: kind,
+            role,
+            region_enabled: true,
+        },
+        name: format!("{} user", org.1),
+        org_name: org.1,
+    })
 }

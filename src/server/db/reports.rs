@@ -9,7 +9,8 @@ use crate::domain::{
     Currency, LineFigures, LineInput, ListScope, MarginPercent, Period, ProductRef, ReportFlags,
     ReportSummary, Status, ThresholdPercent, UnitPrice, Units, from_scaled_e4,
     policy::reached_vendor,
-    query::{PAGE_SIZE, ReportFilter, ReportPage, SortKey},
+    pricing::{CodeKind, PricingRules, Unlocks},
+    query::{Choice, FilterOptions, PAGE_SIZE, ReportFilter, ReportPage, SortKey},
     scaled_e4,
 };
 
@@ -307,6 +308,7 @@ pub struct LockedReport {
     pub po_number: Option<String>,
     pub version: i64,
     pub threshold: ThresholdPercent,
+    pub rules: PricingRules,
 }
 
 #[derive(FromRow)]
@@ -322,10 +324,19 @@ struct HeaderRow {
     po_number: Option<String>,
     version: i64,
     threshold_e4: i64,
+    pricing_code_kind: String,
+    code_unlocks: String,
 }
 
 fn bad(what: &str, error: impl std::fmt::Display) -> SqlError {
     SqlError::Decode(format!("bad {what}: {error}").into())
+}
+
+fn rules(code_kind: &str, unlocks: &str) -> Result<PricingRules, SqlError> {
+    Ok(PricingRules {
+        code_kind: CodeKind::from_code(code_kind).ok_or_else(|| bad("code kind", code_kind))?,
+        unlocks: Unlocks::from_code(unlocks).ok_or_else(|| bad("code unlocks", unlocks))?,
+    })
 }
 
 fn period_from_key(key: i64) -> Result<Period, SqlError> {
@@ -342,8 +353,10 @@ pub async fn lock_header(
 ) -> Result<Option<LockedReport>, SqlError> {
     let sql = format!(
         "SELECT r.id, r.partner_id, r.distributor_id, r.region_id, r.period, r.currency, r.status, \
-                r.sub_status, r.po_number, r.version, d.threshold_e4 \
+                r.sub_status, r.po_number, r.version, d.threshold_e4, g.pricing_code_kind, \
+                g.code_unlocks \
          FROM reports r JOIN organisations d ON d.id = r.distributor_id \
+         JOIN regions g ON g.id = r.region_id \
          WHERE r.id = $1{}",
         db.for_update()
     );
@@ -367,6 +380,7 @@ pub async fn lock_header(
         version: row.version,
         threshold: ThresholdPercent::new(from_scaled_e4(row.threshold_e4))
             .map_err(|e| bad("threshold", e))?,
+        rules: rules(&row.pricing_code_kind, &row.code_unlocks)?,
     }))
 }
 
@@ -553,6 +567,8 @@ pub struct NewHistoryEntry {
     pub comment: Option<String>,
     pub before_json: Option<String>,
     pub after_json: Option<String>,
+    /// Prices changed by this entry (never shown to partners).
+    pub prices_json: Option<String>,
 }
 
 pub async fn append_history(
@@ -562,8 +578,8 @@ pub async fn append_history(
 ) -> Result<(), SqlError> {
     sqlx::query(
         "INSERT INTO history (report_id, at, actor, actor_org, actor_role, action, from_status, \
-                to_status, comment, before_json, after_json) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                to_status, comment, before_json, after_json, prices_json) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(report_id)
     .bind(entry.at.clone())
@@ -576,6 +592,7 @@ pub async fn append_history(
     .bind(entry.comment.clone())
     .bind(entry.before_json.clone())
     .bind(entry.after_json.clone())
+    .bind(entry.prices_json.clone())
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -596,7 +613,7 @@ pub async fn current_version(
 pub async fn history(db: &Db, report_id: i64) -> Result<Vec<HistoryRow>, SqlError> {
     sqlx::query_as::<_, HistoryRow>(
         "SELECT id, at, actor, actor_org, actor_role, action, from_status, to_status, comment, \
-                before_json, after_json \
+                before_json, after_json, prices_json \
          FROM history WHERE report_id = $1 ORDER BY id",
     )
     .bind(report_id)
@@ -617,6 +634,7 @@ pub struct HistoryRow {
     pub comment: Option<String>,
     pub before_json: Option<String>,
     pub after_json: Option<String>,
+    pub prices_json: Option<String>,
 }
 
 #[derive(FromRow)]
@@ -638,6 +656,8 @@ struct OpenRow {
     has_comments: i64,
     version: i64,
     threshold_e4: i64,
+    pricing_code_kind: String,
+    code_unlocks: String,
 }
 
 /// A report opened for reading: its header, owners and the threshold its lines are judged by.
@@ -646,6 +666,7 @@ pub struct OpenReport {
     pub header: crate::domain::ReportHeader,
     pub owners: crate::domain::ReportOwners,
     pub threshold: ThresholdPercent,
+    pub rules: PricingRules,
 }
 
 pub async fn open(db: &Db, id: i64) -> Result<Option<OpenReport>, SqlError> {
@@ -653,7 +674,7 @@ pub async fn open(db: &Db, id: i64) -> Result<Option<OpenReport>, SqlError> {
         "SELECT r.id, r.partner_id, r.distributor_id, p.name AS partner_name, d.name AS distributor_name, \
                 g.name AS region_name, r.currency, r.period, r.status, r.sub_status, r.po_number, \
                 r.submission_deadline, r.review_deadline, r.auto_penalties, r.has_comments, r.version, \
-                d.threshold_e4 \
+                d.threshold_e4, g.pricing_code_kind, g.code_unlocks \
          FROM reports r \
          JOIN organisations p ON p.id = r.partner_id \
          JOIN organisations d ON d.id = r.distributor_id \
@@ -692,5 +713,38 @@ pub async fn open(db: &Db, id: i64) -> Result<Option<OpenReport>, SqlError> {
         },
         threshold: ThresholdPercent::new(from_scaled_e4(row.threshold_e4))
             .map_err(|e| bad("threshold", e))?,
+        rules: rules(&row.pricing_code_kind, &row.code_unlocks)?,
     }))
+}
+
+#[derive(FromRow)]
+struct ChoiceRow {
+    id: i64,
+    name: String,
+    region_id: Option<i64>,
+}
+
+/// Every region with billing reports, and every distributor, by name: the list's filter choices.
+pub async fn filter_options(db: &Db) -> Result<FilterOptions, SqlError> {
+    let choice = |row: ChoiceRow| Choice {
+        id: row.id,
+        name: row.name,
+        region: row.region_id,
+    };
+    let regions = sqlx::query_as::<_, ChoiceRow>(
+        "SELECT id, name, NULL AS region_id FROM regions WHERE billing_enabled = 1 ORDER BY name, id",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    let distributors = sqlx::query_as::<_, ChoiceRow>(
+        "SELECT o.id, o.name, o.region_id FROM organisations o \
+         JOIN regions g ON g.id = o.region_id \
+         WHERE o.kind = 'distributor' AND g.billing_enabled = 1 ORDER BY o.name, o.id",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    Ok(FilterOptions {
+        regions: regions.into_iter().map(choice).collect(),
+        distributors: distributors.into_iter().map(choice).collect(),
+    })
 }

@@ -4,16 +4,21 @@ use serde::Serialize;
 
 use super::{Caller, ServiceError, UserCaller};
 use crate::domain::{
-    Action, ActorKind, HistoryEntry, LineInput, LineView, OpenedReport, PartnerReportDetail,
+    Action, Actor, ActorKind, HistoryEntry, LineInput, LineView, OpenedReport, PartnerReportDetail,
     ReportDetail, ReportOwners, ReportSummary, Status, Units, UsageFigures, apply, authorize,
     auto_submit_penalty, can_see, can_see_pricing, compute, lines_needing_comment, list_scope,
     parse_po_number,
-    query::{ListedReports, PartnerReportPage, ReportFilter},
+    policy::ListScope,
+    pricing::{
+        LinePricing, PriceChange, SpecialValue, VerifiedCode, granted_value, parse_code,
+        special_value, verify_code as judge_code,
+    },
+    query::{FilterOptions, ListedReports, PartnerReportPage, ReportFilter},
     report_total, require_reason, shows_pricing, validate_partner_edit,
 };
 use crate::server::db::{
-    Db, now_utc,
-    reports::{self, HeaderUpdate, NewHistoryEntry, StoredLine},
+    Db, now_utc, pricing,
+    reports::{self, HeaderUpdate, LockedReport, NewHistoryEntry, StoredLine},
 };
 
 /// The reports a user may see, matching `filter`: with pricing where the policy allows it, and
@@ -40,6 +45,17 @@ pub async fn list(
     Ok(ListedReports::Priced(page))
 }
 
+/// The region and distributor choices for users whose list spans distributors (the vendor and
+/// platform admins); nothing for the others, who see one distributor's reports at most.
+pub async fn filter_options(db: &Db, user: &UserCaller) -> Result<FilterOptions, ServiceError> {
+    match list_scope(&user.actor) {
+        ListScope::All | ListScope::ReachedVendor => Ok(reports::filter_options(db).await?),
+        ListScope::Nothing | ListScope::Partner(_) | ListScope::Distributor(_) => {
+            Ok(FilterOptions::default())
+        }
+    }
+}
+
 /// One report as the user may see it: with pricing, or without any pricing field for partners
 /// (and for distributors while the partner is still preparing it). Another tenant's report,
 /// like a missing one, is "not found".
@@ -52,10 +68,24 @@ pub async fn open(db: &Db, user: &UserCaller, id: i64) -> Result<OpenedReport, S
         let mut conn = db.acquire().await?;
         reports::lines(&mut conn, id).await?
     };
-    let history = reports::history(db, id)
-        .await?
+    let rows = reports::history(db, id).await?;
+    let price_changes = rows
+        .iter()
+        .filter_map(|row| {
+            let json = row.prices_json.as_deref()?;
+            match serde_json::from_str::<PriceChange>(json) {
+                Ok(change) => Some((row.id, change)),
+                Err(error) => {
+                    tracing::warn!(history_id = row.id, %error, "unreadable price change");
+                    None
+                }
+            }
+        })
+        .collect();
+    let history: Vec<HistoryEntry> = rows
         .into_iter()
         .map(|row| HistoryEntry {
+            id: row.id,
             at: row.at,
             actor: row.actor,
             actor_org: row.actor_org,
@@ -82,6 +112,8 @@ pub async fn open(db: &Db, user: &UserCaller, id: i64) -> Result<OpenedReport, S
             catalogue_unit_price: line.catalogue_price,
             catalogue_margin: line.catalogue_margin,
             pricing_code: line.pricing_code.clone(),
+            code_applied_by: line.code_applied_by.clone(),
+            code_applied_at: line.code_applied_at.clone(),
             gross: figures.gross,
             amount_owed: figures.amount_owed,
             margin_amount: figures.margin_amount,
@@ -91,15 +123,93 @@ pub async fn open(db: &Db, user: &UserCaller, id: i64) -> Result<OpenedReport, S
         return Ok(OpenedReport::Partner(PartnerReportDetail {
             header: report.header,
             lines: views.iter().map(LineView::for_partner).collect(),
-            history,
+            history: history
+                .into_iter()
+                .filter(|entry| !is_pricing_entry(entry))
+                .collect(),
         }));
     }
     Ok(OpenedReport::Priced(ReportDetail {
         header: report.header,
+        rules: report.rules,
         lines: views,
         total: report_total(&figures),
         history,
+        price_changes,
     }))
+}
+
+/// Asks the pricing service about a code for one line of a report the distributor may edit now.
+/// Changes nothing: applying the code is [`Command::ApplyCode`], which verifies it again.
+#[tracing::instrument(skip(db, user), err(Debug))]
+pub async fn verify_code(
+    db: &Db,
+    user: &UserCaller,
+    report_id: i64,
+    line_id: i64,
+    code: &str,
+) -> Result<VerifiedCode, ServiceError> {
+    let mut tx = db.pool().begin().await?;
+    let header = reports::lock_header(db, &mut tx, report_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    editable_by(&user.actor, &header)?;
+    let lines = reports::lines(&mut tx, report_id).await?;
+    let line = find_line(&lines, line_id)?;
+    let verified = verify_for_line(&mut tx, &header, line, code).await;
+    tx.rollback().await?;
+    verified
+}
+
+/// The distributor may change this report's prices now (and anyone else is told it is not
+/// theirs to see, or not theirs to change).
+fn editable_by(actor: &Actor, header: &LockedReport) -> Result<(), ServiceError> {
+    let owners = ReportOwners {
+        partner_org_id: header.partner_id,
+        distributor_org_id: header.distributor_id,
+    };
+    if !can_see(actor, &owners, header.status) {
+        return Err(ServiceError::NotFound);
+    }
+    authorize(actor, &owners, header.status, Action::DistributorEdit)?;
+    Ok(())
+}
+
+fn find_line(lines: &[StoredLine], line_id: i64) -> Result<&StoredLine, ServiceError> {
+    lines
+        .iter()
+        .find(|line| line.id == line_id)
+        .ok_or_else(|| ServiceError::Invalid(NOT_A_LINE.to_owned()))
+}
+
+const NOT_A_LINE: &str = "A line in this change is not part of the report.";
+
+/// Judges a code typed for `line`: well formed, issued, for this partner, product and period,
+/// and granting the value the region unlocks.
+async fn verify_for_line(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    header: &LockedReport,
+    line: &StoredLine,
+    typed: &str,
+) -> Result<VerifiedCode, ServiceError> {
+    let refused = |refusal: crate::domain::pricing::CodeRefusal| {
+        ServiceError::Invalid(format!("{}: {refusal}", line.product.name))
+    };
+    let code = parse_code(typed).map_err(refused)?;
+    let record = pricing::find_code(tx, &code).await?;
+    let terms = judge_code(
+        record.as_ref(),
+        header.partner_id,
+        line.product_id,
+        header.period,
+    )
+    .map_err(refused)?;
+    let granted = granted_value(terms, header.rules.unlocks).map_err(refused)?;
+    Ok(VerifiedCode {
+        code,
+        kind: header.rules.code_kind,
+        granted,
+    })
 }
 
 /// A partner's change to one line: the chargeable units as typed, and the comment.
@@ -113,14 +223,34 @@ pub struct LineEdit {
 /// What a caller asks to do to a report.
 #[derive(Clone, Debug)]
 pub enum Command {
-    SaveDraft { edits: Vec<LineEdit> },
-    Submit { edits: Vec<LineEdit> },
+    SaveDraft {
+        edits: Vec<LineEdit>,
+    },
+    Submit {
+        edits: Vec<LineEdit>,
+    },
     AutoSubmit,
-    Reject { reason: String },
-    SubmitToVendor { comment: Option<String> },
+    Reject {
+        reason: String,
+    },
+    SubmitToVendor {
+        comment: Option<String>,
+    },
     Complete,
-    Return { reason: String },
-    SetPoNumber { po_number: String },
+    Return {
+        reason: String,
+    },
+    SetPoNumber {
+        po_number: String,
+    },
+    /// A distributor applies a pricing code to a line, with the unlocked value as typed.
+    ApplyCode {
+        line_id: i64,
+        code: String,
+        value: String,
+    },
+    /// A distributor puts every line back to the catalogue's unit price and margin.
+    ResetPricing,
 }
 
 impl Command {
@@ -135,9 +265,29 @@ impl Command {
             Command::SubmitToVendor { .. } => Action::SubmitToVendor,
             Command::Complete => Action::Complete,
             Command::Return { .. } => Action::Return,
-            Command::SetPoNumber { .. } => Action::DistributorEdit,
+            Command::SetPoNumber { .. } | Command::ApplyCode { .. } | Command::ResetPricing => {
+                Action::DistributorEdit
+            }
         }
     }
+
+    /// What the history calls this command, where that says more than the workflow's action.
+    fn history_code(&self) -> Option<&'static str> {
+        match self {
+            Command::ApplyCode { .. } => Some(APPLY_PRICING_CODE),
+            Command::ResetPricing => Some(RESET_PRICING),
+            _ => None,
+        }
+    }
+}
+
+/// History codes of the pricing actions. Those entries are about prices, between the
+/// distributor and the vendor: partners' history leaves them out.
+const APPLY_PRICING_CODE: &str = "apply_pricing_code";
+const RESET_PRICING: &str = "reset_pricing";
+
+fn is_pricing_entry(entry: &HistoryEntry) -> bool {
+    matches!(entry.action.as_str(), APPLY_PRICING_CODE | RESET_PRICING)
 }
 
 /// What an accepted action left behind.
@@ -193,6 +343,9 @@ pub async fn act(
 
     let mut lines = reports::lines(&mut tx, report_id).await?;
     let before = snapshot(&lines);
+    let prices_before = price_snapshot(&lines);
+    let history_code = command.history_code();
+    let now = now_utc();
     let mut po_number = header.po_number.clone();
     let mut comment = None;
     let mut submission_deadline = None;
@@ -269,6 +422,67 @@ pub async fn act(
             ));
             po_number = Some(parsed);
         }
+        Command::ApplyCode {
+            line_id,
+            code,
+            value,
+        } => {
+            let line = find_line(&lines, line_id)?;
+            let verified = verify_for_line(&mut tx, &header, line, &code).await?;
+            let value = special_value(
+                &value,
+                verified.granted,
+                line.catalogue_price,
+                line.catalogue_margin,
+            )
+            .map_err(|e| ServiceError::Invalid(format!("{}: {e}", line.product.name)))?;
+            let applied_by = match caller {
+                Caller::User(user) => user.name.clone(),
+                Caller::System => "system".to_owned(),
+            };
+            let line = lines
+                .iter_mut()
+                .find(|line| line.id == line_id)
+                .ok_or_else(|| ServiceError::Invalid(NOT_A_LINE.to_owned()))?;
+            // One code per line, unlocking one value: the other stays at the catalogue's.
+            line.input.unit_price = line.catalogue_price;
+            line.input.margin = line.catalogue_margin;
+            match value {
+                SpecialValue::UnitPrice(price) => line.input.unit_price = price,
+                SpecialValue::Margin(margin) => line.input.margin = margin,
+            }
+            comment = Some(format!(
+                "{} {} applied to {}",
+                verified.kind.label(),
+                verified.code,
+                line.product.name
+            ));
+            line.pricing_code = Some(verified.code);
+            line.code_applied_by = Some(applied_by);
+            line.code_applied_at = Some(now.clone());
+            lines_changed = true;
+        }
+        Command::ResetPricing => {
+            let mut reset = 0;
+            for line in lines.iter_mut().filter(|line| has_special_pricing(line)) {
+                line.input.unit_price = line.catalogue_price;
+                line.input.margin = line.catalogue_margin;
+                line.pricing_code = None;
+                line.code_applied_by = None;
+                line.code_applied_at = None;
+                reset += 1;
+            }
+            if reset == 0 {
+                return Err(ServiceError::Invalid(
+                    "Every line already has the catalogue's unit price and channel margin; there is nothing to reset."
+                        .to_owned(),
+                ));
+            }
+            comment = Some(format!(
+                "Unit prices and channel margins reset to the catalogue on {reset} line(s)"
+            ));
+            lines_changed = true;
+        }
     }
 
     let figures: Vec<_> = lines
@@ -280,7 +494,6 @@ pub async fn act(
             reports::save_line(&mut tx, line, figures).await?;
         }
     }
-    let now = now_utc();
     let update = HeaderUpdate {
         status: next,
         po_number,
@@ -310,12 +523,16 @@ pub async fn act(
         actor,
         actor_org,
         actor_role,
-        action: recorded_action(action, auto_penalties).as_code().to_owned(),
+        action: history_code
+            .unwrap_or(recorded_action(action, auto_penalties).as_code())
+            .to_owned(),
         from_status: Some(header.status.label()),
         to_status: Some(next.label()),
         comment,
         before_json: (before != after).then_some(before),
-        after_json: lines_changed.then_some(after),
+        // Pricing actions leave the partner's values alone: nothing to record for them there.
+        after_json: (lines_changed && history_code.is_none()).then_some(after),
+        prices_json: price_change(prices_before, price_snapshot(&lines)),
     };
     reports::append_history(&mut tx, report_id, &entry).await?;
     tx.commit().await?;
@@ -361,15 +578,46 @@ fn snapshot(lines: &[StoredLine]) -> String {
     serde_json::to_string(&changes).unwrap_or_default()
 }
 
+/// A line priced otherwise than the catalogue, or carrying a code.
+fn has_special_pricing(line: &StoredLine) -> bool {
+    line.input.unit_price != line.catalogue_price
+        || line.input.margin != line.catalogue_margin
+        || line.pricing_code.is_some()
+}
+
+/// Every line's prices, for the history's price change.
+fn price_snapshot(lines: &[StoredLine]) -> Vec<LinePricing> {
+    lines
+        .iter()
+        .map(|line| LinePricing {
+            line: line.product.name.clone(),
+            unit_price: line.input.unit_price,
+            margin: line.input.margin,
+            code: line.pricing_code.clone(),
+        })
+        .collect()
+}
+
+/// The lines whose prices changed, before and after, as JSON; `None` when none did.
+fn price_change(before: Vec<LinePricing>, after: Vec<LinePricing>) -> Option<String> {
+    let (before, after): (Vec<_>, Vec<_>) = before
+        .into_iter()
+        .zip(after)
+        .filter(|(before, after)| before != after)
+        .unzip();
+    if before.is_empty() {
+        return None;
+    }
+    serde_json::to_string(&PriceChange { before, after }).ok()
+}
+
 /// Applies a partner's edits, each validated by the domain; any bad edit refuses them all.
 fn apply_edits(lines: &mut [StoredLine], edits: &[LineEdit]) -> Result<(), ServiceError> {
     for edit in edits {
         let line = lines
             .iter_mut()
             .find(|line| line.id == edit.line_id)
-            .ok_or_else(|| {
-                ServiceError::Invalid("A line in this change is not part of the report.".to_owned())
-            })?;
+            .ok_or_else(|| ServiceError::Invalid(NOT_A_LINE.to_owned()))?;
         let typed = Units::parse(&edit.chargeable)
             .map_err(|e| ServiceError::Invalid(format!("{}: {e}", line.product.name)))?;
         let comment = edit

@@ -3,16 +3,21 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
+use rust_decimal::Decimal;
 
 use crate::api::{
     ApiError,
     auth::CurrentUser,
-    reports::{ReportAction, act_on_report, open_report},
+    reports::{ReportAction, act_on_report, open_report, verify_pricing_code},
 };
 use crate::app::UserResource;
 use crate::domain::{
-    Currency, HistoryEntry, LineView, OpenedReport, OrgKind, PartnerLineView, ReportHeader, Status,
-    UsageFigures,
+    Currency, HistoryEntry, LineAmounts, LineView, MarginPercent, OpenedReport, OrgKind,
+    PartnerLineView, ReportDetail, ReportHeader, Status, UnitPrice, UsageFigures,
+    pricing::{
+        PriceChange, PricingRules, SpecialValue, SpecialValueError, Unlocks, VerifiedCode,
+        special_value,
+    },
 };
 use crate::ui::{
     components::{local_time::LocalTime, status_badge::StatusBadge},
@@ -68,13 +73,15 @@ pub fn ReportDetailPage() -> impl IntoView {
     }
 }
 
-/// Text typed into the action forms, and the last answer.
+/// Text typed into the action forms and the price editor, and the last answer. Lives above the
+/// report so that a redraw with a newer version (after a conflict) keeps what was typed.
 #[derive(Clone, Copy)]
 struct Drafts {
     po_number: RwSignal<Option<String>>,
     to_vendor: RwSignal<String>,
     reason: RwSignal<String>,
-    message: RwSignal<Option<(bool, String)>>,
+    notice: RwSignal<Option<Notice>>,
+    editor: PriceEditor,
 }
 
 impl Default for Drafts {
@@ -83,9 +90,69 @@ impl Default for Drafts {
             po_number: RwSignal::new(None),
             to_vendor: RwSignal::new(String::new()),
             reason: RwSignal::new(String::new()),
-            message: RwSignal::new(None),
+            notice: RwSignal::new(None),
+            editor: PriceEditor::default(),
         }
     }
+}
+
+/// The answer to the last action, shown next to where it was taken.
+#[derive(Clone, Debug, PartialEq)]
+struct Notice {
+    error: bool,
+    text: String,
+    /// Pricing actions answer above the line table; the others in the actions card.
+    at_lines: bool,
+}
+
+/// The special-pricing editor: one line at a time, a code to verify, then the unlocked value.
+#[derive(Clone, Copy)]
+struct PriceEditor {
+    line: RwSignal<Option<i64>>,
+    code: RwSignal<String>,
+    verified: RwSignal<Option<VerifiedCode>>,
+    value: RwSignal<String>,
+    error: RwSignal<Option<String>>,
+}
+
+impl Default for PriceEditor {
+    fn default() -> Self {
+        PriceEditor {
+            line: RwSignal::new(None),
+            code: RwSignal::new(String::new()),
+            verified: RwSignal::new(None),
+            value: RwSignal::new(String::new()),
+            error: RwSignal::new(None),
+        }
+    }
+}
+
+impl PriceEditor {
+    fn open(&self, line_id: i64, code: Option<String>) {
+        if self.line.get_untracked() != Some(line_id) {
+            self.clear();
+            self.code.set(code.unwrap_or_default());
+            self.line.set(Some(line_id));
+        }
+    }
+
+    fn clear(&self) {
+        self.line.set(None);
+        self.code.set(String::new());
+        self.verified.set(None);
+        self.value.set(String::new());
+        self.error.set(None);
+    }
+}
+
+/// What the report would be with the edited line's value: shown before anything is saved.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Preview {
+    line_id: i64,
+    unit_price: UnitPrice,
+    margin: MarginPercent,
+    amounts: LineAmounts,
+    total: Decimal,
 }
 
 #[component]
@@ -95,36 +162,208 @@ fn Report(
     drafts: Drafts,
     reload: Callback<()>,
 ) -> impl IntoView {
-    let (header, history) = match &report {
-        OpenedReport::Priced(detail) => (detail.header.clone(), detail.history.clone()),
-        OpenedReport::Partner(detail) => (detail.header.clone(), detail.history.clone()),
-    };
-    let currency = header.currency;
-    let total = match &report {
-        OpenedReport::Priced(detail) => Some(format::money_with_code(detail.total, currency)),
-        OpenedReport::Partner(_) => None,
-    };
-    let lines = match report {
-        OpenedReport::Priced(detail) => {
-            view! { <PricedLines lines=detail.lines currency total=detail.total /> }.into_any()
+    let (header, history, price_changes) = match &report {
+        OpenedReport::Priced(detail) => (
+            detail.header.clone(),
+            detail.history.clone(),
+            detail.price_changes.clone(),
+        ),
+        OpenedReport::Partner(detail) => {
+            (detail.header.clone(), detail.history.clone(), Vec::new())
         }
-        OpenedReport::Partner(detail) => view! { <UsageLines lines=detail.lines /> }.into_any(),
+    };
+    let (id, version) = (header.id, header.version);
+    let acting = Action::new(move |action: &ReportAction| {
+        let action = action.clone();
+        async move {
+            let result = act_on_report(id, version, action.clone()).await;
+            (action, result)
+        }
+    });
+    Effect::new(move |_| {
+        let Some((action, result)) = acting.value().get() else {
+            return;
+        };
+        let pricing = matches!(
+            action,
+            ReportAction::ApplyCode { .. } | ReportAction::ResetPricing
+        );
+        let notice = |error: bool, text: String| {
+            drafts.notice.set(Some(Notice {
+                error,
+                text,
+                at_lines: pricing,
+            }))
+        };
+        match result {
+            Ok(_) => {
+                match action {
+                    ReportAction::ApplyCode { .. } | ReportAction::ResetPricing => {
+                        drafts.editor.clear()
+                    }
+                    ReportAction::SubmitToVendor { .. } => drafts.to_vendor.set(String::new()),
+                    ReportAction::ReturnToPartner { .. }
+                    | ReportAction::ReturnToDistributor { .. } => drafts.reason.set(String::new()),
+                    ReportAction::SetPoNumber { .. } | ReportAction::Complete => {}
+                }
+                notice(false, saved_text(&action).to_owned());
+                reload.run(());
+            }
+            Err(error @ ApiError::Conflict { .. }) => {
+                // Show the current version; what was typed stays in the forms.
+                notice(true, error.to_string());
+                reload.run(());
+            }
+            Err(error) if matches!(action, ReportAction::ApplyCode { .. }) => {
+                drafts.editor.error.set(Some(error.to_string()))
+            }
+            Err(error) => notice(true, error.to_string()),
+        }
+    });
+    let act = Callback::new(move |action: ReportAction| {
+        drafts.notice.set(None);
+        acting.dispatch(action);
+    });
+    let busy = Signal::derive(move || acting.pending().get());
+    let may_price = viewer.as_ref().is_some_and(|viewer| {
+        viewer.role.may_act()
+            && viewer.org_kind == OrgKind::Distributor
+            && matches!(header.status, Status::UnderReview(_))
+    });
+
+    let currency = header.currency;
+    let (total, lines) = match report {
+        OpenedReport::Priced(detail) => {
+            let saved_total = detail.total;
+            let detail = StoredValue::new(detail);
+            let check = Memo::new(move |_| editor_check(&detail, drafts.editor));
+            let preview = Memo::new(move |_| {
+                let (line_id, Ok(value)) = check.get()? else {
+                    return None;
+                };
+                detail.with_value(|detail| preview_with(detail, line_id, value))
+            });
+            let total = view! { <TotalFact saved=saved_total currency preview /> };
+            let lines = view! {
+                <PricedLines detail editable=may_price editor=drafts.editor check preview act busy />
+            };
+            (Some(total.into_any()), lines.into_any())
+        }
+        OpenedReport::Partner(detail) => {
+            (None, view! { <UsageLines lines=detail.lines /> }.into_any())
+        }
+    };
+    let exports = format!("/reports/{id}/lines");
+    let lines_notice = move || {
+        drafts
+            .notice
+            .get()
+            .filter(|notice| notice.at_lines)
+            .map(notice_view)
     };
     view! {
         <section class="page report">
             <p class="breadcrumb"><a href="/">"← Billing reports"</a></p>
             <Header header=header.clone() total />
-            {viewer.map(|viewer| view! { <Actions header=header.clone() viewer drafts reload /> })}
-            <h2 class="section-title">"Lines"</h2>
+            {viewer.map(|viewer| view! { <Actions header=header.clone() viewer drafts act busy /> })}
+            <div class="section-head">
+                <h2 class="section-title">"Lines"</h2>
+                <p class="downloads">
+                    <a href=format!("{exports}.csv") download>"Download CSV"</a>
+                    <a href=format!("{exports}.xlsx") download>"Download Excel"</a>
+                </p>
+            </div>
+            {lines_notice}
             {lines}
             <h2 class="section-title">"History"</h2>
-            <History entries=history />
+            <History entries=history price_changes />
         </section>
     }
 }
 
+fn notice_view(notice: Notice) -> impl IntoView {
+    let class = if notice.error {
+        "form-error"
+    } else {
+        "form-ok"
+    };
+    view! { <p class=class role="status">{notice.text}</p> }
+}
+
+/// What a successful action says.
+fn saved_text(action: &ReportAction) -> &'static str {
+    match action {
+        ReportAction::SetPoNumber { .. } => "PO number saved.",
+        ReportAction::SubmitToVendor { .. } => "Submitted to the vendor.",
+        ReportAction::ReturnToPartner { .. } => "Returned to the partner.",
+        ReportAction::Complete => "Completed.",
+        ReportAction::ReturnToDistributor { .. } => "Returned to the distributor.",
+        ReportAction::ApplyCode { .. } => "Special pricing applied and saved.",
+        ReportAction::ResetPricing => "Unit prices and channel margins are back to the catalogue.",
+    }
+}
+
+/// The value typed in the price editor, judged against the verified code and the line's
+/// catalogue values (the same judgement the server makes when it is applied).
+fn editor_check(
+    detail: &StoredValue<ReportDetail>,
+    editor: PriceEditor,
+) -> Option<(i64, Result<SpecialValue, SpecialValueError>)> {
+    let line_id = editor.line.get()?;
+    let granted = editor.verified.with(|v| v.as_ref().map(|v| v.granted))?;
+    let value = editor.value.get();
+    detail.with_value(|detail| {
+        let line = detail.lines.iter().find(|l| l.product.line_id == line_id)?;
+        Some((
+            line_id,
+            special_value(
+                &value,
+                granted,
+                line.catalogue_unit_price,
+                line.catalogue_margin,
+            ),
+        ))
+    })
+}
+
+fn preview_with(detail: &ReportDetail, line_id: i64, value: SpecialValue) -> Option<Preview> {
+    let line = detail.lines.iter().find(|l| l.product.line_id == line_id)?;
+    let (unit_price, margin) = match value {
+        SpecialValue::UnitPrice(price) => (price, line.catalogue_margin),
+        SpecialValue::Margin(margin) => (line.catalogue_unit_price, margin),
+    };
+    let (amounts, total) = detail.preview(line_id, unit_price, margin)?;
+    Some(Preview {
+        line_id,
+        unit_price,
+        margin,
+        amounts,
+        total,
+    })
+}
+
+/// The header's total invoice amount: the saved one, or the preview while a price is edited.
 #[component]
-fn Header(header: ReportHeader, total: Option<String>) -> impl IntoView {
+fn TotalFact(saved: Decimal, currency: Currency, preview: Memo<Option<Preview>>) -> impl IntoView {
+    view! {
+        <div class="total">
+            <dt>"Total invoice amount"</dt>
+            <dd data-testid="header-total">
+                {move || match preview.get() {
+                    Some(preview) if preview.total != saved => view! {
+                        <span class="preview">{format::money_with_code(preview.total, currency)}</span>
+                        <span class="sub">{format!("Preview, not saved yet · saved {}", format::money_with_code(saved, currency))}</span>
+                    }
+                    .into_any(),
+                    _ => format::money_with_code(saved, currency).into_any(),
+                }}
+            </dd>
+        </div>
+    }
+}
+
+#[component]
+fn Header(header: ReportHeader, total: Option<AnyView>) -> impl IntoView {
     let (first, last) = (header.period.first_day(), header.period.last_day());
     let dates = format!("{} – {}", format::day(first), format::day(last),);
     view! {
@@ -144,7 +383,7 @@ fn Header(header: ReportHeader, total: Option<String>) -> impl IntoView {
                 <div><dt>"PO number"</dt><dd>{header.po_number.clone().unwrap_or_else(|| "Not set".to_owned())}</dd></div>
                 <div><dt>"Partner deadline"</dt><dd><LocalTime utc=header.submission_deadline.clone() /></dd></div>
                 <div><dt>"Review deadline"</dt><dd><LocalTime utc=header.review_deadline.clone() /></dd></div>
-                {total.map(|total| view! { <div class="total"><dt>"Total invoice amount"</dt><dd>{total}</dd></div> })}
+                {total}
             </dl>
             <ul class="flags">
                 {header.flags.auto_penalties.then(|| view! { <li class="flag warn">"Auto-submitted with penalties"</li> })}
@@ -237,14 +476,141 @@ fn UsageLines(lines: Vec<PartnerLineView>) -> impl IntoView {
     }
 }
 
+/// The line table with prices. While the distributor may price the report, each line offers to
+/// specify a code; the line being edited and the totals show the preview as the value is typed.
 #[component]
 fn PricedLines(
-    lines: Vec<LineView>,
-    currency: Currency,
-    total: rust_decimal::Decimal,
+    detail: StoredValue<ReportDetail>,
+    editable: bool,
+    editor: PriceEditor,
+    check: Memo<Option<(i64, Result<SpecialValue, SpecialValueError>)>>,
+    preview: Memo<Option<Preview>>,
+    act: Callback<ReportAction>,
+    busy: Signal<bool>,
 ) -> impl IntoView {
-    let gross_total: rust_decimal::Decimal = lines.iter().map(|line| line.gross).sum();
+    let (report_id, currency, rules, lines, saved_total) = detail.with_value(|d| {
+        (
+            d.header.id,
+            d.header.currency,
+            d.rules,
+            d.lines.clone(),
+            d.total,
+        )
+    });
+    let code_label = rules.code_kind.label();
+    let saved_gross: Decimal = lines.iter().map(|line| line.gross).sum();
+    let any_special = lines.iter().any(|line| {
+        line.pricing_code.is_some()
+            || line.unit_price != line.catalogue_unit_price
+            || line.margin != line.catalogue_margin
+    });
+    let rows = lines
+        .into_iter()
+        .map(|line| {
+            let line_id = line.product.line_id;
+            let editing = move || preview.get().filter(|p| p.line_id == line_id);
+            let (price, list_price) = (line.unit_price, line.catalogue_unit_price);
+            let (margin, list_margin) = (line.margin, line.catalogue_margin);
+            let (gross, owed) = (line.gross, line.amount_owed);
+            let unit_price = move || {
+                let shown = editing().map_or(price, |p| p.unit_price);
+                view! {
+                    <span class:preview=move || editing().is_some_and(|p| p.unit_price != price)>{shown.to_string()}</span>
+                    {(shown != list_price).then(|| view! { <span class="was">{format!("list {list_price}")}</span> })}
+                }
+            };
+            let margin_cell = move || {
+                let shown = editing().map_or(margin, |p| p.margin);
+                view! {
+                    <span class:preview=move || editing().is_some_and(|p| p.margin != margin)>{format!("{shown}%")}</span>
+                    {(shown != list_margin).then(|| view! { <span class="was">{format!("list {list_margin}%")}</span> })}
+                }
+            };
+            let gross_cell = move || format::money(editing().map_or(gross, |p| p.amounts.gross), currency);
+            let owed_cell = move || format::money(editing().map_or(owed, |p| p.amounts.amount_owed), currency);
+            let code = line.pricing_code.clone().map(|code| {
+                let by = line.code_applied_by.clone().unwrap_or_default();
+                let at = line.code_applied_at.clone().unwrap_or_default();
+                view! {
+                    <span class="code">{code}</span>
+                    <span class="applied">{format!("by {by}, ")}<LocalTime utc=at /></span>
+                }
+            });
+            let product_name = line.product.name.clone();
+            let specify = editable.then(|| {
+                let existing = line.pricing_code.clone();
+                let label = if existing.is_some() { "Change" } else { "Specify" };
+                let open = move |_| editor.open(line_id, existing.clone());
+                view! {
+                    <button type="button" class="button small" on:click=open
+                        aria-expanded=move || (editor.line.get() == Some(line_id)).to_string()
+                        aria-controls=format!("price-editor-{line_id}")>
+                        {label}
+                        <span class="visually-hidden">{format!(" a {code_label} for {product_name}")}</span>
+                    </button>
+                }
+            });
+            let editor_row = {
+                let line = line.clone();
+                move || {
+                    (editor.line.get() == Some(line_id)).then(|| {
+                        view! {
+                            <tr class="editor-row" id=format!("price-editor-{line_id}")>
+                                <td colspan="10">
+                                    <CodeEditor report_id line=line.clone() rules editor check act busy />
+                                </td>
+                            </tr>
+                        }
+                    })
+                }
+            };
+            view! {
+                <tr class:editing=move || editor.line.get() == Some(line_id)>
+                    {product_cell(&line.product)}
+                    {usage_cells(&line.usage, line_id)}
+                    <td class="num" data-label="Unit price">{unit_price}</td>
+                    <td class="num" data-label="Margin">{margin_cell}</td>
+                    <td class="num" data-label="Gross">{gross_cell}</td>
+                    <td class="num money" data-label="Amount owed">{owed_cell}</td>
+                    <td class="code-cell" data-label=code_label>
+                        {code}
+                        {specify}
+                        {(line.pricing_code.is_none() && !editable).then_some("—")}
+                    </td>
+                </tr>
+                {editor_row}
+            }
+        })
+        .collect_view();
+    let gross_total = move || {
+        let gross = match preview.get() {
+            Some(p) => detail.with_value(|d| {
+                d.lines
+                    .iter()
+                    .map(|l| {
+                        if l.product.line_id == p.line_id {
+                            p.amounts.gross
+                        } else {
+                            l.gross
+                        }
+                    })
+                    .sum()
+            }),
+            None => saved_gross,
+        };
+        format::money(gross, currency)
+    };
+    let total =
+        move || format::money_with_code(preview.get().map_or(saved_total, |p| p.total), currency);
+    let reset = (editable && any_special).then(|| {
+        view! {
+            <button type="button" class="button" disabled=busy on:click=move |_| act.run(ReportAction::ResetPricing)>
+                "Reset unit prices and channel margins"
+            </button>
+        }
+    });
     view! {
+        {reset.map(|reset| view! { <div class="lines-toolbar">{reset}</div> })}
         <div class="table-wrap lines">
             <table class="lines priced">
                 <thead>
@@ -258,39 +624,16 @@ fn PricedLines(
                         <th scope="col" class="num">"Margin"</th>
                         <th scope="col" class="num">"Gross"</th>
                         <th scope="col" class="num">"Amount owed"</th>
+                        <th scope="col">{code_label}</th>
                     </tr>
                 </thead>
-                <tbody>
-                    {lines
-                        .into_iter()
-                        .map(|line| {
-                            let overridden = line.unit_price != line.catalogue_unit_price || line.margin != line.catalogue_margin;
-                            let code = line.pricing_code.clone().map(|code| view! { <span class="code">{code}</span> });
-                            view! {
-                                <tr>
-                                    {product_cell(&line.product)}
-                                    {usage_cells(&line.usage, line.product.line_id)}
-                                    <td class="num" data-label="Unit price">
-                                        {line.unit_price.to_string()}
-                                        {(line.unit_price != line.catalogue_unit_price).then(|| view! { <span class="was">{format!("list {}", line.catalogue_unit_price)}</span> })}
-                                    </td>
-                                    <td class="num" data-label="Margin">
-                                        {format!("{}%", line.margin)}
-                                        {(line.margin != line.catalogue_margin).then(|| view! { <span class="was">{format!("list {}%", line.catalogue_margin)}</span> })}
-                                        {overridden.then_some(code)}
-                                    </td>
-                                    <td class="num" data-label="Gross">{format::money(line.gross, currency)}</td>
-                                    <td class="num money" data-label="Amount owed">{format::money(line.amount_owed, currency)}</td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
+                <tbody>{rows}</tbody>
                 <tfoot>
                     <tr class="totals">
                         <th scope="row" colspan="7">"Total invoice amount"</th>
-                        <td class="num" data-label="Gross">{format::money(gross_total, currency)}</td>
-                        <td class="num money" data-label="Total">{format::money_with_code(total, currency)}</td>
+                        <td class="num" data-label="Gross">{gross_total}</td>
+                        <td class="num money" data-label="Total" data-testid="lines-total">{total}</td>
+                        <td></td>
                     </tr>
                 </tfoot>
             </table>
@@ -298,8 +641,126 @@ fn PricedLines(
     }
 }
 
+/// Specifying a code for one line: verify it with the vendor's pricing service, then type the
+/// value it unlocks (checked as you type, previewed in the table) and apply it.
 #[component]
-fn History(entries: Vec<HistoryEntry>) -> impl IntoView {
+fn CodeEditor(
+    report_id: i64,
+    line: LineView,
+    rules: PricingRules,
+    editor: PriceEditor,
+    check: Memo<Option<(i64, Result<SpecialValue, SpecialValueError>)>>,
+    act: Callback<ReportAction>,
+    busy: Signal<bool>,
+) -> impl IntoView {
+    let line_id = line.product.line_id;
+    let verifying = Action::new(move |code: &String| {
+        let code = code.clone();
+        async move { verify_pricing_code(report_id, line_id, code).await }
+    });
+    Effect::new(move |_| match verifying.value().get() {
+        Some(Ok(verified)) => {
+            editor.value.set(verified.granted.to_input());
+            editor.verified.set(Some(verified));
+            editor.error.set(None);
+        }
+        Some(Err(error)) => {
+            editor.verified.set(None);
+            editor.error.set(Some(error.to_string()));
+        }
+        None => {}
+    });
+    let kind = rules.code_kind.label();
+    let (code_id, value_id, hint_id) = (
+        format!("code-{line_id}"),
+        format!("special-{line_id}"),
+        format!("special-{line_id}-hint"),
+    );
+    let value_label = match rules.unlocks {
+        Unlocks::UnitPrice => "Special unit price",
+        Unlocks::ChannelMargin => "Special channel margin (%)",
+    };
+    let (list_price, list_margin) = (line.catalogue_unit_price, line.catalogue_margin);
+    let grant_text = move |verified: &VerifiedCode| match verified.granted {
+        SpecialValue::UnitPrice(price) => format!(
+            "{} verified: a unit price from {price} up to the list price of {}.",
+            verified.code,
+            list_price.max(price)
+        ),
+        SpecialValue::Margin(margin) => format!(
+            "{} verified: a channel margin from the list margin of {}% up to {margin}%.",
+            verified.code,
+            list_margin.min(margin)
+        ),
+    };
+    let verify = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        editor.error.set(None);
+        verifying.dispatch(editor.code.get_untracked());
+    };
+    let apply = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(verified) = editor.verified.get_untracked() else {
+            return;
+        };
+        editor.error.set(None);
+        act.run(ReportAction::ApplyCode {
+            line_id,
+            code: verified.code,
+            value: editor.value.get_untracked(),
+        });
+    };
+    let value_error = move || match check.get() {
+        Some((id, Err(error))) if id == line_id => Some(error.to_string()),
+        _ => None,
+    };
+    let hint_id_for_input = hint_id.clone();
+    view! {
+        <div class="code-editor">
+            <p class="editor-title">{format!("Special pricing for {}", line.product.name)}</p>
+            <form class="inline-form" on:submit=verify>
+                <div class="field">
+                    <label for=code_id.clone()>{kind}</label>
+                    <input id=code_id autocomplete="off" maxlength="40" spellcheck="false"
+                        prop:value=move || editor.code.get()
+                        on:input=move |ev| {
+                            editor.code.set(event_target_value(&ev));
+                            editor.verified.set(None);
+                        } />
+                </div>
+                <button class="button" type="submit" disabled=move || verifying.pending().get()>"Verify"</button>
+                <button class="button" type="button" on:click=move |_| editor.clear()>"Cancel"</button>
+            </form>
+            {move || editor.error.get().map(|error| view! { <p class="form-error" role="alert">{error}</p> })}
+            {move || editor.verified.get().map(|verified| {
+                let hint_id = hint_id.clone();
+                let hint_id_for_input = hint_id_for_input.clone();
+                let value_id = value_id.clone();
+                view! {
+                    <p class="verified" role="status"><span aria-hidden="true">"✓ "</span>{grant_text(&verified)}</p>
+                    <form class="inline-form" on:submit=apply>
+                        <div class="field">
+                            <label for=value_id.clone()>{value_label}</label>
+                            <input id=value_id inputmode="decimal" autocomplete="off"
+                                aria-describedby=hint_id_for_input
+                                aria-invalid=move || value_error().is_some().to_string()
+                                prop:value=move || editor.value.get()
+                                on:input=move |ev| editor.value.set(event_target_value(&ev)) />
+                        </div>
+                        <button class="button primary" type="submit"
+                            disabled=move || busy.get() || value_error().is_some()>"Apply and save"</button>
+                    </form>
+                    <p id=hint_id class="field-hint" class:invalid=move || value_error().is_some() aria-live="polite">
+                        {move || value_error().unwrap_or_else(|| "The amounts above show the result; nothing is saved until you apply.".to_owned())}
+                    </p>
+                }
+            })}
+        </div>
+    }
+}
+
+#[component]
+fn History(entries: Vec<HistoryEntry>, price_changes: Vec<(i64, PriceChange)>) -> impl IntoView {
     view! {
         <div class="table-wrap">
             <table class="history">
@@ -335,13 +796,17 @@ fn History(entries: Vec<HistoryEntry>) -> impl IntoView {
                                     </details>
                                 }
                             });
+                            let prices = price_changes
+                                .iter()
+                                .find(|(id, _)| *id == entry.id)
+                                .map(|(_, change)| price_change_view(change));
                             view! {
                                 <tr>
                                     <td data-label="When"><LocalTime utc=entry.at /></td>
                                     <td data-label="Who">{who}</td>
                                     <td data-label="What">{action_label(&entry.action)}</td>
                                     <td data-label="Status">{status}</td>
-                                    <td data-label="Comment">{entry.comment.unwrap_or_default()}{changes}</td>
+                                    <td data-label="Comment">{entry.comment.unwrap_or_default()}{prices}{changes}</td>
                                 </tr>
                             }
                         })
@@ -350,6 +815,30 @@ fn History(entries: Vec<HistoryEntry>) -> impl IntoView {
             </table>
         </div>
     }
+}
+
+/// The prices one history entry changed, line by line.
+fn price_change_view(change: &PriceChange) -> impl IntoView + use<> {
+    let items = change
+        .before
+        .iter()
+        .zip(&change.after)
+        .map(|(before, after)| {
+            let mut parts = Vec::new();
+            if before.unit_price != after.unit_price {
+                parts.push(format!("unit price {} → {}", before.unit_price, after.unit_price));
+            }
+            if before.margin != after.margin {
+                parts.push(format!("margin {}% → {}%", before.margin, after.margin));
+            }
+            if before.code != after.code {
+                let code = |c: &Option<String>| c.clone().unwrap_or_else(|| "no code".to_owned());
+                parts.push(format!("code {} → {}", code(&before.code), code(&after.code)));
+            }
+            view! { <li><strong>{after.line.clone()}</strong>{format!(": {}", parts.join(", "))}</li> }
+        })
+        .collect_view();
+    view! { <ul class="price-changes">{items}</ul> }
 }
 
 /// History action codes in words.
@@ -365,7 +854,9 @@ fn action_label(code: &str) -> &'static str {
         "complete" => "Completed",
         "return" => "Returned by the vendor",
         "auto_approve" => "Approved automatically",
-        "distributor_edit" => "Changed PO number or pricing",
+        "distributor_edit" => "Changed the PO number",
+        "apply_pricing_code" => "Applied special pricing",
+        "reset_pricing" => "Reset prices to the catalogue",
         _ => "Changed",
     }
 }
@@ -377,32 +868,9 @@ fn Actions(
     header: ReportHeader,
     viewer: CurrentUser,
     drafts: Drafts,
-    reload: Callback<()>,
+    act: Callback<ReportAction>,
+    busy: Signal<bool>,
 ) -> impl IntoView {
-    let (id, version) = (header.id, header.version);
-    let acting = Action::new(move |action: &ReportAction| {
-        let action = action.clone();
-        async move { act_on_report(id, version, action).await }
-    });
-    Effect::new(move |_| {
-        let Some(result) = acting.value().get() else {
-            return;
-        };
-        match result {
-            Ok(_) => {
-                drafts.reason.set(String::new());
-                drafts.to_vendor.set(String::new());
-                drafts.message.set(Some((false, "Saved.".to_owned())));
-                reload.run(());
-            }
-            Err(error @ ApiError::Conflict { .. }) => {
-                // Show the current version; what was typed stays in the forms.
-                drafts.message.set(Some((true, error.to_string())));
-                reload.run(());
-            }
-            Err(error) => drafts.message.set(Some((true, error.to_string()))),
-        }
-    });
     let po = drafts.po_number;
     if po.get_untracked().is_none() {
         po.set(Some(header.po_number.clone().unwrap_or_default()));
@@ -418,21 +886,17 @@ fn Actions(
     }
     let vendor_name = viewer.vendor_name.clone();
     let message = move || {
-        drafts.message.get().map(|(is_error, text)| {
-            let class = if is_error { "form-error" } else { "form-ok" };
-            view! { <p class=class role="status">{text}</p> }
-        })
-    };
-    let busy = move || acting.pending().get();
-    let dispatch = move |action: ReportAction| {
-        drafts.message.set(None);
-        acting.dispatch(action);
+        drafts
+            .notice
+            .get()
+            .filter(|notice| !notice.at_lines)
+            .map(notice_view)
     };
     let distributor_forms = distributor.then(|| {
         view! {
             <form class="inline-form" on:submit=move |ev| {
                 ev.prevent_default();
-                dispatch(ReportAction::SetPoNumber { po_number: po.get().unwrap_or_default() });
+                act.run(ReportAction::SetPoNumber { po_number: po.get().unwrap_or_default() });
             }>
                 <div class="field">
                     <label for="po-number">"PO number"</label>
@@ -445,7 +909,7 @@ fn Actions(
             <form class="stacked-form" on:submit=move |ev| {
                 ev.prevent_default();
                 let comment = drafts.to_vendor.get();
-                dispatch(ReportAction::SubmitToVendor { comment: (!comment.trim().is_empty()).then_some(comment) });
+                act.run(ReportAction::SubmitToVendor { comment: (!comment.trim().is_empty()).then_some(comment) });
             }>
                 <div class="field">
                     <label for="to-vendor">{format!("Comment to {vendor_name} (optional)")}</label>
@@ -457,7 +921,7 @@ fn Actions(
             </form>
             <form class="stacked-form" on:submit=move |ev| {
                 ev.prevent_default();
-                dispatch(ReportAction::ReturnToPartner { reason: drafts.reason.get() });
+                act.run(ReportAction::ReturnToPartner { reason: drafts.reason.get() });
             }>
                 <div class="field">
                     <label for="reason">"Reason for returning it to the partner"</label>
@@ -473,13 +937,13 @@ fn Actions(
         view! {
             <form class="inline-form" on:submit=move |ev| {
                 ev.prevent_default();
-                dispatch(ReportAction::Complete);
+                act.run(ReportAction::Complete);
             }>
                 <button class="button primary" type="submit" disabled=busy>"Complete"</button>
             </form>
             <form class="stacked-form" on:submit=move |ev| {
                 ev.prevent_default();
-                dispatch(ReportAction::ReturnToDistributor { reason: drafts.reason.get() });
+                act.run(ReportAction::ReturnToDistributor { reason: drafts.reason.get() });
             }>
                 <div class="field">
                     <label for="reason">"Reason for returning it to the distributor"</label>

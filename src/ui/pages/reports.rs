@@ -1,26 +1,34 @@
 //! The billing reports list: filters kept in the URL (shareable, back-button friendly, and
 //! rendered on the server), the rows fetched by a server function.
 
+use leptos::leptos_dom::helpers::{TimeoutHandle, set_timeout_with_handle};
 use leptos::prelude::*;
 use leptos_router::{
     NavigateOptions,
     hooks::{use_navigate, use_query_map},
 };
 
-use crate::api::{ApiError, reports::list_reports};
+use crate::api::{
+    ApiError,
+    reports::{list_reports, report_filter_options},
+};
 use crate::app::UserResource;
 use crate::domain::{
     PartnerReportSummary, Period,
-    query::{ListedReports, ReportFilter, StatusFilter},
+    query::{FilterOptions, ListedReports, ReportFilter, SortKey, StatusFilter},
 };
 use crate::ui::{components::status_badge::StatusBadge, format};
 
 /// The list for whoever is signed in; the sign-in page for nobody; a clear word for a user whose
 /// region has no billing reports.
+///
+/// Two levels: the outer one waits for the user (and the filter choices), which do not change as
+/// the filters do, so the filter form stays put while someone types; the inner one redraws the
+/// rows for each filter.
 #[component]
 pub fn ReportsPage() -> impl IntoView {
     let user = expect_context::<UserResource>();
-    // Both resources are created here, before anything is awaited, so that the server and the
+    // Every resource is created here, before anything is awaited, so that the server and the
     // browser number them alike (hydration matches resources by creation order).
     let query = use_query_map();
     let filter = Memo::new(move |_| {
@@ -28,20 +36,22 @@ pub fn ReportsPage() -> impl IntoView {
         ReportFilter::from_params(|key| query.get(key))
     });
     let reports = Resource::new(move || filter.get(), list_reports);
+    let options = Resource::new(|| (), |()| report_filter_options());
     view! {
-        // One level of suspense: both answers are awaited together, and everything below is
-        // drawn from them synchronously.
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
-                match (user.await, reports.await) {
+                match (user.await, options.await) {
                     (Ok(None) | Err(ApiError::Unauthenticated), _) | (_, Err(ApiError::Unauthenticated)) => {
                         view! { <leptos_router::components::Redirect path="/sign-in" /> }.into_any()
                     }
                     (Ok(Some(user)), _) if !user.region_enabled => {
                         view! { <RegionUnavailable region=user.region_name /> }.into_any()
                     }
-                    (_, Ok(page)) => view! { <ReportList filter page /> }.into_any(),
-                    (Err(error), _) | (_, Err(error)) => {
+                    (Ok(Some(_)), options) => {
+                        let options = options.unwrap_or_default();
+                        view! { <ReportList filter reports options /> }.into_any()
+                    }
+                    (Err(error), _) => {
                         view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any()
                     }
                 }
@@ -69,21 +79,45 @@ fn RegionUnavailable(region: Option<String>) -> impl IntoView {
     }
 }
 
+/// The list's URL for `filter`.
+fn list_href(filter: &ReportFilter) -> String {
+    let query = filter.to_query();
+    if query.is_empty() {
+        "/".to_owned()
+    } else {
+        format!("/?{query}")
+    }
+}
+
 #[component]
-fn ReportList(filter: Memo<ReportFilter>, page: ListedReports) -> impl IntoView {
-    let count = count_text(&page);
+fn ReportList(
+    filter: Memo<ReportFilter>,
+    reports: Resource<Result<ListedReports, ApiError>>,
+    options: FilterOptions,
+) -> impl IntoView {
     let navigate = use_navigate();
-    let apply = move |change: &dyn Fn(&mut ReportFilter)| {
-        let mut next = filter.get_untracked();
-        change(&mut next);
-        next.page = 1;
-        let query = next.to_query();
-        let url = if query.is_empty() {
-            "/".to_owned()
-        } else {
-            format!("/?{query}")
-        };
-        navigate(&url, NavigateOptions::default());
+    let go = {
+        let navigate = navigate.clone();
+        move |next: ReportFilter, replace: bool| {
+            navigate(
+                &list_href(&next),
+                NavigateOptions {
+                    replace,
+                    scroll: false,
+                    ..NavigateOptions::default()
+                },
+            );
+        }
+    };
+    // Every change of a filter starts again on page 1.
+    let apply = {
+        let go = go.clone();
+        move |change: &dyn Fn(&mut ReportFilter)| {
+            let mut next = filter.get_untracked();
+            change(&mut next);
+            next.page = 1;
+            go(next, false);
+        }
     };
     let on_status = {
         let apply = apply.clone();
@@ -92,21 +126,148 @@ fn ReportList(filter: Memo<ReportFilter>, page: ListedReports) -> impl IntoView 
             apply(&|f: &mut ReportFilter| f.status = StatusFilter::from_param(&value));
         }
     };
-    let on_period = move |ev| {
-        let value = Period::parse(&event_target_value(&ev)).ok();
-        apply(&|f: &mut ReportFilter| {
-            f.from = value;
-            f.to = value;
-        });
+    let on_from = {
+        let apply = apply.clone();
+        move |ev| {
+            let value = Period::parse(&event_target_value(&ev)).ok();
+            apply(&|f: &mut ReportFilter| f.from = value);
+        }
     };
+    let on_to = {
+        let apply = apply.clone();
+        move |ev| {
+            let value = Period::parse(&event_target_value(&ev)).ok();
+            apply(&|f: &mut ReportFilter| f.to = value);
+        }
+    };
+    let on_region = {
+        let apply = apply.clone();
+        move |ev| {
+            let value = event_target_value(&ev).parse::<i64>().ok();
+            apply(&|f: &mut ReportFilter| {
+                f.region = value;
+                f.distributor = None;
+            });
+        }
+    };
+    let on_distributor = {
+        let apply = apply.clone();
+        move |ev| {
+            let value = event_target_value(&ev).parse::<i64>().ok();
+            apply(&|f: &mut ReportFilter| f.distributor = value);
+        }
+    };
+    // The partner search follows the typing: the URL (and the list) catch up after a pause, and
+    // the text box is never overwritten while someone types in it.
+    let partner_text = RwSignal::new(filter.get_untracked().partner.unwrap_or_default());
+    let typing = StoredValue::new(None::<TimeoutHandle>);
+    let on_partner = {
+        let apply = apply.clone();
+        move |ev| {
+            partner_text.set(event_target_value(&ev));
+            if let Some(handle) = typing.get_value() {
+                handle.clear();
+            }
+            let apply = apply.clone();
+            let handle = set_timeout_with_handle(
+                move || {
+                    let text = partner_text.get_untracked().trim().to_owned();
+                    if filter.get_untracked().partner.unwrap_or_default() != text {
+                        apply(&|f: &mut ReportFilter| {
+                            f.partner = (!text.is_empty()).then(|| text.clone())
+                        });
+                    }
+                },
+                std::time::Duration::from_millis(300),
+            )
+            .ok();
+            typing.set_value(handle);
+        }
+    };
+    let spans_distributors = !options.distributors.is_empty();
+    let regions = options.regions;
+    let distributors = options.distributors;
+    let admin_filters = spans_distributors.then(|| {
+        let region_choices = regions
+            .into_iter()
+            .map(|choice| {
+                let id = choice.id;
+                view! {
+                    <option value=id.to_string() selected=move || filter.read().region == Some(id)>
+                        {choice.name}
+                    </option>
+                }
+            })
+            .collect_view();
+        let distributor_choices = move || {
+            let region = filter.read().region;
+            distributors
+                .iter()
+                .filter(|choice| region.is_none() || choice.region == region)
+                .map(|choice| {
+                    let id = choice.id;
+                    view! {
+                        <option value=id.to_string() selected=move || filter.read().distributor == Some(id)>
+                            {choice.name.clone()}
+                        </option>
+                    }
+                })
+                .collect_view()
+        };
+        view! {
+            <div class="field">
+                <label for="filter-region">"Region"</label>
+                <select id="filter-region" name="region" on:change=on_region>
+                    <option value="" selected=move || filter.read().region.is_none()>"All regions"</option>
+                    {region_choices}
+                </select>
+            </div>
+            <div class="field">
+                <label for="filter-distributor">"Distributor"</label>
+                <select id="filter-distributor" name="distributor" on:change=on_distributor>
+                    <option value="" selected=move || filter.read().distributor.is_none()>"All distributors"</option>
+                    {distributor_choices}
+                </select>
+            </div>
+        }
+    });
+    let clear = {
+        let go = go.clone();
+        move |ev: leptos::ev::MouseEvent| {
+            ev.prevent_default();
+            partner_text.set(String::new());
+            go(ReportFilter::default(), false);
+        }
+    };
+    let export = move |format: &str| {
+        let mut all = filter.get();
+        all.page = 1;
+        let query = all.to_query();
+        if query.is_empty() {
+            format!("/reports/export.{format}")
+        } else {
+            format!("/reports/export.{format}?{query}")
+        }
+    };
+    let month = |period: Option<Period>| period.map(|p| p.to_string()).unwrap_or_default();
 
     view! {
         <section class="page">
             <div class="page-head">
                 <h1>"Billing reports"</h1>
-                <p class="count">{count}</p>
+                <p class="downloads">
+                    <a href=move || export("csv") download>"Download CSV"</a>
+                    <a href=move || export("xlsx") download>"Download Excel"</a>
+                </p>
             </div>
-            <form class="filters" method="get" action="/">
+            <form class="filters" method="get" action="/" role="search" aria-label="Filter billing reports">
+                <div class="field partner-field">
+                    <label for="filter-partner">"Partner"</label>
+                    <input id="filter-partner" name="partner" type="search" autocomplete="off"
+                        placeholder="All partners: type a name or id"
+                        prop:value=move || partner_text.get()
+                        on:input=on_partner />
+                </div>
                 <div class="field">
                     <label for="filter-status">"Status"</label>
                     <select id="filter-status" name="status" on:change=on_status>
@@ -130,26 +291,34 @@ fn ReportList(filter: Memo<ReportFilter>, page: ListedReports) -> impl IntoView 
                     </select>
                 </div>
                 <div class="field">
-                    <label for="filter-period">"Report cycle"</label>
-                    <input
-                        id="filter-period"
-                        name="period"
-                        type="month"
-                        placeholder="YYYY-MM"
-                        prop:value=move || filter.read().from.map(|p| p.to_string()).unwrap_or_default()
-                        on:change=on_period
-                    />
+                    <label for="filter-from">"Cycle from"</label>
+                    <input id="filter-from" name="from" type="month" placeholder="YYYY-MM"
+                        prop:value=move || month(filter.read().from)
+                        on:change=on_from />
                 </div>
+                <div class="field">
+                    <label for="filter-to">"Cycle to"</label>
+                    <input id="filter-to" name="to" type="month" placeholder="YYYY-MM"
+                        prop:value=move || month(filter.read().to)
+                        on:change=on_to />
+                </div>
+                {admin_filters}
                 <div class="actions">
-                    <button class="button" type="submit">
-                        "Apply"
-                    </button>
-                    <a class="button" href="/">
-                        "Clear"
-                    </a>
+                    <button class="button" type="submit">"Apply"</button>
+                    <a class="button" href="/" on:click=clear>"Clear filters"</a>
                 </div>
             </form>
-            <ReportTable page filter=filter.get_untracked() />
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match reports.await {
+                        Ok(page) => view! { <ReportTable page filter=filter.get_untracked() /> }.into_any(),
+                        Err(ApiError::Unauthenticated) => {
+                            view! { <leptos_router::components::Redirect path="/sign-in" /> }.into_any()
+                        }
+                        Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
         </section>
     }
 }
@@ -166,15 +335,46 @@ fn count_text(page: &ListedReports) -> String {
 fn ReportTable(page: ListedReports, filter: ReportFilter) -> impl IntoView {
     if page.total_count() == 0 {
         return view! {
+            <p class="count" role="status">"No reports"</p>
             <p class="empty">"No reports match these filters. Try another status or cycle."</p>
         }
         .into_any();
     }
+    let count = count_text(&page);
     let pager = Pager(PagerProps {
         page: page.page(),
         page_count: page.page_count(),
-        filter,
+        filter: filter.clone(),
     });
+    let sortable = |label: &'static str, keys: &[SortKey], class: &'static str| {
+        let current = keys.contains(&filter.sort);
+        // The cycle column flips between newest and oldest first; the others have one order.
+        let next = match keys {
+            [first, second] if filter.sort == *first => *second,
+            [first, ..] => *first,
+            [] => SortKey::default(),
+        };
+        let aria = match (current, filter.sort) {
+            (false, _) => "none",
+            (true, SortKey::Oldest | SortKey::Partner) => "ascending",
+            (true, SortKey::Newest | SortKey::Total) => "descending",
+        };
+        let href = list_href(&ReportFilter {
+            sort: next,
+            page: 1,
+            ..filter.clone()
+        });
+        let arrow = match aria {
+            "ascending" => " ▲",
+            "descending" => " ▼",
+            _ => "",
+        };
+        view! {
+            <th scope="col" class=class aria-sort=aria>
+                <a class="sort" href=href>{label}<span aria-hidden="true">{arrow}</span></a>
+            </th>
+        }
+    };
     let priced = matches!(page, ListedReports::Priced(_));
     // One row shape for both: partners' rows have no total at all (the column is not drawn).
     let rows: Vec<(PartnerReportSummary, Option<String>)> = match page {
@@ -217,17 +417,18 @@ fn ReportTable(page: ListedReports, filter: ReportFilter) -> impl IntoView {
         })
         .collect_view();
     view! {
+        <p class="count" role="status">{count}</p>
         <div class="table-wrap">
             <table class="reports">
                 <thead>
                     <tr>
-                        <th scope="col">"Partner"</th>
+                        {sortable("Partner", &[SortKey::Partner], "")}
                         <th scope="col">"Status"</th>
-                        <th scope="col">"Cycle"</th>
+                        {sortable("Cycle", &[SortKey::Newest, SortKey::Oldest], "")}
                         <th scope="col">"Distributor"</th>
                         <th scope="col">"Region"</th>
                         <th scope="col">"PO number"</th>
-                        {priced.then(|| view! { <th scope="col" class="num">"Total invoice"</th> })}
+                        {priced.then(|| sortable("Total invoice", &[SortKey::Total], "num"))}
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>
@@ -242,16 +443,10 @@ fn ReportTable(page: ListedReports, filter: ReportFilter) -> impl IntoView {
 #[component]
 fn Pager(page: u32, page_count: u32, filter: ReportFilter) -> impl IntoView {
     let href = move |page: u32| {
-        let query = ReportFilter {
+        list_href(&ReportFilter {
             page,
             ..filter.clone()
-        }
-        .to_query();
-        if query.is_empty() {
-            "/".to_owned()
-        } else {
-            format!("/?{query}")
-        }
+        })
     };
     let previous = (page > 1).then(|| href(page - 1));
     let next = (page < page_count).then(|| href(page + 1));

@@ -1,0 +1,539 @@
+//! Special pricing on SQLite and PostgreSQL alike: a distributor verifies a Bid Desk Number or
+//! Promote Code for a line, applies the value it unlocks, and the server stores exactly the
+//! amounts the browser previewed; bad codes and values change nothing; a reset brings the
+//! catalogue back; partners see none of it. Through the services and through the server
+//! functions.
+
+mod common;
+
+use billing_reports::{
+    domain::{
+        OpenedReport, OrgKind, ReportDetail, Role, from_scaled_e4,
+        pricing::{PriceChange, SpecialValue},
+    },
+    server::{
+        db::{Backend, Db, reports},
+        services::{
+            Caller, ServiceError,
+            reports::{Command, act, open, verify_code},
+        },
+    },
+};
+use common::{org, shared_db, spawn_app, user};
+use rust_decimal::Decimal;
+use serde_json::json;
+
+on_both_backends!(
+    a_verified_code_reprices_the_line_exactly_as_previewed,
+    bad_codes_and_values_change_nothing,
+    reset_brings_the_catalogue_back,
+    pricing_server_functions_follow_the_policy,
+);
+
+/// A line under review whose partner holds a code for its product, with no code applied yet.
+struct Target {
+    report: i64,
+    version: i64,
+    line: i64,
+    code: String,
+    distributor: String,
+    partner: String,
+}
+
+async fn target(db: &Db) -> Target {
+    let row: (i64, i64, i64, String, String, String) = sqlx::query_as(
+        "SELECT r.id, r.version, l.id, c.code, d.name, p.name \
+         FROM pricing_codes c \
+         JOIN reports r ON r.partner_id = c.partner_id AND r.status = 'under_review' \
+         JOIN line_items l ON l.report_id = r.id AND l.product_id = c.product_id \
+         JOIN organisations d ON d.id = r.distributor_id \
+         JOIN organisations p ON p.id = r.partner_id \
+         WHERE l.pricing_code IS NULL AND r.period BETWEEN c.valid_from AND c.valid_to \
+           AND EXISTS (SELECT 1 FROM users u WHERE u.org_id = d.id \
+                       AND u.role IN ('administrator', 'billing_manager')) \
+         ORDER BY r.id LIMIT 1",
+    )
+    .fetch_one(db.pool())
+    .await
+    .expect("a demo line that a code applies to");
+    Target {
+        report: row.0,
+        version: row.1,
+        line: row.2,
+        code: row.3,
+        distributor: row.4,
+        partner: row.5,
+    }
+}
+
+async fn distributor(db: &Db, name: &str, role: Role) -> Caller {
+    user(org(db, name).await, OrgKind::Distributor, role)
+}
+
+/// What the database holds for a report: version, total, history length.
+async fn stored(db: &Db, report: i64) -> (i64, i64, usize) {
+    let (version, total): (i64, i64) =
+        sqlx::query_as("SELECT version, total_e4 FROM reports WHERE id = $1")
+            .bind(report)
+            .fetch_one(db.pool())
+            .await
+            .expect("report");
+    let history = reports::history(db, report).await.expect("history").len();
+    (version, total, history)
+}
+
+async fn priced(db: &Db, caller: &Caller, report: i64) -> ReportDetail {
+    let Caller::User(user) = caller else {
+        panic!("a user")
+    };
+    match open(db, user, report).await.expect("open") {
+        OpenedReport::Priced(detail) => detail,
+        OpenedReport::Partner(_) => panic!("expected the priced shape"),
+    }
+}
+
+fn as_user(caller: &Caller) -> &billing_reports::server::services::UserCaller {
+    match caller {
+        Caller::User(user) => user,
+        Caller::System => panic!("a user"),
+    }
+}
+
+async fn a_verified_code_reprices_the_line_exactly_as_previewed(backend: Backend) {
+    let (db, _url, _guard) = shared_db(backend).await;
+    let t = target(&db).await;
+    let dana = distributor(&db, &t.distributor, Role::BillingManager).await;
+    let before = priced(&db, &dana, t.report).await;
+    let (_, _, history_before) = stored(&db, t.report).await;
+
+    // Verifying tells what the code grants and changes nothing.
+    let verified = verify_code(
+        &db,
+        as_user(&dana),
+        t.report,
+        t.line,
+        &t.code.to_lowercase(),
+    )
+    .await
+    .expect("a valid code");
+    assert_eq!(verified.code, t.code, "codes are normalised");
+    assert_eq!(verified.kind, before.rules.code_kind);
+    assert_eq!(
+        stored(&db, t.report).await,
+        (t.version, scaled(before.total), history_before)
+    );
+
+    // A value between the grant and the list: what the browser previews...
+    let line = before
+        .lines
+        .iter()
+        .find(|l| l.product.line_id == t.line)
+        .expect("line")
+        .clone();
+    let (typed, unit_price, margin) = match verified.granted {
+        SpecialValue::UnitPrice(granted) => {
+            let between = (granted.get() + line.catalogue_unit_price.get()) / Decimal::TWO;
+            let between = between.round_dp(4);
+            let price = billing_reports::domain::UnitPrice::new(between).expect("price");
+            (between.to_string(), price, line.catalogue_margin)
+        }
+        SpecialValue::Margin(granted) => (granted.to_string(), line.catalogue_unit_price, granted),
+    };
+    let (amounts, preview_total) = before.preview(t.line, unit_price, margin).expect("preview");
+
+    // ...is what the server stores.
+    let outcome = act(
+        &db,
+        &dana,
+        t.report,
+        t.version,
+        Command::ApplyCode {
+            line_id: t.line,
+            code: t.code.clone(),
+            value: format!(" {typed} "),
+        },
+    )
+    .await
+    .expect("apply the code");
+    assert_eq!(outcome.version, t.version + 1);
+    let (version, total_e4, history_after) = stored(&db, t.report).await;
+    assert_eq!(version, t.version + 1);
+    assert_eq!(from_scaled_e4(total_e4), preview_total);
+    assert_eq!(
+        history_after,
+        history_before + 1,
+        "exactly one history entry"
+    );
+
+    let (price_e4, margin_e4, code, by, gross_e4, owed_e4): (
+        i64,
+        i64,
+        Option<String>,
+        Option<String>,
+        i64,
+        i64,
+    ) = sqlx::query_as(
+        "SELECT unit_price_e4, margin_e4, pricing_code, code_applied_by, gross_e4, amount_owed_e4 \
+         FROM line_items WHERE id = $1",
+    )
+    .bind(t.line)
+    .fetch_one(db.pool())
+    .await
+    .expect("line");
+    assert_eq!(from_scaled_e4(price_e4), unit_price.get());
+    assert_eq!(from_scaled_e4(margin_e4), margin.get());
+    assert_eq!(from_scaled_e4(gross_e4), amounts.gross);
+    assert_eq!(from_scaled_e4(owed_e4), amounts.amount_owed);
+    assert_eq!(code.as_deref(), Some(t.code.as_str()));
+    assert_eq!(
+        by.as_deref(),
+        Some(format!("{} user", t.distributor).as_str())
+    );
+
+    // The opened report says the same, and its history keeps the prices before and after.
+    let after = priced(&db, &dana, t.report).await;
+    assert_eq!(after.total, preview_total);
+    let entry = after.history.last().expect("history");
+    assert_eq!(entry.action, "apply_pricing_code");
+    assert!(
+        entry
+            .comment
+            .as_deref()
+            .unwrap_or_default()
+            .contains(&t.code)
+    );
+    let (id, change): &(i64, PriceChange) = after.price_changes.last().expect("price change");
+    assert_eq!(*id, entry.id);
+    assert_eq!(change.before.len(), 1);
+    assert_eq!(change.before[0].unit_price, line.unit_price);
+    assert_eq!(change.after[0].unit_price, unit_price);
+    assert_eq!(change.after[0].margin, margin);
+    assert_eq!(change.after[0].code.as_deref(), Some(t.code.as_str()));
+
+    // The partner's view of the same report carries none of it.
+    let partner = user(
+        org(&db, &t.partner).await,
+        OrgKind::Partner,
+        Role::BillingManager,
+    );
+    let opened = open(&db, as_user(&partner), t.report).await.expect("open");
+    let json = serde_json::to_string(&opened).expect("json");
+    assert!(matches!(opened, OpenedReport::Partner(_)));
+    for leak in [
+        t.code.as_str(),
+        "unit_price",
+        "margin",
+        "price_changes",
+        &unit_price.to_string(),
+    ] {
+        assert!(!json.contains(leak), "{leak} reached the partner: {json}");
+    }
+}
+
+fn scaled(value: Decimal) -> i64 {
+    billing_reports::domain::scaled_e4(value).expect("scaled")
+}
+
+async fn bad_codes_and_values_change_nothing(backend: Backend) {
+    let (db, _url, _guard) = shared_db(backend).await;
+    let t = target(&db).await;
+    let dana = distributor(&db, &t.distributor, Role::BillingManager).await;
+    let verified = verify_code(&db, as_user(&dana), t.report, t.line, &t.code)
+        .await
+        .expect("valid");
+    let before = stored(&db, t.report).await;
+
+    let other_partners_code: String = sqlx::query_scalar(
+        "SELECT code FROM pricing_codes WHERE partner_id <> \
+         (SELECT partner_id FROM reports WHERE id = $1) ORDER BY id LIMIT 1",
+    )
+    .bind(t.report)
+    .fetch_one(db.pool())
+    .await
+    .expect("another partner's code");
+    let beyond = match verified.granted {
+        // Below the granted price, or above the granted margin: better than the vendor allowed.
+        SpecialValue::UnitPrice(p) => (p.get() - Decimal::new(1, 2)).to_string(),
+        SpecialValue::Margin(m) => (m.get() + Decimal::new(1, 2)).to_string(),
+    };
+    let cases: Vec<(Command, &str)> = vec![
+        (
+            Command::ApplyCode {
+                line_id: t.line,
+                code: "NO-SUCH-CODE".to_owned(),
+                value: "1".to_owned(),
+            },
+            "not known",
+        ),
+        (
+            Command::ApplyCode {
+                line_id: t.line,
+                code: "x'; DROP TABLE reports".to_owned(),
+                value: "1".to_owned(),
+            },
+            "not known",
+        ),
+        (
+            Command::ApplyCode {
+                line_id: t.line,
+                code: other_partners_code,
+                value: "1".to_owned(),
+            },
+            "another",
+        ),
+        (
+            Command::ApplyCode {
+                line_id: t.line,
+                code: t.code.clone(),
+                value: beyond,
+            },
+            "allows",
+        ),
+        (
+            Command::ApplyCode {
+                line_id: t.line,
+                code: t.code.clone(),
+                value: "twelve".to_owned(),
+            },
+            "plain number",
+        ),
+        (
+            Command::ApplyCode {
+                line_id: i64::MAX,
+                code: t.code.clone(),
+                value: "1".to_owned(),
+            },
+            "not part of the report",
+        ),
+        (Command::ResetPricing, "nothing to reset"),
+    ];
+    for (command, expected) in cases {
+        let refused = act(&db, &dana, t.report, t.version, command.clone())
+            .await
+            .expect_err("refused");
+        match &refused {
+            ServiceError::Invalid(message) => {
+                assert!(message.contains(expected), "{command:?}: {message}")
+            }
+            other => panic!("{command:?}: {other:?}"),
+        }
+        assert_eq!(
+            stored(&db, t.report).await,
+            before,
+            "{command:?} changed something"
+        );
+    }
+
+    // Support may look but not price; another distributor does not even see the report.
+    let support = distributor(&db, &t.distributor, Role::Support).await;
+    let apply = Command::ApplyCode {
+        line_id: t.line,
+        code: t.code.clone(),
+        value: verified.granted.to_input(),
+    };
+    assert!(matches!(
+        act(&db, &support, t.report, t.version, apply.clone()).await,
+        Err(ServiceError::Refused(_))
+    ));
+    assert!(matches!(
+        verify_code(&db, as_user(&support), t.report, t.line, &t.code).await,
+        Err(ServiceError::Refused(_))
+    ));
+    let stranger_name: String = sqlx::query_scalar(
+        "SELECT name FROM organisations WHERE kind = 'distributor' AND name <> $1 ORDER BY id LIMIT 1",
+    )
+    .bind(&t.distributor)
+    .fetch_one(db.pool())
+    .await
+    .expect("another distributor");
+    let stranger = distributor(&db, &stranger_name, Role::Administrator).await;
+    assert!(matches!(
+        act(&db, &stranger, t.report, t.version, apply.clone()).await,
+        Err(ServiceError::NotFound)
+    ));
+    assert!(matches!(
+        verify_code(&db, as_user(&stranger), t.report, t.line, &t.code).await,
+        Err(ServiceError::NotFound)
+    ));
+    // A stale version is a conflict, not an edit.
+    assert!(matches!(
+        act(&db, &dana, t.report, t.version - 1, apply.clone()).await,
+        Err(ServiceError::Conflict { .. })
+    ));
+    assert_eq!(stored(&db, t.report).await, before);
+
+    // Once submitted to the vendor, prices are frozen.
+    sqlx::query("UPDATE reports SET po_number = 'PO-1' WHERE id = $1")
+        .bind(t.report)
+        .execute(db.pool())
+        .await
+        .expect("po");
+    let submitted = act(
+        &db,
+        &dana,
+        t.report,
+        t.version,
+        Command::SubmitToVendor { comment: None },
+    )
+    .await
+    .expect("submit to the vendor");
+    let frozen = stored(&db, t.report).await;
+    assert!(matches!(
+        act(&db, &dana, t.report, submitted.version, apply).await,
+        Err(ServiceError::Refused(_))
+    ));
+    assert!(matches!(
+        verify_code(&db, as_user(&dana), t.report, t.line, &t.code).await,
+        Err(ServiceError::Refused(_))
+    ));
+    assert_eq!(stored(&db, t.report).await, frozen);
+}
+
+async fn reset_brings_the_catalogue_back(backend: Backend) {
+    let (db, _url, _guard) = shared_db(backend).await;
+    let t = target(&db).await;
+    let dana = distributor(&db, &t.distributor, Role::Administrator).await;
+    let catalogue = priced(&db, &dana, t.report).await;
+    let verified = verify_code(&db, as_user(&dana), t.report, t.line, &t.code)
+        .await
+        .expect("valid");
+    let applied = act(
+        &db,
+        &dana,
+        t.report,
+        t.version,
+        Command::ApplyCode {
+            line_id: t.line,
+            code: t.code.clone(),
+            value: verified.granted.to_input(),
+        },
+    )
+    .await
+    .expect("apply");
+    let reset = act(&db, &dana, t.report, applied.version, Command::ResetPricing)
+        .await
+        .expect("reset");
+    let after = priced(&db, &dana, t.report).await;
+    assert_eq!(reset.version, t.version + 2);
+    for line in &after.lines {
+        assert_eq!(line.unit_price, line.catalogue_unit_price);
+        assert_eq!(line.margin, line.catalogue_margin);
+        assert_eq!(line.pricing_code, None);
+        assert_eq!(line.code_applied_by, None);
+    }
+    // Lines that carried special pricing before (the demo data has some) are reset too, and the
+    // total is the catalogue's.
+    let catalogue_total: Decimal = catalogue
+        .lines
+        .iter()
+        .map(|l| {
+            billing_reports::domain::line_amounts(
+                l.catalogue_unit_price,
+                l.catalogue_margin,
+                l.usage.chargeable,
+                catalogue.header.currency,
+            )
+            .amount_owed
+        })
+        .sum();
+    assert_eq!(after.total, catalogue_total);
+    let entry = after.history.last().expect("history");
+    assert_eq!(entry.action, "reset_pricing");
+    assert_eq!(
+        after.price_changes.last().map(|(id, _)| *id),
+        Some(entry.id)
+    );
+}
+
+/// The server functions: the distributor verifies and applies through `/api/...`; the partner
+/// and a stranger are told "not found"; nobody signed in is asked to sign in.
+async fn pricing_server_functions_follow_the_policy(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let t = target(&app.db).await;
+    let email: String = sqlx::query_scalar(
+        "SELECT u.email FROM users u JOIN organisations o ON o.id = u.org_id \
+         WHERE o.name = $1 AND u.role IN ('administrator', 'billing_manager') ORDER BY u.id LIMIT 1",
+    )
+    .bind(&t.distributor)
+    .fetch_optional(app.db.pool())
+    .await
+    .expect("query")
+    .unwrap_or_else(|| panic!("no demo account for {}", t.distributor));
+    let verify = json!({ "id": t.report, "line_id": t.line, "code": t.code });
+
+    let (status, _) = app.call("reports/verify-code", verify.clone()).await;
+    assert_eq!(status, 401);
+
+    let cookie = app.sign_in(&email).await;
+    let (status, body) = app
+        .call_as("reports/verify-code", verify.clone(), Some(&cookie))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let verified: billing_reports::domain::pricing::VerifiedCode =
+        serde_json::from_str(&body).expect("verified code");
+    assert_eq!(verified.code, t.code);
+
+    let (status, body) = app
+        .call_as(
+            "reports/verify-code",
+            json!({ "id": t.report, "line_id": t.line, "code": "NOPE-1" }),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("not known"), "{body}");
+
+    let apply = json!({
+        "id": t.report,
+        "version": t.version,
+        "action": { "ApplyCode": {
+            "line_id": t.line, "code": t.code, "value": verified.granted.to_input()
+        } }
+    });
+    let (status, body) = app
+        .call_as("reports/act", apply.clone(), Some(&cookie))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body.trim(), (t.version + 1).to_string());
+    // The same request again is based on an old version: a conflict, nothing changes.
+    let (status, body) = app.call_as("reports/act", apply, Some(&cookie)).await;
+    assert_eq!(status, 409, "{body}");
+
+    // Anyone who may not price this report: the partner and another region's distributor are
+    // told it does not exist, exactly as for a missing report.
+    let missing = app
+        .call_as(
+            "reports/verify-code",
+            json!({ "id": 999_999_999, "line_id": t.line, "code": t.code }),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(missing.0, 404);
+    for other in [
+        "maria@harbor-it.example",
+        "jonas@rheinland-systemhaus.example",
+        "lukas@atlas-distribution.example",
+        "dana@summit-tech.example",
+    ] {
+        if other == email {
+            continue;
+        }
+        let their_org: String = sqlx::query_scalar(
+            "SELECT o.name FROM users u JOIN organisations o ON o.id = u.org_id WHERE u.email = $1",
+        )
+        .bind(other)
+        .fetch_one(app.db.pool())
+        .await
+        .expect("demo account");
+        let cookie = app.sign_in(other).await;
+        let (status, body) = app
+            .call_as("reports/verify-code", verify.clone(), Some(&cookie))
+            .await;
+        if their_org == t.partner {
+            // The report's own partner sees it, but pricing is not the partner's to do.
+            assert_eq!(status, 403, "{other}: {body}");
+        } else {
+            assert_eq!((status, &body), (missing.0, &missing.1), "{other}");
+        }
+    }
+}
