@@ -1,18 +1,33 @@
-//! The report list at production size: seeds `BENCH_REPORTS` reports (default 100,000) with
-//! `BENCH_LINES` lines each (default 10) on SQLite (a temporary file) and PostgreSQL (a database
-//! created and dropped here), then times the list queries. Prints a table; asserts nothing.
+//! The report list and pages at production size: seeds `BENCH_REPORTS` reports (default
+//! 100,000) with `BENCH_LINES` lines each (default 10), plus one partner's 36 reports of 500
+//! lines, on SQLite (a temporary file) and PostgreSQL (a database created and dropped here); then
+//! times the list queries, and whole server-rendered pages through the real router as a signed-in
+//! platform admin: the list, and the detail page of a 500-line report. Prints a table; checks
+//! only that each page answered 200.
 //!
 //! cargo bench --features ssr --bench list
 
 use std::time::{Duration, Instant};
 
+use axum::{
+    Router,
+    body::Body,
+    http::{Request, header},
+};
 use billing_reports::{
     domain::{
         ListScope, Period,
         query::{ReportFilter, SortKey, StatusFilter},
     },
-    server::db::{Db, reports, scale},
+    server::{
+        config::Config,
+        db::{Db, reports, scale},
+        router,
+        state::AppState,
+    },
 };
+use http_body_util::BodyExt;
+use tower::ServiceExt;
 
 fn env_number(name: &str, default: u64) -> u64 {
     std::env::var(name)
@@ -112,7 +127,100 @@ async fn bench_backend(label: &str, url: &str, spec: scale::ScaleSpec) {
             median(samples)
         );
     }
+    pages(label, url, &db).await;
     db.close().await;
+}
+
+/// Sends one request through the router; answers the status and the body's length.
+async fn get(router: &Router, path: &str, cookie: &str) -> (u16, usize) {
+    let request = Request::get(path)
+        .header(header::COOKIE, cookie)
+        .body(Body::empty())
+        .expect("request");
+    let response = router.clone().oneshot(request).await.expect("response");
+    let status = response.status().as_u16();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    (status, body.len())
+}
+
+/// Whole pages as the browser gets them: the list at full size, and a 500-line report.
+async fn pages(label: &str, url: &str, db: &Db) {
+    let started = Instant::now();
+    let big = scale::generate(
+        db,
+        url,
+        scale::ScaleSpec {
+            reports: 36,
+            lines_per_report: 500,
+            months: 36,
+        },
+    )
+    .await
+    .expect("500-line reports");
+    println!(
+        "| {label} | seed {} reports of 500 lines | {:.1?} |",
+        big.reports,
+        started.elapsed()
+    );
+    let report: i64 = sqlx::query_scalar(
+        "SELECT r.id FROM reports r WHERE (SELECT COUNT(*) FROM line_items l WHERE l.report_id = r.id) = 500 \
+         AND r.status = 'completed' ORDER BY r.id LIMIT 1",
+    )
+    .fetch_one(db.pool())
+    .await
+    .expect("a 500-line report");
+
+    let config = <Config as clap::Parser>::parse_from(["billing-reports", "--database-url", url]);
+    let router = router::build(AppState::new(&config, db.clone()));
+    let form = "email=ops%40billing-reports.example&password=demo-password";
+    let response = router
+        .clone()
+        .oneshot(
+            Request::post("/api/auth/sign-in")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::ACCEPT, "application/json")
+                .body(Body::from(form))
+                .expect("request"),
+        )
+        .await
+        .expect("sign in");
+    let cookie = response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| c.split(';').next().filter(|p| p.starts_with("br_session=")))
+        .expect("a session cookie")
+        .to_owned();
+
+    let detail = format!("/reports/{report}");
+    for (name, path) in [
+        ("page: list, no filter", "/"),
+        (
+            "page: list, one month under review",
+            "/?period=2026-10&status=under_review",
+        ),
+        ("page: report detail, 500 lines", detail.as_str()),
+    ] {
+        let mut samples = Vec::new();
+        let mut answer = (0, 0);
+        for _ in 0..7 {
+            let start = Instant::now();
+            answer = get(&router, path, &cookie).await;
+            samples.push(start.elapsed());
+        }
+        assert_eq!(answer.0, 200, "{path}");
+        println!(
+            "| {label} | {name} ({} KiB of HTML) | {:.2?} |",
+            answer.1 / 1024,
+            median(samples)
+        );
+    }
 }
 
 #[tokio::main]

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use billing_reports::{
     domain::{
         ListScope, Period, ReviewReason, Status,
-        query::{ListedReports, ReportFilter, StatusFilter},
+        query::{FilterOptions, ListedReports, ReportFilter, SortKey, StatusFilter},
     },
     server::db::{Backend, reports},
 };
@@ -24,6 +24,8 @@ on_both_backends!(
     database_refuses_invalid_rows,
     unknown_page_is_not_found,
     list_queries_use_an_index,
+    filter_choices_follow_the_list_scope,
+    every_sort_order_reaches_the_list,
 );
 
 async fn probes_answer(backend: Backend) {
@@ -320,4 +322,94 @@ async fn list_queries_use_an_index(backend: Backend) {
             }
         }
     }
+}
+
+/// Region and distributor choices go to those whose list spans distributors, and only the
+/// regions that have billing reports.
+async fn filter_choices_follow_the_list_scope(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (status, _) = app.call("reports/filter-options", json!({})).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    for (account, spans) in [
+        ("ops@billing-reports.example", true),
+        ("vera@vendor.example", true),
+        ("dana@summit-tech.example", false),
+        ("sam@summit-tech.example", false),
+        ("maria@harbor-it.example", false),
+    ] {
+        let cookie = app.sign_in(account).await;
+        let (status, body) = app
+            .call_as("reports/filter-options", json!({}), Some(&cookie))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{account}: {body}");
+        let options: FilterOptions = serde_json::from_str(&body).expect("options");
+        if !spans {
+            assert_eq!(options, FilterOptions::default(), "{account}");
+            continue;
+        }
+        let regions: Vec<&str> = options.regions.iter().map(|r| r.name.as_str()).collect();
+        assert!(
+            regions.contains(&"Europe") && regions.contains(&"North America"),
+            "{regions:?}"
+        );
+        assert!(
+            !regions.contains(&"Latin America"),
+            "a region without billing reports: {regions:?}"
+        );
+        let atlas = options
+            .distributors
+            .iter()
+            .find(|d| d.name == "Atlas Distribution Europe")
+            .expect("Atlas is a choice");
+        let europe = options
+            .regions
+            .iter()
+            .find(|r| r.name == "Europe")
+            .expect("Europe");
+        assert_eq!(atlas.region, Some(europe.id));
+    }
+}
+
+/// Each sort order of the list's columns reaches the query.
+async fn every_sort_order_reaches_the_list(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let cookie = app.sign_in("ops@billing-reports.example").await;
+    let rows = |sort: SortKey| {
+        let cookie = cookie.clone();
+        let app = &app;
+        async move {
+            let filter = ReportFilter {
+                sort,
+                page: 1,
+                ..ReportFilter::default()
+            };
+            let (status, body) = app
+                .call_as("reports/list", json!({ "filter": filter }), Some(&cookie))
+                .await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            let ListedReports::Priced(page) = serde_json::from_str(&body).expect("page") else {
+                panic!("priced");
+            };
+            assert_eq!(page.rows.len(), 50);
+            page.rows
+        }
+    };
+    let totals: Vec<_> = rows(SortKey::Total).await.iter().map(|r| r.total).collect();
+    assert!(
+        totals.windows(2).all(|w| w[0] >= w[1]),
+        "largest first: {totals:?}"
+    );
+    let newest: Vec<_> = rows(SortKey::Newest)
+        .await
+        .iter()
+        .map(|r| r.period)
+        .collect();
+    assert!(newest.windows(2).all(|w| w[0] >= w[1]), "{newest:?}");
+    let oldest: Vec<_> = rows(SortKey::Oldest)
+        .await
+        .iter()
+        .map(|r| r.period)
+        .collect();
+    assert!(oldest.windows(2).all(|w| w[0] <= w[1]), "{oldest:?}");
+    assert_ne!(newest.first(), oldest.first());
 }

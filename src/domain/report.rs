@@ -443,6 +443,72 @@ mod tests {
         }
     }
 
+    /// The browser's preview of a repriced line is the server's computation: the same line
+    /// figures, and the same total as `report_total` over every line.
+    #[test]
+    fn a_preview_is_what_the_server_computes() {
+        use crate::domain::line::report_total;
+        let base = sample_line();
+        let other = LineView {
+            product: ProductRef {
+                line_id: 8,
+                ..base.product.clone()
+            },
+            ..base.clone()
+        };
+        let detail = ReportDetail {
+            header: ReportHeader {
+                id: 1,
+                partner_id: 2,
+                partner_name: "P".to_owned(),
+                distributor_name: "D".to_owned(),
+                region_name: "R".to_owned(),
+                currency: Currency::Usd,
+                period: period("2026-10"),
+                status: Status::UnderReview(ReviewReason::Manual),
+                po_number: None,
+                submission_deadline: String::new(),
+                review_deadline: String::new(),
+                flags: ReportFlags::default(),
+                version: 1,
+            },
+            rules: crate::domain::pricing::PricingRules {
+                code_kind: crate::domain::pricing::CodeKind::BidDeskNumber,
+                unlocks: crate::domain::pricing::Unlocks::UnitPrice,
+            },
+            lines: vec![base.clone(), other.clone()],
+            total: base.amount_owed + other.amount_owed,
+            history: Vec::new(),
+            price_changes: Vec::new(),
+        };
+        let price = UnitPrice::parse("4.3333").expect("price");
+        let margin = MarginPercent::parse("12.5").expect("margin");
+        let (amounts, total) = detail.preview(7, price, margin).expect("line 7");
+        let input = LineInput {
+            provisioned: base.usage.provisioned,
+            used: base.usage.used,
+            chargeable: base.usage.chargeable,
+            unit_price: price,
+            margin,
+            comment: base.usage.comment.clone(),
+        };
+        let figures = compute(&input, ThresholdPercent::ZERO, Currency::Usd);
+        assert_eq!(amounts.gross, figures.gross);
+        assert_eq!(amounts.amount_owed, figures.amount_owed);
+        assert_eq!(amounts.margin_amount, figures.margin_amount);
+        let unchanged = compute(
+            &LineInput {
+                unit_price: other.unit_price,
+                margin: other.margin,
+                ..input.clone()
+            },
+            ThresholdPercent::ZERO,
+            Currency::Usd,
+        );
+        assert_eq!(total, report_total(&[figures, unchanged]));
+        assert_eq!(detail.preview(99, price, margin), None);
+    }
+
     /// The partner JSON must not carry a single pricing key, not even as null.
     #[test]
     fn partner_json_has_no_pricing_keys() {
