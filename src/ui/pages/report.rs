@@ -670,6 +670,20 @@ fn CodeEditor(
         }
         None => {}
     });
+    // Keyboard users land where they type next: the code when the editor opens, the value once
+    // the code is verified.
+    let code_input = NodeRef::<leptos::html::Input>::new();
+    let value_input = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if let Some(input) = code_input.get() {
+            let _ = input.focus();
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(input) = value_input.get() {
+            let _ = input.focus();
+        }
+    });
     let kind = rules.code_kind.label();
     let (code_id, value_id, hint_id) = (
         format!("code-{line_id}"),
@@ -716,12 +730,16 @@ fn CodeEditor(
     };
     let hint_id_for_input = hint_id.clone();
     view! {
-        <div class="code-editor">
+        <div class="code-editor" on:keydown=move |ev| {
+            if ev.key() == "Escape" {
+                editor.clear();
+            }
+        }>
             <p class="editor-title">{format!("Special pricing for {}", line.product.name)}</p>
             <form class="inline-form" on:submit=verify>
                 <div class="field">
                     <label for=code_id.clone()>{kind}</label>
-                    <input id=code_id autocomplete="off" maxlength="40" spellcheck="false"
+                    <input id=code_id node_ref=code_input autocomplete="off" maxlength="40" spellcheck="false"
                         prop:value=move || editor.code.get()
                         on:input=move |ev| {
                             editor.code.set(event_target_value(&ev));
@@ -741,7 +759,7 @@ fn CodeEditor(
                     <form class="inline-form" on:submit=apply>
                         <div class="field">
                             <label for=value_id.clone()>{value_label}</label>
-                            <input id=value_id inputmode="decimal" autocomplete="off"
+                            <input id=value_id node_ref=value_input inputmode="decimal" autocomplete="off"
                                 aria-describedby=hint_id_for_input
                                 aria-invalid=move || value_error().is_some().to_string()
                                 prop:value=move || editor.value.get()
