@@ -14,7 +14,7 @@ use billing_reports::{
     domain::{OpenedReport, Status, policy::reached_vendor, query::ListedReports},
     server::db::Backend,
 };
-use common::{PASSWORD, TestApp, spawn_app, spawn_app_with};
+use common::{PASSWORD, TestApp, plant_canaries, report_id, spawn_app, spawn_app_with};
 use serde_json::json;
 
 on_both_backends!(
@@ -101,11 +101,32 @@ fn access(endpoint: &str, actor: &str) -> ListAccess {
         ("reports/filter-options", _) => Everything,
         ("auth/me" | "auth/demo-accounts" | "auth/sign-in" | "auth/sign-out", _) => Everything,
         ("/" | "/sign-in" | "/healthz" | "/readyz" | "/reports/{id}", _) => Everything,
+        // Exporting the list: the list's own rows, all pages at once.
+        (EXPORT_CSV | EXPORT_XLSX, "anonymous") => Refused,
+        (EXPORT_CSV | EXPORT_XLSX, actor) => access("reports/list", actor),
+        // Exporting one report's lines: checked per object in tests/exports.rs.
+        (LINES_CSV | LINES_XLSX, "anonymous") => Refused,
+        (LINES_CSV | LINES_XLSX, _) => Everything,
         (other, _) => panic!("{other} is not in the access table"),
     }
 }
 
-const ROUTES: &[&str] = &["/", "/sign-in", "/healthz", "/readyz", "/reports/{id}"];
+const EXPORT_CSV: &str = "/reports/export.csv";
+const EXPORT_XLSX: &str = "/reports/export.xlsx";
+const LINES_CSV: &str = "/reports/{id}/lines.csv";
+const LINES_XLSX: &str = "/reports/{id}/lines.xlsx";
+
+const ROUTES: &[&str] = &[
+    "/",
+    "/sign-in",
+    "/healthz",
+    "/readyz",
+    "/reports/{id}",
+    EXPORT_CSV,
+    EXPORT_XLSX,
+    LINES_CSV,
+    LINES_XLSX,
+];
 
 async fn cookie_for(app: &TestApp, account: Option<&str>) -> Option<String> {
     match account {
@@ -198,6 +219,20 @@ async fn every_server_function_and_route_follows_the_access_table(backend: Backe
                     status == StatusCode::OK || status == StatusCode::NOT_FOUND,
                     "{actor} {route}: {status}"
                 ),
+                // Files answer anonymous callers 401 rather than sending them to a page.
+                (EXPORT_CSV | EXPORT_XLSX | LINES_CSV | LINES_XLSX, None) => {
+                    assert_eq!(status, StatusCode::UNAUTHORIZED, "{actor} {route}")
+                }
+                (LINES_CSV | LINES_XLSX, Some(_)) => assert!(
+                    status == StatusCode::OK || status == StatusCode::NOT_FOUND,
+                    "{actor} {route}: {status}"
+                ),
+                // The list's "not available in your region" is a refusal for a file.
+                (EXPORT_CSV | EXPORT_XLSX, Some(_))
+                    if access(route, actor) == ListAccess::Nothing =>
+                {
+                    assert_eq!(status, StatusCode::FORBIDDEN, "{actor} {route}: {html}")
+                }
                 _ => assert_eq!(status, StatusCode::OK, "{actor} {route}: {status} {html}"),
             }
         }
@@ -213,17 +248,7 @@ async fn every_server_function_and_route_follows_the_access_table(backend: Backe
 
 async fn partners_never_receive_prices(backend: Backend) {
     let app = spawn_app(backend).await;
-    // Unmistakable canaries in every pricing column of every report.
-    for sql in [
-        "UPDATE line_items SET unit_price_e4 = 987654321, catalogue_unit_price_e4 = 987654321, \
-         margin_e4 = 123457, catalogue_margin_e4 = 123457, gross_e4 = 55555555555, amount_owed_e4 = 44444444444",
-        "UPDATE reports SET total_e4 = 77777777777",
-    ] {
-        sqlx::query(sql)
-            .execute(app.db.pool())
-            .await
-            .expect("canaries");
-    }
+    plant_canaries(&app).await;
     let canaries = [
         "98765.4321",
         "98,765.4321",
@@ -508,19 +533,6 @@ const OPEN_TABLE: &[(&str, &str, &str, bool)] = &[
     ("region without billing reports", "Rheinland Systemhaus GmbH", "completed", false),
     ("region without billing reports", "Harbor IT Services", "completed", false),
 ];
-
-async fn report_id(app: &TestApp, partner: &str, status: &str) -> i64 {
-    sqlx::query_scalar(
-        "SELECT r.id FROM reports r JOIN organisations p ON p.id = r.partner_id \
-         WHERE p.name = $1 AND r.status = $2 ORDER BY r.period DESC LIMIT 1",
-    )
-    .bind(partner)
-    .bind(status)
-    .fetch_optional(app.db.pool())
-    .await
-    .expect("query")
-    .unwrap_or(-1)
-}
 
 async fn opening_a_report_follows_the_same_table(backend: Backend) {
     let app = spawn_app(backend).await;

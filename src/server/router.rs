@@ -1,5 +1,5 @@
-//! The HTTP surface: health probes, the Leptos pages and server functions, static files, and the
-//! layers every request passes through (request id, tracing, body limit).
+//! The HTTP surface: health probes, file exports, the Leptos pages and server functions, static
+//! files, and the layers every request passes through (request id, tracing, body limit).
 
 use axum::{
     Router,
@@ -17,7 +17,7 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-use super::{security, state::AppState};
+use super::{exports, security, state::AppState};
 use crate::app::{App, shell};
 
 /// Largest request body accepted (server-function arguments and forms are small).
@@ -32,6 +32,7 @@ pub fn build(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .merge(exports::routes())
         .leptos_routes_with_context(
             &state,
             routes,

@@ -286,6 +286,34 @@ impl Drop for PgDatabase {
     }
 }
 
+/// The newest demo report of `partner` (by name) in `status` (a status code).
+pub async fn report_id(app: &TestApp, partner: &str, status: &str) -> i64 {
+    sqlx::query_scalar(
+        "SELECT r.id FROM reports r JOIN organisations p ON p.id = r.partner_id \
+         WHERE p.name = $1 AND r.status = $2 ORDER BY r.period DESC LIMIT 1",
+    )
+    .bind(partner)
+    .bind(status)
+    .fetch_optional(app.db.pool())
+    .await
+    .expect("query")
+    .unwrap_or_else(|| panic!("no demo report of {partner} is {status}"))
+}
+
+/// Unmistakable prices in every pricing column of every report, which must never reach a partner.
+pub async fn plant_canaries(app: &TestApp) {
+    for sql in [
+        "UPDATE line_items SET unit_price_e4 = 987654321, catalogue_unit_price_e4 = 987654321, \
+         margin_e4 = 123457, catalogue_margin_e4 = 123457, gross_e4 = 55555555555, amount_owed_e4 = 44444444444",
+        "UPDATE reports SET total_e4 = 77777777777",
+    ] {
+        sqlx::query(sql)
+            .execute(app.db.pool())
+            .await
+            .expect("canaries");
+    }
+}
+
 /// A migrated SQLite database in a temporary file (several connections, real locking), or a
 /// fresh PostgreSQL database; with the demo data.
 pub async fn shared_db(backend: Backend) -> (Db, String, TempGuard) {

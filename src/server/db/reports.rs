@@ -270,18 +270,7 @@ pub async fn list(
         .fetch_one(db.pool())
         .await?;
 
-    let rows_sql = rows_sql(filter, &conditions);
-    let rows = bind_all!(
-        sqlx::query_as::<_, SummaryRow>(&rows_sql),
-        &conditions.binds
-    )
-    .bind(i64::from(PAGE_SIZE))
-    .bind(offset)
-    .fetch_all(db.pool())
-    .await?
-    .into_iter()
-    .map(SummaryRow::into_summary)
-    .collect::<Result<Vec<_>, _>>()?;
+    let rows = summaries(db, filter, &conditions, i64::from(PAGE_SIZE), offset).await?;
 
     Ok(ReportPage {
         rows,
@@ -747,4 +736,44 @@ pub async fn filter_options(db: &Db) -> Result<FilterOptions, SqlError> {
         regions: regions.into_iter().map(choice).collect(),
         distributors: distributors.into_iter().map(choice).collect(),
     })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Every matching report, for exports
+// ---------------------------------------------------------------------------------------------
+
+/// Every report in `scope` matching `filter`, in the list's order and regardless of its page, but
+/// at most `cap` of them: the list query with `cap` rows from the first. A caller that must know
+/// whether there are more asks for one more than it accepts.
+#[tracing::instrument(skip(db), err)]
+pub async fn list_all(
+    db: &Db,
+    scope: ListScope,
+    filter: &ReportFilter,
+    cap: u32,
+) -> Result<Vec<ReportSummary>, SqlError> {
+    let conditions = conditions(scope, filter);
+    summaries(db, filter, &conditions, i64::from(cap), 0).await
+}
+
+/// The list rows of `conditions`, `limit` of them from `offset`, in `filter`'s order.
+async fn summaries(
+    db: &Db,
+    filter: &ReportFilter,
+    conditions: &Conditions,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<ReportSummary>, SqlError> {
+    let rows_sql = rows_sql(filter, conditions);
+    bind_all!(
+        sqlx::query_as::<_, SummaryRow>(&rows_sql),
+        &conditions.binds
+    )
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(db.pool())
+    .await?
+    .into_iter()
+    .map(SummaryRow::into_summary)
+    .collect()
 }

@@ -28,21 +28,8 @@ pub async fn list(
     user: &UserCaller,
     filter: &ReportFilter,
 ) -> Result<ListedReports, ServiceError> {
-    let mut page = reports::list(db, list_scope(&user.actor), filter).await?;
-    if !can_see_pricing(&user.actor) {
-        return Ok(ListedReports::Partner(PartnerReportPage {
-            rows: page.rows.iter().map(ReportSummary::for_partner).collect(),
-            total_count: page.total_count,
-            page: page.page,
-            page_size: page.page_size,
-        }));
-    }
-    for row in &mut page.rows {
-        if !shows_pricing(&user.actor, row.status) {
-            row.total = None;
-        }
-    }
-    Ok(ListedReports::Priced(page))
+    let page = reports::list(db, list_scope(&user.actor), filter).await?;
+    Ok(as_seen_by(&user.actor, page))
 }
 
 /// The region and distributor choices for users whose list spans distributors (the vendor and
@@ -632,4 +619,66 @@ fn apply_edits(lines: &mut [StoredLine], edits: &[LineEdit]) -> Result<(), Servi
         line.input.comment = comment.map(str::to_owned);
     }
     Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Every matching report at once, for exports
+// ---------------------------------------------------------------------------------------------
+
+/// The most reports one export may hold.
+pub const EXPORT_ROW_LIMIT: u32 = 100_000;
+
+/// Every report a user may see matching `filter` (all pages), shaped exactly as [`list`] shapes
+/// one page: with pricing where the policy allows it, in the partner shape for partners. More
+/// than `limit` matching reports are refused, asking to narrow the filters; a user of a region
+/// without billing reports is told so rather than given an empty export.
+#[tracing::instrument(skip(db, user), err(Debug))]
+pub async fn list_for_export(
+    db: &Db,
+    user: &UserCaller,
+    filter: &ReportFilter,
+    limit: u32,
+) -> Result<ListedReports, ServiceError> {
+    if !crate::domain::policy::region_allows(&user.actor) {
+        return Err(crate::domain::Refusal::RegionDisabled.into());
+    }
+    let rows =
+        reports::list_all(db, list_scope(&user.actor), filter, limit.saturating_add(1)).await?;
+    if rows.len() > usize::try_from(limit).unwrap_or(usize::MAX) {
+        return Err(ServiceError::Invalid(format!(
+            "These filters match more than {} reports, more than one export can hold. \
+             Please narrow the filters (a period, a status or a partner) and try again.",
+            crate::ui::format::units(u64::from(limit))
+        )));
+    }
+    let page = crate::domain::query::ReportPage {
+        total_count: u64::try_from(rows.len()).unwrap_or(u64::MAX),
+        rows,
+        page: 1,
+        page_size: limit,
+    };
+    Ok(as_seen_by(&user.actor, page))
+}
+
+/// A page of report rows as `actor` may see it: the partner shape (no pricing field at all) for
+/// partners; otherwise with the total, but only for the reports whose status shows pricing to
+/// them (a distributor sees none while the partner is preparing).
+fn as_seen_by(
+    actor: &crate::domain::Actor,
+    mut page: crate::domain::query::ReportPage,
+) -> ListedReports {
+    if !can_see_pricing(actor) {
+        return ListedReports::Partner(PartnerReportPage {
+            rows: page.rows.iter().map(ReportSummary::for_partner).collect(),
+            total_count: page.total_count,
+            page: page.page,
+            page_size: page.page_size,
+        });
+    }
+    for row in &mut page.rows {
+        if !shows_pricing(actor, row.status) {
+            row.total = None;
+        }
+    }
+    ListedReports::Priced(page)
 }
