@@ -88,9 +88,12 @@ test('the list reads well on a phone', async ({ page }) => {
   await screenshot(page, 'reports-list-phone');
 
   // The partner filter follows the typing: no button to press, the list catches up.
+  await page.getByLabel('Status').selectOption({ label: 'All statuses' });
+  await expect(page).toHaveURL((url) => url.search === '');
   await page.getByLabel('Partner').pressSequentially('harb', { delay: 40 });
   await expect(page).toHaveURL(/partner=harb/);
   await expect(page.getByLabel('Partner')).toBeFocused();
+  await expect(countText(page)).toHaveText('12 reports');
   for (const name of await page.locator('table.reports tbody td.partner a').allInnerTexts()) {
     expect(name).toContain('Harbor');
   }

@@ -45,7 +45,7 @@ test('a distributor sees its own partners only, with totals', async ({ page }) =
   const console = watchConsole(page);
   await page.setViewportSize(VIEWPORTS.desktop);
   await signIn(page, 'lukas@atlas-distribution.example');
-  await expect(page.locator('.page-head .count')).toHaveText('36 reports');
+  await expect(page.locator('p.count')).toHaveText('36 reports');
   for (const distributor of await page.locator('table.reports tbody td[data-label="Distributor"]').allInnerTexts()) {
     expect(distributor).toBe('Atlas Distribution Europe');
   }

@@ -515,19 +515,29 @@ fn PricedLines(
             let unit_price = move || {
                 let shown = editing().map_or(price, |p| p.unit_price);
                 view! {
+                    <span class="stack">
                     <span class:preview=move || editing().is_some_and(|p| p.unit_price != price)>{shown.to_string()}</span>
                     {(shown != list_price).then(|| view! { <span class="was">{format!("list {list_price}")}</span> })}
+                    </span>
                 }
             };
             let margin_cell = move || {
                 let shown = editing().map_or(margin, |p| p.margin);
                 view! {
+                    <span class="stack">
                     <span class:preview=move || editing().is_some_and(|p| p.margin != margin)>{format!("{shown}%")}</span>
                     {(shown != list_margin).then(|| view! { <span class="was">{format!("list {list_margin}%")}</span> })}
+                    </span>
                 }
             };
-            let gross_cell = move || format::money(editing().map_or(gross, |p| p.amounts.gross), currency);
-            let owed_cell = move || format::money(editing().map_or(owed, |p| p.amounts.amount_owed), currency);
+            let gross_cell = move || {
+                let shown = editing().map_or(gross, |p| p.amounts.gross);
+                view! { <span class:preview=shown != gross>{format::money(shown, currency)}</span> }
+            };
+            let owed_cell = move || {
+                let shown = editing().map_or(owed, |p| p.amounts.amount_owed);
+                view! { <span class:preview=shown != owed>{format::money(shown, currency)}</span> }
+            };
             let code = line.pricing_code.clone().map(|code| {
                 let by = line.code_applied_by.clone().unwrap_or_default();
                 let at = line.code_applied_at.clone().unwrap_or_default();
