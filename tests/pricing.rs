@@ -28,6 +28,7 @@ on_both_backends!(
     bad_codes_and_values_change_nothing,
     reset_brings_the_catalogue_back,
     pricing_server_functions_follow_the_policy,
+    partners_never_see_applied_pricing,
 );
 
 /// A line under review whose partner holds a code for its product, with no code applied yet.
@@ -263,7 +264,7 @@ async fn bad_codes_and_values_change_nothing(backend: Backend) {
                 code: "NO-SUCH-CODE".to_owned(),
                 value: "1".to_owned(),
             },
-            "not known",
+            "no such code",
         ),
         (
             Command::ApplyCode {
@@ -271,7 +272,7 @@ async fn bad_codes_and_values_change_nothing(backend: Backend) {
                 code: "x'; DROP TABLE reports".to_owned(),
                 value: "1".to_owned(),
             },
-            "not known",
+            "no such code",
         ),
         (
             Command::ApplyCode {
@@ -279,7 +280,8 @@ async fn bad_codes_and_values_change_nothing(backend: Backend) {
                 code: other_partners_code,
                 value: "1".to_owned(),
             },
-            "another",
+            // The same words as an unknown code: nothing confirms another partner's code.
+            "no such code",
         ),
         (
             Command::ApplyCode {
@@ -481,7 +483,7 @@ async fn pricing_server_functions_follow_the_policy(backend: Backend) {
         )
         .await;
     assert_eq!(status, 422, "{body}");
-    assert!(body.contains("not known"), "{body}");
+    assert!(body.contains("no such code"), "{body}");
 
     let apply = json!({
         "id": t.report,
@@ -534,6 +536,81 @@ async fn pricing_server_functions_follow_the_policy(backend: Backend) {
             assert_eq!(status, 403, "{other}: {body}");
         } else {
             assert_eq!((status, &body), (missing.0, &missing.1), "{other}");
+        }
+    }
+}
+
+/// A partner whose report carries special pricing sees none of it: not in the server-rendered
+/// page, not in the data the page hydrates from, not in the history.
+async fn partners_never_see_applied_pricing(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let db = &app.db;
+    // Harbor IT Services holds a Bid Desk Number; apply it wherever its reports are under review.
+    let targets: Vec<(i64, i64, i64, String)> = sqlx::query_as(
+        "SELECT r.id, r.version, l.id, c.code FROM pricing_codes c \
+         JOIN organisations p ON p.id = c.partner_id AND p.name = 'Harbor IT Services' \
+         JOIN reports r ON r.partner_id = p.id AND r.status = 'under_review' \
+         JOIN line_items l ON l.report_id = r.id AND l.product_id = c.product_id",
+    )
+    .fetch_all(db.pool())
+    .await
+    .expect("targets");
+    let dana = distributor(db, "Summit Tech Distribution", Role::Administrator).await;
+    for (report, version, line, code) in &targets {
+        let verified = verify_code(db, as_user(&dana), *report, *line, code)
+            .await
+            .expect("valid");
+        act(
+            db,
+            &dana,
+            *report,
+            *version,
+            Command::ApplyCode {
+                line_id: *line,
+                code: code.clone(),
+                value: verified.granted.to_input(),
+            },
+        )
+        .await
+        .expect("apply");
+    }
+    let priced: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT DISTINCT r.id, l.pricing_code FROM reports r \
+         JOIN organisations p ON p.id = r.partner_id AND p.name = 'Harbor IT Services' \
+         JOIN line_items l ON l.report_id = r.id WHERE l.pricing_code IS NOT NULL",
+    )
+    .fetch_all(db.pool())
+    .await
+    .expect("priced reports");
+    assert!(
+        !priced.is_empty(),
+        "the check needs a Harbor report with special pricing"
+    );
+
+    let cookie = app.sign_in("maria@harbor-it.example").await;
+    for (report, code) in &priced {
+        let (status, html) = app
+            .get_as(&format!("/reports/{report}"), Some(&cookie))
+            .await;
+        assert_eq!(status, 200);
+        let (status, json) = app
+            .call_as("reports/open", json!({ "id": report }), Some(&cookie))
+            .await;
+        assert_eq!(status, 200);
+        for text in [&html, &json] {
+            for leak in [
+                code.as_str(),
+                "Bid Desk",
+                "apply_pricing_code",
+                "special pricing",
+                "unit_price",
+                "Amount owed",
+            ] {
+                assert!(
+                    !text.contains(leak),
+                    "{leak} reached the partner in report {report}"
+                );
+            }
         }
     }
 }

@@ -42,7 +42,7 @@ test('a distributor applies a Bid Desk Number, previews, saves, and submits to t
   await specifyOnFirstLine(page);
   // A code the vendor never issued is refused, in words.
   await verify(page, 'BDN-NA-9999');
-  await expect(page.locator('.code-editor [role=alert]')).toContainText('not known to the vendor');
+  await expect(page.locator('.code-editor [role=alert]')).toContainText('no such code');
   // Prairie's own code, typed in lower case, is verified and unlocks the unit price.
   await verify(page, 'bdn-na-1003');
   await expect(page.locator('.code-editor .verified')).toContainText('BDN-NA-1003 verified');

@@ -235,7 +235,13 @@ pub fn validate_partner_edit(
 /// Cannot overflow: each amount is ≤ 10^18 and `Decimal` holds ≈ 7.9 × 10^28, so it would take
 /// more than 10^10 lines, far more than fit in memory.
 pub fn report_total(lines: &[LineFigures]) -> Decimal {
-    lines.iter().map(|l| l.amount_owed).sum()
+    total_owed(lines.iter().map(|l| l.amount_owed))
+}
+
+/// Σ of the lines' amounts owed, with no further rounding: the one way a total is formed (the
+/// stored total, and the browser's preview of a repriced line).
+pub fn total_owed(amounts: impl IntoIterator<Item = Decimal>) -> Decimal {
+    amounts.into_iter().sum()
 }
 
 /// Indices of the lines that block a manual submit: those needing a comment they lack.

@@ -30,7 +30,7 @@ pub mod status;
 pub use line::{
     AutoSubmitOutcome, EditError, LineAmounts, LineFigures, LineInput, Penalty,
     auto_submit_penalty, compute, default_chargeable, has_comment, is_violation, line_amounts,
-    lines_needing_comment, over_provisioned_pct, report_total, validate_partner_edit,
+    lines_needing_comment, over_provisioned_pct, report_total, total_owed, validate_partner_edit,
 };
 pub use money::{
     Currency, Field, MarginPercent, ParseError, ScaledError, ThresholdPercent, UnitPrice, Units,

@@ -140,39 +140,79 @@ pub enum SpecialValueError {
     MarginBelowList { list: MarginPercent },
 }
 
+/// The values a code allows on a line: from the granted value (the best for the distributor)
+/// to the catalogue's. A code that grants something worse than the catalogue allows exactly
+/// what it grants.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AllowedRange {
+    UnitPrice {
+        granted: UnitPrice,
+        list: UnitPrice,
+    },
+    Margin {
+        granted: MarginPercent,
+        list: MarginPercent,
+    },
+}
+
+pub fn allowed_range(
+    granted: SpecialValue,
+    catalogue_price: UnitPrice,
+    catalogue_margin: MarginPercent,
+) -> AllowedRange {
+    match granted {
+        SpecialValue::UnitPrice(granted) => AllowedRange::UnitPrice {
+            granted,
+            list: catalogue_price.max(granted),
+        },
+        SpecialValue::Margin(granted) => AllowedRange::Margin {
+            granted,
+            list: catalogue_margin.min(granted),
+        },
+    }
+}
+
 /// Judges the value a distributor typed for a line whose code granted `granted`, against the
-/// line's catalogue values. Returns the value to apply.
+/// line's catalogue values (see [`allowed_range`]). Returns the value to apply.
 pub fn special_value(
     text: &str,
     granted: SpecialValue,
     catalogue_price: UnitPrice,
     catalogue_margin: MarginPercent,
 ) -> Result<SpecialValue, SpecialValueError> {
-    match granted {
-        SpecialValue::UnitPrice(granted) => {
+    match allowed_range(granted, catalogue_price, catalogue_margin) {
+        AllowedRange::UnitPrice { granted, list } => {
             let price = UnitPrice::parse(text).map_err(SpecialValueError::Unreadable)?;
             if price < granted {
                 return Err(SpecialValueError::PriceBelowGrant { granted });
             }
-            // A code that grants more than the list price allows exactly what it grants.
-            let list = catalogue_price.max(granted);
             if price > list {
                 return Err(SpecialValueError::PriceAboveList { list });
             }
             Ok(SpecialValue::UnitPrice(price))
         }
-        SpecialValue::Margin(granted) => {
+        AllowedRange::Margin { granted, list } => {
             let margin = MarginPercent::parse(text).map_err(SpecialValueError::Unreadable)?;
             if margin > granted {
                 return Err(SpecialValueError::MarginAboveGrant { granted });
             }
-            let list = catalogue_margin.min(granted);
             if margin < list {
                 return Err(SpecialValueError::MarginBelowList { list });
             }
             Ok(SpecialValue::Margin(margin))
         }
     }
+}
+
+/// A line priced otherwise than the catalogue, or carrying a code: what a reset would change.
+pub fn has_special_pricing(
+    unit_price: UnitPrice,
+    margin: MarginPercent,
+    catalogue_price: UnitPrice,
+    catalogue_margin: MarginPercent,
+    code: Option<&str>,
+) -> bool {
+    unit_price != catalogue_price || margin != catalogue_margin || code.is_some()
 }
 
 /// A line's prices as the history records them around a pricing change.
@@ -211,16 +251,21 @@ pub struct CodeTerms {
     pub margin: Option<MarginPercent>,
 }
 
+const NOT_FOR_THIS_LINE: &str =
+    "The vendor knows no such code for this partner and product. Check it for typing mistakes.";
+
 /// Why a code was refused, in words for the distributor.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum CodeRefusal {
-    #[error("This code is not known to the vendor. Check it for typing mistakes.")]
+    #[error("{}", NOT_FOR_THIS_LINE)]
     Unknown,
     #[error("This code is not valid for this report's period.")]
     Expired,
-    #[error("This code was issued for another partner.")]
+    /// Deliberately the same words as an unknown code: the answer must not confirm that a code
+    /// exists for some other partner.
+    #[error("{}", NOT_FOR_THIS_LINE)]
     OtherPartner,
-    #[error("This code was issued for another product.")]
+    #[error("{}", NOT_FOR_THIS_LINE)]
     OtherProduct,
     #[error("This code grants no special {}, which is what codes change in this region.", .0.label())]
     GrantsNothing(Unlocks),

@@ -15,7 +15,7 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::line::{LineAmounts, LineFigures, LineInput, line_amounts};
+use super::line::{LineAmounts, LineFigures, LineInput, line_amounts, total_owed};
 use super::money::{Currency, MarginPercent, UnitPrice, Units};
 use super::pricing::{PriceChange, PricingRules};
 use super::status::Status;
@@ -355,6 +355,17 @@ pub struct PartnerLineView {
 }
 
 impl LineView {
+    /// Priced otherwise than the catalogue, or carrying a code.
+    pub fn has_special_pricing(&self) -> bool {
+        super::pricing::has_special_pricing(
+            self.unit_price,
+            self.margin,
+            self.catalogue_unit_price,
+            self.catalogue_margin,
+            self.pricing_code.as_deref(),
+        )
+    }
+
     /// The partner's view of this line: every pricing field dropped.
     pub fn for_partner(&self) -> PartnerLineView {
         PartnerLineView {
@@ -623,14 +634,14 @@ impl ReportDetail {
             line.usage.chargeable,
             self.header.currency,
         );
-        // Σ amount owed, with no further rounding: the same sum as `line::report_total`.
-        let others: Decimal = self
-            .lines
-            .iter()
-            .filter(|l| l.product.line_id != line_id)
-            .map(|l| l.amount_owed)
-            .sum();
-        Some((amounts, others + amounts.amount_owed))
+        let total = total_owed(self.lines.iter().map(|l| {
+            if l.product.line_id == line_id {
+                amounts.amount_owed
+            } else {
+                l.amount_owed
+            }
+        }));
+        Some((amounts, total))
     }
 }
 

@@ -8,15 +8,25 @@ use crate::domain::{Currency, Period};
 /// An amount in its currency's minor units with thousands separators: `12,345.60`, `¥`-free
 /// `3,704` for JPY, `10.277` for KWD. The value is rounded by the domain's one rule first.
 pub fn money(amount: Decimal, currency: Currency) -> String {
-    let rounded = currency.round(amount);
-    let places = currency.minor_units() as usize;
-    let text = format!("{:.*}", places, rounded.abs());
+    grouped(currency.round(amount), currency.minor_units() as usize)
+}
+
+/// A unit price as exact as it is stored (up to 4 places) but never with fewer places than the
+/// currency's: `4.20`, `0.0425`, `1,200` for JPY. Nothing is rounded.
+pub fn unit_price(price: Decimal, currency: Currency) -> String {
+    let places = (price.normalize().scale() as usize).max(currency.minor_units() as usize);
+    grouped(price, places)
+}
+
+/// `value` with `places` decimals and thousands separators (`value` has at most `places`).
+fn grouped(value: Decimal, places: usize) -> String {
+    let text = format!("{:.*}", places, value.abs());
     let (whole, fraction) = match text.split_once('.') {
         Some((whole, fraction)) => (whole, Some(fraction)),
         None => (text.as_str(), None),
     };
     let mut out = String::with_capacity(text.len() + whole.len() / 3 + 1);
-    if rounded.is_sign_negative() && !rounded.is_zero() {
+    if value.is_sign_negative() && !value.is_zero() {
         out.push('-');
     }
     out.push_str(&group_thousands(whole));
@@ -102,6 +112,16 @@ mod tests {
         assert_eq!(money(dec("999"), Currency::Usd), "999.00");
         assert_eq!(money(dec("-1000"), Currency::Usd), "-1,000.00");
         assert_eq!(money_with_code(dec("12"), Currency::Gbp), "GBP 12.00");
+    }
+
+    #[test]
+    fn unit_prices_keep_their_places() {
+        let d = |t: &str| Decimal::from_str_exact(t).expect("decimal");
+        assert_eq!(unit_price(d("4.2"), Currency::Usd), "4.20");
+        assert_eq!(unit_price(d("0.0425"), Currency::Usd), "0.0425");
+        assert_eq!(unit_price(d("1200"), Currency::Jpy), "1,200");
+        assert_eq!(unit_price(d("3.5800"), Currency::Eur), "3.58");
+        assert_eq!(unit_price(d("1.5"), Currency::Kwd), "1.500");
     }
 
     #[test]

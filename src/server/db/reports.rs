@@ -208,7 +208,12 @@ fn rows_sql(filter: &ReportFilter, conditions: &Conditions) -> String {
         SortKey::Newest => "r.period DESC, p.name ASC, r.id ASC",
         SortKey::Oldest => "r.period ASC, p.name ASC, r.id ASC",
         SortKey::Partner => "p.name ASC, r.period DESC, r.id ASC",
-        SortKey::Total => "r.total_e4 DESC, r.id ASC",
+        // Amounts of different currencies are not compared, and reports still being prepared
+        // (whose totals are not final, and hidden from their distributor) rank last.
+        SortKey::Total => {
+            "r.currency ASC, CASE WHEN r.status = 'msp_preparing' THEN -1 ELSE r.total_e4 END DESC, \
+             r.id ASC"
+        }
     };
     format!(
         "SELECT r.id, r.partner_id, p.name AS partner_name, d.name AS distributor_name, \

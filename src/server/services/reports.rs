@@ -13,7 +13,7 @@ use crate::domain::{
         LinePricing, PriceChange, SpecialValue, VerifiedCode, granted_value, parse_code,
         special_value, verify_code as judge_code,
     },
-    query::{FilterOptions, ListedReports, PartnerReportPage, ReportFilter},
+    query::{FilterOptions, ListedReports, PartnerReportPage, ReportFilter, SortKey},
     report_total, require_reason, shows_pricing, validate_partner_edit,
 };
 use crate::server::db::{
@@ -28,7 +28,8 @@ pub async fn list(
     user: &UserCaller,
     filter: &ReportFilter,
 ) -> Result<ListedReports, ServiceError> {
-    let page = reports::list(db, list_scope(&user.actor), filter).await?;
+    let filter = permitted(&user.actor, filter);
+    let page = reports::list(db, list_scope(&user.actor), &filter).await?;
     Ok(as_seen_by(&user.actor, page))
 }
 
@@ -414,8 +415,12 @@ pub async fn act(
             code,
             value,
         } => {
-            let line = find_line(&lines, line_id)?;
-            let verified = verify_for_line(&mut tx, &header, line, &code).await?;
+            let index = lines
+                .iter()
+                .position(|line| line.id == line_id)
+                .ok_or_else(|| ServiceError::Invalid(NOT_A_LINE.to_owned()))?;
+            let verified = verify_for_line(&mut tx, &header, &lines[index], &code).await?;
+            let line = &mut lines[index];
             let value = special_value(
                 &value,
                 verified.granted,
@@ -427,10 +432,6 @@ pub async fn act(
                 Caller::User(user) => user.name.clone(),
                 Caller::System => "system".to_owned(),
             };
-            let line = lines
-                .iter_mut()
-                .find(|line| line.id == line_id)
-                .ok_or_else(|| ServiceError::Invalid(NOT_A_LINE.to_owned()))?;
             // One code per line, unlocking one value: the other stays at the catalogue's.
             line.input.unit_price = line.catalogue_price;
             line.input.margin = line.catalogue_margin;
@@ -567,9 +568,23 @@ fn snapshot(lines: &[StoredLine]) -> String {
 
 /// A line priced otherwise than the catalogue, or carrying a code.
 fn has_special_pricing(line: &StoredLine) -> bool {
-    line.input.unit_price != line.catalogue_price
-        || line.input.margin != line.catalogue_margin
-        || line.pricing_code.is_some()
+    crate::domain::pricing::has_special_pricing(
+        line.input.unit_price,
+        line.input.margin,
+        line.catalogue_price,
+        line.catalogue_margin,
+        line.pricing_code.as_deref(),
+    )
+}
+
+/// The filter as `actor` may use it: someone who may not see totals may not order by them either
+/// (that sort falls back to the default).
+fn permitted(actor: &Actor, filter: &ReportFilter) -> ReportFilter {
+    let mut filter = filter.clone();
+    if !can_see_pricing(actor) && filter.sort == SortKey::Total {
+        filter.sort = SortKey::default();
+    }
+    filter
 }
 
 /// Every line's prices, for the history's price change.
@@ -642,8 +657,14 @@ pub async fn list_for_export(
     if !crate::domain::policy::region_allows(&user.actor) {
         return Err(crate::domain::Refusal::RegionDisabled.into());
     }
-    let rows =
-        reports::list_all(db, list_scope(&user.actor), filter, limit.saturating_add(1)).await?;
+    let filter = permitted(&user.actor, filter);
+    let rows = reports::list_all(
+        db,
+        list_scope(&user.actor),
+        &filter,
+        limit.saturating_add(1),
+    )
+    .await?;
     if rows.len() > usize::try_from(limit).unwrap_or(usize::MAX) {
         return Err(ServiceError::Invalid(format!(
             "These filters match more than {} reports, more than one export can hold. \

@@ -15,8 +15,8 @@ use crate::domain::{
     Currency, HistoryEntry, LineAmounts, LineView, MarginPercent, OpenedReport, OrgKind,
     PartnerLineView, ReportDetail, ReportHeader, Status, UnitPrice, UsageFigures,
     pricing::{
-        PriceChange, PricingRules, SpecialValue, SpecialValueError, Unlocks, VerifiedCode,
-        special_value,
+        AllowedRange, PriceChange, PricingRules, SpecialValue, SpecialValueError, Unlocks,
+        VerifiedCode, allowed_range, parse_code, special_value,
     },
 };
 use crate::ui::{
@@ -47,7 +47,7 @@ pub fn ReportDetailPage() -> impl IntoView {
     let drafts = Drafts::default();
     let reload = Callback::new(move |()| report.refetch());
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> } set_pending=drafts.reloading>
             {move || Suspend::new(async move {
                 let user = user.await;
                 let viewer = user.clone().ok().flatten();
@@ -82,6 +82,9 @@ struct Drafts {
     reason: RwSignal<String>,
     notice: RwSignal<Option<Notice>>,
     editor: PriceEditor,
+    /// The report is being fetched again: until the new version is on the page, acting would
+    /// only meet a conflict.
+    reloading: RwSignal<bool>,
 }
 
 impl Default for Drafts {
@@ -92,6 +95,7 @@ impl Default for Drafts {
             reason: RwSignal::new(String::new()),
             notice: RwSignal::new(None),
             editor: PriceEditor::default(),
+            reloading: RwSignal::new(false),
         }
     }
 }
@@ -113,6 +117,15 @@ struct PriceEditor {
     verified: RwSignal<Option<VerifiedCode>>,
     value: RwSignal<String>,
     error: RwSignal<Option<String>>,
+    /// Where the keyboard goes next: set when the editor opens or a code is verified, taken by
+    /// the input once it is on the page (so a redraw does not move the focus again).
+    focus: RwSignal<Option<EditorFocus>>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum EditorFocus {
+    Code,
+    Value,
 }
 
 impl Default for PriceEditor {
@@ -123,6 +136,7 @@ impl Default for PriceEditor {
             verified: RwSignal::new(None),
             value: RwSignal::new(String::new()),
             error: RwSignal::new(None),
+            focus: RwSignal::new(None),
         }
     }
 }
@@ -132,8 +146,24 @@ impl PriceEditor {
         if self.line.get_untracked() != Some(line_id) {
             self.clear();
             self.code.set(code.unwrap_or_default());
+            self.focus.set(Some(EditorFocus::Code));
             self.line.set(Some(line_id));
         }
+    }
+
+    /// Closes the editor and gives the keyboard back to the line's button that opened it.
+    fn close(&self) {
+        let line = self.line.get_untracked();
+        self.clear();
+        #[cfg(feature = "hydrate")]
+        if let Some(button) = line.and_then(|id| document().get_element_by_id(&specify_id(id))) {
+            use wasm_bindgen::JsCast;
+            if let Ok(button) = button.dyn_into::<leptos::web_sys::HtmlElement>() {
+                let _ = button.focus();
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = line;
     }
 
     fn clear(&self) {
@@ -142,7 +172,12 @@ impl PriceEditor {
         self.verified.set(None);
         self.value.set(String::new());
         self.error.set(None);
+        self.focus.set(None);
     }
+}
+
+fn specify_id(line_id: i64) -> String {
+    format!("specify-{line_id}")
 }
 
 /// What the report would be with the edited line's value: shown before anything is saved.
@@ -224,7 +259,7 @@ fn Report(
         drafts.notice.set(None);
         acting.dispatch(action);
     });
-    let busy = Signal::derive(move || acting.pending().get());
+    let busy = Signal::derive(move || acting.pending().get() || drafts.reloading.get());
     let may_price = viewer.as_ref().is_some_and(|viewer| {
         viewer.role.may_act()
             && viewer.org_kind == OrgKind::Distributor
@@ -499,11 +534,7 @@ fn PricedLines(
     });
     let code_label = rules.code_kind.label();
     let saved_gross: Decimal = lines.iter().map(|line| line.gross).sum();
-    let any_special = lines.iter().any(|line| {
-        line.pricing_code.is_some()
-            || line.unit_price != line.catalogue_unit_price
-            || line.margin != line.catalogue_margin
-    });
+    let any_special = lines.iter().any(LineView::has_special_pricing);
     let rows = lines
         .into_iter()
         .map(|line| {
@@ -516,8 +547,8 @@ fn PricedLines(
                 let shown = editing().map_or(price, |p| p.unit_price);
                 view! {
                     <span class="stack">
-                    <span class:preview=move || editing().is_some_and(|p| p.unit_price != price)>{shown.to_string()}</span>
-                    {(shown != list_price).then(|| view! { <span class="was">{format!("list {list_price}")}</span> })}
+                    <span class:preview=move || editing().is_some_and(|p| p.unit_price != price)>{format::unit_price(shown.get(), currency)}</span>
+                    {(shown != list_price).then(|| view! { <span class="was">{format!("list {}", format::unit_price(list_price.get(), currency))}</span> })}
                     </span>
                 }
             };
@@ -552,7 +583,7 @@ fn PricedLines(
                 let label = if existing.is_some() { "Change" } else { "Specify" };
                 let open = move |_| editor.open(line_id, existing.clone());
                 view! {
-                    <button type="button" class="button small" on:click=open
+                    <button type="button" class="button small" id=specify_id(line_id) on:click=open
                         aria-expanded=move || (editor.line.get() == Some(line_id)).to_string()
                         aria-controls=format!("price-editor-{line_id}")>
                         {label}
@@ -567,7 +598,7 @@ fn PricedLines(
                         view! {
                             <tr class="editor-row" id=format!("price-editor-{line_id}")>
                                 <td colspan="10">
-                                    <CodeEditor report_id line=line.clone() rules editor check act busy />
+                                    <CodeEditor report_id line=line.clone() rules editor check act busy currency />
                                 </td>
                             </tr>
                         }
@@ -662,6 +693,7 @@ fn CodeEditor(
     check: Memo<Option<(i64, Result<SpecialValue, SpecialValueError>)>>,
     act: Callback<ReportAction>,
     busy: Signal<bool>,
+    currency: Currency,
 ) -> impl IntoView {
     let line_id = line.product.line_id;
     let verifying = Action::new(move |code: &String| {
@@ -669,10 +701,14 @@ fn CodeEditor(
         async move { verify_pricing_code(report_id, line_id, code).await }
     });
     Effect::new(move |_| match verifying.value().get() {
+        // An answer about a code that is no longer in the box (typed over meanwhile) is stale.
+        Some(Ok(verified))
+            if parse_code(&editor.code.get_untracked()).ok().as_ref() != Some(&verified.code) => {}
         Some(Ok(verified)) => {
             editor.value.set(verified.granted.to_input());
             editor.verified.set(Some(verified));
             editor.error.set(None);
+            editor.focus.set(Some(EditorFocus::Value));
         }
         Some(Err(error)) => {
             editor.verified.set(None);
@@ -685,13 +721,14 @@ fn CodeEditor(
     let code_input = NodeRef::<leptos::html::Input>::new();
     let value_input = NodeRef::<leptos::html::Input>::new();
     Effect::new(move |_| {
-        if let Some(input) = code_input.get() {
+        let input = match editor.focus.get() {
+            Some(EditorFocus::Code) => code_input.get(),
+            Some(EditorFocus::Value) => value_input.get(),
+            None => None,
+        };
+        if let Some(input) = input {
             let _ = input.focus();
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(input) = value_input.get() {
-            let _ = input.focus();
+            editor.focus.set(None);
         }
     });
     let kind = rules.code_kind.label();
@@ -705,16 +742,20 @@ fn CodeEditor(
         Unlocks::ChannelMargin => "Special channel margin (%)",
     };
     let (list_price, list_margin) = (line.catalogue_unit_price, line.catalogue_margin);
-    let grant_text = move |verified: &VerifiedCode| match verified.granted {
-        SpecialValue::UnitPrice(price) => format!(
-            "{} verified: a unit price from {price} up to the list price of {}.",
+    let grant_text = move |verified: &VerifiedCode| match allowed_range(
+        verified.granted,
+        list_price,
+        list_margin,
+    ) {
+        AllowedRange::UnitPrice { granted, list } => format!(
+            "{} verified: a unit price from {} up to the list price of {}.",
             verified.code,
-            list_price.max(price)
+            format::unit_price(granted.get(), currency),
+            format::unit_price(list.get(), currency)
         ),
-        SpecialValue::Margin(margin) => format!(
-            "{} verified: a channel margin from the list margin of {}% up to {margin}%.",
-            verified.code,
-            list_margin.min(margin)
+        AllowedRange::Margin { granted, list } => format!(
+            "{} verified: a channel margin from the list margin of {list}% up to {granted}%.",
+            verified.code
         ),
     };
     let verify = move |ev: leptos::ev::SubmitEvent| {
@@ -742,7 +783,7 @@ fn CodeEditor(
     view! {
         <div class="code-editor" on:keydown=move |ev| {
             if ev.key() == "Escape" {
-                editor.clear();
+                editor.close();
             }
         }>
             <p class="editor-title">{format!("Special pricing for {}", line.product.name)}</p>
@@ -757,7 +798,7 @@ fn CodeEditor(
                         } />
                 </div>
                 <button class="button" type="submit" disabled=move || verifying.pending().get()>"Verify"</button>
-                <button class="button" type="button" on:click=move |_| editor.clear()>"Cancel"</button>
+                <button class="button" type="button" on:click=move |_| editor.close()>"Cancel"</button>
             </form>
             {move || editor.error.get().map(|error| view! { <p class="form-error" role="alert">{error}</p> })}
             {move || editor.verified.get().map(|verified| {
@@ -913,6 +954,10 @@ fn Actions(
         return ().into_any();
     }
     let vendor_name = viewer.vendor_name.clone();
+    let saved_po = header.po_number.clone().unwrap_or_default();
+    let po_unsaved = Memo::new(move |_| {
+        po.with(|typed| typed.as_deref().unwrap_or_default().trim() != saved_po.trim())
+    });
     let message = move || {
         drafts
             .notice
@@ -945,7 +990,8 @@ fn Actions(
                         prop:value=move || drafts.to_vendor.get()
                         on:input=move |ev| drafts.to_vendor.set(event_target_value(&ev))></textarea>
                 </div>
-                <button class="button primary" type="submit" disabled=busy>{format!("Submit to {vendor_name}")}</button>
+                <button class="button primary" type="submit" disabled=move || busy.get() || po_unsaved.get()>{format!("Submit to {vendor_name}")}</button>
+                {move || po_unsaved.get().then(|| view! { <p class="field-hint">"Save the PO number first: the one typed above is not saved yet."</p> })}
             </form>
             <form class="stacked-form" on:submit=move |ev| {
                 ev.prevent_default();

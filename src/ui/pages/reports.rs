@@ -171,8 +171,15 @@ fn ReportList(
             let apply = apply.clone();
             let handle = set_timeout_with_handle(
                 move || {
-                    let text = partner_text.get_untracked().trim().to_owned();
-                    if filter.get_untracked().partner.unwrap_or_default() != text {
+                    typing.try_set_value(None);
+                    // The list may have been left meanwhile: then there is nothing to update.
+                    let (Some(text), Some(current)) =
+                        (partner_text.try_get_untracked(), filter.try_get_untracked())
+                    else {
+                        return;
+                    };
+                    let text = text.trim().to_owned();
+                    if current.partner.unwrap_or_default() != text {
                         apply(&|f: &mut ReportFilter| {
                             f.partner = (!text.is_empty()).then(|| text.clone())
                         });
@@ -184,6 +191,19 @@ fn ReportList(
             typing.set_value(handle);
         }
     };
+    on_cleanup(move || {
+        if let Some(Some(handle)) = typing.try_get_value() {
+            handle.clear();
+        }
+    });
+    // Back and Forward change the URL under the search box: follow it, unless a search is
+    // still waiting to be sent (then the box is ahead of the URL on purpose).
+    Effect::new(move |_| {
+        let partner = filter.read().partner.clone().unwrap_or_default();
+        if typing.get_value().is_none() && partner_text.get_untracked().trim() != partner {
+            partner_text.set(partner);
+        }
+    });
     let spans_distributors = !options.distributors.is_empty();
     let regions = options.regions;
     let distributors = options.distributors;
@@ -193,7 +213,7 @@ fn ReportList(
             .map(|choice| {
                 let id = choice.id;
                 view! {
-                    <option value=id.to_string() selected=move || filter.read().region == Some(id)>
+                    <option value=id.to_string() selected=move || filter.read().region == Some(id) prop:selected=move || filter.read().region == Some(id)>
                         {choice.name}
                     </option>
                 }
@@ -207,7 +227,7 @@ fn ReportList(
                 .map(|choice| {
                     let id = choice.id;
                     view! {
-                        <option value=id.to_string() selected=move || filter.read().distributor == Some(id)>
+                        <option value=id.to_string() selected=move || filter.read().distributor == Some(id) prop:selected=move || filter.read().distributor == Some(id)>
                             {choice.name.clone()}
                         </option>
                     }
@@ -218,14 +238,14 @@ fn ReportList(
             <div class="field">
                 <label for="filter-region">"Region"</label>
                 <select id="filter-region" name="region" on:change=on_region>
-                    <option value="" selected=move || filter.read().region.is_none()>"All regions"</option>
+                    <option value="" selected=move || filter.read().region.is_none() prop:selected=move || filter.read().region.is_none()>"All regions"</option>
                     {region_choices}
                 </select>
             </div>
             <div class="field">
                 <label for="filter-distributor">"Distributor"</label>
                 <select id="filter-distributor" name="distributor" on:change=on_distributor>
-                    <option value="" selected=move || filter.read().distributor.is_none()>"All distributors"</option>
+                    <option value="" selected=move || filter.read().distributor.is_none() prop:selected=move || filter.read().distributor.is_none()>"All distributors"</option>
                     {distributor_choices}
                 </select>
             </div>
@@ -271,7 +291,7 @@ fn ReportList(
                 <div class="field">
                     <label for="filter-status">"Status"</label>
                     <select id="filter-status" name="status" on:change=on_status>
-                        <option value="" selected=move || filter.read().status.is_none()>
+                        <option value="" selected=move || filter.read().status.is_none() prop:selected=move || filter.read().status.is_none()>
                             "All statuses"
                         </option>
                         {StatusFilter::all()
@@ -282,6 +302,7 @@ fn ReportList(
                                     <option
                                         value=param
                                         selected=move || filter.read().status == Some(choice)
+                                        prop:selected=move || filter.read().status == Some(choice)
                                     >
                                         {choice.label()}
                                     </option>
@@ -303,6 +324,7 @@ fn ReportList(
                         on:change=on_to />
                 </div>
                 {admin_filters}
+                <input type="hidden" name="sort" value=move || filter.read().sort.to_param() />
                 <div class="actions">
                     <button class="button" type="submit">"Apply"</button>
                     <a class="button" href="/" on:click=clear>"Clear filters"</a>
