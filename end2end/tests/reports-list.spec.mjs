@@ -52,11 +52,14 @@ test('the list is server-rendered, hydrates, and filters by status', async ({ pa
   await page.getByLabel('Region').selectOption({ label: 'Europe' });
   await expect(page).toHaveURL(/region=\d+/);
   await expect(page.getByLabel('Distributor').locator('option')).toHaveText(['All distributors', 'Atlas Distribution Europe']);
+  await expect(page.locator('table.reports tbody td[data-label="Region"]').first()).toHaveText('Europe');
+  await expect(countText(page)).toHaveText('36 reports');
   for (const region of await page.locator('table.reports tbody td[data-label="Region"]').allInnerTexts()) {
     expect(region).toBe('Europe');
   }
   await page.getByLabel('Distributor').selectOption({ label: 'Atlas Distribution Europe' });
   await expect(page).toHaveURL(/distributor=\d+/);
+  await expect(page.locator('table.reports tbody td[data-label="Distributor"]').first()).toHaveText('Atlas Distribution Europe');
   for (const name of await page.locator('table.reports tbody td[data-label="Distributor"]').allInnerTexts()) {
     expect(name).toBe('Atlas Distribution Europe');
   }
@@ -94,6 +97,7 @@ test('the list reads well on a phone', async ({ page }) => {
   await expect(page).toHaveURL(/partner=harb/);
   await expect(page.getByLabel('Partner')).toBeFocused();
   await expect(countText(page)).toHaveText('12 reports');
+  await expect(page.locator('table.reports tbody td.partner a').first()).toContainText('Harbor');
   for (const name of await page.locator('table.reports tbody td.partner a').allInnerTexts()) {
     expect(name).toContain('Harbor');
   }

@@ -47,7 +47,7 @@ pub fn ReportDetailPage() -> impl IntoView {
     let drafts = Drafts::default();
     let reload = Callback::new(move |()| report.refetch());
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> } set_pending=drafts.reloading>
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 let user = user.await;
                 let viewer = user.clone().ok().flatten();
@@ -82,9 +82,6 @@ struct Drafts {
     reason: RwSignal<String>,
     notice: RwSignal<Option<Notice>>,
     editor: PriceEditor,
-    /// The report is being fetched again: until the new version is on the page, acting would
-    /// only meet a conflict.
-    reloading: RwSignal<bool>,
 }
 
 impl Default for Drafts {
@@ -95,7 +92,6 @@ impl Default for Drafts {
             reason: RwSignal::new(String::new()),
             notice: RwSignal::new(None),
             editor: PriceEditor::default(),
-            reloading: RwSignal::new(false),
         }
     }
 }
@@ -208,6 +204,9 @@ fn Report(
         }
     };
     let (id, version) = (header.id, header.version);
+    // After a change the report is fetched again; until the new version replaces this one,
+    // acting would only meet a conflict.
+    let reloading = RwSignal::new(false);
     let acting = Action::new(move |action: &ReportAction| {
         let action = action.clone();
         async move {
@@ -242,11 +241,13 @@ fn Report(
                     ReportAction::SetPoNumber { .. } | ReportAction::Complete => {}
                 }
                 notice(false, saved_text(&action).to_owned());
+                reloading.set(true);
                 reload.run(());
             }
             Err(error @ ApiError::Conflict { .. }) => {
                 // Show the current version; what was typed stays in the forms.
                 notice(true, error.to_string());
+                reloading.set(true);
                 reload.run(());
             }
             Err(error) if matches!(action, ReportAction::ApplyCode { .. }) => {
@@ -259,7 +260,7 @@ fn Report(
         drafts.notice.set(None);
         acting.dispatch(action);
     });
-    let busy = Signal::derive(move || acting.pending().get() || drafts.reloading.get());
+    let busy = Signal::derive(move || acting.pending().get() || reloading.get());
     let may_price = viewer.as_ref().is_some_and(|viewer| {
         viewer.role.may_act()
             && viewer.org_kind == OrgKind::Distributor
