@@ -198,7 +198,19 @@ async fn catalogue(db: &Db, lines: u32) -> Result<Catalogue, SqlError> {
     .bind(regions.first().map(|r| r.0).unwrap_or_default())
     .fetch_all(db.pool())
     .await?;
-    let mut n = products.len();
+    // Generic products of an earlier run are reused (they have no price-book entry), and new
+    // ones are numbered after every product there is, so a second run never repeats a SKU.
+    let generic: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM products WHERE sku LIKE 'SCALE-%' ORDER BY id")
+            .fetch_all(db.pool())
+            .await?;
+    products.extend(generic.into_iter().map(|id| (id, 25_000, 200_000)));
+    let mut n = usize::try_from(
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM products")
+            .fetch_one(db.pool())
+            .await?,
+    )
+    .unwrap_or(products.len());
     while products.len() < lines as usize {
         n += 1;
         let id: i64 = sqlx::query_scalar(
