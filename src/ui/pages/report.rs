@@ -261,11 +261,9 @@ fn Report(
         acting.dispatch(action);
     });
     let busy = Signal::derive(move || acting.pending().get() || reloading.get());
-    let may_price = viewer.as_ref().is_some_and(|viewer| {
-        viewer.role.may_act()
-            && viewer.org_kind == OrgKind::Distributor
-            && matches!(header.status, Status::UnderReview(_))
-    });
+    let may_price = viewer
+        .as_ref()
+        .is_some_and(|viewer| distributor_may_edit(viewer, header.status));
 
     let currency = header.currency;
     let (total, lines) = match report {
@@ -315,6 +313,14 @@ fn Report(
             <History entries=history price_changes />
         </section>
     }
+}
+
+/// Whether the page offers the distributor's forms (PO number, pricing, submit, return). The
+/// server decides again on every action; this only chooses what to draw.
+fn distributor_may_edit(viewer: &CurrentUser, status: Status) -> bool {
+    viewer.role.may_act()
+        && viewer.org_kind == OrgKind::Distributor
+        && matches!(status, Status::UnderReview(_))
 }
 
 fn notice_view(notice: Notice) -> impl IntoView {
@@ -945,12 +951,10 @@ fn Actions(
     if po.get_untracked().is_none() {
         po.set(Some(header.po_number.clone().unwrap_or_default()));
     }
-    let may_act = viewer.role.may_act();
-    let distributor = may_act
-        && viewer.org_kind == OrgKind::Distributor
-        && matches!(header.status, Status::UnderReview(_));
-    let vendor =
-        may_act && viewer.org_kind == OrgKind::Vendor && header.status == Status::SubmittedToVendor;
+    let distributor = distributor_may_edit(&viewer, header.status);
+    let vendor = viewer.role.may_act()
+        && viewer.org_kind == OrgKind::Vendor
+        && header.status == Status::SubmittedToVendor;
     if !distributor && !vendor {
         return ().into_any();
     }
