@@ -6,7 +6,7 @@ mod common;
 use axum::http::StatusCode;
 use billing_reports::{
     domain::{
-        ListScope, Period, ReviewReason, Status,
+        ListScope, Period, ReportSummary, ReviewReason, Status,
         query::{FilterOptions, ListedReports, ReportFilter, SortKey, StatusFilter},
     },
     server::db::{Backend, reports},
@@ -424,6 +424,35 @@ async fn every_sort_order_reaches_the_list(backend: Backend) {
         .collect();
     assert!(oldest.windows(2).all(|w| w[0] <= w[1]), "{oldest:?}");
     assert_ne!(newest.first(), oldest.first());
+    let workflow = [
+        "msp_preparing",
+        "under_review",
+        "rejected",
+        "submitted_to_vendor",
+        "completed",
+    ];
+    let ranks: Vec<_> = rows(SortKey::Status)
+        .await
+        .iter()
+        .map(|r| workflow.iter().position(|code| *code == r.status.as_code()))
+        .collect();
+    assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "{ranks:?}");
+    assert_eq!(ranks.first(), Some(&Some(0)), "preparing first");
+    for (sort, name) in [
+        (
+            SortKey::Distributor,
+            (|r: &ReportSummary| r.distributor_name.to_lowercase()) as fn(&ReportSummary) -> String,
+        ),
+        (SortKey::Region, |r: &ReportSummary| {
+            r.region_name.to_lowercase()
+        }),
+    ] {
+        let names: Vec<String> = rows(sort).await.iter().map(name).collect();
+        assert!(
+            names.windows(2).all(|w| w[0] <= w[1]),
+            "{sort:?}: {names:?}"
+        );
+    }
 
     // Someone who may not see totals may not order by them either: the default order instead.
     let maria = app.sign_in("maria@harbor-it.example").await;

@@ -90,15 +90,36 @@ pub enum SortKey {
     Partner,
     /// Largest total invoice first.
     Total,
+    /// Workflow order: preparing, under review, rejected, submitted, completed.
+    Status,
+    /// Distributor name, then newest cycle.
+    Distributor,
+    /// Region name, then newest cycle.
+    Region,
 }
 
 impl SortKey {
-    pub const ALL: [SortKey; 4] = [
+    pub const ALL: [SortKey; 7] = [
         SortKey::Newest,
         SortKey::Oldest,
         SortKey::Partner,
         SortKey::Total,
+        SortKey::Status,
+        SortKey::Distributor,
+        SortKey::Region,
     ];
+
+    /// Whether the column is shown ascending (A to Z, oldest first) or descending.
+    pub const fn ascending(&self) -> bool {
+        match self {
+            SortKey::Oldest
+            | SortKey::Partner
+            | SortKey::Status
+            | SortKey::Distributor
+            | SortKey::Region => true,
+            SortKey::Newest | SortKey::Total => false,
+        }
+    }
 
     pub const fn to_param(&self) -> &'static str {
         match self {
@@ -106,6 +127,9 @@ impl SortKey {
             SortKey::Oldest => "oldest",
             SortKey::Partner => "partner",
             SortKey::Total => "total",
+            SortKey::Status => "status",
+            SortKey::Distributor => "distributor",
+            SortKey::Region => "region",
         }
     }
 
@@ -119,6 +143,9 @@ impl SortKey {
             SortKey::Oldest => "Oldest cycle first",
             SortKey::Partner => "Partner name",
             SortKey::Total => "Largest total first",
+            SortKey::Status => "Status, in workflow order",
+            SortKey::Distributor => "Distributor name",
+            SortKey::Region => "Region name",
         }
     }
 }

@@ -214,6 +214,13 @@ fn rows_sql(filter: &ReportFilter, conditions: &Conditions) -> String {
             "r.currency ASC, CASE WHEN r.status = 'msp_preparing' THEN -1 ELSE r.total_e4 END DESC, \
              r.id ASC"
         }
+        SortKey::Status => {
+            "CASE r.status WHEN 'msp_preparing' THEN 1 WHEN 'under_review' THEN 2 \
+             WHEN 'rejected' THEN 3 WHEN 'submitted_to_vendor' THEN 4 ELSE 5 END ASC, \
+             r.period DESC, p.name ASC, r.id ASC"
+        }
+        SortKey::Distributor => "d.name ASC, r.period DESC, p.name ASC, r.id ASC",
+        SortKey::Region => "g.name ASC, r.period DESC, p.name ASC, r.id ASC",
     };
     format!(
         "SELECT r.id, r.partner_id, p.name AS partner_name, d.name AS distributor_name, \

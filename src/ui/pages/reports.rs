@@ -376,10 +376,10 @@ fn ReportTable(page: ListedReports, filter: ReportFilter) -> impl IntoView {
             [first, ..] => *first,
             [] => SortKey::default(),
         };
-        let aria = match (current, filter.sort) {
+        let aria = match (current, filter.sort.ascending()) {
             (false, _) => "none",
-            (true, SortKey::Oldest | SortKey::Partner) => "ascending",
-            (true, SortKey::Newest | SortKey::Total) => "descending",
+            (true, true) => "ascending",
+            (true, false) => "descending",
         };
         let href = list_href(&ReportFilter {
             sort: next,
@@ -445,10 +445,10 @@ fn ReportTable(page: ListedReports, filter: ReportFilter) -> impl IntoView {
                 <thead>
                     <tr>
                         {sortable("Partner", &[SortKey::Partner], "")}
-                        <th scope="col">"Status"</th>
+                        {sortable("Status", &[SortKey::Status], "")}
                         {sortable("Cycle", &[SortKey::Newest, SortKey::Oldest], "")}
-                        <th scope="col">"Distributor"</th>
-                        <th scope="col">"Region"</th>
+                        {sortable("Distributor", &[SortKey::Distributor], "")}
+                        {sortable("Region", &[SortKey::Region], "")}
                         <th scope="col">"PO number"</th>
                         {priced.then(|| sortable("Total invoice", &[SortKey::Total], "num"))}
                     </tr>
