@@ -370,6 +370,20 @@ async fn filter_choices_follow_the_list_scope(backend: Backend) {
     }
 }
 
+/// The first page of the list in `sort` order, as the signed-in user gets it.
+async fn list_sorted(app: &common::TestApp, cookie: &str, sort: SortKey) -> ListedReports {
+    let filter = ReportFilter {
+        sort,
+        page: 1,
+        ..ReportFilter::default()
+    };
+    let (status, body) = app
+        .call_as("reports/list", json!({ "filter": filter }), Some(cookie))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    serde_json::from_str(&body).expect("a report page")
+}
+
 /// Each sort order of the list's columns reaches the query.
 async fn every_sort_order_reaches_the_list(backend: Backend) {
     let app = spawn_app(backend).await;
@@ -378,16 +392,7 @@ async fn every_sort_order_reaches_the_list(backend: Backend) {
         let cookie = cookie.clone();
         let app = &app;
         async move {
-            let filter = ReportFilter {
-                sort,
-                page: 1,
-                ..ReportFilter::default()
-            };
-            let (status, body) = app
-                .call_as("reports/list", json!({ "filter": filter }), Some(&cookie))
-                .await;
-            assert_eq!(status, StatusCode::OK, "{body}");
-            let ListedReports::Priced(page) = serde_json::from_str(&body).expect("page") else {
+            let ListedReports::Priced(page) = list_sorted(app, &cookie, sort).await else {
                 panic!("priced");
             };
             assert_eq!(page.rows.len(), 50);
@@ -460,16 +465,7 @@ async fn every_sort_order_reaches_the_list(backend: Backend) {
         let maria = maria.clone();
         let app = &app;
         async move {
-            let filter = ReportFilter {
-                sort,
-                page: 1,
-                ..ReportFilter::default()
-            };
-            let (status, body) = app
-                .call_as("reports/list", json!({ "filter": filter }), Some(&maria))
-                .await;
-            assert_eq!(status, StatusCode::OK, "{body}");
-            let ListedReports::Partner(page) = serde_json::from_str(&body).expect("page") else {
+            let ListedReports::Partner(page) = list_sorted(app, &maria, sort).await else {
                 panic!("the partner shape");
             };
             page.rows.iter().map(|r| r.id).collect::<Vec<_>>()
