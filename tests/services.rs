@@ -11,7 +11,7 @@ use billing_reports::{
         db::{Backend, Db, reports},
         services::{
             Caller, ServiceError,
-            reports::{Command, LineEdit, act},
+            reports::{Command, LineEdit, act, open},
         },
     },
 };
@@ -25,6 +25,7 @@ on_both_backends!(
     auto_submit_charges_uncommented_violations_at_provisioned,
     concurrent_writers_one_wins_each_round,
     rejecting_needs_a_reason_and_gives_a_new_deadline,
+    partners_do_not_read_what_distributor_and_vendor_tell_each_other,
 );
 
 /// A demo report of `partner` in `status`: (id, version).
@@ -560,5 +561,78 @@ async fn rejecting_needs_a_reason_and_gives_a_new_deadline(backend: Backend) {
     assert_eq!(
         last.from_status.as_deref(),
         Some("Under review — manual submission")
+    );
+}
+
+/// The comment to the vendor and the vendor's reason for returning a report are between the
+/// distributor and the vendor: the partner sees that they happened, not what was written.
+async fn partners_do_not_read_what_distributor_and_vendor_tell_each_other(backend: Backend) {
+    let (db, _url, _guard) = shared_db(backend).await;
+    let partner = user(
+        org(&db, "Blue Ridge Managed Security").await,
+        OrgKind::Partner,
+        Role::BillingManager,
+    );
+    let distributor = user(
+        org(&db, "Summit Tech Distribution").await,
+        OrgKind::Distributor,
+        Role::Administrator,
+    );
+    let vendor = user(
+        org(&db, "Trend Micro").await,
+        OrgKind::Vendor,
+        Role::BillingManager,
+    );
+    let (id, version) = report_in(&db, "Blue Ridge Managed Security", "under_review").await;
+    let steps = [
+        (
+            &distributor,
+            Command::SetPoNumber {
+                po_number: "PO-77".into(),
+            },
+        ),
+        (
+            &distributor,
+            Command::SubmitToVendor {
+                comment: Some("Priced with BDN-NA-1000 at 3.4017 a seat".into()),
+            },
+        ),
+        (
+            &vendor,
+            Command::Return {
+                reason: "Please confirm the special price".into(),
+            },
+        ),
+    ];
+    let mut version = version;
+    for (caller, command) in steps {
+        version = act(&db, caller, id, version, command)
+            .await
+            .expect("step")
+            .version;
+    }
+    let read = |caller: &Caller| {
+        let Caller::User(user) = caller else {
+            panic!("a user")
+        };
+        let user = user.clone();
+        let db = db.clone();
+        async move {
+            let opened = open(&db, &user, id).await.expect("open");
+            serde_json::to_string(&opened).expect("json")
+        }
+    };
+    let partner_view = read(&partner).await;
+    assert!(partner_view.contains("submit_to_vendor") && partner_view.contains("\"return\""));
+    for secret in ["BDN-NA-1000", "3.4017", "confirm the special price"] {
+        assert!(
+            !partner_view.contains(secret),
+            "{secret} reached the partner"
+        );
+    }
+    let distributor_view = read(&distributor).await;
+    assert!(
+        distributor_view.contains("BDN-NA-1000")
+            && distributor_view.contains("confirm the special price")
     );
 }

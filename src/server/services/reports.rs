@@ -114,6 +114,7 @@ pub async fn open(db: &Db, user: &UserCaller, id: i64) -> Result<OpenedReport, S
             history: history
                 .into_iter()
                 .filter(|entry| !is_pricing_entry(entry))
+                .map(for_partner)
                 .collect(),
         }));
     }
@@ -276,6 +277,19 @@ const RESET_PRICING: &str = "reset_pricing";
 
 fn is_pricing_entry(entry: &HistoryEntry) -> bool {
     matches!(entry.action.as_str(), APPLY_PRICING_CODE | RESET_PRICING)
+}
+
+/// A history entry as the partner reads it: what the distributor and the vendor write to each
+/// other (the comment to the vendor, the vendor's reason for returning it) stays between them,
+/// since that is where prices and codes get discussed. The event itself remains.
+fn for_partner(mut entry: HistoryEntry) -> HistoryEntry {
+    let between_distributor_and_vendor = [Action::SubmitToVendor, Action::Return]
+        .iter()
+        .any(|action| action.as_code() == entry.action);
+    if between_distributor_and_vendor {
+        entry.comment = None;
+    }
+    entry
 }
 
 /// What an accepted action left behind.
