@@ -53,23 +53,31 @@ async fn state(db: &Db, report: i64) -> (String, i64, Option<String>, i64) {
         .expect("report")
 }
 
+/// Someone of each side of a report of `partner` (a Summit Tech partner): the partner, its
+/// distributor and the vendor, each with a role that may act.
+async fn workflow_people(db: &Db, partner: &str) -> (Caller, Caller, Caller) {
+    (
+        user(
+            org(db, partner).await,
+            OrgKind::Partner,
+            Role::BillingManager,
+        ),
+        user(
+            org(db, "Summit Tech Distribution").await,
+            OrgKind::Distributor,
+            Role::Administrator,
+        ),
+        user(
+            org(db, "Trend Micro").await,
+            OrgKind::Vendor,
+            Role::BillingManager,
+        ),
+    )
+}
+
 async fn a_report_travels_the_whole_workflow(backend: Backend) {
     let (db, _url, _guard) = shared_db(backend).await;
-    let partner = user(
-        org(&db, "Harbor IT Services").await,
-        OrgKind::Partner,
-        Role::BillingManager,
-    );
-    let distributor = user(
-        org(&db, "Summit Tech Distribution").await,
-        OrgKind::Distributor,
-        Role::Administrator,
-    );
-    let vendor = user(
-        org(&db, "Trend Micro").await,
-        OrgKind::Vendor,
-        Role::BillingManager,
-    );
+    let (partner, distributor, vendor) = workflow_people(&db, "Harbor IT Services").await;
     let (id, version) = report_in(&db, "Harbor IT Services", "msp_preparing").await;
     let entries = history_count(&db, id).await;
 
@@ -568,21 +576,7 @@ async fn rejecting_needs_a_reason_and_gives_a_new_deadline(backend: Backend) {
 /// distributor and the vendor: the partner sees that they happened, not what was written.
 async fn partners_do_not_read_what_distributor_and_vendor_tell_each_other(backend: Backend) {
     let (db, _url, _guard) = shared_db(backend).await;
-    let partner = user(
-        org(&db, "Blue Ridge Managed Security").await,
-        OrgKind::Partner,
-        Role::BillingManager,
-    );
-    let distributor = user(
-        org(&db, "Summit Tech Distribution").await,
-        OrgKind::Distributor,
-        Role::Administrator,
-    );
-    let vendor = user(
-        org(&db, "Trend Micro").await,
-        OrgKind::Vendor,
-        Role::BillingManager,
-    );
+    let (partner, distributor, vendor) = workflow_people(&db, "Blue Ridge Managed Security").await;
     let (id, version) = report_in(&db, "Blue Ridge Managed Security", "under_review").await;
     let steps = [
         (
