@@ -8,7 +8,7 @@ mod common;
 
 use billing_reports::{
     domain::{
-        OpenedReport, OrgKind, ReportDetail, Role, from_scaled_e4,
+        HistoryEvent, OpenedReport, OrgKind, ReportDetail, Role, from_scaled_e4,
         pricing::{PriceChange, SpecialValue},
     },
     server::{
@@ -195,7 +195,7 @@ async fn a_verified_code_reprices_the_line_exactly_as_previewed(backend: Backend
     let after = priced(&db, &dana, t.report).await;
     assert_eq!(after.total, preview_total);
     let entry = after.history.last().expect("history");
-    assert_eq!(entry.action, "apply_pricing_code");
+    assert_eq!(entry.event, HistoryEvent::PricingCodeApplied);
     assert!(
         entry
             .comment
@@ -440,7 +440,7 @@ async fn reset_brings_the_catalogue_back(backend: Backend) {
         .sum();
     assert_eq!(after.total, catalogue_total);
     let entry = after.history.last().expect("history");
-    assert_eq!(entry.action, "reset_pricing");
+    assert_eq!(entry.event, HistoryEvent::PricingReset);
     assert_eq!(
         after.price_changes.last().map(|(id, _)| *id),
         Some(entry.id)

@@ -6,7 +6,7 @@ mod common;
 use std::sync::Arc;
 
 use billing_reports::{
-    domain::{OrgKind, ReviewReason, Role, Status},
+    domain::{HistoryEvent, OrgKind, ReviewReason, Role, Status},
     server::{
         db::{Backend, Db, reports},
         services::{
@@ -166,26 +166,32 @@ async fn a_report_travels_the_whole_workflow(backend: Backend) {
         entries + 4,
         "one entry per successful action"
     );
-    let actions: Vec<&str> = history[entries..]
-        .iter()
-        .map(|h| h.action.as_str())
-        .collect();
+    let events: Vec<HistoryEvent> = history[entries..].iter().map(|h| h.entry.event).collect();
     assert_eq!(
-        actions,
-        ["submit", "distributor_edit", "submit_to_vendor", "complete"]
+        events,
+        [
+            HistoryEvent::Submitted,
+            HistoryEvent::PoNumberSet,
+            HistoryEvent::SubmittedToVendor,
+            HistoryEvent::Completed
+        ]
     );
-    assert_eq!(history[entries].actor, "Harbor IT Services user");
+    assert_eq!(history[entries].entry.actor, "Harbor IT Services user");
     assert!(
         history[entries]
-            .after_json
+            .entry
+            .after
             .as_deref()
             .is_some_and(|j| j.contains("customer portal"))
     );
     assert_eq!(
-        history[entries + 2].comment.as_deref(),
+        history[entries + 2].entry.comment.as_deref(),
         Some("Checked, thanks.")
     );
-    assert_eq!(history[entries + 3].to_status.as_deref(), Some("Completed"));
+    assert_eq!(
+        history[entries + 3].entry.to_status,
+        Some(Status::Completed)
+    );
 }
 
 async fn refused_actions_change_nothing(backend: Backend) {
@@ -460,18 +466,18 @@ async fn auto_submit_charges_uncommented_violations_at_provisioned(backend: Back
         .expect("flags");
     assert_eq!(flags.0, 1);
     let history = reports::history(&db, id).await.expect("history");
-    let last = history.last().expect("an entry");
+    let last = &history.last().expect("an entry").entry;
     assert_eq!(
-        (last.actor.as_str(), last.action.as_str()),
-        ("system", "auto_submit_penalties")
+        (last.actor.as_str(), last.event),
+        ("system", HistoryEvent::AutoSubmitted { penalties: true })
     );
     assert!(
-        last.before_json
+        last.before
             .as_deref()
             .is_some_and(|j| j.contains("\"chargeable\":60"))
     );
     assert!(
-        last.after_json
+        last.after
             .as_deref()
             .is_some_and(|j| j.contains("\"chargeable\":100"))
     );
@@ -560,15 +566,39 @@ async fn rejecting_needs_a_reason_and_gives_a_new_deadline(backend: Backend) {
         .await
         .expect("history")
         .pop()
-        .expect("entry");
-    assert_eq!(last.action, "reject");
+        .expect("entry")
+        .entry;
+    assert_eq!(last.event, HistoryEvent::ReturnedToPartner);
     assert_eq!(
         last.comment.as_deref(),
         Some("Endpoint counts look doubled.")
     );
     assert_eq!(
-        last.from_status.as_deref(),
-        Some("Under review — manual submission")
+        last.from_status,
+        Some(Status::UnderReview(ReviewReason::Manual))
+    );
+    assert_eq!(last.to_status, Some(Status::Rejected));
+    assert!(
+        last.actor_role.is_some(),
+        "the history names the actor's role"
+    );
+    // Stored as stable codes, not as labels or Rust names.
+    let stored: (String, String, String, String) = sqlx::query_as(
+        "SELECT action, from_status, to_status, actor_role FROM history \
+         WHERE report_id = $1 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(id)
+    .fetch_one(db.pool())
+    .await
+    .expect("stored entry");
+    assert_eq!(
+        (stored.0.as_str(), stored.1.as_str(), stored.2.as_str()),
+        ("reject", "under_review.manual", "rejected")
+    );
+    assert!(
+        Role::from_code(&stored.3).is_some(),
+        "role stored as a code: {}",
+        stored.3
     );
 }
 

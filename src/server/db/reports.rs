@@ -6,12 +6,14 @@ use sqlx::{Any, FromRow, Transaction};
 
 use super::{Db, SqlError};
 use crate::domain::{
-    Currency, LineFigures, LineInput, ListScope, MarginPercent, Period, ProductRef, ReportFlags,
-    ReportSummary, Status, ThresholdPercent, UnitPrice, Units, from_scaled_e4,
+    Currency, HistoryEntry, HistoryEvent, LineFigures, LineInput, ListScope, MarginPercent, Period,
+    ProductRef, ReportFlags, ReportOwners, ReportSummary, Role, Status, ThresholdPercent,
+    UnitPrice, Units, from_scaled_e4, history,
     policy::reached_vendor,
     pricing::{CodeKind, PricingRules, Unlocks},
     query::{Choice, FilterOptions, PAGE_SIZE, ReportFilter, ReportPage, SortKey},
     scaled_e4,
+    workflow::ReportState,
 };
 
 /// Binds every collected value, in order, to a query of any shape.
@@ -312,6 +314,24 @@ pub struct LockedReport {
     pub rules: PricingRules,
 }
 
+impl LockedReport {
+    /// What the domain decides a command against.
+    pub fn state(&self) -> ReportState {
+        ReportState {
+            owners: ReportOwners {
+                partner_org_id: self.partner_id,
+                distributor_org_id: self.distributor_id,
+            },
+            status: self.status,
+            po_number: self.po_number.clone(),
+            period: self.period,
+            currency: self.currency,
+            threshold: self.threshold,
+            rules: self.rules,
+        }
+    }
+}
+
 #[derive(FromRow)]
 struct HeaderRow {
     id: i64,
@@ -385,19 +405,8 @@ pub async fn lock_header(
     }))
 }
 
-/// A stored line: its input to the calculations plus what identifies and prices it.
-#[derive(Clone, Debug)]
-pub struct StoredLine {
-    pub id: i64,
-    pub product_id: i64,
-    pub product: ProductRef,
-    pub input: LineInput,
-    pub catalogue_price: UnitPrice,
-    pub catalogue_margin: MarginPercent,
-    pub pricing_code: Option<String>,
-    pub code_applied_by: Option<String>,
-    pub code_applied_at: Option<String>,
-}
+/// A stored line is the domain's report line.
+pub use crate::domain::ReportLine as StoredLine;
 
 #[derive(FromRow)]
 struct LineRow {
@@ -556,15 +565,16 @@ pub async fn update_header(
 }
 
 /// One history entry, as appended. Entries are never changed (the database refuses it).
-#[derive(Clone, Debug, Default)]
+/// Event, statuses and role are stored as their stable codes.
+#[derive(Clone, Debug)]
 pub struct NewHistoryEntry {
     pub at: String,
     pub actor: String,
     pub actor_org: Option<String>,
-    pub actor_role: Option<String>,
-    pub action: String,
-    pub from_status: Option<String>,
-    pub to_status: Option<String>,
+    pub actor_role: Option<Role>,
+    pub event: HistoryEvent,
+    pub from_status: Option<Status>,
+    pub to_status: Option<Status>,
     pub comment: Option<String>,
     pub before_json: Option<String>,
     pub after_json: Option<String>,
@@ -586,10 +596,10 @@ pub async fn append_history(
     .bind(entry.at.clone())
     .bind(entry.actor.clone())
     .bind(entry.actor_org.clone())
-    .bind(entry.actor_role.clone())
-    .bind(entry.action.clone())
-    .bind(entry.from_status.clone())
-    .bind(entry.to_status.clone())
+    .bind(entry.actor_role.map(|role| role.as_code()))
+    .bind(entry.event.as_code())
+    .bind(entry.from_status.map(history::status_code))
+    .bind(entry.to_status.map(history::status_code))
     .bind(entry.comment.clone())
     .bind(entry.before_json.clone())
     .bind(entry.after_json.clone())
@@ -610,32 +620,74 @@ pub async fn current_version(
         .await
 }
 
-/// A report's history, oldest first.
-pub async fn history(db: &Db, report_id: i64) -> Result<Vec<HistoryRow>, SqlError> {
-    sqlx::query_as::<_, HistoryRow>(
+/// A report's history, oldest first, with the prices each entry changed (JSON, for those who
+/// see pricing).
+pub async fn history(db: &Db, report_id: i64) -> Result<Vec<StoredHistory>, SqlError> {
+    let rows = sqlx::query_as::<_, HistoryRow>(
         "SELECT id, at, actor, actor_org, actor_role, action, from_status, to_status, comment, \
                 before_json, after_json, prices_json \
          FROM history WHERE report_id = $1 ORDER BY id",
     )
     .bind(report_id)
     .fetch_all(db.pool())
-    .await
+    .await?;
+    rows.into_iter().map(HistoryRow::decode).collect()
 }
 
-#[derive(Clone, Debug, FromRow)]
-pub struct HistoryRow {
-    pub id: i64,
-    pub at: String,
-    pub actor: String,
-    pub actor_org: Option<String>,
-    pub actor_role: Option<String>,
-    pub action: String,
-    pub from_status: Option<String>,
-    pub to_status: Option<String>,
-    pub comment: Option<String>,
-    pub before_json: Option<String>,
-    pub after_json: Option<String>,
+/// A history entry as stored: what people read, and the prices it changed.
+#[derive(Clone, Debug)]
+pub struct StoredHistory {
+    pub entry: HistoryEntry,
     pub prices_json: Option<String>,
+}
+
+#[derive(FromRow)]
+struct HistoryRow {
+    id: i64,
+    at: String,
+    actor: String,
+    actor_org: Option<String>,
+    actor_role: Option<String>,
+    action: String,
+    from_status: Option<String>,
+    to_status: Option<String>,
+    comment: Option<String>,
+    before_json: Option<String>,
+    after_json: Option<String>,
+    prices_json: Option<String>,
+}
+
+impl HistoryRow {
+    /// Reads the codes (or, in entries older than the codes, the labels and names).
+    fn decode(self) -> Result<StoredHistory, SqlError> {
+        let status = |stored: Option<String>| match stored {
+            None => Ok(None),
+            Some(text) => history::read_status(&text)
+                .map(Some)
+                .ok_or_else(|| bad("history status", text)),
+        };
+        let actor_role = match self.actor_role {
+            None => None,
+            Some(text) => Some(history::read_role(&text).ok_or_else(|| bad("history role", text))?),
+        };
+        Ok(StoredHistory {
+            entry: HistoryEntry {
+                id: self.id,
+                at: self.at,
+                actor: self.actor,
+                actor_org: self.actor_org,
+                actor_role,
+                event: HistoryEvent::from_code(&self.action)
+                    .ok_or_else(|| bad("history action", &self.action))?,
+                from_status: status(self.from_status)?,
+                to_status: status(self.to_status)?,
+                comment: self.comment,
+                before: self.before_json,
+                after: self.after_json,
+            },
+            prices_json: self.prices_json,
+        })
+    }
 }
 
 #[derive(FromRow)]

@@ -6,10 +6,11 @@
 use rust_decimal::Decimal;
 use sqlx::{Any, Transaction};
 
+use super::reports::NewHistoryEntry;
 use super::{Db, SqlError};
 use crate::domain::{
-    Currency, LineInput, MarginPercent, Period, ReviewReason, Status, ThresholdPercent, UnitPrice,
-    Units, auto_submit_penalty, compute, report_total, scaled_e4,
+    Currency, HistoryEvent, LineInput, MarginPercent, Period, ReviewReason, Role, Status,
+    ThresholdPercent, UnitPrice, Units, auto_submit_penalty, compute, report_total, scaled_e4,
 };
 
 struct RegionSeed {
@@ -518,7 +519,16 @@ async fn load(tx: &mut Transaction<'static, Any>, vendor_name: &str) -> Result<(
             .filter(|(_, p)| REGIONS[p.region].enabled);
         for (index, partner) in billed {
             let status = demo_status(month, index, &mut sequence);
-            insert_report(tx, partner, &product_ids, period, status, &mut sequence).await?;
+            insert_report(
+                tx,
+                vendor_name,
+                partner,
+                &product_ids,
+                period,
+                status,
+                &mut sequence,
+            )
+            .await?;
         }
         period = period.next().ok_or_else(|| invalid("period overflow"))?;
     }
@@ -574,8 +584,33 @@ fn demo_status(month: usize, partner: usize, sequence: &mut Sequence) -> Status 
     }
 }
 
-/// (who, action, from, to, comment) of one history entry.
-type HistorySeed = (String, &'static str, Option<Status>, Status, Option<String>);
+/// (who, what, from, to, comment) of one history entry.
+type HistorySeed = (Actor, HistoryEvent, Option<Status>, Status, Option<String>);
+
+/// Who a demo history entry names: a person of an organisation in a role, or the system.
+struct Actor {
+    name: String,
+    org: Option<String>,
+    role: Option<Role>,
+}
+
+impl Actor {
+    fn system() -> Actor {
+        Actor {
+            name: "system".to_owned(),
+            org: None,
+            role: None,
+        }
+    }
+
+    fn billing_team(org: &str) -> Actor {
+        Actor {
+            name: format!("Billing team, {org}"),
+            org: Some(org.to_owned()),
+            role: Some(Role::BillingManager),
+        }
+    }
+}
 
 struct DemoLine {
     product: usize,
@@ -587,6 +622,7 @@ struct DemoLine {
 
 async fn insert_report(
     tx: &mut Transaction<'static, Any>,
+    vendor_name: &str,
     partner: &Partner,
     product_ids: &[i64],
     period: Period,
@@ -776,11 +812,16 @@ async fn insert_report(
     }
 
     // History: the path this report took to its status, oldest first.
-    let partner_user = format!("Billing team, {}", partner.name);
-    let distributor_user = format!("Billing team, {}", partner.distributor_name);
+    let partner_user = || Actor::billing_team(&partner.name);
+    let distributor_user = || Actor::billing_team(&partner.distributor_name);
+    let vendor_user = || Actor {
+        name: "Vendor billing".to_owned(),
+        org: Some(vendor_name.to_owned()),
+        role: Some(Role::BillingManager),
+    };
     let mut entries: Vec<HistorySeed> = vec![(
-        "system".to_owned(),
-        "generate",
+        Actor::system(),
+        HistoryEvent::Generated,
         None,
         Status::MspPreparing,
         None,
@@ -794,8 +835,10 @@ async fn insert_report(
                 format!("Deadline passed: {} uncommented over-provisioned line(s) charged at provisioned.", penalised.len())
             });
             entries.push((
-                "system".to_owned(),
-                "auto_submit",
+                Actor::system(),
+                HistoryEvent::AutoSubmitted {
+                    penalties: !penalised.is_empty(),
+                },
                 Some(Status::MspPreparing),
                 status,
                 comment,
@@ -803,8 +846,8 @@ async fn insert_report(
         }
         Status::UnderReview(ReviewReason::Manual) => {
             entries.push((
-                partner_user.clone(),
-                "submit",
+                partner_user(),
+                HistoryEvent::Submitted,
                 Some(Status::MspPreparing),
                 manual,
                 None,
@@ -812,15 +855,15 @@ async fn insert_report(
         }
         Status::Rejected => {
             entries.push((
-                partner_user.clone(),
-                "submit",
+                partner_user(),
+                HistoryEvent::Submitted,
                 Some(Status::MspPreparing),
                 manual,
                 None,
             ));
             entries.push((
-                distributor_user.clone(),
-                "reject",
+                distributor_user(),
+                HistoryEvent::ReturnedToPartner,
                 Some(manual),
                 Status::Rejected,
                 Some("Endpoint counts do not match the customer's renewal; please re-check and add comments.".to_owned()),
@@ -830,30 +873,30 @@ async fn insert_report(
         | Status::Completed
         | Status::UnderReview(ReviewReason::ReturnedByVendor) => {
             entries.push((
-                partner_user.clone(),
-                "submit",
+                partner_user(),
+                HistoryEvent::Submitted,
                 Some(Status::MspPreparing),
                 manual,
                 None,
             ));
             entries.push((
-                distributor_user.clone(),
-                "submit_to_vendor",
+                distributor_user(),
+                HistoryEvent::SubmittedToVendor,
                 Some(manual),
                 Status::SubmittedToVendor,
                 None,
             ));
             match status {
                 Status::Completed => entries.push((
-                    "Vendor billing".to_owned(),
-                    "complete",
+                    vendor_user(),
+                    HistoryEvent::Completed,
                     Some(Status::SubmittedToVendor),
                     Status::Completed,
                     None,
                 )),
                 Status::UnderReview(ReviewReason::ReturnedByVendor) => entries.push((
-                    "Vendor billing".to_owned(),
-                    "return",
+                    vendor_user(),
+                    HistoryEvent::ReturnedByVendor,
                     Some(Status::SubmittedToVendor),
                     status,
                     Some(
@@ -865,7 +908,7 @@ async fn insert_report(
             }
         }
     }
-    for (step, (actor, action, from, to, comment)) in entries.into_iter().enumerate() {
+    for (step, (actor, event, from, to, comment)) in entries.into_iter().enumerate() {
         let at = format!(
             "{:04}-{:02}-{:02}T{:02}:15:00Z",
             next.year(),
@@ -873,21 +916,20 @@ async fn insert_report(
             1 + step * 3,
             8 + step
         );
-        insert_returning_id(
-            tx,
-            "INSERT INTO history (report_id, at, actor, action, from_status, to_status, comment) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-            vec![
-                Value::Int(report_id),
-                Value::Text(at),
-                Value::Text(actor),
-                text(action),
-                Value::OptText(from.map(|status| status.label())),
-                Value::Text(to.label()),
-                Value::OptText(comment),
-            ],
-        )
-        .await?;
+        let entry = NewHistoryEntry {
+            at,
+            actor: actor.name,
+            actor_org: actor.org,
+            actor_role: actor.role,
+            event,
+            from_status: from,
+            to_status: Some(to),
+            comment,
+            before_json: None,
+            after_json: None,
+            prices_json: None,
+        };
+        super::reports::append_history(tx, report_id, &entry).await?;
     }
     Ok(())
 }
