@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::ApiError;
-use crate::domain::{OrgKind, Role};
+use crate::domain::{OrgKind, Role, Viewer};
 
 /// What the browser knows about the signed-in user.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -18,6 +18,17 @@ pub struct CurrentUser {
     pub region_enabled: bool,
     /// The vendor's name, for buttons such as "Submit to Trend Micro".
     pub vendor_name: String,
+}
+
+impl CurrentUser {
+    /// The user as the policy judges what a page may offer them.
+    pub const fn viewer(&self) -> Viewer {
+        Viewer {
+            org_kind: self.org_kind,
+            role: self.role,
+            region_enabled: self.region_enabled,
+        }
+    }
 }
 
 /// A demo account listed on the sign-in page (only when the server runs with demo data).

@@ -7,10 +7,14 @@
 //!
 //! * [`money`]  — currencies, the one rounding rule, validated numbers (parse, don't validate),
 //!   and the database's scaled-integer form;
+//! * [`period`] — the report period (a calendar month) and its dates;
 //! * [`line`]   — SPEC §5 calculations, partner edits, auto-submit penalties, report totals;
 //! * [`status`] — SPEC §4 workflow: the one state machine [`apply`];
-//! * [`policy`] — SPEC §2 visibility and authorisation;
+//! * [`policy`] — SPEC §2 visibility and authorisation, and which actions a page offers;
+//! * [`workflow`] — one command decided against a report: what to store, or a typed refusal;
+//! * [`history`] — what a history entry records (typed events, stored as codes), and who reads what;
 //! * [`report`] — the shapes sent to the browser, with partner types that have no pricing fields;
+//! * [`view`] — a report as each viewer receives it;
 //! * [`pricing`] — what a special pricing code unlocks, and why one is refused;
 //! * [`query`] — report list filters, sorting and paging.
 //!
@@ -19,14 +23,19 @@
 
 #![deny(clippy::float_arithmetic)]
 
+pub mod history;
 pub mod line;
 pub mod money;
+pub mod period;
 pub mod policy;
 pub mod pricing;
 pub mod query;
 pub mod report;
 pub mod status;
+pub mod view;
+pub mod workflow;
 
+pub use history::{HistoryEntry, HistoryEvent};
 pub use line::{
     AutoSubmitOutcome, EditError, LineAmounts, LineFigures, LineInput, Penalty,
     auto_submit_penalty, compute, default_chargeable, has_comment, is_violation, line_amounts,
@@ -36,14 +45,15 @@ pub use money::{
     Currency, Field, MarginPercent, ParseError, ScaledError, ThresholdPercent, UnitPrice, Units,
     from_scaled_e4, round_half_away, scaled_e4,
 };
+pub use period::{Period, PeriodError};
 pub use policy::{
-    Actor, ListScope, OrgKind, ReportOwners, Role, authorize, can_see, can_see_pricing, list_scope,
-    shows_pricing,
+    Actor, ListScope, OrgKind, ReportOwners, Role, Viewer, authorize, can_see, can_see_pricing,
+    list_scope, offers, permits, shows_pricing,
 };
 pub use report::{
-    HistoryEntry, LineView, OpenedReport, PartnerLineView, PartnerReportDetail,
-    PartnerReportSummary, Period, PeriodError, PoNumberError, ProductRef, ReportDetail,
-    ReportFlags, ReportHeader, ReportSummary, UsageFigures, parse_po_number,
+    LineView, OpenedReport, PartnerLineView, PartnerReportDetail, PartnerReportSummary,
+    PoNumberError, ProductRef, ReportDetail, ReportFlags, ReportHeader, ReportLine, ReportSummary,
+    UsageFigures, parse_po_number,
 };
 pub use status::{
     Action, ActorKind, Refusal, ReviewReason, Status, StatusCodeError, apply, require_reason,

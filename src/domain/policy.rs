@@ -163,10 +163,7 @@ pub const fn reached_vendor(status: Status) -> bool {
 
 /// Whether billing reports exist at all for this user (operators see every region).
 pub const fn region_allows(actor: &Actor) -> bool {
-    match actor.org_kind {
-        OrgKind::Operator => true,
-        OrgKind::Vendor | OrgKind::Distributor | OrgKind::Partner => actor.region_enabled,
-    }
+    actor.viewer().region_allows()
 }
 
 /// May this user see this report at all?
@@ -207,28 +204,70 @@ pub const fn shows_pricing(actor: &Actor, status: Status) -> bool {
     !(matches!(actor.org_kind, OrgKind::Distributor) && matches!(status, Status::MspPreparing))
 }
 
+/// What a page needs to know about its viewer to offer actions: the same facts [`authorize`]
+/// judges, without the ids (the report the page shows is one the viewer may see).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub org_kind: OrgKind,
+    pub role: Role,
+    pub region_enabled: bool,
+}
+
+impl Viewer {
+    /// Whether billing reports exist at all for this viewer (operators see every region).
+    pub const fn region_allows(&self) -> bool {
+        match self.org_kind {
+            OrgKind::Operator => true,
+            OrgKind::Vendor | OrgKind::Distributor | OrgKind::Partner => self.region_enabled,
+        }
+    }
+}
+
+impl Actor {
+    /// The user as [`permits`] sees them.
+    pub const fn viewer(&self) -> Viewer {
+        Viewer {
+            org_kind: self.org_kind,
+            role: self.role,
+            region_enabled: self.region_enabled,
+        }
+    }
+}
+
 /// May this user take this action on this report? Returns the status that would follow.
 ///
-/// In order: region enabled; report visible (else `NotFound`); role may act (support and platform
-/// admin are read-only); the user's organisation kind owns the action; the workflow allows it.
-/// System actions (auto-submit, auto-approve) are never authorised for a person: jobs call
-/// [`apply`] directly with [`ActorKind::System`].
+/// In order: region enabled; report visible (else `NotFound`); then [`permits`]. System actions
+/// (auto-submit, auto-approve) are never authorised for a person: jobs call [`apply`] directly
+/// with [`ActorKind::System`].
 pub fn authorize(
     actor: &Actor,
     owners: &ReportOwners,
     status: Status,
     action: Action,
 ) -> Result<Status, Refusal> {
-    if !region_allows(actor) {
-        return Err(Refusal::RegionDisabled);
-    }
-    if !can_see(actor, owners, status) {
+    if region_allows(actor) && !can_see(actor, owners, status) {
         return Err(Refusal::NotFound);
     }
-    if !actor.role.may_act() {
+    permits(&actor.viewer(), status, action)
+}
+
+/// May a viewer of a report in `status` take `action`: region enabled, a role that may act
+/// (support and platform admin are read-only), the organisation kind that owns the action, and
+/// a workflow that allows it. Pages ask this to choose which controls to draw; the server asks it
+/// (through [`authorize`]) for every action.
+pub fn permits(viewer: &Viewer, status: Status, action: Action) -> Result<Status, Refusal> {
+    if !viewer.region_allows() {
+        return Err(Refusal::RegionDisabled);
+    }
+    if !viewer.role.may_act() {
         return Err(Refusal::ReadOnly);
     }
-    apply(status, action, actor.org_kind.actor_kind())
+    apply(status, action, viewer.org_kind.actor_kind())
+}
+
+/// Whether the page should offer `action` to this viewer now.
+pub fn offers(viewer: &Viewer, status: Status, action: Action) -> bool {
+    permits(viewer, status, action).is_ok()
 }
 
 /// Which reports a list may contain for a user: the SQL form of [`can_see`].

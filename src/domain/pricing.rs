@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use rust_decimal::Decimal;
 
 use super::money::{MarginPercent, ParseError, UnitPrice};
-use super::report::Period;
+use super::period::Period;
 
 /// Which kind of code a region uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -204,6 +204,19 @@ pub fn special_value(
     }
 }
 
+/// The unit price and margin a line has once `value` is applied: one code per line, unlocking
+/// one value, so the other stays at the catalogue's.
+pub fn priced_with(
+    value: SpecialValue,
+    catalogue_price: UnitPrice,
+    catalogue_margin: MarginPercent,
+) -> (UnitPrice, MarginPercent) {
+    match value {
+        SpecialValue::UnitPrice(price) => (price, catalogue_margin),
+        SpecialValue::Margin(margin) => (catalogue_price, margin),
+    }
+}
+
 /// A line priced otherwise than the catalogue, or carrying a code: what a reset would change.
 pub fn has_special_pricing(
     unit_price: UnitPrice,
@@ -292,6 +305,25 @@ pub fn verify_code(
     Ok(CodeTerms {
         unit_price: record.unit_price,
         margin: record.margin,
+    })
+}
+
+/// Judges a (normalised) code for one line of `partner_id`'s report: issued, for this partner,
+/// product and period, and granting the value the region's `rules` unlock.
+pub fn verify_for_line(
+    code: String,
+    record: Option<&CodeRecord>,
+    partner_id: i64,
+    product_id: i64,
+    period: Period,
+    rules: PricingRules,
+) -> Result<VerifiedCode, CodeRefusal> {
+    let terms = verify_code(record, partner_id, product_id, period)?;
+    let granted = granted_value(terms, rules.unlocks)?;
+    Ok(VerifiedCode {
+        code,
+        kind: rules.code_kind,
+        granted,
     })
 }
 

@@ -3,7 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::report::{PartnerReportSummary, Period, ReportSummary};
+use super::period::Period;
+use super::policy::{Actor, can_see_pricing, shows_pricing};
+use super::report::{PartnerReportSummary, ReportSummary};
 use super::status::{ReviewReason, Status};
 
 /// Rows per page of a report list.
@@ -306,6 +308,40 @@ impl ListedReports {
 fn page_count(total: u64, page_size: u32) -> u32 {
     let pages = total.div_ceil(u64::from(page_size.max(1)));
     u32::try_from(pages).unwrap_or(u32::MAX).max(1)
+}
+
+impl ReportPage {
+    /// The page as `actor` may see it: the partner shape (no pricing field at all) for partners;
+    /// otherwise with the total, but only for the reports whose status shows pricing to them (a
+    /// distributor sees none while the partner is preparing).
+    pub fn as_seen_by(mut self, actor: &Actor) -> ListedReports {
+        if !can_see_pricing(actor) {
+            return ListedReports::Partner(PartnerReportPage {
+                rows: self.rows.iter().map(ReportSummary::for_partner).collect(),
+                total_count: self.total_count,
+                page: self.page,
+                page_size: self.page_size,
+            });
+        }
+        for row in &mut self.rows {
+            if !shows_pricing(actor, row.status) {
+                row.total = None;
+            }
+        }
+        ListedReports::Priced(self)
+    }
+}
+
+impl ReportFilter {
+    /// The filter as `actor` may use it: someone who may not see totals may not order by them
+    /// either (that sort falls back to the default).
+    pub fn permitted_for(&self, actor: &Actor) -> ReportFilter {
+        let mut filter = self.clone();
+        if !can_see_pricing(actor) && filter.sort == SortKey::Total {
+            filter.sort = SortKey::default();
+        }
+        filter
+    }
 }
 
 /// One choice of a region or distributor filter.

@@ -12,11 +12,11 @@ use crate::api::{
 };
 use crate::app::UserResource;
 use crate::domain::{
-    Currency, HistoryEntry, LineAmounts, LineView, MarginPercent, OpenedReport, OrgKind,
-    PartnerLineView, ReportDetail, ReportHeader, Status, UnitPrice, UsageFigures,
+    Action as Step, Currency, HistoryEntry, LineAmounts, LineView, MarginPercent, OpenedReport,
+    PartnerLineView, ReportDetail, ReportHeader, UnitPrice, UsageFigures, offers,
     pricing::{
         AllowedRange, PriceChange, PricingRules, SpecialValue, SpecialValueError, Unlocks,
-        VerifiedCode, allowed_range, parse_code, special_value,
+        VerifiedCode, allowed_range, parse_code, priced_with, special_value,
     },
 };
 use crate::ui::{
@@ -263,7 +263,7 @@ fn Report(
     let busy = Signal::derive(move || acting.pending().get() || reloading.get());
     let may_price = viewer
         .as_ref()
-        .is_some_and(|viewer| distributor_may_edit(viewer, header.status));
+        .is_some_and(|viewer| offers(&viewer.viewer(), header.status, Step::DistributorEdit));
 
     let currency = header.currency;
     let (total, lines) = match report {
@@ -315,14 +315,6 @@ fn Report(
     }
 }
 
-/// Whether the page offers the distributor's forms (PO number, pricing, submit, return). The
-/// server decides again on every action; this only chooses what to draw.
-fn distributor_may_edit(viewer: &CurrentUser, status: Status) -> bool {
-    viewer.role.may_act()
-        && viewer.org_kind == OrgKind::Distributor
-        && matches!(status, Status::UnderReview(_))
-}
-
 fn notice_view(notice: Notice) -> impl IntoView {
     let class = if notice.error {
         "form-error"
@@ -370,10 +362,7 @@ fn editor_check(
 
 fn preview_with(detail: &ReportDetail, line_id: i64, value: SpecialValue) -> Option<Preview> {
     let line = detail.lines.iter().find(|l| l.product.line_id == line_id)?;
-    let (unit_price, margin) = match value {
-        SpecialValue::UnitPrice(price) => (price, line.catalogue_margin),
-        SpecialValue::Margin(margin) => (line.catalogue_unit_price, margin),
-    };
+    let (unit_price, margin) = priced_with(value, line.catalogue_unit_price, line.catalogue_margin);
     let (amounts, total) = detail.preview(line_id, unit_price, margin)?;
     Some(Preview {
         line_id,
@@ -854,15 +843,8 @@ fn History(entries: Vec<HistoryEntry>, price_changes: Vec<(i64, PriceChange)>) -
                         .into_iter()
                         .rev()
                         .map(|entry| {
-                            let who = match &entry.actor_org {
-                                Some(org) => format!("{} ({org})", entry.actor),
-                                None => entry.actor.clone(),
-                            };
-                            let status = match (&entry.from_status, &entry.to_status) {
-                                (Some(from), Some(to)) if from != to => format!("{from} → {to}"),
-                                (_, Some(to)) => to.clone(),
-                                _ => String::new(),
-                            };
+                            let who = entry.who();
+                            let status = entry.status_change();
                             let changes = entry.before.clone().zip(entry.after.clone()).map(|(before, after)| {
                                 view! {
                                     <details class="changes">
@@ -880,7 +862,7 @@ fn History(entries: Vec<HistoryEntry>, price_changes: Vec<(i64, PriceChange)>) -
                                 <tr>
                                     <td data-label="When"><LocalTime utc=entry.at /></td>
                                     <td data-label="Who">{who}</td>
-                                    <td data-label="What">{action_label(&entry.action)}</td>
+                                    <td data-label="What">{entry.event.label()}</td>
                                     <td data-label="Status">{status}</td>
                                     <td data-label="Comment">{entry.comment.unwrap_or_default()}{prices}{changes}</td>
                                 </tr>
@@ -917,26 +899,6 @@ fn price_change_view(change: &PriceChange) -> impl IntoView + use<> {
     view! { <ul class="price-changes">{items}</ul> }
 }
 
-/// History action codes in words.
-fn action_label(code: &str) -> &'static str {
-    match code {
-        "generate" => "Generated",
-        "save_draft" => "Saved a draft",
-        "submit" => "Submitted for review",
-        "auto_submit" => "Submitted automatically",
-        "auto_submit_penalties" => "Submitted automatically, with penalties",
-        "reject" => "Returned to the partner",
-        "submit_to_vendor" => "Submitted to the vendor",
-        "complete" => "Completed",
-        "return" => "Returned by the vendor",
-        "auto_approve" => "Approved automatically",
-        "distributor_edit" => "Changed the PO number",
-        "apply_pricing_code" => "Applied special pricing",
-        "reset_pricing" => "Reset prices to the catalogue",
-        _ => "Changed",
-    }
-}
-
 /// What the viewer may do now: a distributor while the report is under review, the vendor once
 /// it was submitted. The server decides again on every action; this only offers the buttons.
 #[component]
@@ -951,10 +913,10 @@ fn Actions(
     if po.get_untracked().is_none() {
         po.set(Some(header.po_number.clone().unwrap_or_default()));
     }
-    let distributor = distributor_may_edit(&viewer, header.status);
-    let vendor = viewer.role.may_act()
-        && viewer.org_kind == OrgKind::Vendor
-        && header.status == Status::SubmittedToVendor;
+    // The same answers the server gives when the action is taken (domain::policy).
+    let may = |step| offers(&viewer.viewer(), header.status, step);
+    let distributor = may(Step::DistributorEdit);
+    let vendor = may(Step::Complete);
     if !distributor && !vendor {
         return ().into_any();
     }

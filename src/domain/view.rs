@@ -1,0 +1,71 @@
+//! A report as each viewer receives it: with pricing for distributors (once the partner has
+//! submitted it), the vendor and admins; otherwise in the partner shape, which has no pricing
+//! field, and with the history a partner may read.
+
+use super::history::{self, HistoryEntry};
+use super::line::{compute, report_total};
+use super::money::ThresholdPercent;
+use super::policy::{Actor, shows_pricing};
+use super::pricing::{PriceChange, PricingRules};
+use super::report::{
+    LineView, OpenedReport, PartnerReportDetail, ReportDetail, ReportHeader, ReportLine,
+    UsageFigures,
+};
+
+/// Everything loaded about one report, before it is shaped for a viewer.
+#[derive(Clone, Debug)]
+pub struct LoadedReport {
+    pub header: ReportHeader,
+    pub rules: PricingRules,
+    pub threshold: ThresholdPercent,
+    pub lines: Vec<ReportLine>,
+    pub history: Vec<HistoryEntry>,
+    /// The prices each pricing entry of the history changed, by history entry id.
+    pub price_changes: Vec<(i64, PriceChange)>,
+}
+
+impl LoadedReport {
+    /// The report as `actor` may see it (the caller has checked that they may see it at all).
+    pub fn opened_by(self, actor: &Actor) -> OpenedReport {
+        let currency = self.header.currency;
+        let figures: Vec<_> = self
+            .lines
+            .iter()
+            .map(|line| compute(&line.input, self.threshold, currency))
+            .collect();
+        let views: Vec<LineView> = self
+            .lines
+            .into_iter()
+            .zip(&figures)
+            .map(|(line, figures)| LineView {
+                usage: UsageFigures::new(&line.input, figures),
+                product: line.product,
+                unit_price: line.input.unit_price,
+                margin: line.input.margin,
+                catalogue_unit_price: line.catalogue_price,
+                catalogue_margin: line.catalogue_margin,
+                pricing_code: line.pricing_code,
+                code_applied_by: line.code_applied_by,
+                code_applied_at: line.code_applied_at,
+                gross: figures.gross,
+                amount_owed: figures.amount_owed,
+                margin_amount: figures.margin_amount,
+            })
+            .collect();
+        if !shows_pricing(actor, self.header.status) {
+            return OpenedReport::Partner(PartnerReportDetail {
+                header: self.header,
+                lines: views.iter().map(LineView::for_partner).collect(),
+                history: history::for_partner(self.history),
+            });
+        }
+        OpenedReport::Priced(ReportDetail {
+            header: self.header,
+            rules: self.rules,
+            lines: views,
+            total: report_total(&figures),
+            history: self.history,
+            price_changes: self.price_changes,
+        })
+    }
+}

@@ -1,0 +1,356 @@
+//! Deciding one command against a report: the workflow's status change (through `policy` and
+//! `status`), the lines it changes, the header fields it sets, and what its history entry says —
+//! or a typed refusal. Nothing here reads or writes anything: the report service locks and loads
+//! the report, calls [`decide`], and stores what it returns.
+
+use serde::{Deserialize, Serialize};
+
+use super::history::HistoryEvent;
+use super::line::{
+    EditError, LineInput, auto_submit_penalty, has_comment, lines_needing_comment,
+    validate_partner_edit,
+};
+use super::money::{Currency, ParseError, ThresholdPercent, Units};
+use super::period::Period;
+use super::policy::{Actor, ReportOwners, authorize};
+use super::pricing::{PricingRules, SpecialValueError, VerifiedCode, priced_with, special_value};
+use super::report::{PoNumberError, ReportLine, parse_po_number};
+use super::status::{Action, ActorKind, Refusal, Status, apply, require_reason};
+
+/// How long a partner has to fix and resubmit a rejected report.
+pub const RESUBMISSION_DAYS: i64 = 7;
+
+/// What the decision needs to know about the report itself.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReportState {
+    pub owners: ReportOwners,
+    pub status: Status,
+    pub po_number: Option<String>,
+    pub period: Period,
+    pub currency: Currency,
+    pub threshold: ThresholdPercent,
+    pub rules: PricingRules,
+}
+
+/// A partner's change to one line: the chargeable units as typed, and the comment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineEdit {
+    pub line_id: i64,
+    pub chargeable: String,
+    pub comment: Option<String>,
+}
+
+/// What a caller asks to do to a report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Command {
+    SaveDraft {
+        edits: Vec<LineEdit>,
+    },
+    Submit {
+        edits: Vec<LineEdit>,
+    },
+    AutoSubmit,
+    Reject {
+        reason: String,
+    },
+    SubmitToVendor {
+        comment: Option<String>,
+    },
+    Complete,
+    Return {
+        reason: String,
+    },
+    SetPoNumber {
+        po_number: String,
+    },
+    /// A distributor applies a pricing code to a line, with the unlocked value as typed.
+    ApplyCode {
+        line_id: i64,
+        code: String,
+        value: String,
+    },
+    /// A distributor puts every line back to the catalogue's unit price and margin.
+    ResetPricing,
+}
+
+impl Command {
+    /// The workflow action the command takes (an auto-submit learns about penalties from the
+    /// lines; the workflow only needs to know it is one).
+    pub const fn action(&self) -> Action {
+        match self {
+            Command::SaveDraft { .. } => Action::SaveDraft,
+            Command::Submit { .. } => Action::Submit,
+            Command::AutoSubmit => Action::AutoSubmit { penalties: false },
+            Command::Reject { .. } => Action::Reject,
+            Command::SubmitToVendor { .. } => Action::SubmitToVendor,
+            Command::Complete => Action::Complete,
+            Command::Return { .. } => Action::Return,
+            Command::SetPoNumber { .. } | Command::ApplyCode { .. } | Command::ResetPricing => {
+                Action::DistributorEdit
+            }
+        }
+    }
+}
+
+/// Who is acting, as the decision sees them.
+#[derive(Clone, Copy, Debug)]
+pub enum Acting<'a> {
+    /// A signed-in user, by name (recorded on a code they apply).
+    User { actor: &'a Actor, name: &'a str },
+    /// The system's own jobs (deadlines).
+    System,
+}
+
+/// Why a command was not accepted. Every message can be shown to the person who tried.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CommandError {
+    /// The workflow or the policy refuses it.
+    #[error("{0}")]
+    Refused(Refusal),
+    #[error("A line in this change is not part of the report.")]
+    NotALine,
+    #[error("{line}: {error}")]
+    Unreadable { line: String, error: ParseError },
+    #[error("{line}: {error}")]
+    Edit { line: String, error: EditError },
+    #[error(
+        "Please explain the lower chargeable units before submitting: {} need a comment.",
+        .lines.join(", ")
+    )]
+    CommentsMissing { lines: Vec<String> },
+    #[error("Set a PO number before submitting the report to the vendor.")]
+    PoNumberRequired,
+    #[error("{0}")]
+    PoNumber(PoNumberError),
+    #[error("{line}: {error}")]
+    SpecialValue {
+        line: String,
+        error: SpecialValueError,
+    },
+    /// Applying a code needs the code verified for that line first.
+    #[error("{0}: the code has not been verified for this line.")]
+    CodeNotVerified(String),
+    #[error(
+        "Every line already has the catalogue's unit price and channel margin; there is nothing to reset."
+    )]
+    NothingToReset,
+}
+
+impl From<Refusal> for CommandError {
+    fn from(refusal: Refusal) -> Self {
+        CommandError::Refused(refusal)
+    }
+}
+
+/// What to store for an accepted command.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decision {
+    pub status: Status,
+    /// Every line, as it is to be stored.
+    pub lines: Vec<ReportLine>,
+    /// Whether any line needs writing.
+    pub lines_changed: bool,
+    pub po_number: Option<String>,
+    /// A new partner deadline, this many days from now.
+    pub new_deadline_in_days: Option<i64>,
+    /// Penalties were applied at an auto-submission.
+    pub auto_penalties: bool,
+    /// What the history entry records.
+    pub event: HistoryEvent,
+    pub comment: Option<String>,
+}
+
+impl Decision {
+    /// Whether the entry records the partner's values after the change (pricing entries record
+    /// prices instead).
+    pub fn records_partner_values(&self) -> bool {
+        self.lines_changed && !self.event.is_about_prices()
+    }
+}
+
+/// Whether `acting` may take `action` on the report at all, and the status it would lead to:
+/// the policy for people, the workflow alone for the system's jobs.
+pub fn permit(state: &ReportState, action: Action, acting: Acting<'_>) -> Result<Status, Refusal> {
+    match acting {
+        Acting::User { actor, .. } => authorize(actor, &state.owners, state.status, action),
+        Acting::System => apply(state.status, action, ActorKind::System),
+    }
+}
+
+/// Decides `command` taken by `acting` on a report in `state` with `lines`, at `now` (UTC, RFC
+/// 3339). `verified` is the code the pricing service verified for an [`Command::ApplyCode`]'s line.
+pub fn decide(
+    state: &ReportState,
+    mut lines: Vec<ReportLine>,
+    command: Command,
+    acting: Acting<'_>,
+    verified: Option<&VerifiedCode>,
+    now: &str,
+) -> Result<Decision, CommandError> {
+    let action = command.action();
+    let status = permit(state, action, acting)?;
+    let mut decision = Decision {
+        status,
+        lines: Vec::new(),
+        lines_changed: false,
+        po_number: state.po_number.clone(),
+        new_deadline_in_days: None,
+        auto_penalties: false,
+        event: HistoryEvent::transition(action).unwrap_or(HistoryEvent::PoNumberSet),
+        comment: None,
+    };
+    match command {
+        Command::SaveDraft { edits } => {
+            apply_edits(&mut lines, &edits)?;
+            decision.lines_changed = true;
+        }
+        Command::Submit { edits } => {
+            apply_edits(&mut lines, &edits)?;
+            decision.lines_changed = true;
+            let inputs: Vec<LineInput> = lines.iter().map(|l| l.input.clone()).collect();
+            let missing = lines_needing_comment(&inputs, state.threshold);
+            if !missing.is_empty() {
+                let lines = missing
+                    .iter()
+                    .filter_map(|&i| lines.get(i))
+                    .map(|l| l.product.name.clone())
+                    .collect();
+                return Err(CommandError::CommentsMissing { lines });
+            }
+        }
+        Command::AutoSubmit => {
+            let mut inputs: Vec<LineInput> = lines.iter().map(|l| l.input.clone()).collect();
+            let outcome = auto_submit_penalty(&inputs, state.threshold);
+            let penalties = outcome.penalties_applied();
+            outcome.apply_to(&mut inputs);
+            for (line, input) in lines.iter_mut().zip(inputs) {
+                line.input = input;
+            }
+            let action = Action::AutoSubmit { penalties };
+            decision.status = apply(state.status, action, ActorKind::System)?;
+            decision.event = HistoryEvent::AutoSubmitted { penalties };
+            decision.auto_penalties = penalties;
+            decision.lines_changed = penalties;
+            if penalties {
+                decision.comment = Some(format!(
+                    "Deadline passed: {} uncommented over-provisioned line(s) charged at provisioned.",
+                    outcome.penalties.len()
+                ));
+            }
+        }
+        Command::Reject { reason } => {
+            decision.comment = Some(require_reason(&reason)?);
+            decision.new_deadline_in_days = Some(RESUBMISSION_DAYS);
+        }
+        Command::SubmitToVendor { comment } => {
+            if state
+                .po_number
+                .as_deref()
+                .is_none_or(|po| po.trim().is_empty())
+            {
+                return Err(CommandError::PoNumberRequired);
+            }
+            decision.comment = comment
+                .map(|c| c.trim().to_owned())
+                .filter(|c| !c.is_empty());
+        }
+        Command::Complete => {}
+        Command::Return { reason } => decision.comment = Some(require_reason(&reason)?),
+        Command::SetPoNumber { po_number } => {
+            let parsed = parse_po_number(&po_number).map_err(CommandError::PoNumber)?;
+            decision.comment = Some(format!(
+                "PO number {} → {parsed}",
+                state.po_number.as_deref().unwrap_or("(none)")
+            ));
+            decision.po_number = Some(parsed);
+            decision.event = HistoryEvent::PoNumberSet;
+        }
+        Command::ApplyCode { line_id, value, .. } => {
+            let line = lines
+                .iter_mut()
+                .find(|line| line.id == line_id)
+                .ok_or(CommandError::NotALine)?;
+            let verified =
+                verified.ok_or_else(|| CommandError::CodeNotVerified(line.product.name.clone()))?;
+            let value = special_value(
+                &value,
+                verified.granted,
+                line.catalogue_price,
+                line.catalogue_margin,
+            )
+            .map_err(|error| CommandError::SpecialValue {
+                line: line.product.name.clone(),
+                error,
+            })?;
+            (line.input.unit_price, line.input.margin) =
+                priced_with(value, line.catalogue_price, line.catalogue_margin);
+            decision.comment = Some(format!(
+                "{} {} applied to {}",
+                verified.kind.label(),
+                verified.code,
+                line.product.name
+            ));
+            line.pricing_code = Some(verified.code.clone());
+            line.code_applied_by = Some(match acting {
+                Acting::User { name, .. } => name.to_owned(),
+                Acting::System => "system".to_owned(),
+            });
+            line.code_applied_at = Some(now.to_owned());
+            decision.lines_changed = true;
+            decision.event = HistoryEvent::PricingCodeApplied;
+        }
+        Command::ResetPricing => {
+            let mut reset = 0;
+            for line in lines.iter_mut().filter(|line| line.has_special_pricing()) {
+                line.reset_pricing();
+                reset += 1;
+            }
+            if reset == 0 {
+                return Err(CommandError::NothingToReset);
+            }
+            decision.comment = Some(format!(
+                "Unit prices and channel margins reset to the catalogue on {reset} line(s)"
+            ));
+            decision.lines_changed = true;
+            decision.event = HistoryEvent::PricingReset;
+        }
+    }
+    decision.lines = lines;
+    Ok(decision)
+}
+
+/// Whether any line carries a partner's comment (the report's "has comments" flag).
+pub fn any_comment(lines: &[ReportLine]) -> bool {
+    lines
+        .iter()
+        .any(|line| has_comment(line.input.comment.as_deref()))
+}
+
+/// Applies a partner's edits, each judged by the line rules; any bad edit refuses them all.
+fn apply_edits(lines: &mut [ReportLine], edits: &[LineEdit]) -> Result<(), CommandError> {
+    for edit in edits {
+        let line = lines
+            .iter_mut()
+            .find(|line| line.id == edit.line_id)
+            .ok_or(CommandError::NotALine)?;
+        let name = || line.product.name.clone();
+        let typed = Units::parse(&edit.chargeable).map_err(|error| CommandError::Unreadable {
+            line: name(),
+            error,
+        })?;
+        let comment = edit
+            .comment
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty());
+        let chargeable =
+            validate_partner_edit(line.input.provisioned, line.input.used, typed, comment)
+                .map_err(|error| CommandError::Edit {
+                    line: name(),
+                    error,
+                })?;
+        line.input.chargeable = chargeable;
+        line.input.comment = comment.map(str::to_owned);
+    }
+    Ok(())
+}
