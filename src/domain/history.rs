@@ -10,8 +10,9 @@ use serde::{Deserialize, Serialize};
 use super::policy::Role;
 use super::status::{Action, Status};
 
-/// Something that happened to a report.
+/// Something that happened to a report. It travels as its stable code, as it is stored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(into = "&'static str", try_from = "String")]
 pub enum HistoryEvent {
     /// The report was created for its period from the usage feed and the catalogue.
     Generated,
@@ -176,6 +177,20 @@ impl HistoryEvent {
     }
 }
 
+impl From<HistoryEvent> for &'static str {
+    fn from(event: HistoryEvent) -> Self {
+        event.as_code()
+    }
+}
+
+impl TryFrom<String> for HistoryEvent {
+    type Error = String;
+
+    fn try_from(code: String) -> Result<Self, Self::Error> {
+        HistoryEvent::from_code(&code).ok_or_else(|| format!("unknown history event {code:?}"))
+    }
+}
+
 /// One entry of a report's history, as shown to people.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryEntry {
@@ -290,6 +305,11 @@ mod tests {
             Some(HistoryEvent::PoNumberSet)
         );
         assert_eq!(HistoryEvent::from_code("made_up"), None);
+        let json = serde_json::to_string(&HistoryEvent::ReturnedByVendor).expect("json");
+        assert_eq!(json, "\"return\"");
+        let back: HistoryEvent = serde_json::from_str(&json).expect("back");
+        assert_eq!(back, HistoryEvent::ReturnedByVendor);
+        assert!(serde_json::from_str::<HistoryEvent>("\"made_up\"").is_err());
     }
 
     #[test]
