@@ -14,7 +14,7 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 POSTGRES_ADMIN_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 export POSTGRES_ADMIN_URL
 
-.PHONY: help run test tools npm lint test-rust e2e bench release-size start-postgres
+.PHONY: help run test tools system npm lint test-rust e2e bench release-size start-postgres
 
 help:
 	@echo "make run    build (release) and serve on http://127.0.0.1:3000 with demo data"
@@ -27,7 +27,7 @@ run: tools npm
 	DEMO_DATA=true LEPTOS_SITE_ROOT=target/site $(TARGET_DIR)/release/billing-reports
 
 ## Every check and test. Needs PostgreSQL at $(POSTGRES_ADMIN_URL) (started if it is local and down).
-test: tools npm start-postgres lint test-rust e2e
+test: system tools npm start-postgres lint test-rust e2e
 
 lint:
 	cargo fmt --check
@@ -36,10 +36,12 @@ lint:
 
 test-rust:
 	# One test at a time: several in-process apps rendering pages at once have been seen to hang.
-	@mkdir -p $(TARGET_DIR)
-	RUSTFLAGS='$(DEV_RUSTFLAGS)' cargo test --features ssr -- --test-threads=1 2>&1 | tee $(TARGET_DIR)/test-output.log
-	@pg=$$(grep -cE '^test .*postgres.* \.\.\. ok$$' $(TARGET_DIR)/test-output.log || true); \
-	 lite=$$(grep -cE '^test .*sqlite.* \.\.\. ok$$' $(TARGET_DIR)/test-output.log || true); \
+	# The log is this run's own, so two runs on one machine don't read each other's.
+	@log=$$(mktemp -t billing-reports-tests.XXXXXX); \
+	 RUSTFLAGS='$(DEV_RUSTFLAGS)' cargo test --features ssr -- --test-threads=1 2>&1 | tee $$log; \
+	 pg=$$(grep -cE '^test .*postgres.* \.\.\. ok$$' $$log || true); \
+	 lite=$$(grep -cE '^test .*sqlite.* \.\.\. ok$$' $$log || true); \
+	 rm -f $$log; \
 	 echo "database tests passed: $$lite on SQLite, $$pg on PostgreSQL"; \
 	 if [ "$$pg" -eq 0 ]; then echo "no PostgreSQL test ran" >&2; exit 1; fi
 
@@ -66,6 +68,20 @@ tools:
 	  cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked
 	@wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)" || \
 	  cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+
+## Debian packages the tests need, each installed only when missing: Chromium for the browser
+## journeys, curl to wait for the server, the PostgreSQL server and client. Needs root (or sudo).
+SYSTEM_PACKAGES := chromium:chromium curl:curl pg_isready:postgresql-client pg_ctlcluster:postgresql
+system:
+	@missing=""; for pair in $(SYSTEM_PACKAGES); do \
+	   command -v $${pair%%:*} >/dev/null 2>&1 || [ -x /usr/bin/$${pair%%:*} ] || missing="$$missing $${pair#*:}"; \
+	 done; \
+	 if [ -n "$$missing" ]; then \
+	   echo "installing:$$missing"; \
+	   sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+	   $$sudo apt-get update -qq && \
+	   DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing; \
+	 fi
 
 ## npm packages: binaryen's wasm-opt for release builds, Playwright for the browser journeys.
 npm:
