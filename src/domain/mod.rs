@@ -23,9 +23,11 @@
 
 #![deny(clippy::float_arithmetic)]
 
+pub mod currency;
 pub mod history;
 pub mod line;
 pub mod money;
+pub mod numbers;
 pub mod period;
 pub mod policy;
 pub mod pricing;

@@ -5,7 +5,8 @@
 //! * the **one rounding rule** of the product, [`round_half_away`]: half away from zero, written
 //!   out explicitly because `Decimal::round_dp` alone rounds half to even (banker's rounding),
 //!   which would make 0.125 USD become 0.12 instead of the 0.13 a person expects;
-//! * [`Currency`], which knows how many minor units each currency has;
+//! * the parsers and typed errors behind [`Currency`] (in `currency`) and the newtypes (in
+//!   `numbers`), re-exported here;
 //! * the **newtypes** ([`UnitPrice`], [`MarginPercent`], [`Units`], [`ThresholdPercent`]) whose
 //!   `parse` turns what a person typed into a value that is valid by construction. The same parser
 //!   runs in the browser form and on the server, so both refuse exactly the same text.
@@ -31,10 +32,12 @@
 //! No binary floating point appears anywhere in this module or its callers.
 
 use std::fmt;
-use std::str::FromStr;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
+
+pub use super::currency::Currency;
+pub use super::numbers::{MarginPercent, ThresholdPercent, UnitPrice, Units};
 
 /// Rounds `value` to `dp` decimal places, **half away from zero**, and pads it to exactly `dp`
 /// places so that it displays the way the golden cases and the UI write it ("400.00", "3704").
@@ -49,168 +52,6 @@ pub fn round_half_away(value: Decimal, dp: u32) -> Decimal {
     // zeros (it cannot round again). It keeps "0" printing as "0.00" for a 2-decimal currency.
     rounded.rescale(dp);
     rounded
-}
-
-// ---------------------------------------------------------------------------------------------
-// Currency
-// ---------------------------------------------------------------------------------------------
-
-/// A report currency (ISO 4217). A region fixes which one its reports use.
-///
-/// Only currencies the product supports are listed; adding one is a one-line change in each of
-/// the `match`es below, and the compiler points at every one of them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub enum Currency {
-    /// US dollar.
-    Usd,
-    /// Canadian dollar.
-    Cad,
-    /// Mexican peso.
-    Mxn,
-    /// Brazilian real.
-    Brl,
-    /// Euro.
-    Eur,
-    /// Pound sterling.
-    Gbp,
-    /// Swiss franc.
-    Chf,
-    /// Australian dollar.
-    Aud,
-    /// New Zealand dollar.
-    Nzd,
-    /// Singapore dollar.
-    Sgd,
-    /// Japanese yen: no minor units.
-    Jpy,
-    /// Kuwaiti dinar: three minor units.
-    Kwd,
-    /// Bahraini dinar: three minor units.
-    Bhd,
-}
-
-impl Currency {
-    /// Every supported currency, for pickers and table tests.
-    pub const fn all() -> &'static [Currency] {
-        &[
-            Currency::Usd,
-            Currency::Cad,
-            Currency::Mxn,
-            Currency::Brl,
-            Currency::Eur,
-            Currency::Gbp,
-            Currency::Chf,
-            Currency::Aud,
-            Currency::Nzd,
-            Currency::Sgd,
-            Currency::Jpy,
-            Currency::Kwd,
-            Currency::Bhd,
-        ]
-    }
-
-    /// The ISO 4217 code, as stored in the database and sent over the wire.
-    pub const fn code(&self) -> &'static str {
-        match self {
-            Currency::Usd => "USD",
-            Currency::Cad => "CAD",
-            Currency::Mxn => "MXN",
-            Currency::Brl => "BRL",
-            Currency::Eur => "EUR",
-            Currency::Gbp => "GBP",
-            Currency::Chf => "CHF",
-            Currency::Aud => "AUD",
-            Currency::Nzd => "NZD",
-            Currency::Sgd => "SGD",
-            Currency::Jpy => "JPY",
-            Currency::Kwd => "KWD",
-            Currency::Bhd => "BHD",
-        }
-    }
-
-    /// How many decimal places an amount in this currency has (ISO 4217 minor units).
-    pub const fn minor_units(&self) -> u32 {
-        match self {
-            Currency::Jpy => 0,
-            Currency::Kwd | Currency::Bhd => 3,
-            Currency::Usd
-            | Currency::Cad
-            | Currency::Mxn
-            | Currency::Brl
-            | Currency::Eur
-            | Currency::Gbp
-            | Currency::Chf
-            | Currency::Aud
-            | Currency::Nzd
-            | Currency::Sgd => 2,
-        }
-    }
-
-    /// The English name, for labels and pickers.
-    pub const fn name(&self) -> &'static str {
-        match self {
-            Currency::Usd => "US dollar",
-            Currency::Cad => "Canadian dollar",
-            Currency::Mxn => "Mexican peso",
-            Currency::Brl => "Brazilian real",
-            Currency::Eur => "Euro",
-            Currency::Gbp => "Pound sterling",
-            Currency::Chf => "Swiss franc",
-            Currency::Aud => "Australian dollar",
-            Currency::Nzd => "New Zealand dollar",
-            Currency::Sgd => "Singapore dollar",
-            Currency::Jpy => "Japanese yen",
-            Currency::Kwd => "Kuwaiti dinar",
-            Currency::Bhd => "Bahraini dinar",
-        }
-    }
-
-    /// Rounds an amount to this currency's minor units with the product's one rounding rule.
-    pub fn round(&self, value: Decimal) -> Decimal {
-        round_half_away(value, self.minor_units())
-    }
-
-    /// Parses an ISO code such as "USD" (surrounding spaces and letter case are ignored).
-    pub fn parse(text: &str) -> Result<Currency, ParseError> {
-        let code = text.trim();
-        Currency::all()
-            .iter()
-            .copied()
-            .find(|c| c.code().eq_ignore_ascii_case(code))
-            .ok_or_else(|| ParseError::UnknownCurrency(shorten(code)))
-    }
-}
-
-impl fmt::Display for Currency {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
-    }
-}
-
-impl FromStr for Currency {
-    type Err = ParseError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Currency::parse(s)
-    }
-}
-
-impl TryFrom<String> for Currency {
-    type Error = ParseError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Currency::parse(&value)
-    }
-}
-
-impl From<Currency> for String {
-    fn from(value: Currency) -> Self {
-        value.code().to_owned()
-    }
-}
-
-/// Keeps an echoed bad input short, so an error message can never carry a megabyte of text.
-fn shorten(text: &str) -> String {
-    text.chars().take(12).collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -323,7 +164,7 @@ pub fn from_scaled_e4(value: i64) -> Decimal {
 
 /// At most this many significant integer digits are read; anything longer is "too large"
 /// before any arithmetic happens (so "99999…" of any length is a typed error, not an overflow).
-const MAX_INTEGER_DIGITS: usize = 13;
+pub(super) const MAX_INTEGER_DIGITS: usize = 13;
 
 /// Reads plain decimal text: digits, optionally a dot followed by digits. No sign, exponent,
 /// thousands separator or underscore (`Decimal::from_str` would accept some of those; people
@@ -331,7 +172,11 @@ const MAX_INTEGER_DIGITS: usize = 13;
 ///
 /// Builds the `Decimal` from the digits itself, so the result is exact and the only failures
 /// are the typed ones.
-fn parse_decimal_text(text: &str, field: Field, max_dp: u32) -> Result<Decimal, ParseError> {
+pub(super) fn parse_decimal_text(
+    text: &str,
+    field: Field,
+    max_dp: u32,
+) -> Result<Decimal, ParseError> {
     let text = text.trim();
     if text.is_empty() {
         return Err(ParseError::Empty(field));
@@ -371,7 +216,7 @@ fn parse_decimal_text(text: &str, field: Field, max_dp: u32) -> Result<Decimal, 
     Ok(Decimal::new(mantissa, frac_digits.len() as u32))
 }
 
-fn field_max_text(field: Field) -> String {
+pub(super) fn field_max_text(field: Field) -> String {
     match field {
         Field::UnitPrice => UnitPrice::MAX.to_string(),
         Field::Units => Units::MAX.to_string(),
@@ -391,320 +236,16 @@ fn canonical(value: Decimal) -> Decimal {
 }
 
 /// Checks the decimal places a value really has (trailing zeros do not count).
-fn check_places(value: Decimal, field: Field, max_dp: u32) -> Result<Decimal, ParseError> {
+pub(super) fn check_places(
+    value: Decimal,
+    field: Field,
+    max_dp: u32,
+) -> Result<Decimal, ParseError> {
     let value = canonical(value);
     if value.scale() > max_dp {
         Err(ParseError::TooManyDecimals { field, max: max_dp })
     } else {
         Ok(value)
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// UnitPrice
-// ---------------------------------------------------------------------------------------------
-
-/// A price per unit in the report's currency: 0 ≤ price ≤ 10^9, at most 4 decimal places.
-///
-/// Four places because vendors quote fractions of a cent per unit (e.g. 0.0001 per GB);
-/// the amounts computed from it are rounded to the currency afterwards.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(try_from = "Decimal", into = "Decimal")]
-pub struct UnitPrice(Decimal);
-
-impl UnitPrice {
-    /// Most decimal places a unit price keeps.
-    pub const DECIMAL_PLACES: u32 = 4;
-    /// The largest unit price accepted (see the module docs for why it is bounded).
-    pub const MAX: Decimal = Decimal::from_parts(1_000_000_000, 0, 0, false, 0);
-
-    /// Parses what a person typed, e.g. "12.50".
-    pub fn parse(text: &str) -> Result<Self, ParseError> {
-        Self::new(parse_decimal_text(
-            text,
-            Field::UnitPrice,
-            Self::DECIMAL_PLACES,
-        )?)
-    }
-
-    /// Validates a decimal that came from elsewhere (database, pricing service).
-    pub fn new(value: Decimal) -> Result<Self, ParseError> {
-        if value.is_sign_negative() && !value.is_zero() {
-            return Err(ParseError::Negative(Field::UnitPrice));
-        }
-        let value = check_places(value, Field::UnitPrice, Self::DECIMAL_PLACES)?;
-        if value > Self::MAX {
-            return Err(ParseError::TooLarge {
-                field: Field::UnitPrice,
-                max: Self::MAX.to_string(),
-            });
-        }
-        Ok(Self(value))
-    }
-
-    /// The price as an exact decimal.
-    pub fn get(&self) -> Decimal {
-        self.0
-    }
-}
-
-impl fmt::Display for UnitPrice {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.0, f)
-    }
-}
-
-impl FromStr for UnitPrice {
-    type Err = ParseError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
-
-impl TryFrom<Decimal> for UnitPrice {
-    type Error = ParseError;
-    fn try_from(value: Decimal) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<UnitPrice> for Decimal {
-    fn from(value: UnitPrice) -> Self {
-        value.0
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// MarginPercent
-// ---------------------------------------------------------------------------------------------
-
-/// The channel margin in percent: 0 ≤ m < 100, at most 4 decimal places.
-///
-/// 100 is excluded because a 100 % margin would mean the distributor owes the vendor nothing,
-/// which is never a real price; it is far more likely to be a typing mistake.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(try_from = "Decimal", into = "Decimal")]
-pub struct MarginPercent(Decimal);
-
-impl MarginPercent {
-    /// Most decimal places a margin keeps.
-    pub const DECIMAL_PLACES: u32 = 4;
-
-    /// Parses what a person typed, e.g. "12.5".
-    pub fn parse(text: &str) -> Result<Self, ParseError> {
-        match parse_decimal_text(text, Field::ChannelMargin, Self::DECIMAL_PLACES) {
-            Ok(value) => Self::new(value),
-            // "-1" and "250" get the same message: the range is what the person needs to know.
-            Err(ParseError::Negative(_) | ParseError::TooLarge { .. }) => {
-                Err(ParseError::MarginOutOfRange)
-            }
-            Err(other) => Err(other),
-        }
-    }
-
-    /// Validates a decimal that came from elsewhere (database, pricing service).
-    pub fn new(value: Decimal) -> Result<Self, ParseError> {
-        if (value.is_sign_negative() && !value.is_zero()) || value >= Decimal::ONE_HUNDRED {
-            return Err(ParseError::MarginOutOfRange);
-        }
-        Ok(Self(check_places(
-            value,
-            Field::ChannelMargin,
-            Self::DECIMAL_PLACES,
-        )?))
-    }
-
-    /// The margin in percent, e.g. 25 for 25 %.
-    pub fn get(&self) -> Decimal {
-        self.0
-    }
-
-    /// The share the vendor keeps, `1 − m/100`, exact (scale ≤ 6).
-    pub fn owed_factor(&self) -> Decimal {
-        // 100 − m is exact (scale ≤ 4); multiplying by 0.01 only moves the decimal point.
-        (Decimal::ONE_HUNDRED - self.0) * Decimal::new(1, 2)
-    }
-}
-
-impl fmt::Display for MarginPercent {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.0, f)
-    }
-}
-
-impl FromStr for MarginPercent {
-    type Err = ParseError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
-
-impl TryFrom<Decimal> for MarginPercent {
-    type Error = ParseError;
-    fn try_from(value: Decimal) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<MarginPercent> for Decimal {
-    fn from(value: MarginPercent) -> Self {
-        value.0
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// ThresholdPercent
-// ---------------------------------------------------------------------------------------------
-
-/// The over-provisioning threshold in percent (a setting, default 0): 0 ≤ t ≤ 100, at most
-/// 4 decimal places. A line is only a violation when it is over-provisioned by more than this.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
-#[serde(try_from = "Decimal", into = "Decimal")]
-pub struct ThresholdPercent(Decimal);
-
-impl ThresholdPercent {
-    /// Most decimal places a threshold keeps.
-    pub const DECIMAL_PLACES: u32 = 4;
-    /// The default setting: any over-provisioning counts.
-    pub const ZERO: ThresholdPercent = ThresholdPercent(Decimal::ZERO);
-
-    /// Parses what a person typed, e.g. "10".
-    pub fn parse(text: &str) -> Result<Self, ParseError> {
-        match parse_decimal_text(text, Field::Threshold, Self::DECIMAL_PLACES) {
-            Ok(value) => Self::new(value),
-            Err(ParseError::Negative(_) | ParseError::TooLarge { .. }) => {
-                Err(ParseError::ThresholdOutOfRange)
-            }
-            Err(other) => Err(other),
-        }
-    }
-
-    /// Validates a decimal that came from elsewhere (settings table).
-    pub fn new(value: Decimal) -> Result<Self, ParseError> {
-        if (value.is_sign_negative() && !value.is_zero()) || value > Decimal::ONE_HUNDRED {
-            return Err(ParseError::ThresholdOutOfRange);
-        }
-        Ok(Self(check_places(
-            value,
-            Field::Threshold,
-            Self::DECIMAL_PLACES,
-        )?))
-    }
-
-    /// The threshold in percent.
-    pub fn get(&self) -> Decimal {
-        self.0
-    }
-}
-
-impl fmt::Display for ThresholdPercent {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.0, f)
-    }
-}
-
-impl FromStr for ThresholdPercent {
-    type Err = ParseError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
-
-impl TryFrom<Decimal> for ThresholdPercent {
-    type Error = ParseError;
-    fn try_from(value: Decimal) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<ThresholdPercent> for Decimal {
-    fn from(value: ThresholdPercent) -> Self {
-        value.0
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Units
-// ---------------------------------------------------------------------------------------------
-
-/// A whole number of units (seats, devices, GB, ...): 0 ≤ n ≤ 10^9.
-///
-/// Used for provisioned, used and chargeable alike. The bound keeps every amount computed from
-/// it exact (see the module docs) and is far above any real monthly usage of one product.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
-#[serde(try_from = "u64", into = "u64")]
-pub struct Units(u64);
-
-impl Units {
-    /// The largest count accepted.
-    pub const MAX: u64 = 1_000_000_000;
-    /// No units.
-    pub const ZERO: Units = Units(0);
-
-    /// Parses what a person typed, e.g. "45".
-    pub fn parse(text: &str) -> Result<Self, ParseError> {
-        let value = parse_decimal_text(text, Field::Units, 0).map_err(|e| match e {
-            // "4.5" is a number, just not a whole one: say that rather than "too many decimals".
-            ParseError::TooManyDecimals { .. } => ParseError::NotWhole(Field::Units),
-            other => other,
-        })?;
-        // `value` has scale 0 and at most 13 digits, so it is an exact non-negative integer.
-        let count = u64::try_from(value.mantissa()).map_err(|_| ParseError::TooLarge {
-            field: Field::Units,
-            max: Self::MAX.to_string(),
-        })?;
-        Self::new(count)
-    }
-
-    /// Validates a count that came from elsewhere (usage feed, database).
-    pub fn new(value: u64) -> Result<Self, ParseError> {
-        if value > Self::MAX {
-            return Err(ParseError::TooLarge {
-                field: Field::Units,
-                max: Self::MAX.to_string(),
-            });
-        }
-        Ok(Self(value))
-    }
-
-    /// The count.
-    pub fn get(&self) -> u64 {
-        self.0
-    }
-
-    /// The count as an exact decimal, for the money arithmetic.
-    pub fn to_decimal(&self) -> Decimal {
-        Decimal::from(self.0)
-    }
-}
-
-impl fmt::Display for Units {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.0, f)
-    }
-}
-
-impl FromStr for Units {
-    type Err = ParseError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
-
-impl TryFrom<u64> for Units {
-    type Error = ParseError;
-    fn try_from(value: u64) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl From<Units> for u64 {
-    fn from(value: Units) -> Self {
-        value.0
     }
 }
 
