@@ -285,6 +285,17 @@ pub enum ListScope {
     All,
 }
 
+impl ListScope {
+    /// Whether the list spans distributors (the vendor and platform admins), so that region
+    /// and distributor filters mean something to its user.
+    pub const fn spans_distributors(&self) -> bool {
+        match self {
+            ListScope::All | ListScope::ReachedVendor => true,
+            ListScope::Nothing | ListScope::Partner(_) | ListScope::Distributor(_) => false,
+        }
+    }
+}
+
 /// The list scope that matches [`can_see`] for every report.
 pub const fn list_scope(actor: &Actor) -> ListScope {
     if !region_allows(actor) {

@@ -5,7 +5,6 @@ use serde::Serialize;
 use super::{Caller, ServiceError, UserCaller};
 use crate::domain::{
     Action, OpenedReport, ReportLine, Status, authorize, can_see, compute, list_scope,
-    policy::ListScope,
     pricing::{
         self as pricing_rules, CodeRefusal, LinePricing, PriceChange, VerifiedCode, parse_code,
     },
@@ -36,11 +35,10 @@ pub async fn list(
 /// The region and distributor choices for users whose list spans distributors (the vendor and
 /// platform admins); nothing for the others, who see one distributor's reports at most.
 pub async fn filter_options(db: &Db, user: &UserCaller) -> Result<FilterOptions, ServiceError> {
-    match list_scope(&user.actor) {
-        ListScope::All | ListScope::ReachedVendor => Ok(reports::filter_options(db).await?),
-        ListScope::Nothing | ListScope::Partner(_) | ListScope::Distributor(_) => {
-            Ok(FilterOptions::default())
-        }
+    if list_scope(&user.actor).spans_distributors() {
+        Ok(reports::filter_options(db).await?)
+    } else {
+        Ok(FilterOptions::default())
     }
 }
 
