@@ -12,13 +12,15 @@
 //! * [`policy`] — SPEC §2 visibility and authorisation;
 //! * [`report`] — the shapes sent to the browser, with partner types that have no pricing fields;
 //! * [`pricing`] — what a special pricing code unlocks, and why one is refused;
-//! * [`query`] — report list filters, sorting and paging.
+//! * [`query`] — report list filters, sorting and paging;
+//! * [`format`] — how amounts, counts and dates read (pages and server messages alike).
 //!
 //! `clippy.toml` bans the float types by name (`disallowed-types`); that lint does not see a float
 //! that is only inferred from a literal, so arithmetic on such values is denied here as well.
 
 #![deny(clippy::float_arithmetic)]
 
+pub mod format;
 pub mod line;
 pub mod money;
 pub mod policy;
