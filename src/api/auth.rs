@@ -4,21 +4,8 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::ApiError;
-use crate::domain::{OrgKind, Role};
-
-/// What the browser knows about the signed-in user.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CurrentUser {
-    pub name: String,
-    pub email: String,
-    pub org_name: String,
-    pub org_kind: OrgKind,
-    pub role: Role,
-    pub region_name: Option<String>,
-    pub region_enabled: bool,
-    /// The vendor's name, for buttons such as "Submit to Trend Micro".
-    pub vendor_name: String,
-}
+// The server builds it for every request, so its shape lives in the domain; pages name it here.
+pub use crate::domain::CurrentUser;
 
 /// A demo account listed on the sign-in page (only when the server runs with demo data).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -13,7 +13,8 @@
 //! * [`report`] — the shapes sent to the browser, with partner types that have no pricing fields;
 //! * [`pricing`] — what a special pricing code unlocks, and why one is refused;
 //! * [`query`] — report list filters, sorting and paging;
-//! * [`format`] — how amounts, counts and dates read (pages and server messages alike).
+//! * [`format`] — how amounts, counts and dates read (pages and server messages alike);
+//! * [`user`] — who is signed in, as the browser may know them.
 //!
 //! `clippy.toml` bans the float types by name (`disallowed-types`); that lint does not see a float
 //! that is only inferred from a literal, so arithmetic on such values is denied here as well.
@@ -28,6 +29,7 @@ pub mod pricing;
 pub mod query;
 pub mod report;
 pub mod status;
+pub mod user;
 
 pub use line::{
     AutoSubmitOutcome, EditError, LineAmounts, LineFigures, LineInput, Penalty,
@@ -50,3 +52,4 @@ pub use report::{
 pub use status::{
     Action, ActorKind, Refusal, ReviewReason, Status, StatusCodeError, apply, require_reason,
 };
+pub use user::CurrentUser;

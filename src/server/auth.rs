@@ -18,10 +18,7 @@ use super::{
     services::UserCaller,
     state::AppState,
 };
-use crate::{
-    api::auth::CurrentUser,
-    domain::{Actor, OrgKind, Role},
-};
+use crate::domain::{Actor, CurrentUser, OrgKind, Role};
 
 pub const COOKIE_NAME: &str = "br_session";
 
