@@ -17,7 +17,7 @@ pub struct DemoAccount {
 /// The signed-in user, or `None`.
 #[server(endpoint = "auth/me")]
 pub async fn who_am_i() -> Result<Option<CurrentUser>, ApiError> {
-    Ok(crate::server::api_support::session()
+    Ok(crate::api::support::session()
         .await?
         .map(|session| session.current))
 }
@@ -33,7 +33,7 @@ pub struct DemoLogins {
 #[server(endpoint = "auth/demo-accounts")]
 pub async fn demo_accounts() -> Result<Option<DemoLogins>, ApiError> {
     use crate::server::db::seed::{DEMO_ACCOUNTS, DEMO_PASSWORD};
-    let state = crate::server::api_support::state()?;
+    let state = crate::api::support::state()?;
     Ok(state.demo.then(|| DemoLogins {
         password: DEMO_PASSWORD.to_owned(),
         accounts: DEMO_ACCOUNTS
@@ -49,11 +49,11 @@ pub async fn demo_accounts() -> Result<Option<DemoLogins>, ApiError> {
 /// Signs in with an email address and password, starting a new session.
 #[server(endpoint = "auth/sign-in")]
 pub async fn sign_in(email: String, password: String) -> Result<(), ApiError> {
-    crate::server::api_support::sign_in(email, password).await
+    crate::api::support::sign_in(email, password).await
 }
 
 /// Ends the current session on the server and removes its cookie.
 #[server(endpoint = "auth/sign-out")]
 pub async fn sign_out() -> Result<(), ApiError> {
-    crate::server::api_support::sign_out().await
+    crate::api::support::sign_out().await
 }

@@ -1,7 +1,12 @@
-//! What server functions share: the state, the caller's session, and the sign-in flow. Keeps the
-//! `#[server]` bodies in `api/` to a few lines.
+//! What the server functions share: the state and the request from Leptos' context, the
+//! caller's session, the cookie to set, and turning failures into what the browser may see.
+//! Internal errors are logged here, with the request id, and leave the server only as that id.
+//! Keeps the `#[server]` bodies to a few lines.
+//!
+//! This is the one place where Leptos' request context meets the server's services: the api
+//! names `crate::server`, and nothing in `crate::server` names the api.
 
-use std::net::SocketAddr;
+use std::{fmt::Display, net::SocketAddr};
 
 use axum::{
     extract::ConnectInfo,
@@ -10,14 +15,33 @@ use axum::{
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 
-use super::{
+use super::ApiError;
+use crate::server::{
     auth::{self, Session},
     db::users,
-    error::internal,
     services::ServiceError,
     state::AppState,
 };
-use crate::api::ApiError;
+
+/// The id tower-http gave the current request (`x-request-id`), or "-" outside a request.
+pub fn request_id() -> String {
+    use_context::<Parts>()
+        .and_then(|parts| {
+            parts
+                .headers
+                .get("x-request-id")
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_owned)
+        })
+        .unwrap_or_else(|| "-".to_owned())
+}
+
+/// Logs an internal failure with its context and returns the generic error for the browser.
+pub fn internal(context: &str, error: impl Display) -> ApiError {
+    let request_id = request_id();
+    tracing::error!(%request_id, %error, "{context}");
+    ApiError::Internal { request_id }
+}
 
 pub fn state() -> Result<AppState, ApiError> {
     use_context::<AppState>().ok_or_else(|| internal("server function", "no application state"))
