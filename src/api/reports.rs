@@ -20,7 +20,7 @@ pub async fn list_reports(filter: ReportFilter) -> Result<ListedReports, ApiErro
     let state = support::state()?;
     services::reports::list(&state.db, &session.caller, &filter)
         .await
-        .map_err(support::service_error)
+        .map_err(support::refuse)
 }
 
 /// The region and distributor choices of the list's filters (empty unless the caller's list
@@ -34,7 +34,7 @@ pub async fn report_filter_options() -> Result<FilterOptions, ApiError> {
     let state = support::state()?;
     services::reports::filter_options(&state.db, &session.caller)
         .await
-        .map_err(support::service_error)
+        .map_err(support::refuse)
 }
 
 /// One report, if the caller may see it (otherwise "not found", as for a report that does not
@@ -48,7 +48,7 @@ pub async fn open_report(id: i64) -> Result<OpenedReport, ApiError> {
     let state = support::state()?;
     services::reports::open(&state.db, &session.caller, id)
         .await
-        .map_err(support::service_error)
+        .map_err(support::refuse)
 }
 
 /// What a distributor or the vendor may do to a report from its page.
@@ -107,7 +107,7 @@ pub async fn act_on_report(id: i64, version: i64, action: ReportAction) -> Resul
     act(&state.db, &caller, id, version, command)
         .await
         .map(|outcome| outcome.version)
-        .map_err(support::service_error)
+        .map_err(support::refuse)
 }
 
 /// Asks the vendor's pricing service whether `code` is valid for one line of a report the
@@ -125,5 +125,5 @@ pub async fn verify_pricing_code(
     let state = support::state()?;
     services::reports::verify_code(&state.db, &session.caller, id, line_id, &code)
         .await
-        .map_err(support::service_error)
+        .map_err(support::refuse)
 }

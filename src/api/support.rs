@@ -10,7 +10,7 @@ use std::{fmt::Display, net::SocketAddr};
 
 use axum::{
     extract::ConnectInfo,
-    http::{HeaderValue, StatusCode, header, request::Parts},
+    http::{HeaderValue, header, request::Parts},
 };
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
@@ -19,27 +19,15 @@ use super::ApiError;
 use crate::server::{
     auth::{self, Session},
     db::users,
+    http_error::{self, ErrorKind},
     services::ServiceError,
     state::AppState,
 };
 
-/// The id tower-http gave the current request (`x-request-id`), or "-" outside a request.
-pub fn request_id() -> String {
-    use_context::<Parts>()
-        .and_then(|parts| {
-            parts
-                .headers
-                .get("x-request-id")
-                .and_then(|value| value.to_str().ok())
-                .map(str::to_owned)
-        })
-        .unwrap_or_else(|| "-".to_owned())
-}
-
 /// Logs an internal failure with its context and returns the generic error for the browser.
 pub fn internal(context: &str, error: impl Display) -> ApiError {
-    let request_id = request_id();
-    tracing::error!(%request_id, %error, "{context}");
+    let parts = use_context::<Parts>();
+    let request_id = http_error::log_internal(parts.as_ref().map(|p| &p.headers), context, error);
     ApiError::Internal { request_id }
 }
 
@@ -68,16 +56,9 @@ pub async fn require_session() -> Result<Session, ApiError> {
 }
 
 /// Gives a refusal the HTTP status that says what kind it is (not the generic 500).
-pub fn refuse(error: ApiError) -> ApiError {
-    let status = match &error {
-        ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-        ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
-        ApiError::NotFound => StatusCode::NOT_FOUND,
-        ApiError::Conflict { .. } => StatusCode::CONFLICT,
-        ApiError::Refused(_) => StatusCode::FORBIDDEN,
-        ApiError::Throttled => StatusCode::TOO_MANY_REQUESTS,
-        ApiError::Internal { .. } | ApiError::Unreachable => StatusCode::INTERNAL_SERVER_ERROR,
-    };
+pub fn refuse(error: impl Into<ApiError>) -> ApiError {
+    let error = error.into();
+    let status = error.kind().status();
     // Only when the browser called the function itself: during page rendering the page decides
     // its own status (a redirect to sign in, a "not found" page).
     let called_directly =
@@ -88,16 +69,32 @@ pub fn refuse(error: ApiError) -> ApiError {
     error
 }
 
-/// Maps a service's refusal to what the browser may see.
-pub fn service_error(error: ServiceError) -> ApiError {
-    match error {
-        ServiceError::NotFound => refuse(ApiError::NotFound),
-        ServiceError::Conflict { current_version } => {
-            refuse(ApiError::Conflict { current_version })
+impl ApiError {
+    /// What kind of "no" this is; [`ErrorKind::status`] gives its HTTP status.
+    fn kind(&self) -> ErrorKind {
+        match self {
+            ApiError::Invalid(_) => ErrorKind::Invalid,
+            ApiError::Unauthenticated => ErrorKind::Unauthenticated,
+            ApiError::NotFound => ErrorKind::NotFound,
+            ApiError::Conflict { .. } => ErrorKind::Conflict,
+            ApiError::Refused(_) => ErrorKind::Forbidden,
+            ApiError::Throttled => ErrorKind::Throttled,
+            ApiError::Internal { .. } | ApiError::Unreachable => ErrorKind::Internal,
         }
-        ServiceError::Refused(refusal) => refuse(ApiError::Refused(refusal.to_string())),
-        ServiceError::Invalid(message) => refuse(ApiError::Invalid(message)),
-        ServiceError::Database(error) => internal("report action", error),
+    }
+}
+
+/// What the browser may see of a service's refusal; a database failure is logged and becomes the
+/// generic error with the request id.
+impl From<ServiceError> for ApiError {
+    fn from(error: ServiceError) -> Self {
+        match error {
+            ServiceError::NotFound => ApiError::NotFound,
+            ServiceError::Conflict { current_version } => ApiError::Conflict { current_version },
+            ServiceError::Refused(refusal) => ApiError::Refused(refusal.to_string()),
+            ServiceError::Invalid(message) => ApiError::Invalid(message),
+            ServiceError::Database(error) => internal("report action", error),
+        }
     }
 }
 

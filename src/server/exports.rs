@@ -28,13 +28,13 @@ use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
 use super::{
     auth::{self, Session},
+    http_error::{self, ErrorKind},
     services::{
         ServiceError,
         reports::{self as report_service, EXPORT_ROW_LIMIT},
     },
     state::AppState,
 };
-use crate::api::ApiError;
 use crate::domain::{
     Currency, OpenedReport, PartnerReportSummary, ProductRef, Units, UsageFigures,
     query::{ListedReports, ReportFilter},
@@ -147,7 +147,10 @@ async fn export_lines(
 async fn signed_in(state: &AppState, headers: &HeaderMap) -> Result<Session, Response> {
     match auth::authenticate(state, headers).await {
         Ok(Some(session)) => Ok(session),
-        Ok(None) => Err(plain(StatusCode::UNAUTHORIZED, "Please sign in".to_owned())),
+        Ok(None) => Err(plain(
+            ErrorKind::Unauthenticated.status(),
+            "Please sign in".to_owned(),
+        )),
         Err(error) => Err(internal(
             headers,
             "reading the session for an export",
@@ -158,15 +161,16 @@ async fn signed_in(state: &AppState, headers: &HeaderMap) -> Result<Session, Res
 
 /// The answer for a report that does not exist or that the caller may not see: always the same.
 fn not_found() -> Response {
-    plain(StatusCode::NOT_FOUND, "Report not found.".to_owned())
+    plain(ErrorKind::NotFound.status(), "Report not found.".to_owned())
 }
 
-/// What the caller may be told about a service's refusal.
+/// What the caller may be told about a service's refusal, with the status `http_error` gives it.
 fn refused(headers: &HeaderMap, error: ServiceError) -> Response {
+    let status = error.kind().status();
     match error {
         ServiceError::NotFound => not_found(),
-        ServiceError::Invalid(message) => plain(StatusCode::UNPROCESSABLE_ENTITY, message),
-        ServiceError::Refused(refusal) => plain(StatusCode::FORBIDDEN, format!("{refusal}.")),
+        ServiceError::Invalid(message) => plain(status, message),
+        ServiceError::Refused(refusal) => plain(status, format!("{refusal}.")),
         // Reading never races a writer's version check; if it ever did, it is our fault.
         error @ (ServiceError::Conflict { .. } | ServiceError::Database(_)) => {
             internal(headers, "reading an export", error)
@@ -174,17 +178,16 @@ fn refused(headers: &HeaderMap, error: ServiceError) -> Response {
     }
 }
 
-/// Logs an internal failure with the request id; the caller only gets the id to quote.
+/// Logs an internal failure with the request id; the caller only gets the id to quote, in the
+/// same words as the pages use.
 fn internal(headers: &HeaderMap, context: &str, error: impl Display) -> Response {
-    let request_id = headers
-        .get("x-request-id")
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or("-")
-        .to_owned();
-    tracing::error!(%request_id, %error, "{context}");
+    let request_id = http_error::log_internal(Some(headers), context, error);
     plain(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        ApiError::Internal { request_id }.to_string(),
+        ErrorKind::Internal.status(),
+        format!(
+            "Something went wrong on our side. Please try again; if it keeps happening, quote \
+             reference {request_id}."
+        ),
     )
 }
 

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod config;
 pub mod db;
 pub mod exports;
+pub mod http_error;
 pub mod router;
 pub mod security;
 pub mod services;
