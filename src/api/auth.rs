@@ -49,11 +49,45 @@ pub async fn demo_accounts() -> Result<Option<DemoLogins>, ApiError> {
 /// Signs in with an email address and password, starting a new session.
 #[server(endpoint = "auth/sign-in")]
 pub async fn sign_in(email: String, password: String) -> Result<(), ApiError> {
-    crate::api::support::sign_in(email, password).await
+    use crate::api::support;
+    use crate::server::{auth::session_token, services::auth::Attempt};
+
+    let state = support::state()?;
+    let request = support::request()?;
+    let address = support::client_address(&request);
+    let previous = session_token(&request.headers);
+    let attempt = Attempt {
+        email: &email,
+        password,
+        address: &address,
+        previous_token: previous.as_deref(),
+    };
+    let signed_in = crate::server::services::auth::sign_in(
+        &state.db,
+        &state.sessions,
+        &state.decoy_hash,
+        attempt,
+    )
+    .await
+    .map_err(support::refuse)?;
+    support::set_cookie(&signed_in.cookie);
+    leptos_axum::redirect("/");
+    Ok(())
 }
 
 /// Ends the current session on the server and removes its cookie.
 #[server(endpoint = "auth/sign-out")]
 pub async fn sign_out() -> Result<(), ApiError> {
-    crate::api::support::sign_out().await
+    use crate::api::support;
+    use crate::server::{auth, services};
+
+    let state = support::state()?;
+    let request = support::request()?;
+    let token = auth::session_token(&request.headers);
+    services::auth::sign_out(&state.db, token.as_deref())
+        .await
+        .map_err(|error| support::internal("sign-out", error))?;
+    support::set_cookie(&auth::clear_cookie(&state.sessions));
+    leptos_axum::redirect("/sign-in");
+    Ok(())
 }

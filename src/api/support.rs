@@ -3,8 +3,8 @@
 //! Internal errors are logged here, with the request id, and leave the server only as that id.
 //! Keeps the `#[server]` bodies to a few lines.
 //!
-//! This is the one place where Leptos' request context meets the server's services: the api
-//! names `crate::server`, and nothing in `crate::server` names the api.
+//! Compiled for the server only. The api names `crate::server` (its state, sessions and
+//! services); nothing in `crate::server` names the api.
 
 use std::{fmt::Display, net::SocketAddr};
 
@@ -18,9 +18,8 @@ use leptos_axum::ResponseOptions;
 use super::ApiError;
 use crate::server::{
     auth::{self, Session},
-    db::users,
     http_error::{self, ErrorKind},
-    services::ServiceError,
+    services::{ServiceError, auth::SignInError},
     state::AppState,
 };
 
@@ -35,15 +34,16 @@ pub fn state() -> Result<AppState, ApiError> {
     use_context::<AppState>().ok_or_else(|| internal("server function", "no application state"))
 }
 
-fn parts() -> Result<Parts, ApiError> {
+/// The request being answered.
+pub fn request() -> Result<Parts, ApiError> {
     use_context::<Parts>().ok_or_else(|| internal("server function", "no request"))
 }
 
 /// The caller's session, if signed in.
 pub async fn session() -> Result<Option<Session>, ApiError> {
     let state = state()?;
-    let parts = parts()?;
-    auth::authenticate(&state, &parts.headers)
+    let request = request()?;
+    auth::authenticate(&state, &request.headers)
         .await
         .map_err(|error| internal("reading the session", error))
 }
@@ -98,7 +98,17 @@ impl From<ServiceError> for ApiError {
     }
 }
 
-fn set_cookie(value: &str) {
+/// Where the request came from (for the sign-in throttle), or "unknown".
+pub fn client_address(request: &Parts) -> String {
+    request
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// Adds a `Set-Cookie` header to the response.
+pub fn set_cookie(value: &str) {
     if let (Some(response), Ok(value)) = (
         use_context::<ResponseOptions>(),
         HeaderValue::from_str(value),
@@ -109,71 +119,13 @@ fn set_cookie(value: &str) {
 
 const WRONG_CREDENTIALS: &str = "The email address or password is not correct.";
 
-pub async fn sign_in(email: String, password: String) -> Result<(), ApiError> {
-    let state = state()?;
-    let parts = parts()?;
-    let email = email.trim().to_lowercase();
-    let address = parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|info| info.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".to_owned());
-    let db = &state.db;
-    let now = auth::now_secs();
-    let (by_email, by_address) =
-        users::failures_since(db, &email, &address, now - auth::THROTTLE_WINDOW_SECS)
-            .await
-            .map_err(|e| internal("sign-in throttle", e))?;
-    if by_email >= auth::MAX_FAILURES_PER_ACCOUNT || by_address >= auth::MAX_FAILURES_PER_ADDRESS {
-        return Err(refuse(ApiError::Throttled));
+/// What the browser may see of a failed sign-in: the same words whether the account exists or not.
+impl From<SignInError> for ApiError {
+    fn from(error: SignInError) -> Self {
+        match error {
+            SignInError::Throttled => ApiError::Throttled,
+            SignInError::WrongCredentials => ApiError::Invalid(WRONG_CREDENTIALS.to_owned()),
+            SignInError::Internal(error) => internal("sign-in", error),
+        }
     }
-    let account = users::credentials(db, &email)
-        .await
-        .map_err(|e| internal("sign-in", e))?;
-    // Always verify a hash, so an unknown address takes as long as a wrong password.
-    let hash = account
-        .as_ref()
-        .map_or_else(|| state.decoy_hash.clone(), |a| a.password_hash.clone());
-    let matches = auth::verify_password(password, hash)
-        .await
-        .map_err(|e| internal("sign-in", e))?;
-    let account = account.filter(|a| matches && a.partner_status.as_deref() != Some("cancelled"));
-    let Some(account) = account else {
-        users::record_failure(db, &email, &address, now)
-            .await
-            .map_err(|e| internal("sign-in", e))?;
-        return Err(refuse(ApiError::Invalid(WRONG_CREDENTIALS.to_owned())));
-    };
-    // A new id at every sign-in; an older session this browser had ends.
-    auth::end_session(db, &parts.headers)
-        .await
-        .map_err(|e| internal("sign-in", e))?;
-    let (token, id_hash) = auth::new_session_id();
-    users::create_session(
-        db,
-        &id_hash,
-        account.id,
-        now,
-        now + state.sessions.absolute_secs,
-    )
-    .await
-    .map_err(|e| internal("sign-in", e))?;
-    users::clear_failures(db, &email)
-        .await
-        .map_err(|e| internal("sign-in", e))?;
-    set_cookie(&auth::session_cookie(&token, &state.sessions));
-    tracing::info!(user_id = account.id, "signed in");
-    leptos_axum::redirect("/");
-    Ok(())
-}
-
-pub async fn sign_out() -> Result<(), ApiError> {
-    let state = state()?;
-    let parts = parts()?;
-    auth::end_session(&state.db, &parts.headers)
-        .await
-        .map_err(|e| internal("sign-out", e))?;
-    set_cookie(&auth::clear_cookie(&state.sessions));
-    leptos_axum::redirect("/sign-in");
-    Ok(())
 }

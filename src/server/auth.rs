@@ -14,7 +14,7 @@ use axum::http::{HeaderMap, header};
 use sha2::{Digest, Sha256};
 
 use super::{
-    db::{Db, SqlError, users},
+    db::{SqlError, users},
     services::UserCaller,
     state::AppState,
 };
@@ -201,12 +201,4 @@ pub async fn authenticate(
             vendor_name: state.vendor_name.clone(),
         },
     }))
-}
-
-/// Deletes the session a request carries, if any.
-pub async fn end_session(db: &Db, headers: &HeaderMap) -> Result<(), SqlError> {
-    if let Some(token) = session_token(headers) {
-        users::delete_session(db, &hash_session_id(&token)).await?;
-    }
-    Ok(())
 }
