@@ -32,11 +32,11 @@ pub struct DemoLogins {
 /// Demo accounts to show on the sign-in page; `None` unless the server runs with demo data.
 #[server(endpoint = "auth/demo-accounts")]
 pub async fn demo_accounts() -> Result<Option<DemoLogins>, ApiError> {
-    use crate::server::db::seed::{DEMO_ACCOUNTS, DEMO_PASSWORD};
     let state = crate::api::support::state()?;
-    Ok(state.demo.then(|| DemoLogins {
-        password: DEMO_PASSWORD.to_owned(),
-        accounts: DEMO_ACCOUNTS
+    Ok(state.demo.map(|demo| DemoLogins {
+        password: demo.password.to_owned(),
+        accounts: demo
+            .accounts
             .iter()
             .map(|account| DemoAccount {
                 email: account.email.to_owned(),
