@@ -4,32 +4,8 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::ApiError;
-use crate::domain::{OrgKind, Role, Viewer};
-
-/// What the browser knows about the signed-in user.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CurrentUser {
-    pub name: String,
-    pub email: String,
-    pub org_name: String,
-    pub org_kind: OrgKind,
-    pub role: Role,
-    pub region_name: Option<String>,
-    pub region_enabled: bool,
-    /// The vendor's name, for buttons such as "Submit to Trend Micro".
-    pub vendor_name: String,
-}
-
-impl CurrentUser {
-    /// The user as the policy judges what a page may offer them.
-    pub const fn viewer(&self) -> Viewer {
-        Viewer {
-            org_kind: self.org_kind,
-            role: self.role,
-            region_enabled: self.region_enabled,
-        }
-    }
-}
+// The server builds it for every request, so its shape lives in the domain; pages name it here.
+pub use crate::domain::CurrentUser;
 
 /// A demo account listed on the sign-in page (only when the server runs with demo data).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,7 +17,7 @@ pub struct DemoAccount {
 /// The signed-in user, or `None`.
 #[server(endpoint = "auth/me")]
 pub async fn who_am_i() -> Result<Option<CurrentUser>, ApiError> {
-    Ok(crate::server::api_support::session()
+    Ok(crate::api::support::session()
         .await?
         .map(|session| session.current))
 }
@@ -56,11 +32,11 @@ pub struct DemoLogins {
 /// Demo accounts to show on the sign-in page; `None` unless the server runs with demo data.
 #[server(endpoint = "auth/demo-accounts")]
 pub async fn demo_accounts() -> Result<Option<DemoLogins>, ApiError> {
-    use crate::server::db::seed::{DEMO_ACCOUNTS, DEMO_PASSWORD};
-    let state = crate::server::api_support::state()?;
-    Ok(state.demo.then(|| DemoLogins {
-        password: DEMO_PASSWORD.to_owned(),
-        accounts: DEMO_ACCOUNTS
+    let state = crate::api::support::state()?;
+    Ok(state.demo.map(|demo| DemoLogins {
+        password: demo.password.to_owned(),
+        accounts: demo
+            .accounts
             .iter()
             .map(|account| DemoAccount {
                 email: account.email.to_owned(),
@@ -73,11 +49,45 @@ pub async fn demo_accounts() -> Result<Option<DemoLogins>, ApiError> {
 /// Signs in with an email address and password, starting a new session.
 #[server(endpoint = "auth/sign-in")]
 pub async fn sign_in(email: String, password: String) -> Result<(), ApiError> {
-    crate::server::api_support::sign_in(email, password).await
+    use crate::api::support;
+    use crate::server::{auth::session_token, services::auth::Attempt};
+
+    let state = support::state()?;
+    let request = support::request()?;
+    let address = support::client_address(&request);
+    let previous = session_token(&request.headers);
+    let attempt = Attempt {
+        email: &email,
+        password,
+        address: &address,
+        previous_token: previous.as_deref(),
+    };
+    let signed_in = crate::server::services::auth::sign_in(
+        &state.db,
+        &state.sessions,
+        &state.decoy_hash,
+        attempt,
+    )
+    .await
+    .map_err(support::refuse)?;
+    support::set_cookie(&signed_in.cookie);
+    leptos_axum::redirect("/");
+    Ok(())
 }
 
 /// Ends the current session on the server and removes its cookie.
 #[server(endpoint = "auth/sign-out")]
 pub async fn sign_out() -> Result<(), ApiError> {
-    crate::server::api_support::sign_out().await
+    use crate::api::support;
+    use crate::server::{auth, services};
+
+    let state = support::state()?;
+    let request = support::request()?;
+    let token = auth::session_token(&request.headers);
+    services::auth::sign_out(&state.db, token.as_deref())
+        .await
+        .map_err(|error| support::internal("sign-out", error))?;
+    support::set_cookie(&auth::clear_cookie(&state.sessions));
+    leptos_axum::redirect("/sign-in");
+    Ok(())
 }

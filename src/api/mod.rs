@@ -4,5 +4,7 @@
 pub mod auth;
 pub mod error;
 pub mod reports;
+#[cfg(feature = "ssr")]
+pub mod support;
 
 pub use error::ApiError;

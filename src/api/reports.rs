@@ -13,39 +13,42 @@ use crate::domain::{
 /// One page of the billing reports the caller may see, matching `filter`.
 #[server(endpoint = "reports/list", input = Json)]
 pub async fn list_reports(filter: ReportFilter) -> Result<ListedReports, ApiError> {
-    use crate::server::{api_support, services};
+    use crate::api::support;
+    use crate::server::services;
 
-    let session = api_support::require_session().await?;
-    let state = api_support::state()?;
+    let session = support::require_session().await?;
+    let state = support::state()?;
     services::reports::list(&state.db, &session.caller, &filter)
         .await
-        .map_err(api_support::service_error)
+        .map_err(support::refuse)
 }
 
 /// The region and distributor choices of the list's filters (empty unless the caller's list
 /// spans distributors).
 #[server(endpoint = "reports/filter-options", input = Json)]
 pub async fn report_filter_options() -> Result<FilterOptions, ApiError> {
-    use crate::server::{api_support, services};
+    use crate::api::support;
+    use crate::server::services;
 
-    let session = api_support::require_session().await?;
-    let state = api_support::state()?;
+    let session = support::require_session().await?;
+    let state = support::state()?;
     services::reports::filter_options(&state.db, &session.caller)
         .await
-        .map_err(api_support::service_error)
+        .map_err(support::refuse)
 }
 
 /// One report, if the caller may see it (otherwise "not found", as for a report that does not
 /// exist).
 #[server(endpoint = "reports/open", input = Json)]
 pub async fn open_report(id: i64) -> Result<OpenedReport, ApiError> {
-    use crate::server::{api_support, services};
+    use crate::api::support;
+    use crate::server::services;
 
-    let session = api_support::require_session().await?;
-    let state = api_support::state()?;
+    let session = support::require_session().await?;
+    let state = support::state()?;
     services::reports::open(&state.db, &session.caller, id)
         .await
-        .map_err(api_support::service_error)
+        .map_err(support::refuse)
 }
 
 /// What a distributor or the vendor may do to a report from its page.
@@ -78,13 +81,11 @@ pub enum ReportAction {
 /// changed the report meanwhile nothing happens and the answer says so.
 #[server(endpoint = "reports/act", input = Json)]
 pub async fn act_on_report(id: i64, version: i64, action: ReportAction) -> Result<i64, ApiError> {
-    use crate::server::{
-        api_support,
-        services::reports::{Command, act},
-    };
+    use crate::api::support;
+    use crate::server::services::reports::{Command, act};
 
-    let session = api_support::require_session().await?;
-    let state = api_support::state()?;
+    let session = support::require_session().await?;
+    let state = support::state()?;
     let command = match action {
         ReportAction::SetPoNumber { po_number } => Command::SetPoNumber { po_number },
         ReportAction::SubmitToVendor { comment } => Command::SubmitToVendor { comment },
@@ -106,7 +107,7 @@ pub async fn act_on_report(id: i64, version: i64, action: ReportAction) -> Resul
     act(&state.db, &caller, id, version, command)
         .await
         .map(|outcome| outcome.version)
-        .map_err(api_support::service_error)
+        .map_err(support::refuse)
 }
 
 /// Asks the vendor's pricing service whether `code` is valid for one line of a report the
@@ -117,11 +118,12 @@ pub async fn verify_pricing_code(
     line_id: i64,
     code: String,
 ) -> Result<VerifiedCode, ApiError> {
-    use crate::server::{api_support, services};
+    use crate::api::support;
+    use crate::server::services;
 
-    let session = api_support::require_session().await?;
-    let state = api_support::state()?;
+    let session = support::require_session().await?;
+    let state = support::state()?;
     services::reports::verify_code(&state.db, &session.caller, id, line_id, &code)
         .await
-        .map_err(api_support::service_error)
+        .map_err(support::refuse)
 }

@@ -16,7 +16,9 @@
 //! * [`report`] — the shapes sent to the browser, with partner types that have no pricing fields;
 //! * [`view`] — a report as each viewer receives it;
 //! * [`pricing`] — what a special pricing code unlocks, and why one is refused;
-//! * [`query`] — report list filters, sorting and paging.
+//! * [`query`] — report list filters, sorting and paging;
+//! * [`format`] — how amounts, counts and dates read (pages and server messages alike);
+//! * [`user`] — who is signed in, as the browser may know them.
 //!
 //! `clippy.toml` bans the float types by name (`disallowed-types`); that lint does not see a float
 //! that is only inferred from a literal, so arithmetic on such values is denied here as well.
@@ -24,6 +26,7 @@
 #![deny(clippy::float_arithmetic)]
 
 pub mod currency;
+pub mod format;
 pub mod history;
 pub mod line;
 pub mod money;
@@ -34,6 +37,7 @@ pub mod pricing;
 pub mod query;
 pub mod report;
 pub mod status;
+pub mod user;
 pub mod view;
 pub mod workflow;
 
@@ -60,3 +64,4 @@ pub use report::{
 pub use status::{
     Action, ActorKind, Refusal, ReviewReason, Status, StatusCodeError, apply, require_reason,
 };
+pub use user::CurrentUser;

@@ -14,14 +14,11 @@ use axum::http::{HeaderMap, header};
 use sha2::{Digest, Sha256};
 
 use super::{
-    db::{Db, SqlError, users},
+    db::{SqlError, users},
     services::UserCaller,
     state::AppState,
 };
-use crate::{
-    api::auth::CurrentUser,
-    domain::{Actor, OrgKind, Role},
-};
+use crate::domain::{Actor, CurrentUser, OrgKind, Role};
 
 pub const COOKIE_NAME: &str = "br_session";
 
@@ -204,12 +201,4 @@ pub async fn authenticate(
             vendor_name: state.vendor_name.clone(),
         },
     }))
-}
-
-/// Deletes the session a request carries, if any.
-pub async fn end_session(db: &Db, headers: &HeaderMap) -> Result<(), SqlError> {
-    if let Some(token) = session_token(headers) {
-        users::delete_session(db, &hash_session_id(&token)).await?;
-    }
-    Ok(())
 }

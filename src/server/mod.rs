@@ -1,12 +1,11 @@
 //! Everything that only runs on the server: configuration, start-up, state, the database,
 //! services, security. Nothing here is compiled into the browser bundle.
 
-pub mod api_support;
 pub mod auth;
 pub mod config;
 pub mod db;
-pub mod error;
 pub mod exports;
+pub mod http_error;
 pub mod router;
 pub mod security;
 pub mod services;

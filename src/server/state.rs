@@ -4,7 +4,14 @@
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
-use super::{auth::SessionPolicy, config::Config, db::Db};
+use super::{
+    auth::SessionPolicy,
+    config::Config,
+    db::{
+        Db,
+        seed::{DEMO_ACCOUNTS, DEMO_PASSWORD, DemoAccountSeed},
+    },
+};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -12,11 +19,18 @@ pub struct AppState {
     pub db: Db,
     pub vendor_name: String,
     pub sessions: SessionPolicy,
-    /// Whether the server runs with the demo data (then the sign-in page lists the accounts).
-    pub demo: bool,
+    /// The demo accounts the sign-in page lists; `None` unless the server runs with the demo data.
+    pub demo: Option<DemoSignIns>,
     /// A hash no password matches: checked when an account does not exist, so that a wrong
     /// address takes as long as a wrong password.
     pub decoy_hash: String,
+}
+
+/// The demo data's sign-ins: every account and the password they share.
+#[derive(Clone, Copy)]
+pub struct DemoSignIns {
+    pub password: &'static str,
+    pub accounts: &'static [DemoAccountSeed],
 }
 
 impl AppState {
@@ -43,7 +57,10 @@ impl AppState {
                 absolute_secs: config.session_max_hours.max(1) * 3600,
                 secure_cookies: config.secure_cookies,
             },
-            demo: config.demo,
+            demo: config.demo.then_some(DemoSignIns {
+                password: DEMO_PASSWORD,
+                accounts: DEMO_ACCOUNTS,
+            }),
             decoy_hash: super::auth::decoy_hash(),
         }
     }

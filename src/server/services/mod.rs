@@ -1,7 +1,9 @@
 //! Services: each user action is one transaction — load the report (locked), let the domain
 //! decide, write the changes and exactly one history entry, all or nothing. A write based on an
-//! old version changes nothing and comes back as a conflict.
+//! old version changes nothing and comes back as a conflict. Signing in and out ([`auth`]) takes
+//! plain inputs too, so that tests call every service without a request.
 
+pub mod auth;
 pub mod reports;
 
 use crate::domain::{Actor, Refusal};

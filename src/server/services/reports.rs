@@ -349,7 +349,7 @@ pub async fn list_for_export(
         return Err(ServiceError::Invalid(format!(
             "These filters match more than {} reports, more than one export can hold. \
              Please narrow the filters (a period, a status or a partner) and try again.",
-            crate::ui::format::units(u64::from(limit))
+            crate::domain::format::units(u64::from(limit))
         )));
     }
     let page = crate::domain::query::ReportPage {

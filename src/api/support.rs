@@ -1,0 +1,131 @@
+//! What the server functions share: the state and the request from Leptos' context, the
+//! caller's session, the cookie to set, and turning failures into what the browser may see.
+//! Internal errors are logged here, with the request id, and leave the server only as that id.
+//! Keeps the `#[server]` bodies to a few lines.
+//!
+//! Compiled for the server only. The api names `crate::server` (its state, sessions and
+//! services); nothing in `crate::server` names the api.
+
+use std::{fmt::Display, net::SocketAddr};
+
+use axum::{
+    extract::ConnectInfo,
+    http::{HeaderValue, header, request::Parts},
+};
+use leptos::prelude::use_context;
+use leptos_axum::ResponseOptions;
+
+use super::ApiError;
+use crate::server::{
+    auth::{self, Session},
+    http_error::{self, ErrorKind},
+    services::{ServiceError, auth::SignInError},
+    state::AppState,
+};
+
+/// Logs an internal failure with its context and returns the generic error for the browser.
+pub fn internal(context: &str, error: impl Display) -> ApiError {
+    let parts = use_context::<Parts>();
+    let request_id = http_error::log_internal(parts.as_ref().map(|p| &p.headers), context, error);
+    ApiError::Internal { request_id }
+}
+
+pub fn state() -> Result<AppState, ApiError> {
+    use_context::<AppState>().ok_or_else(|| internal("server function", "no application state"))
+}
+
+/// The request being answered.
+pub fn request() -> Result<Parts, ApiError> {
+    use_context::<Parts>().ok_or_else(|| internal("server function", "no request"))
+}
+
+/// The caller's session, if signed in.
+pub async fn session() -> Result<Option<Session>, ApiError> {
+    let state = state()?;
+    let request = request()?;
+    auth::authenticate(&state, &request.headers)
+        .await
+        .map_err(|error| internal("reading the session", error))
+}
+
+/// The caller's session, or the answer for someone who is not signed in.
+pub async fn require_session() -> Result<Session, ApiError> {
+    session()
+        .await?
+        .ok_or_else(|| refuse(ApiError::Unauthenticated))
+}
+
+/// Gives a refusal the HTTP status that says what kind it is (not the generic 500).
+pub fn refuse(error: impl Into<ApiError>) -> ApiError {
+    let error = error.into();
+    let status = error.kind().status();
+    // Only when the browser called the function itself: during page rendering the page decides
+    // its own status (a redirect to sign in, a "not found" page).
+    let called_directly =
+        use_context::<Parts>().is_some_and(|parts| parts.uri.path().starts_with("/api/"));
+    if let (true, Some(response)) = (called_directly, use_context::<ResponseOptions>()) {
+        response.set_status(status);
+    }
+    error
+}
+
+impl ApiError {
+    /// What kind of "no" this is; [`ErrorKind::status`] gives its HTTP status.
+    fn kind(&self) -> ErrorKind {
+        match self {
+            ApiError::Invalid(_) => ErrorKind::Invalid,
+            ApiError::Unauthenticated => ErrorKind::Unauthenticated,
+            ApiError::NotFound => ErrorKind::NotFound,
+            ApiError::Conflict { .. } => ErrorKind::Conflict,
+            ApiError::Refused(_) => ErrorKind::Forbidden,
+            ApiError::Throttled => ErrorKind::Throttled,
+            ApiError::Internal { .. } | ApiError::Unreachable => ErrorKind::Internal,
+        }
+    }
+}
+
+/// What the browser may see of a service's refusal; a database failure is logged and becomes the
+/// generic error with the request id.
+impl From<ServiceError> for ApiError {
+    fn from(error: ServiceError) -> Self {
+        match error {
+            ServiceError::NotFound => ApiError::NotFound,
+            ServiceError::Conflict { current_version } => ApiError::Conflict { current_version },
+            ServiceError::Refused(refusal) => ApiError::Refused(refusal.to_string()),
+            ServiceError::Invalid(message) => ApiError::Invalid(message),
+            ServiceError::Database(error) => internal("report action", error),
+        }
+    }
+}
+
+/// Where the request came from (for the sign-in throttle), or "unknown".
+pub fn client_address(request: &Parts) -> String {
+    request
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// Adds a `Set-Cookie` header to the response.
+pub fn set_cookie(value: &str) {
+    if let (Some(response), Ok(value)) = (
+        use_context::<ResponseOptions>(),
+        HeaderValue::from_str(value),
+    ) {
+        response.append_header(header::SET_COOKIE, value);
+    }
+}
+
+const WRONG_CREDENTIALS: &str = "The email address or password is not correct.";
+
+/// What the browser may see of a failed sign-in: the same words whether the account exists or not.
+impl From<SignInError> for ApiError {
+    fn from(error: SignInError) -> Self {
+        match error {
+            SignInError::Throttled => ApiError::Throttled,
+            SignInError::WrongCredentials => ApiError::Invalid(WRONG_CREDENTIALS.to_owned()),
+            SignInError::Internal(error) => internal("sign-in", error),
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! Signing in and out as services: the throttle, the password check and a fresh session, with no
+//! request context, so tests call them directly. What the browser is told, and setting the
+//! cookie, belong to the server functions.
+//!
+//! Every failure that could tell someone which accounts exist (an unknown address, a wrong
+//! password, a cancelled partner) is the same [`SignInError::WrongCredentials`], takes as long
+//! (a decoy hash is verified when there is no account) and counts towards the throttle.
+
+use crate::server::{
+    auth::{self, HashError, SessionPolicy},
+    db::{Db, SqlError, users},
+};
+
+/// One attempt to sign in, as the browser sent it.
+pub struct Attempt<'a> {
+    /// The email address as typed; compared trimmed and in lower case.
+    pub email: &'a str,
+    pub password: String,
+    /// Where the attempt came from, for the throttle.
+    pub address: &'a str,
+    /// The session cookie the browser already has, if any: that session ends.
+    pub previous_token: Option<&'a str>,
+}
+
+/// A new session.
+#[derive(Debug)]
+pub struct SignedIn {
+    /// The `Set-Cookie` value that carries the new session to the browser.
+    pub cookie: String,
+    pub user_id: i64,
+}
+
+/// Why nobody was signed in.
+#[derive(Debug, thiserror::Error)]
+pub enum SignInError {
+    /// Too many failed sign-ins for this account or from this address, lately.
+    #[error("too many failed sign-ins")]
+    Throttled,
+    /// No account matches the address and password (or its partner was cancelled).
+    #[error("wrong email address or password")]
+    WrongCredentials,
+    /// The database or the password hashing failed.
+    #[error("signing in failed: {0}")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl From<SqlError> for SignInError {
+    fn from(error: SqlError) -> Self {
+        SignInError::Internal(Box::new(error))
+    }
+}
+
+impl From<HashError> for SignInError {
+    fn from(error: HashError) -> Self {
+        SignInError::Internal(Box::new(error))
+    }
+}
+
+/// Checks the throttle and the password and starts a new session, ending the browser's previous
+/// one. `decoy_hash` is verified instead when the account does not exist.
+#[tracing::instrument(skip_all, fields(address = attempt.address))]
+pub async fn sign_in(
+    db: &Db,
+    sessions: &SessionPolicy,
+    decoy_hash: &str,
+    attempt: Attempt<'_>,
+) -> Result<SignedIn, SignInError> {
+    let email = attempt.email.trim().to_lowercase();
+    let now = auth::now_secs();
+    let since = now - auth::THROTTLE_WINDOW_SECS;
+    let (by_email, by_address) = users::failures_since(db, &email, attempt.address, since).await?;
+    if by_email >= auth::MAX_FAILURES_PER_ACCOUNT || by_address >= auth::MAX_FAILURES_PER_ADDRESS {
+        return Err(SignInError::Throttled);
+    }
+    let account = users::credentials(db, &email).await?;
+    // Always verify a hash, so an unknown address takes as long as a wrong password.
+    let hash = account
+        .as_ref()
+        .map_or_else(|| decoy_hash.to_owned(), |a| a.password_hash.clone());
+    let matches = auth::verify_password(attempt.password, hash).await?;
+    let account = account.filter(|a| matches && a.partner_status.as_deref() != Some("cancelled"));
+    let Some(account) = account else {
+        users::record_failure(db, &email, attempt.address, now).await?;
+        return Err(SignInError::WrongCredentials);
+    };
+    // A new id at every sign-in; an older session this browser had ends.
+    sign_out(db, attempt.previous_token).await?;
+    let (token, id_hash) = auth::new_session_id();
+    let expires_at = now + sessions.absolute_secs;
+    users::create_session(db, &id_hash, account.id, now, expires_at).await?;
+    users::clear_failures(db, &email).await?;
+    tracing::info!(user_id = account.id, "signed in");
+    Ok(SignedIn {
+        cookie: auth::session_cookie(&token, sessions),
+        user_id: account.id,
+    })
+}
+
+/// Ends the session a browser's cookie names, if any.
+pub async fn sign_out(db: &Db, token: Option<&str>) -> Result<(), SqlError> {
+    if let Some(token) = token {
+        users::delete_session(db, &auth::hash_session_id(token)).await?;
+    }
+    Ok(())
+}
