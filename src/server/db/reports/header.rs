@@ -3,7 +3,7 @@
 
 use sqlx::{Any, FromRow, Transaction};
 
-use super::{bad, e4, period_from_key};
+use super::e4;
 use crate::domain::{
     Currency, Period, ReportFlags, ReportOwners, Status, ThresholdPercent, from_scaled_e4,
     pricing::{CodeKind, PricingRules, Unlocks},
@@ -45,28 +45,84 @@ impl LockedReport {
     }
 }
 
+/// Period, currency and status: the header columns every read of a report selects (as
+/// [`Basics::COLUMNS`]), decoded here and nowhere else.
+#[derive(FromRow)]
+pub(super) struct Basics {
+    period: i64,
+    currency: String,
+    status: String,
+    sub_status: Option<String>,
+}
+
+/// What [`Basics`] decode to.
+pub(super) struct DecodedBasics {
+    pub period: Period,
+    pub currency: Currency,
+    pub status: Status,
+}
+
+impl Basics {
+    pub(super) const COLUMNS: &'static str = "r.period, r.currency, r.status, r.sub_status";
+
+    /// Decodes the columns of report `id` (named in the error if one is bad).
+    pub(super) fn decode(self, id: i64) -> Result<DecodedBasics, SqlError> {
+        let period = i32::try_from(self.period)
+            .map_err(|e| bad_in(id, "period", e))
+            .and_then(|key| Period::from_key(key).map_err(|e| bad_in(id, "period", e)))?;
+        Ok(DecodedBasics {
+            period,
+            currency: self
+                .currency
+                .parse()
+                .map_err(|e: crate::domain::ParseError| bad_in(id, "currency", e))?,
+            status: Status::from_code(&self.status, self.sub_status.as_deref())
+                .map_err(|e| bad_in(id, "status", e))?,
+        })
+    }
+}
+
+/// The distributor's threshold and the region's pricing rules: what a report's lines are judged
+/// and priced by, selected as [`Terms::COLUMNS`] (with the distributor as `d`, the region as `g`).
+#[derive(FromRow)]
+struct Terms {
+    threshold_e4: i64,
+    pricing_code_kind: String,
+    code_unlocks: String,
+}
+
+impl Terms {
+    const COLUMNS: &'static str = "d.threshold_e4, g.pricing_code_kind, g.code_unlocks";
+
+    fn decode(self, id: i64) -> Result<(ThresholdPercent, PricingRules), SqlError> {
+        let threshold = ThresholdPercent::new(from_scaled_e4(self.threshold_e4))
+            .map_err(|e| bad_in(id, "threshold", e))?;
+        let rules = PricingRules {
+            code_kind: CodeKind::from_code(&self.pricing_code_kind)
+                .ok_or_else(|| bad_in(id, "code kind", &self.pricing_code_kind))?,
+            unlocks: Unlocks::from_code(&self.code_unlocks)
+                .ok_or_else(|| bad_in(id, "code unlocks", &self.code_unlocks))?,
+        };
+        Ok((threshold, rules))
+    }
+}
+
+fn bad_in(id: i64, what: &str, error: impl std::fmt::Display) -> SqlError {
+    SqlError::Decode(format!("report {id}: bad {what}: {error}").into())
+}
+
 #[derive(FromRow)]
 struct HeaderRow {
     id: i64,
     partner_id: i64,
     distributor_id: i64,
     region_id: i64,
-    period: i64,
-    currency: String,
-    status: String,
-    sub_status: Option<String>,
+    #[sqlx(flatten)]
+    basics: Basics,
     po_number: Option<String>,
     version: i64,
-    threshold_e4: i64,
-    pricing_code_kind: String,
-    code_unlocks: String,
-}
-
-fn rules(code_kind: &str, unlocks: &str) -> Result<PricingRules, SqlError> {
-    Ok(PricingRules {
-        code_kind: CodeKind::from_code(code_kind).ok_or_else(|| bad("code kind", code_kind))?,
-        unlocks: Unlocks::from_code(unlocks).ok_or_else(|| bad("code unlocks", unlocks))?,
-    })
+    #[sqlx(flatten)]
+    terms: Terms,
 }
 
 /// Reads a report's header and locks its row until the transaction ends.
@@ -76,12 +132,12 @@ pub async fn lock_header(
     id: i64,
 ) -> Result<Option<LockedReport>, SqlError> {
     let sql = format!(
-        "SELECT r.id, r.partner_id, r.distributor_id, r.region_id, r.period, r.currency, r.status, \
-                r.sub_status, r.po_number, r.version, d.threshold_e4, g.pricing_code_kind, \
-                g.code_unlocks \
+        "SELECT r.id, r.partner_id, r.distributor_id, r.region_id, {}, r.po_number, r.version, {} \
          FROM reports r JOIN organisations d ON d.id = r.distributor_id \
          JOIN regions g ON g.id = r.region_id \
          WHERE r.id = $1{}",
+        Basics::COLUMNS,
+        Terms::COLUMNS,
         db.for_update()
     );
     let Some(row) = sqlx::query_as::<_, HeaderRow>(&sql)
@@ -91,20 +147,20 @@ pub async fn lock_header(
     else {
         return Ok(None);
     };
+    let basics = row.basics.decode(row.id)?;
+    let (threshold, rules) = row.terms.decode(row.id)?;
     Ok(Some(LockedReport {
         id: row.id,
         partner_id: row.partner_id,
         distributor_id: row.distributor_id,
         region_id: row.region_id,
-        period: period_from_key(row.period)?,
-        currency: row.currency.parse().map_err(|e| bad("currency", e))?,
-        status: Status::from_code(&row.status, row.sub_status.as_deref())
-            .map_err(|e| bad("status", e))?,
+        period: basics.period,
+        currency: basics.currency,
+        status: basics.status,
         po_number: row.po_number,
         version: row.version,
-        threshold: ThresholdPercent::new(from_scaled_e4(row.threshold_e4))
-            .map_err(|e| bad("threshold", e))?,
-        rules: rules(&row.pricing_code_kind, &row.code_unlocks)?,
+        threshold,
+        rules,
     }))
 }
 
@@ -173,19 +229,16 @@ struct OpenRow {
     partner_name: String,
     distributor_name: String,
     region_name: String,
-    currency: String,
-    period: i64,
-    status: String,
-    sub_status: Option<String>,
+    #[sqlx(flatten)]
+    basics: Basics,
     po_number: Option<String>,
     submission_deadline: String,
     review_deadline: String,
     auto_penalties: i64,
     has_comments: i64,
     version: i64,
-    threshold_e4: i64,
-    pricing_code_kind: String,
-    code_unlocks: String,
+    #[sqlx(flatten)]
+    terms: Terms,
 }
 
 /// A report opened for reading: its header, owners and the threshold its lines are judged by.
@@ -198,23 +251,28 @@ pub struct OpenReport {
 }
 
 pub async fn open(db: &Db, id: i64) -> Result<Option<OpenReport>, SqlError> {
-    let Some(row) = sqlx::query_as::<_, OpenRow>(
-        "SELECT r.id, r.partner_id, r.distributor_id, p.name AS partner_name, d.name AS distributor_name, \
-                g.name AS region_name, r.currency, r.period, r.status, r.sub_status, r.po_number, \
-                r.submission_deadline, r.review_deadline, r.auto_penalties, r.has_comments, r.version, \
-                d.threshold_e4, g.pricing_code_kind, g.code_unlocks \
+    let sql = format!(
+        "SELECT r.id, r.partner_id, r.distributor_id, p.name AS partner_name, \
+                d.name AS distributor_name, g.name AS region_name, {}, r.po_number, \
+                r.submission_deadline, r.review_deadline, r.auto_penalties, r.has_comments, \
+                r.version, {} \
          FROM reports r \
          JOIN organisations p ON p.id = r.partner_id \
          JOIN organisations d ON d.id = r.distributor_id \
          JOIN regions g ON g.id = r.region_id \
          WHERE r.id = $1",
-    )
-    .bind(id)
-    .fetch_optional(db.pool())
-    .await?
+        Basics::COLUMNS,
+        Terms::COLUMNS,
+    );
+    let Some(row) = sqlx::query_as::<_, OpenRow>(&sql)
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?
     else {
         return Ok(None);
     };
+    let basics = row.basics.decode(row.id)?;
+    let (threshold, rules) = row.terms.decode(row.id)?;
     Ok(Some(OpenReport {
         header: crate::domain::ReportHeader {
             id: row.id,
@@ -222,10 +280,9 @@ pub async fn open(db: &Db, id: i64) -> Result<Option<OpenReport>, SqlError> {
             partner_name: row.partner_name,
             distributor_name: row.distributor_name,
             region_name: row.region_name,
-            currency: row.currency.parse().map_err(|e| bad("currency", e))?,
-            period: period_from_key(row.period)?,
-            status: Status::from_code(&row.status, row.sub_status.as_deref())
-                .map_err(|e| bad("status", e))?,
+            currency: basics.currency,
+            period: basics.period,
+            status: basics.status,
             po_number: row.po_number,
             submission_deadline: row.submission_deadline,
             review_deadline: row.review_deadline,
@@ -239,8 +296,7 @@ pub async fn open(db: &Db, id: i64) -> Result<Option<OpenReport>, SqlError> {
             partner_org_id: row.partner_id,
             distributor_org_id: row.distributor_id,
         },
-        threshold: ThresholdPercent::new(from_scaled_e4(row.threshold_e4))
-            .map_err(|e| bad("threshold", e))?,
-        rules: rules(&row.pricing_code_kind, &row.code_unlocks)?,
+        threshold,
+        rules,
     }))
 }

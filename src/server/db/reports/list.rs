@@ -5,8 +5,9 @@
 
 use sqlx::FromRow;
 
+use super::header::Basics;
 use crate::domain::{
-    Currency, ListScope, Period, ReportFlags, ReportSummary, Status, from_scaled_e4,
+    ListScope, ReportFlags, ReportSummary, Status, from_scaled_e4,
     policy::reached_vendor,
     query::{Choice, FilterOptions, PAGE_SIZE, ReportFilter, ReportPage, SortKey},
 };
@@ -154,10 +155,8 @@ struct SummaryRow {
     partner_name: String,
     distributor_name: String,
     region_name: String,
-    currency: String,
-    period: i64,
-    status: String,
-    sub_status: Option<String>,
+    #[sqlx(flatten)]
+    basics: Basics,
     po_number: Option<String>,
     total_e4: i64,
     version: i64,
@@ -167,29 +166,16 @@ struct SummaryRow {
 
 impl SummaryRow {
     fn into_summary(self) -> Result<ReportSummary, SqlError> {
-        let decode = |what: &str, error: String| {
-            SqlError::Decode(format!("report {}: bad {what}: {error}", self.id).into())
-        };
-        let currency: Currency = self
-            .currency
-            .parse()
-            .map_err(|error: crate::domain::ParseError| decode("currency", error.to_string()))?;
-        let period = i32::try_from(self.period)
-            .map_err(|error| decode("period", error.to_string()))
-            .and_then(|key| {
-                Period::from_key(key).map_err(|error| decode("period", error.to_string()))
-            })?;
-        let status = Status::from_code(&self.status, self.sub_status.as_deref())
-            .map_err(|error| decode("status", error.to_string()))?;
+        let basics = self.basics.decode(self.id)?;
         Ok(ReportSummary {
             id: self.id,
             partner_id: self.partner_id,
             partner_name: self.partner_name,
             distributor_name: self.distributor_name,
             region_name: self.region_name,
-            currency,
-            period,
-            status,
+            currency: basics.currency,
+            period: basics.period,
+            status: basics.status,
             po_number: self.po_number,
             total: Some(from_scaled_e4(self.total_e4)),
             version: self.version,
@@ -222,9 +208,10 @@ fn rows_sql(filter: &ReportFilter, conditions: &Conditions) -> String {
     };
     format!(
         "SELECT r.id, r.partner_id, p.name AS partner_name, d.name AS distributor_name, \
-                g.name AS region_name, r.currency, r.period, r.status, r.sub_status, r.po_number, \
-                r.total_e4, r.version, r.auto_penalties, r.has_comments \
+                g.name AS region_name, {}, r.po_number, r.total_e4, r.version, \
+                r.auto_penalties, r.has_comments \
          {FROM_REPORTS}{} ORDER BY {order} LIMIT {} OFFSET {}",
+        Basics::COLUMNS,
         conditions.where_sql(),
         conditions.next_placeholder(1),
         conditions.next_placeholder(2),

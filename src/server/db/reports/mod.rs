@@ -16,16 +16,10 @@ pub use lines::{StoredLine, lines, save_line};
 pub use list::{explain_list, filter_options, list, list_all};
 
 use super::SqlError;
-use crate::domain::{Period, scaled_e4};
+use crate::domain::scaled_e4;
 
 fn bad(what: &str, error: impl std::fmt::Display) -> SqlError {
     SqlError::Decode(format!("bad {what}: {error}").into())
-}
-
-fn period_from_key(key: i64) -> Result<Period, SqlError> {
-    i32::try_from(key)
-        .map_err(|e| bad("period", e))
-        .and_then(|key| Period::from_key(key).map_err(|e| bad("period", e)))
 }
 
 fn e4(value: rust_decimal::Decimal) -> Result<i64, SqlError> {
