@@ -3,7 +3,7 @@
 //! combination stays one prepared statement shape per filter set and the indexes on
 //! (period, status), (region, period) and (distributor, period) can serve it.
 
-use sqlx::FromRow;
+use sqlx::{Any, Arguments, Encode, FromRow, Type, any::AnyArguments};
 
 use super::header::Basics;
 use crate::domain::{
@@ -13,72 +13,63 @@ use crate::domain::{
 };
 use crate::server::db::{Backend, Db, SqlError};
 
-/// Binds every collected value, in order, to a query of any shape.
-macro_rules! bind_all {
-    ($query:expr, $binds:expr) => {{
-        let mut query = $query;
-        for bind in $binds {
-            query = match bind {
-                Bind::Int(value) => query.bind(*value),
-                Bind::Text(value) => query.bind(value.clone()),
-            };
+/// A statement being written with its bound values, placeholders numbered `$1, $2, …` in the
+/// order they are bound. Both backends accept that form; sqlx's `QueryBuilder<Any>` writes `?`
+/// placeholders instead, which PostgreSQL rejects, so the list builds its statements here.
+struct Statement {
+    sql: String,
+    args: AnyArguments<'static>,
+    conditions: usize,
+}
+
+impl Statement {
+    fn new(sql: impl Into<String>) -> Self {
+        Self {
+            sql: sql.into(),
+            args: AnyArguments::default(),
+            conditions: 0,
         }
-        query
-    }};
-}
-
-/// A value bound to a `$n` placeholder.
-enum Bind {
-    Int(i64),
-    Text(String),
-}
-
-/// Collects WHERE conditions and their bound values, numbering the placeholders.
-#[derive(Default)]
-struct Conditions {
-    clauses: Vec<String>,
-    binds: Vec<Bind>,
-}
-
-impl Conditions {
-    /// Adds a condition; each `?` in `clause` becomes the next `$n` bound to the next value.
-    fn push(&mut self, clause: &str, values: Vec<Bind>) {
-        let mut sql = String::with_capacity(clause.len() + 4);
-        let mut values = values.into_iter();
-        for part in clause.split_inclusive('?') {
-            match part.strip_suffix('?') {
-                Some(head) => {
-                    sql.push_str(head);
-                    if let Some(value) = values.next() {
-                        self.binds.push(value);
-                        sql.push_str(&format!("${}", self.binds.len()));
-                    }
-                }
-                None => sql.push_str(part),
-            }
-        }
-        self.clauses.push(sql);
     }
 
-    fn where_sql(&self) -> String {
-        if self.clauses.is_empty() {
-            String::new()
+    fn push(&mut self, sql: &str) -> &mut Self {
+        self.sql.push_str(sql);
+        self
+    }
+
+    /// Binds `value` to the next placeholder, written where the statement stands.
+    fn push_bind<T>(&mut self, value: T) -> &mut Self
+    where
+        T: 'static + Encode<'static, Any> + Type<Any>,
+    {
+        // Adding an integer or a text to `AnyArguments` cannot fail.
+        let _ = self.args.add(value);
+        self.sql.push_str(&format!("${}", self.args.len()));
+        self
+    }
+
+    /// Starts the next WHERE condition (joined to the previous ones by AND).
+    fn and(&mut self) -> &mut Self {
+        self.conditions += 1;
+        self.push(if self.conditions == 1 {
+            " WHERE "
         } else {
-            format!(" WHERE {}", self.clauses.join(" AND "))
-        }
-    }
-
-    fn next_placeholder(&self, offset: usize) -> String {
-        format!("${}", self.binds.len() + offset)
+            " AND "
+        })
     }
 }
 
-fn conditions(scope: ListScope, filter: &ReportFilter) -> Conditions {
-    let mut conditions = Conditions::default();
+/// Writes the WHERE clause of `scope` and `filter`.
+fn push_conditions(statement: &mut Statement, scope: ListScope, filter: &ReportFilter) {
     match scope {
-        ListScope::Nothing => conditions.push("1 = 0", vec![]),
-        ListScope::Partner(id) => conditions.push("r.partner_id = ?", vec![Bind::Int(id)]),
-        ListScope::Distributor(id) => conditions.push("r.distributor_id = ?", vec![Bind::Int(id)]),
+        ListScope::Nothing => {
+            statement.and().push("1 = 0");
+        }
+        ListScope::Partner(id) => {
+            statement.and().push("r.partner_id = ").push_bind(id);
+        }
+        ListScope::Distributor(id) => {
+            statement.and().push("r.distributor_id = ").push_bind(id);
+        }
         ListScope::ReachedVendor => {
             // The statuses the policy says have reached the vendor, spelled out for SQL.
             let reached: Vec<String> = Status::all()
@@ -92,49 +83,68 @@ fn conditions(scope: ListScope, filter: &ReportFilter) -> Conditions {
                     None => format!("r.status = '{}'", status.as_code()),
                 })
                 .collect();
-            conditions.push(&format!("({})", reached.join(" OR ")), vec![]);
+            statement.and().push(&format!("({})", reached.join(" OR ")));
         }
         ListScope::All => {}
     }
     if let Some(status) = filter.status {
         let (code, sub) = status.codes();
-        conditions.push("r.status = ?", vec![Bind::Text(code.to_owned())]);
+        statement
+            .and()
+            .push("r.status = ")
+            .push_bind(code.to_owned());
         if let Some(sub) = sub {
-            conditions.push("r.sub_status = ?", vec![Bind::Text(sub.to_owned())]);
+            statement
+                .and()
+                .push("r.sub_status = ")
+                .push_bind(sub.to_owned());
         }
     }
     if let Some(region) = filter.region {
-        conditions.push("r.region_id = ?", vec![Bind::Int(region)]);
+        statement.and().push("r.region_id = ").push_bind(region);
     }
     if let Some(distributor) = filter.distributor {
-        conditions.push("r.distributor_id = ?", vec![Bind::Int(distributor)]);
+        statement
+            .and()
+            .push("r.distributor_id = ")
+            .push_bind(distributor);
     }
     match (filter.from, filter.to) {
         (Some(from), Some(to)) if from == to => {
-            conditions.push("r.period = ?", vec![Bind::Int(from.to_key().into())]);
+            statement
+                .and()
+                .push("r.period = ")
+                .push_bind(i64::from(from.to_key()));
         }
         (from, to) => {
             if let Some(from) = from {
-                conditions.push("r.period >= ?", vec![Bind::Int(from.to_key().into())]);
+                statement
+                    .and()
+                    .push("r.period >= ")
+                    .push_bind(i64::from(from.to_key()));
             }
             if let Some(to) = to {
-                conditions.push("r.period <= ?", vec![Bind::Int(to.to_key().into())]);
+                statement
+                    .and()
+                    .push("r.period <= ")
+                    .push_bind(i64::from(to.to_key()));
             }
         }
     }
     if let Some(partner) = &filter.partner {
         match partner.parse::<i64>() {
-            Ok(id) => conditions.push("r.partner_id = ?", vec![Bind::Int(id)]),
-            Err(_) => conditions.push(
-                "LOWER(p.name) LIKE ? ESCAPE '\\'",
-                vec![Bind::Text(format!(
-                    "%{}%",
-                    escape_like(&partner.to_lowercase())
-                ))],
-            ),
+            Ok(id) => {
+                statement.and().push("r.partner_id = ").push_bind(id);
+            }
+            Err(_) => {
+                statement
+                    .and()
+                    .push("LOWER(p.name) LIKE ")
+                    .push_bind(format!("%{}%", escape_like(&partner.to_lowercase())))
+                    .push(" ESCAPE '\\'");
+            }
         }
     }
-    conditions
 }
 
 fn escape_like(text: &str) -> String {
@@ -187,7 +197,8 @@ impl SummaryRow {
     }
 }
 
-fn rows_sql(filter: &ReportFilter, conditions: &Conditions) -> String {
+/// The list rows of `scope` matching `filter` in its order, `limit` of them from `offset`.
+fn rows_statement(scope: ListScope, filter: &ReportFilter, limit: i64, offset: i64) -> Statement {
     let order = match filter.sort {
         SortKey::Newest => "r.period DESC, p.name ASC, r.id ASC",
         SortKey::Oldest => "r.period ASC, p.name ASC, r.id ASC",
@@ -206,24 +217,30 @@ fn rows_sql(filter: &ReportFilter, conditions: &Conditions) -> String {
         SortKey::Distributor => "d.name ASC, r.period DESC, p.name ASC, r.id ASC",
         SortKey::Region => "g.name ASC, r.period DESC, p.name ASC, r.id ASC",
     };
-    format!(
+    let mut statement = Statement::new(format!(
         "SELECT r.id, r.partner_id, p.name AS partner_name, d.name AS distributor_name, \
                 g.name AS region_name, {}, r.po_number, r.total_e4, r.version, \
                 r.auto_penalties, r.has_comments \
-         {FROM_REPORTS}{} ORDER BY {order} LIMIT {} OFFSET {}",
+         {FROM_REPORTS}",
         Basics::COLUMNS,
-        conditions.where_sql(),
-        conditions.next_placeholder(1),
-        conditions.next_placeholder(2),
-    )
+    ));
+    push_conditions(&mut statement, scope, filter);
+    statement
+        .push(" ORDER BY ")
+        .push(order)
+        .push(" LIMIT ")
+        .push_bind(limit)
+        .push(" OFFSET ")
+        .push_bind(offset);
+    statement
 }
 
 /// The database's plan for the list query of `filter`, one line per step. PostgreSQL is asked
 /// with sequential scans discouraged, which shows whether an index *can* serve the query
 /// whatever the table's current size.
 pub async fn explain_list(db: &Db, filter: &ReportFilter) -> Result<Vec<String>, SqlError> {
-    let conditions = conditions(ListScope::All, filter);
-    let sql = rows_sql(filter, &conditions);
+    let Statement { sql, args, .. } =
+        rows_statement(ListScope::All, filter, i64::from(PAGE_SIZE), 0);
     let mut tx = db.pool().begin().await?;
     let explain = match db.backend() {
         Backend::Sqlite => format!("EXPLAIN QUERY PLAN {sql}"),
@@ -234,10 +251,7 @@ pub async fn explain_list(db: &Db, filter: &ReportFilter) -> Result<Vec<String>,
             format!("EXPLAIN {sql}")
         }
     };
-    let query = bind_all!(sqlx::query(&explain), &conditions.binds)
-        .bind(i64::from(PAGE_SIZE))
-        .bind(0_i64);
-    let rows = query.fetch_all(&mut *tx).await?;
+    let rows = sqlx::query_with(&explain, args).fetch_all(&mut *tx).await?;
     tx.rollback().await?;
     rows.iter()
         .map(|row| {
@@ -257,17 +271,21 @@ pub async fn list(
     scope: ListScope,
     filter: &ReportFilter,
 ) -> Result<ReportPage, SqlError> {
-    let conditions = conditions(scope, filter);
-    let where_sql = conditions.where_sql();
     let page = filter.page();
     let offset = i64::from(page - 1) * i64::from(PAGE_SIZE);
 
-    let count_sql = format!("SELECT COUNT(*) {FROM_REPORTS}{where_sql}");
-    let total_count = bind_all!(sqlx::query_scalar::<_, i64>(&count_sql), &conditions.binds)
+    let mut count = Statement::new(format!("SELECT COUNT(*) {FROM_REPORTS}"));
+    push_conditions(&mut count, scope, filter);
+    let Statement { sql, args, .. } = count;
+    let total_count: i64 = sqlx::query_scalar_with(&sql, args)
         .fetch_one(db.pool())
         .await?;
 
-    let rows = summaries(db, filter, &conditions, i64::from(PAGE_SIZE), offset).await?;
+    let rows = summaries(
+        db,
+        rows_statement(scope, filter, i64::from(PAGE_SIZE), offset),
+    )
+    .await?;
 
     Ok(ReportPage {
         rows,
@@ -323,28 +341,16 @@ pub async fn list_all(
     filter: &ReportFilter,
     cap: u32,
 ) -> Result<Vec<ReportSummary>, SqlError> {
-    let conditions = conditions(scope, filter);
-    summaries(db, filter, &conditions, i64::from(cap), 0).await
+    summaries(db, rows_statement(scope, filter, i64::from(cap), 0)).await
 }
 
-/// The list rows of `conditions`, `limit` of them from `offset`, in `filter`'s order.
-async fn summaries(
-    db: &Db,
-    filter: &ReportFilter,
-    conditions: &Conditions,
-    limit: i64,
-    offset: i64,
-) -> Result<Vec<ReportSummary>, SqlError> {
-    let rows_sql = rows_sql(filter, conditions);
-    bind_all!(
-        sqlx::query_as::<_, SummaryRow>(&rows_sql),
-        &conditions.binds
-    )
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(db.pool())
-    .await?
-    .into_iter()
-    .map(SummaryRow::into_summary)
-    .collect()
+/// The list rows `statement` selects.
+async fn summaries(db: &Db, statement: Statement) -> Result<Vec<ReportSummary>, SqlError> {
+    let Statement { sql, args, .. } = statement;
+    sqlx::query_as_with::<_, SummaryRow, _>(&sql, args)
+        .fetch_all(db.pool())
+        .await?
+        .into_iter()
+        .map(SummaryRow::into_summary)
+        .collect()
 }
