@@ -300,3 +300,51 @@ pub async fn open(db: &Db, id: i64) -> Result<Option<OpenReport>, SqlError> {
         rules,
     }))
 }
+
+/// A report as generated for a month, before anyone acted on it (or, for demo data, with the
+/// state its history leads to). Stored at version 1.
+#[derive(Clone, Debug)]
+pub struct NewReport {
+    pub partner_id: i64,
+    pub distributor_id: i64,
+    pub region_id: i64,
+    pub period: Period,
+    pub currency: Currency,
+    pub status: Status,
+    pub po_number: Option<String>,
+    pub submission_deadline: String,
+    pub review_deadline: String,
+    pub total: rust_decimal::Decimal,
+    pub auto_penalties: bool,
+    pub has_comments: bool,
+    pub created_at: String,
+}
+
+/// Stores a new report header and returns its id.
+pub async fn insert_report(
+    tx: &mut Transaction<'static, Any>,
+    report: &NewReport,
+) -> Result<i64, SqlError> {
+    sqlx::query_scalar(
+        "INSERT INTO reports (partner_id, distributor_id, region_id, period, currency, status, \
+                sub_status, po_number, submission_deadline, review_deadline, total_e4, \
+                auto_penalties, has_comments, version, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14, $14) RETURNING id",
+    )
+    .bind(report.partner_id)
+    .bind(report.distributor_id)
+    .bind(report.region_id)
+    .bind(i64::from(report.period.to_key()))
+    .bind(report.currency.code())
+    .bind(report.status.as_code())
+    .bind(report.status.sub_status_code())
+    .bind(report.po_number.clone())
+    .bind(report.submission_deadline.clone())
+    .bind(report.review_deadline.clone())
+    .bind(e4(report.total)?)
+    .bind(i64::from(report.auto_penalties))
+    .bind(i64::from(report.has_comments))
+    .bind(report.created_at.clone())
+    .fetch_one(&mut **tx)
+    .await
+}

@@ -120,3 +120,50 @@ pub async fn save_line(
     .await?;
     Ok(())
 }
+
+/// A line as generated with its report: the product, the partner's figures, the catalogue terms
+/// and any pricing code already applied.
+#[derive(Clone, Debug)]
+pub struct NewLine {
+    pub product_id: i64,
+    pub input: LineInput,
+    pub catalogue_price: UnitPrice,
+    pub catalogue_margin: MarginPercent,
+    pub pricing_code: Option<String>,
+    pub code_applied_by: Option<String>,
+    pub code_applied_at: Option<String>,
+}
+
+/// Stores a new line of `report_id` at `position` (its display order) with its amounts.
+pub async fn insert_line(
+    tx: &mut Transaction<'static, Any>,
+    report_id: i64,
+    position: usize,
+    line: &NewLine,
+    figures: &LineFigures,
+) -> Result<i64, SqlError> {
+    sqlx::query_scalar(
+        "INSERT INTO line_items (report_id, position, product_id, provisioned, used, chargeable, \
+                comment, catalogue_unit_price_e4, catalogue_margin_e4, unit_price_e4, margin_e4, \
+                pricing_code, code_applied_by, code_applied_at, gross_e4, amount_owed_e4) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
+    )
+    .bind(report_id)
+    .bind(i64::try_from(position).map_err(|e| bad("position", e))?)
+    .bind(line.product_id)
+    .bind(count(line.input.provisioned)?)
+    .bind(line.input.used.map(count).transpose()?)
+    .bind(count(line.input.chargeable)?)
+    .bind(line.input.comment.clone())
+    .bind(e4(line.catalogue_price.get())?)
+    .bind(e4(line.catalogue_margin.get())?)
+    .bind(e4(line.input.unit_price.get())?)
+    .bind(e4(line.input.margin.get())?)
+    .bind(line.pricing_code.clone())
+    .bind(line.code_applied_by.clone())
+    .bind(line.code_applied_at.clone())
+    .bind(e4(figures.gross)?)
+    .bind(e4(figures.amount_owed)?)
+    .fetch_one(&mut **tx)
+    .await
+}

@@ -9,10 +9,11 @@ mod lines;
 mod list;
 
 pub use header::{
-    HeaderUpdate, LockedReport, OpenReport, current_version, lock_header, open, update_header,
+    HeaderUpdate, LockedReport, NewReport, OpenReport, current_version, insert_report, lock_header,
+    open, update_header,
 };
 pub use history::{NewHistoryEntry, StoredHistory, append_history, history};
-pub use lines::{StoredLine, lines, save_line};
+pub use lines::{NewLine, StoredLine, insert_line, lines, save_line};
 pub use list::{explain_list, filter_options, list, list_all};
 
 use super::SqlError;
