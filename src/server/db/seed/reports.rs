@@ -246,8 +246,8 @@ pub(super) async fn insert(
     }
 
     // History: the path this report took to its status, oldest first.
-    let partner_user = || Actor::billing_team(&partner.name);
-    let distributor_user = || Actor::billing_team(&partner.distributor_name);
+    let partner_user = || Actor::billing_team(partner.name);
+    let distributor_user = || Actor::billing_team(partner.distributor_name);
     let vendor_user = || Actor {
         name: "Vendor billing".to_owned(),
         org: Some(vendor_name.to_owned()),
