@@ -1,10 +1,12 @@
 //! The vendor's price book and pricing codes, as stored. Lookups only; `domain::pricing`
 //! judges what a code means.
 
-use sqlx::{Any, FromRow, Transaction};
+use sqlx::{Any, AnyConnection, FromRow, Transaction};
 
 use super::SqlError;
-use crate::domain::{MarginPercent, Period, UnitPrice, from_scaled_e4, pricing::CodeRecord};
+use crate::domain::{
+    MarginPercent, Period, UnitPrice, from_scaled_e4, pricing::CodeRecord, scaled_e4,
+};
 
 fn decode(what: &str, error: impl std::fmt::Display) -> SqlError {
     SqlError::Decode(format!("bad {what}: {error}").into())
@@ -81,4 +83,66 @@ pub async fn find_code(
         valid_from: period(row.valid_from)?,
         valid_to: period(row.valid_to)?,
     }))
+}
+
+fn e4(what: &str, value: rust_decimal::Decimal) -> Result<i64, SqlError> {
+    scaled_e4(value).map_err(|e| SqlError::Protocol(format!("{what} out of range: {e}")))
+}
+
+/// A product of the catalogue (`reports_usage`: whether partners report used units of it).
+pub async fn insert_product(
+    conn: &mut AnyConnection,
+    sku: &str,
+    name: &str,
+    unit_type: &str,
+    reports_usage: bool,
+) -> Result<i64, SqlError> {
+    sqlx::query_scalar(
+        "INSERT INTO products (sku, name, unit_type, reports_usage) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(sku)
+    .bind(name)
+    .bind(unit_type)
+    .bind(i64::from(reports_usage))
+    .fetch_one(conn)
+    .await
+}
+
+/// A price-book entry for a region × product, valid from `valid_from` with no end.
+pub async fn insert_price(
+    conn: &mut AnyConnection,
+    region_id: i64,
+    product_id: i64,
+    valid_from: Period,
+    price: UnitPrice,
+    margin: MarginPercent,
+) -> Result<i64, SqlError> {
+    sqlx::query_scalar(
+        "INSERT INTO price_book (region_id, product_id, valid_from, valid_to, list_price_e4, margin_e4) \
+         VALUES ($1, $2, $3, NULL, $4, $5) RETURNING id",
+    )
+    .bind(region_id)
+    .bind(product_id)
+    .bind(i64::from(valid_from.to_key()))
+    .bind(e4("list price", price.get())?)
+    .bind(e4("margin", margin.get())?)
+    .fetch_one(conn)
+    .await
+}
+
+/// A pricing code the vendor issued.
+pub async fn insert_code(conn: &mut AnyConnection, code: &CodeRecord) -> Result<i64, SqlError> {
+    sqlx::query_scalar(
+        "INSERT INTO pricing_codes (code, partner_id, product_id, unit_price_e4, margin_e4, valid_from, valid_to) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(code.code.clone())
+    .bind(code.partner_id)
+    .bind(code.product_id)
+    .bind(code.unit_price.map(|p| e4("code price", p.get())).transpose()?)
+    .bind(code.margin.map(|m| e4("code margin", m.get())).transpose()?)
+    .bind(i64::from(code.valid_from.to_key()))
+    .bind(i64::from(code.valid_to.to_key()))
+    .fetch_one(conn)
+    .await
 }

@@ -1,6 +1,6 @@
 //! Users, sessions and failed sign-ins, as stored.
 
-use sqlx::FromRow;
+use sqlx::{AnyConnection, FromRow};
 
 use super::{Db, SqlError};
 
@@ -40,7 +40,7 @@ pub async fn credentials(db: &Db, email: &str) -> Result<Option<Credentials>, Sq
 }
 
 pub async fn insert_user(
-    db: &Db,
+    conn: &mut AnyConnection,
     org_id: i64,
     email: &str,
     name: &str,
@@ -58,7 +58,7 @@ pub async fn insert_user(
     .bind(role)
     .bind(password_hash)
     .bind(now)
-    .fetch_one(db.pool())
+    .fetch_one(conn)
     .await
 }
 
@@ -164,9 +164,12 @@ pub async fn clear_failures(db: &Db, email: &str) -> Result<(), SqlError> {
 }
 
 /// Organisation ids by name (for seeding users).
-pub async fn organisation_id(db: &Db, name: &str) -> Result<Option<i64>, SqlError> {
+pub async fn organisation_id(
+    conn: &mut AnyConnection,
+    name: &str,
+) -> Result<Option<i64>, SqlError> {
     sqlx::query_scalar("SELECT id FROM organisations WHERE name = $1")
         .bind(name)
-        .fetch_optional(db.pool())
+        .fetch_optional(conn)
         .await
 }

@@ -1,0 +1,120 @@
+//! A report's history: entries appended by every action, never changed, read oldest first.
+
+use sqlx::{Any, FromRow, Transaction};
+
+use super::bad;
+use crate::domain::{HistoryEntry, HistoryEvent, Role, Status, history};
+use crate::server::db::{Db, SqlError};
+
+/// Event, statuses and role are stored as their stable codes.
+#[derive(Clone, Debug)]
+pub struct NewHistoryEntry {
+    pub at: String,
+    pub actor: String,
+    pub actor_org: Option<String>,
+    pub actor_role: Option<Role>,
+    pub event: HistoryEvent,
+    pub from_status: Option<Status>,
+    pub to_status: Option<Status>,
+    pub comment: Option<String>,
+    pub before_json: Option<String>,
+    pub after_json: Option<String>,
+    /// Prices changed by this entry (never shown to partners).
+    pub prices_json: Option<String>,
+}
+
+pub async fn append_history(
+    tx: &mut Transaction<'static, Any>,
+    report_id: i64,
+    entry: &NewHistoryEntry,
+) -> Result<(), SqlError> {
+    sqlx::query(
+        "INSERT INTO history (report_id, at, actor, actor_org, actor_role, action, from_status, \
+                to_status, comment, before_json, after_json, prices_json) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(report_id)
+    .bind(entry.at.clone())
+    .bind(entry.actor.clone())
+    .bind(entry.actor_org.clone())
+    .bind(entry.actor_role.map(|role| role.as_code()))
+    .bind(entry.event.as_code())
+    .bind(entry.from_status.map(history::status_code))
+    .bind(entry.to_status.map(history::status_code))
+    .bind(entry.comment.clone())
+    .bind(entry.before_json.clone())
+    .bind(entry.after_json.clone())
+    .bind(entry.prices_json.clone())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// see pricing).
+pub async fn history(db: &Db, report_id: i64) -> Result<Vec<StoredHistory>, SqlError> {
+    let rows = sqlx::query_as::<_, HistoryRow>(
+        "SELECT id, at, actor, actor_org, actor_role, action, from_status, to_status, comment, \
+                before_json, after_json, prices_json \
+         FROM history WHERE report_id = $1 ORDER BY id",
+    )
+    .bind(report_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.into_iter().map(HistoryRow::decode).collect()
+}
+
+/// A history entry as stored: what people read, and the prices it changed.
+#[derive(Clone, Debug)]
+pub struct StoredHistory {
+    pub entry: HistoryEntry,
+    pub prices_json: Option<String>,
+}
+
+#[derive(FromRow)]
+struct HistoryRow {
+    id: i64,
+    at: String,
+    actor: String,
+    actor_org: Option<String>,
+    actor_role: Option<String>,
+    action: String,
+    from_status: Option<String>,
+    to_status: Option<String>,
+    comment: Option<String>,
+    before_json: Option<String>,
+    after_json: Option<String>,
+    prices_json: Option<String>,
+}
+
+impl HistoryRow {
+    /// Reads the codes (or, in entries older than the codes, the labels and names).
+    fn decode(self) -> Result<StoredHistory, SqlError> {
+        let status = |stored: Option<String>| match stored {
+            None => Ok(None),
+            Some(text) => history::read_status(&text)
+                .map(Some)
+                .ok_or_else(|| bad("history status", text)),
+        };
+        let actor_role = match self.actor_role {
+            None => None,
+            Some(text) => Some(history::read_role(&text).ok_or_else(|| bad("history role", text))?),
+        };
+        Ok(StoredHistory {
+            entry: HistoryEntry {
+                id: self.id,
+                at: self.at,
+                actor: self.actor,
+                actor_org: self.actor_org,
+                actor_role,
+                event: HistoryEvent::from_code(&self.action)
+                    .ok_or_else(|| bad("history action", &self.action))?,
+                from_status: status(self.from_status)?,
+                to_status: status(self.to_status)?,
+                comment: self.comment,
+                before: self.before_json,
+                after: self.after_json,
+            },
+            prices_json: self.prices_json,
+        })
+    }
+}

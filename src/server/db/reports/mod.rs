@@ -1,0 +1,28 @@
+//! Reports, as stored: the list query and its filter choices (`list`), one report's header read
+//! and written inside an action's transaction (`header`), its lines (`lines`) and its append-only
+//! history (`history`). The files below own the SQL; this one re-exports what callers use and
+//! holds the small decoding helpers they share.
+
+mod header;
+mod history;
+mod lines;
+mod list;
+
+pub use header::{
+    HeaderUpdate, LockedReport, NewReport, OpenReport, current_version, insert_report, lock_header,
+    open, update_header,
+};
+pub use history::{NewHistoryEntry, StoredHistory, append_history, history};
+pub use lines::{NewLine, StoredLine, insert_line, lines, save_line};
+pub use list::{explain_list, filter_options, list, list_all};
+
+use super::SqlError;
+use crate::domain::scaled_e4;
+
+fn bad(what: &str, error: impl std::fmt::Display) -> SqlError {
+    SqlError::Decode(format!("bad {what}: {error}").into())
+}
+
+fn e4(value: rust_decimal::Decimal) -> Result<i64, SqlError> {
+    scaled_e4(value).map_err(|e| bad("amount", e))
+}
