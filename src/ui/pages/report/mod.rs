@@ -1,6 +1,8 @@
 //! One billing report: header, lines and history. Partners (and distributors while the partner
 //! is still preparing it) get the shape without any pricing field; the page draws what it gets.
 
+mod state;
+
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use rust_decimal::Decimal;
@@ -12,16 +14,20 @@ use crate::api::{
 };
 use crate::app::UserResource;
 use crate::domain::{
-    Currency, HistoryEntry, LineAmounts, LineView, MarginPercent, OpenedReport, OrgKind,
-    PartnerLineView, ReportDetail, ReportHeader, Status, UnitPrice, UsageFigures,
+    Currency, HistoryEntry, LineView, OpenedReport, OrgKind, PartnerLineView, ReportDetail,
+    ReportHeader, Status, UsageFigures,
     pricing::{
-        AllowedRange, PriceChange, PricingRules, SpecialValue, SpecialValueError, Unlocks,
-        VerifiedCode, allowed_range, parse_code, special_value,
+        AllowedRange, PriceChange, PricingRules, Unlocks, VerifiedCode, allowed_range, parse_code,
     },
 };
 use crate::ui::{
     components::{local_time::LocalTime, status_badge::StatusBadge},
     format,
+};
+
+use state::{
+    Drafts, EditorFocus, Notice, Preview, PriceEditor, ValueCheck, editor_check, preview_with,
+    specify_id,
 };
 
 #[component]
@@ -71,119 +77,6 @@ pub fn ReportDetailPage() -> impl IntoView {
             })}
         </Transition>
     }
-}
-
-/// Text typed into the action forms and the price editor, and the last answer. Lives above the
-/// report so that a redraw with a newer version (after a conflict) keeps what was typed.
-#[derive(Clone, Copy)]
-struct Drafts {
-    po_number: RwSignal<Option<String>>,
-    to_vendor: RwSignal<String>,
-    reason: RwSignal<String>,
-    notice: RwSignal<Option<Notice>>,
-    editor: PriceEditor,
-}
-
-impl Default for Drafts {
-    fn default() -> Self {
-        Drafts {
-            po_number: RwSignal::new(None),
-            to_vendor: RwSignal::new(String::new()),
-            reason: RwSignal::new(String::new()),
-            notice: RwSignal::new(None),
-            editor: PriceEditor::default(),
-        }
-    }
-}
-
-/// The answer to the last action, shown next to where it was taken.
-#[derive(Clone, Debug, PartialEq)]
-struct Notice {
-    error: bool,
-    text: String,
-    /// Pricing actions answer above the line table; the others in the actions card.
-    at_lines: bool,
-}
-
-/// The special-pricing editor: one line at a time, a code to verify, then the unlocked value.
-#[derive(Clone, Copy)]
-struct PriceEditor {
-    line: RwSignal<Option<i64>>,
-    code: RwSignal<String>,
-    verified: RwSignal<Option<VerifiedCode>>,
-    value: RwSignal<String>,
-    error: RwSignal<Option<String>>,
-    /// Where the keyboard goes next: set when the editor opens or a code is verified, taken by
-    /// the input once it is on the page (so a redraw does not move the focus again).
-    focus: RwSignal<Option<EditorFocus>>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum EditorFocus {
-    Code,
-    Value,
-}
-
-impl Default for PriceEditor {
-    fn default() -> Self {
-        PriceEditor {
-            line: RwSignal::new(None),
-            code: RwSignal::new(String::new()),
-            verified: RwSignal::new(None),
-            value: RwSignal::new(String::new()),
-            error: RwSignal::new(None),
-            focus: RwSignal::new(None),
-        }
-    }
-}
-
-impl PriceEditor {
-    fn open(&self, line_id: i64, code: Option<String>) {
-        if self.line.get_untracked() != Some(line_id) {
-            self.clear();
-            self.code.set(code.unwrap_or_default());
-            self.focus.set(Some(EditorFocus::Code));
-            self.line.set(Some(line_id));
-        }
-    }
-
-    /// Closes the editor and gives the keyboard back to the line's button that opened it.
-    fn close(&self) {
-        let line = self.line.get_untracked();
-        self.clear();
-        #[cfg(feature = "hydrate")]
-        if let Some(button) = line.and_then(|id| document().get_element_by_id(&specify_id(id))) {
-            use wasm_bindgen::JsCast;
-            if let Ok(button) = button.dyn_into::<leptos::web_sys::HtmlElement>() {
-                let _ = button.focus();
-            }
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = line;
-    }
-
-    fn clear(&self) {
-        self.line.set(None);
-        self.code.set(String::new());
-        self.verified.set(None);
-        self.value.set(String::new());
-        self.error.set(None);
-        self.focus.set(None);
-    }
-}
-
-fn specify_id(line_id: i64) -> String {
-    format!("specify-{line_id}")
-}
-
-/// What the report would be with the edited line's value: shown before anything is saved.
-#[derive(Clone, Copy, Debug, PartialEq)]
-struct Preview {
-    line_id: i64,
-    unit_price: UnitPrice,
-    margin: MarginPercent,
-    amounts: LineAmounts,
-    total: Decimal,
 }
 
 #[component]
@@ -345,45 +238,6 @@ fn saved_text(action: &ReportAction) -> &'static str {
     }
 }
 
-/// The value typed in the price editor, judged against the verified code and the line's
-/// catalogue values (the same judgement the server makes when it is applied).
-fn editor_check(
-    detail: &StoredValue<ReportDetail>,
-    editor: PriceEditor,
-) -> Option<(i64, Result<SpecialValue, SpecialValueError>)> {
-    let line_id = editor.line.get()?;
-    let granted = editor.verified.with(|v| v.as_ref().map(|v| v.granted))?;
-    let value = editor.value.get();
-    detail.with_value(|detail| {
-        let line = detail.lines.iter().find(|l| l.product.line_id == line_id)?;
-        Some((
-            line_id,
-            special_value(
-                &value,
-                granted,
-                line.catalogue_unit_price,
-                line.catalogue_margin,
-            ),
-        ))
-    })
-}
-
-fn preview_with(detail: &ReportDetail, line_id: i64, value: SpecialValue) -> Option<Preview> {
-    let line = detail.lines.iter().find(|l| l.product.line_id == line_id)?;
-    let (unit_price, margin) = match value {
-        SpecialValue::UnitPrice(price) => (price, line.catalogue_margin),
-        SpecialValue::Margin(margin) => (line.catalogue_unit_price, margin),
-    };
-    let (amounts, total) = detail.preview(line_id, unit_price, margin)?;
-    Some(Preview {
-        line_id,
-        unit_price,
-        margin,
-        amounts,
-        total,
-    })
-}
-
 /// The header's total invoice amount: the saved one, or the preview while a price is edited.
 #[component]
 fn TotalFact(saved: Decimal, currency: Currency, preview: Memo<Option<Preview>>) -> impl IntoView {
@@ -525,7 +379,7 @@ fn PricedLines(
     detail: StoredValue<ReportDetail>,
     editable: bool,
     editor: PriceEditor,
-    check: Memo<Option<(i64, Result<SpecialValue, SpecialValueError>)>>,
+    check: Memo<ValueCheck>,
     preview: Memo<Option<Preview>>,
     act: Callback<ReportAction>,
     busy: Signal<bool>,
@@ -697,7 +551,7 @@ fn CodeEditor(
     line: LineView,
     rules: PricingRules,
     editor: PriceEditor,
-    check: Memo<Option<(i64, Result<SpecialValue, SpecialValueError>)>>,
+    check: Memo<ValueCheck>,
     act: Callback<ReportAction>,
     busy: Signal<bool>,
     currency: Currency,
