@@ -1,6 +1,7 @@
 //! One billing report: header, lines and history. Partners (and distributors while the partner
 //! is still preparing it) get the shape without any pricing field; the page draws what it gets.
 
+mod header;
 mod state;
 
 use leptos::prelude::*;
@@ -20,11 +21,9 @@ use crate::domain::{
         AllowedRange, PriceChange, PricingRules, Unlocks, VerifiedCode, allowed_range, parse_code,
     },
 };
-use crate::ui::{
-    components::{local_time::LocalTime, status_badge::StatusBadge},
-    format,
-};
+use crate::ui::{components::local_time::LocalTime, format};
 
+use header::{Header, TotalFact};
 use state::{
     Drafts, EditorFocus, Notice, Preview, PriceEditor, ValueCheck, editor_check, preview_with,
     specify_id,
@@ -235,57 +234,6 @@ fn saved_text(action: &ReportAction) -> &'static str {
         ReportAction::ReturnToDistributor { .. } => "Returned to the distributor.",
         ReportAction::ApplyCode { .. } => "Special pricing applied and saved.",
         ReportAction::ResetPricing => "Unit prices and channel margins are back to the catalogue.",
-    }
-}
-
-/// The header's total invoice amount: the saved one, or the preview while a price is edited.
-#[component]
-fn TotalFact(saved: Decimal, currency: Currency, preview: Memo<Option<Preview>>) -> impl IntoView {
-    view! {
-        <div class="total">
-            <dt>"Total invoice amount"</dt>
-            <dd data-testid="header-total">
-                {move || match preview.get() {
-                    Some(preview) if preview.total != saved => view! {
-                        <span class="preview">{format::money_with_code(preview.total, currency)}</span>
-                        <span class="sub">{format!("Preview, not saved yet · saved {}", format::money_with_code(saved, currency))}</span>
-                    }
-                    .into_any(),
-                    _ => format::money_with_code(saved, currency).into_any(),
-                }}
-            </dd>
-        </div>
-    }
-}
-
-#[component]
-fn Header(header: ReportHeader, total: Option<AnyView>) -> impl IntoView {
-    let (first, last) = (header.period.first_day(), header.period.last_day());
-    let dates = format!("{} – {}", format::day(first), format::day(last),);
-    view! {
-        <div class="report-head card">
-            <div class="title-row">
-                <div>
-                    <h1>{header.partner_name.clone()}</h1>
-                    <p class="muted">{format!("Partner #{} · {}", header.partner_id, header.distributor_name)}</p>
-                </div>
-                <div class="status-block">
-                    <StatusBadge status=header.status />
-                </div>
-            </div>
-            <dl class="facts">
-                <div><dt>"Report cycle"</dt><dd>{format::period_long(header.period)}<span class="sub">{dates}</span></dd></div>
-                <div><dt>"Region"</dt><dd>{header.region_name.clone()}<span class="sub">{header.currency.code()}</span></dd></div>
-                <div><dt>"PO number"</dt><dd>{header.po_number.clone().unwrap_or_else(|| "Not set".to_owned())}</dd></div>
-                <div><dt>"Partner deadline"</dt><dd><LocalTime utc=header.submission_deadline.clone() /></dd></div>
-                <div><dt>"Review deadline"</dt><dd><LocalTime utc=header.review_deadline.clone() /></dd></div>
-                {total}
-            </dl>
-            <ul class="flags">
-                {header.flags.auto_penalties.then(|| view! { <li class="flag warn">"Auto-submitted with penalties"</li> })}
-                {header.flags.has_comments.then(|| view! { <li class="flag">"Has partner comments"</li> })}
-            </ul>
-        </div>
     }
 }
 
