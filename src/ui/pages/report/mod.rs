@@ -4,6 +4,7 @@
 mod cells;
 mod header;
 mod state;
+mod usage_lines;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -16,8 +17,7 @@ use crate::api::{
 };
 use crate::app::UserResource;
 use crate::domain::{
-    Currency, HistoryEntry, LineView, OpenedReport, OrgKind, PartnerLineView, ReportDetail,
-    ReportHeader, Status,
+    Currency, HistoryEntry, LineView, OpenedReport, OrgKind, ReportDetail, ReportHeader, Status,
     pricing::{
         AllowedRange, PriceChange, PricingRules, Unlocks, VerifiedCode, allowed_range, parse_code,
     },
@@ -30,6 +30,7 @@ use state::{
     Drafts, EditorFocus, Notice, Preview, PriceEditor, ValueCheck, editor_check, preview_with,
     specify_id,
 };
+use usage_lines::UsageLines;
 
 #[component]
 pub fn ReportDetailPage() -> impl IntoView {
@@ -236,31 +237,6 @@ fn saved_text(action: &ReportAction) -> &'static str {
         ReportAction::ReturnToDistributor { .. } => "Returned to the distributor.",
         ReportAction::ApplyCode { .. } => "Special pricing applied and saved.",
         ReportAction::ResetPricing => "Unit prices and channel margins are back to the catalogue.",
-    }
-}
-
-#[component]
-fn UsageLines(lines: Vec<PartnerLineView>) -> impl IntoView {
-    view! {
-        <div class="table-wrap lines">
-            <table class="lines">
-                <thead>
-                    <tr>
-                        <th scope="col">"Product / service"</th>
-                        <th scope="col" class="num">"Provisioned"</th>
-                        <th scope="col" class="num">"Used"</th>
-                        <th scope="col" class="num">"Over-prov."</th>
-                        <th scope="col" class="num">"Chargeable"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {lines
-                        .into_iter()
-                        .map(|line| view! { <tr>{product_cell(&line.product)}{usage_cells(&line.usage, line.product.line_id)}</tr> })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
     }
 }
 
