@@ -5,6 +5,7 @@ mod cells;
 mod code_editor;
 mod header;
 mod priced_lines;
+mod priced_row;
 mod state;
 mod usage_lines;
 
