@@ -2,8 +2,8 @@
 //! sets the PO number, submits to the vendor or returns the report to the partner; the vendor
 //! completes it or returns it to the distributor.
 //!
-//! Which forms are drawn is decided here. The server decides again on every action; this only
-//! chooses what to draw.
+//! Which forms are drawn is decided here, by `distributor_may_edit` and `vendor_may_decide`,
+//! the one place each. The server decides again on every action; they only choose what to draw.
 
 use leptos::prelude::*;
 
@@ -27,9 +27,7 @@ pub(super) fn Actions(
         po.set(Some(header.po_number.clone().unwrap_or_default()));
     }
     let distributor = distributor_may_edit(&viewer, header.status);
-    let vendor = viewer.role.may_act()
-        && viewer.org_kind == OrgKind::Vendor
-        && header.status == Status::SubmittedToVendor;
+    let vendor = vendor_may_decide(&viewer, header.status);
     if !distributor && !vendor {
         return ().into_any();
     }
@@ -126,4 +124,12 @@ pub(super) fn distributor_may_edit(viewer: &CurrentUser, status: Status) -> bool
     viewer.role.may_act()
         && viewer.org_kind == OrgKind::Distributor
         && matches!(status, Status::UnderReview(_))
+}
+
+/// Whether the page offers the vendor's forms (complete, return to the distributor). The server
+/// decides again on every action; this only chooses what to draw.
+pub(super) fn vendor_may_decide(viewer: &CurrentUser, status: Status) -> bool {
+    viewer.role.may_act()
+        && viewer.org_kind == OrgKind::Vendor
+        && status == Status::SubmittedToVendor
 }
