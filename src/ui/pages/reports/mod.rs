@@ -1,6 +1,8 @@
 //! The billing reports list: filters kept in the URL (shareable, back-button friendly, and
 //! rendered on the server), the rows fetched by a server function.
 
+mod pager;
+
 use leptos::leptos_dom::helpers::{TimeoutHandle, set_timeout_with_handle};
 use leptos::prelude::*;
 use leptos_router::{
@@ -18,6 +20,8 @@ use crate::domain::{
     query::{FilterOptions, ListedReports, ReportFilter, SortKey, StatusFilter},
 };
 use crate::ui::{components::status_badge::StatusBadge, format};
+
+use pager::{Pager, PagerProps};
 
 /// The list for whoever is signed in; the sign-in page for nobody; a clear word for a user whose
 /// region has no billing reports.
@@ -459,40 +463,4 @@ fn ReportTable(page: ListedReports, filter: ReportFilter) -> impl IntoView {
         {pager}
     }
     .into_any()
-}
-
-/// Previous / next links: plain links, so paging works before (and without) the WASM bundle.
-#[component]
-fn Pager(page: u32, page_count: u32, filter: ReportFilter) -> impl IntoView {
-    let href = move |page: u32| {
-        list_href(&ReportFilter {
-            page,
-            ..filter.clone()
-        })
-    };
-    let previous = (page > 1).then(|| href(page - 1));
-    let next = (page < page_count).then(|| href(page + 1));
-    (page_count > 1).then(|| {
-        view! {
-            <nav class="pager" aria-label="Pages">
-                <a
-                    class="button"
-                    href=previous.clone().unwrap_or_default()
-                    aria-disabled=previous.is_none().to_string()
-                    rel="prev"
-                >
-                    "← Previous"
-                </a>
-                <span>{format!("Page {page} of {page_count}")}</span>
-                <a
-                    class="button"
-                    href=next.clone().unwrap_or_default()
-                    aria-disabled=next.is_none().to_string()
-                    rel="next"
-                >
-                    "Next →"
-                </a>
-            </nav>
-        }
-    })
 }
