@@ -2,6 +2,7 @@
 //! rendered on the server), the rows fetched by a server function.
 
 mod pager;
+mod region_unavailable;
 mod table;
 
 use leptos::leptos_dom::helpers::{TimeoutHandle, set_timeout_with_handle};
@@ -21,6 +22,7 @@ use crate::domain::{
     query::{FilterOptions, ListedReports, ReportFilter, StatusFilter},
 };
 
+use region_unavailable::RegionUnavailable;
 use table::ReportTable;
 
 /// The list for whoever is signed in; the sign-in page for nobody; a clear word for a user whose
@@ -61,25 +63,6 @@ pub fn ReportsPage() -> impl IntoView {
                 }
             })}
         </Transition>
-    }
-}
-
-#[component]
-fn RegionUnavailable(region: Option<String>) -> impl IntoView {
-    let region = region.unwrap_or_else(|| "your region".to_owned());
-    view! {
-        <section class="page narrow notice">
-            <h1>"Billing reports are not available in your region"</h1>
-            <p>
-                {format!(
-                    "Billing reports have not been enabled for {region} yet, so there is nothing to review here. "
-                )}
-                "Usage and invoices for your organisation are handled outside this system for now."
-            </p>
-            <p class="muted">
-                "If you believe this is a mistake, contact your vendor channel manager."
-            </p>
-        </section>
     }
 }
 
