@@ -11,7 +11,7 @@ use crate::domain::{
     query::{FilterOptions, ReportFilter, StatusFilter},
 };
 
-use super::list_href;
+use super::{admin_filters::admin_filters, list_href};
 
 /// Partner, status and cycle for everyone; region and distributor for those whose list spans
 /// more than one distributor.
@@ -127,52 +127,8 @@ pub(super) fn Filters(filter: Memo<ReportFilter>, options: FilterOptions) -> imp
         }
     });
     let spans_distributors = !options.distributors.is_empty();
-    let regions = options.regions;
-    let distributors = options.distributors;
-    let admin_filters = spans_distributors.then(|| {
-        let region_choices = regions
-            .into_iter()
-            .map(|choice| {
-                let id = choice.id;
-                view! {
-                    <option value=id.to_string() selected=move || filter.read().region == Some(id) prop:selected=move || filter.read().region == Some(id)>
-                        {choice.name}
-                    </option>
-                }
-            })
-            .collect_view();
-        let distributor_choices = move || {
-            let region = filter.read().region;
-            distributors
-                .iter()
-                .filter(|choice| region.is_none() || choice.region == region)
-                .map(|choice| {
-                    let id = choice.id;
-                    view! {
-                        <option value=id.to_string() selected=move || filter.read().distributor == Some(id) prop:selected=move || filter.read().distributor == Some(id)>
-                            {choice.name.clone()}
-                        </option>
-                    }
-                })
-                .collect_view()
-        };
-        view! {
-            <div class="field">
-                <label for="filter-region">"Region"</label>
-                <select id="filter-region" name="region" on:change=on_region>
-                    <option value="" selected=move || filter.read().region.is_none() prop:selected=move || filter.read().region.is_none()>"All regions"</option>
-                    {region_choices}
-                </select>
-            </div>
-            <div class="field">
-                <label for="filter-distributor">"Distributor"</label>
-                <select id="filter-distributor" name="distributor" on:change=on_distributor>
-                    <option value="" selected=move || filter.read().distributor.is_none() prop:selected=move || filter.read().distributor.is_none()>"All distributors"</option>
-                    {distributor_choices}
-                </select>
-            </div>
-        }
-    });
+    let admin_filters =
+        spans_distributors.then(|| admin_filters(filter, options, on_region, on_distributor));
     let clear = {
         let go = go.clone();
         move |ev: leptos::ev::MouseEvent| {

@@ -1,6 +1,7 @@
 //! The billing reports list: filters kept in the URL (shareable, back-button friendly, and
 //! rendered on the server), the rows fetched by a server function.
 
+mod admin_filters;
 mod filters;
 mod list;
 mod pager;
