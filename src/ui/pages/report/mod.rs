@@ -21,6 +21,7 @@ use crate::api::{
 };
 use crate::app::UserResource;
 use crate::domain::OpenedReport;
+use crate::ui::components::unpack::{loading, signed_in, unless_signed_out, unpack};
 
 use actions::{Actions, distributor_may_edit};
 use header::{Header, TotalFact};
@@ -52,27 +53,14 @@ pub fn ReportDetailPage() -> impl IntoView {
     let drafts = Drafts::default();
     let reload = Callback::new(move |()| report.refetch());
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Transition fallback=loading>
             {move || Suspend::new(async move {
-                let user = user.await;
-                let viewer = user.clone().ok().flatten();
-                match (user, report.await) {
-                    (Ok(None) | Err(ApiError::Unauthenticated), _) | (_, Err(ApiError::Unauthenticated)) => {
-                        view! { <leptos_router::components::Redirect path="/sign-in" /> }.into_any()
-                    }
-                    (_, Ok(report)) => view! { <Report report viewer drafts reload /> }.into_any(),
-                    (_, Err(ApiError::NotFound)) => {
-                        crate::ui::pages::not_found::set_not_found_status();
-                        view! {
-                        <section class="page narrow notice">
-                            <h1>"Report not found"</h1>
-                            <p>"There is no report at this address that you can open. " <a href="/">"Back to the billing reports"</a></p>
-                        </section>
-                    }
-                    .into_any()
-                    }
-                    (_, Err(error)) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
-                }
+                let user = signed_in(user.await);
+                let report = unless_signed_out(report.await, &user);
+                let viewer = user.ok();
+                unpack(report, Some(report_not_found), move |report| {
+                    view! { <Report report viewer drafts reload /> }.into_any()
+                })
             })}
         </Transition>
     }
@@ -214,6 +202,17 @@ fn notice_view(notice: Notice) -> impl IntoView {
         "form-ok"
     };
     view! { <p class=class role="status">{notice.text}</p> }
+}
+
+/// What the page says for a report that does not exist or that the viewer may not open.
+fn report_not_found() -> AnyView {
+    view! {
+        <section class="page narrow notice">
+            <h1>"Report not found"</h1>
+            <p>"There is no report at this address that you can open. " <a href="/">"Back to the billing reports"</a></p>
+        </section>
+    }
+    .into_any()
 }
 
 /// What a successful action says.

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::api::ApiError;
 use crate::domain::query::{FilterOptions, ListedReports, ReportFilter};
+use crate::ui::components::unpack::{loading, unpack};
 
 use super::{filters::Filters, table::ReportTable};
 
@@ -35,15 +36,11 @@ pub(super) fn ReportList(
                 </p>
             </div>
             <Filters filter options />
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            <Transition fallback=loading>
                 {move || Suspend::new(async move {
-                    match reports.await {
-                        Ok(page) => view! { <ReportTable page filter=filter.get_untracked() /> }.into_any(),
-                        Err(ApiError::Unauthenticated) => {
-                            view! { <leptos_router::components::Redirect path="/sign-in" /> }.into_any()
-                        }
-                        Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
-                    }
+                    unpack(reports.await, None, |page| {
+                        view! { <ReportTable page filter=filter.get_untracked() /> }.into_any()
+                    })
                 })}
             </Transition>
         </section>

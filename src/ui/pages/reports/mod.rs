@@ -11,12 +11,10 @@ mod table;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::{
-    ApiError,
-    reports::{list_reports, report_filter_options},
-};
+use crate::api::reports::{list_reports, report_filter_options};
 use crate::app::UserResource;
 use crate::domain::query::ReportFilter;
+use crate::ui::components::unpack::{loading, signed_in, unless_signed_out, unpack};
 
 use list::ReportList;
 use region_unavailable::RegionUnavailable;
@@ -40,23 +38,18 @@ pub fn ReportsPage() -> impl IntoView {
     let reports = Resource::new(move || filter.get(), list_reports);
     let options = Resource::new(|| (), |()| report_filter_options());
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Transition fallback=loading>
             {move || Suspend::new(async move {
-                match (user.await, options.await) {
-                    (Ok(None) | Err(ApiError::Unauthenticated), _) | (_, Err(ApiError::Unauthenticated)) => {
-                        view! { <leptos_router::components::Redirect path="/sign-in" /> }.into_any()
-                    }
-                    (Ok(Some(user)), _) if !user.region_enabled => {
-                        view! { <RegionUnavailable region=user.region_name /> }.into_any()
-                    }
-                    (Ok(Some(_)), options) => {
+                let user = signed_in(user.await);
+                let options = options.await;
+                unpack(unless_signed_out(user, &options), None, move |user| {
+                    if user.region_enabled {
                         let options = options.unwrap_or_default();
                         view! { <ReportList filter reports options /> }.into_any()
+                    } else {
+                        view! { <RegionUnavailable region=user.region_name /> }.into_any()
                     }
-                    (Err(error), _) => {
-                        view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any()
-                    }
-                }
+                })
             })}
         </Transition>
     }
