@@ -1,5 +1,12 @@
-//! One billing report: header, lines and history. Partners (and distributors while the partner
-//! is still preparing it) get the shape without any pricing field; the page draws what it gets.
+//! One billing report, at `/reports/{id}`. Partners (and distributors while the partner is still
+//! preparing it) get the shape without any pricing field; the page draws what it gets.
+//!
+//! This file owns the page (loading the report), the `Report` view that lays out its parts,
+//! taking the viewer's actions and answering them with a notice. It decides nothing about the
+//! workflow: the server decides every action again. The parts, one per file:
+//! `state` (typed drafts, notices, the price editor and its preview), `header`, `actions`,
+//! the line tables (`usage_lines`, `priced_lines` with `priced_row`, both using `cells`),
+//! `code_editor` (special pricing for one line) and `history`.
 
 mod actions;
 mod cells;

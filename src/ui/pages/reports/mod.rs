@@ -1,5 +1,10 @@
-//! The billing reports list: filters kept in the URL (shareable, back-button friendly, and
-//! rendered on the server), the rows fetched by a server function.
+//! The billing reports list, at `/`: filters kept in the URL (shareable, back-button friendly,
+//! and rendered on the server), the rows fetched by a server function.
+//!
+//! This file owns the page (waiting for the user and the filter choices) and the list's URL for a
+//! filter. The parts, one per file: `list` (heading, downloads, filters and rows), `filters` and
+//! `admin_filters` (the form), `table` (count, rows, sortable column heads), `pager`, and
+//! `region_unavailable` (for users whose region has no billing reports).
 
 mod admin_filters;
 mod filters;
