@@ -1,3 +1,6 @@
+//! A UTC instant in the viewer's time zone: UTC on the server and in the first browser render
+//! (so hydration matches), local time once the browser runs.
+
 use leptos::prelude::*;
 
 /// A UTC instant shown in the viewer's time zone. The server cannot know that zone, so it

@@ -1,3 +1,7 @@
+//! Pieces more than one page draws: the status badge, a time in the viewer's zone, the user
+//! menu, and the resource states every page unpacks the same way.
+
 pub mod local_time;
 pub mod status_badge;
+pub mod unpack;
 pub mod user_menu;

@@ -1,3 +1,5 @@
+//! A report's status as a badge, with the review sub-status in short form.
+
 use leptos::prelude::*;
 
 use crate::domain::{ReviewReason, Status};

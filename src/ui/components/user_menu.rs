@@ -1,3 +1,5 @@
+//! The top bar's user menu: who is signed in, for which organisation, and the way out.
+
 use leptos::prelude::*;
 
 use crate::api::auth::{CurrentUser, SignOut};

@@ -1,3 +1,6 @@
+//! The page for addresses the app does not know, and the 404 status that every not-found
+//! answer sets.
+
 use leptos::prelude::*;
 
 /// Shown for any path the app does not know.

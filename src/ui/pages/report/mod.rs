@@ -1,0 +1,236 @@
+//! One billing report, at `/reports/{id}`. Partners (and distributors while the partner is still
+//! preparing it) get the shape without any pricing field; the page draws what it gets.
+//!
+//! This file owns the page (loading the report), the `Report` view that lays out its parts,
+//! taking the viewer's actions and answering them with a notice. It decides nothing about the
+//! workflow: the server decides every action again. The parts, one per file:
+//! `state` (typed drafts, notices, the price editor and its preview), `header`, `actions`,
+//! the line tables (`usage_lines`, `priced_lines` with `priced_row`, both using `cells`),
+//! `code_editor` (special pricing for one line) and `history`.
+
+mod actions;
+mod cells;
+mod code_editor;
+mod header;
+mod history;
+mod priced_lines;
+mod priced_row;
+mod state;
+mod usage_lines;
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::{
+    ApiError,
+    auth::CurrentUser,
+    reports::{ReportAction, act_on_report, open_report},
+};
+use crate::app::UserResource;
+use crate::domain::OpenedReport;
+use crate::ui::components::unpack::{loading, signed_in, unless_signed_out, unpack};
+
+use actions::{Actions, distributor_may_edit};
+use header::{Header, TotalFact};
+use history::History;
+use priced_lines::PricedLines;
+use state::{Drafts, Notice, editor_check, preview_with};
+use usage_lines::UsageLines;
+
+#[component]
+pub fn ReportDetailPage() -> impl IntoView {
+    let user = expect_context::<UserResource>();
+    let params = use_params_map();
+    let id = Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+    });
+    let report = Resource::new(
+        move || id.get(),
+        |id| async move {
+            match id {
+                Some(id) => open_report(id).await,
+                None => Err(ApiError::NotFound),
+            }
+        },
+    );
+    // What people type survives the page being redrawn with a newer version of the report.
+    let drafts = Drafts::default();
+    let reload = Callback::new(move |()| report.refetch());
+    view! {
+        <Transition fallback=loading>
+            {move || Suspend::new(async move {
+                let user = signed_in(user.await);
+                let report = unless_signed_out(report.await, &user);
+                let viewer = user.ok();
+                unpack(report, Some(report_not_found), move |report| {
+                    view! { <Report report viewer drafts reload /> }.into_any()
+                })
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Report(
+    report: OpenedReport,
+    viewer: Option<CurrentUser>,
+    drafts: Drafts,
+    reload: Callback<()>,
+) -> impl IntoView {
+    let (header, history, price_changes) = match &report {
+        OpenedReport::Priced(detail) => (
+            detail.header.clone(),
+            detail.history.clone(),
+            detail.price_changes.clone(),
+        ),
+        OpenedReport::Partner(detail) => {
+            (detail.header.clone(), detail.history.clone(), Vec::new())
+        }
+    };
+    let (id, version) = (header.id, header.version);
+    // After a change the report is fetched again; until the new version replaces this one,
+    // acting would only meet a conflict.
+    let reloading = RwSignal::new(false);
+    let acting = Action::new(move |action: &ReportAction| {
+        let action = action.clone();
+        async move {
+            let result = act_on_report(id, version, action.clone()).await;
+            (action, result)
+        }
+    });
+    Effect::new(move |_| {
+        let Some((action, result)) = acting.value().get() else {
+            return;
+        };
+        let pricing = matches!(
+            action,
+            ReportAction::ApplyCode { .. } | ReportAction::ResetPricing
+        );
+        let notice = |error: bool, text: String| {
+            drafts.notice.set(Some(Notice {
+                error,
+                text,
+                at_lines: pricing,
+            }))
+        };
+        match result {
+            Ok(_) => {
+                match action {
+                    ReportAction::ApplyCode { .. } | ReportAction::ResetPricing => {
+                        drafts.editor.clear()
+                    }
+                    ReportAction::SubmitToVendor { .. } => drafts.to_vendor.set(String::new()),
+                    ReportAction::ReturnToPartner { .. }
+                    | ReportAction::ReturnToDistributor { .. } => drafts.reason.set(String::new()),
+                    ReportAction::SetPoNumber { .. } | ReportAction::Complete => {}
+                }
+                notice(false, saved_text(&action).to_owned());
+                reloading.set(true);
+                reload.run(());
+            }
+            Err(error @ ApiError::Conflict { .. }) => {
+                // Show the current version; what was typed stays in the forms.
+                notice(true, error.to_string());
+                reloading.set(true);
+                reload.run(());
+            }
+            Err(error) if matches!(action, ReportAction::ApplyCode { .. }) => {
+                drafts.editor.error.set(Some(error.to_string()))
+            }
+            Err(error) => notice(true, error.to_string()),
+        }
+    });
+    let act = Callback::new(move |action: ReportAction| {
+        drafts.notice.set(None);
+        acting.dispatch(action);
+    });
+    let busy = Signal::derive(move || acting.pending().get() || reloading.get());
+    let may_price = viewer
+        .as_ref()
+        .is_some_and(|viewer| distributor_may_edit(viewer, header.status));
+
+    let currency = header.currency;
+    let (total, lines) = match report {
+        OpenedReport::Priced(detail) => {
+            let saved_total = detail.total;
+            let detail = StoredValue::new(detail);
+            let check = Memo::new(move |_| editor_check(&detail, drafts.editor));
+            let preview = Memo::new(move |_| {
+                let (line_id, Ok(value)) = check.get()? else {
+                    return None;
+                };
+                detail.with_value(|detail| preview_with(detail, line_id, value))
+            });
+            let total = view! { <TotalFact saved=saved_total currency preview /> };
+            let lines = view! {
+                <PricedLines detail editable=may_price editor=drafts.editor check preview act busy />
+            };
+            (Some(total.into_any()), lines.into_any())
+        }
+        OpenedReport::Partner(detail) => {
+            (None, view! { <UsageLines lines=detail.lines /> }.into_any())
+        }
+    };
+    let exports = format!("/reports/{id}/lines");
+    let lines_notice = move || {
+        drafts
+            .notice
+            .get()
+            .filter(|notice| notice.at_lines)
+            .map(notice_view)
+    };
+    view! {
+        <section class="page report">
+            <p class="breadcrumb"><a href="/">"← Billing reports"</a></p>
+            <Header header=header.clone() total />
+            {viewer.map(|viewer| view! { <Actions header=header.clone() viewer drafts act busy /> })}
+            <div class="section-head">
+                <h2 class="section-title">"Lines"</h2>
+                <p class="downloads">
+                    <a href=format!("{exports}.csv") download>"Download CSV"</a>
+                    <a href=format!("{exports}.xlsx") download>"Download Excel"</a>
+                </p>
+            </div>
+            {lines_notice}
+            {lines}
+            <h2 class="section-title">"History"</h2>
+            <History entries=history price_changes />
+        </section>
+    }
+}
+
+fn notice_view(notice: Notice) -> impl IntoView {
+    let class = if notice.error {
+        "form-error"
+    } else {
+        "form-ok"
+    };
+    view! { <p class=class role="status">{notice.text}</p> }
+}
+
+/// What the page says for a report that does not exist or that the viewer may not open.
+fn report_not_found() -> AnyView {
+    view! {
+        <section class="page narrow notice">
+            <h1>"Report not found"</h1>
+            <p>"There is no report at this address that you can open. " <a href="/">"Back to the billing reports"</a></p>
+        </section>
+    }
+    .into_any()
+}
+
+/// What a successful action says.
+fn saved_text(action: &ReportAction) -> &'static str {
+    match action {
+        ReportAction::SetPoNumber { .. } => "PO number saved.",
+        ReportAction::SubmitToVendor { .. } => "Submitted to the vendor.",
+        ReportAction::ReturnToPartner { .. } => "Returned to the partner.",
+        ReportAction::Complete => "Completed.",
+        ReportAction::ReturnToDistributor { .. } => "Returned to the distributor.",
+        ReportAction::ApplyCode { .. } => "Special pricing applied and saved.",
+        ReportAction::ResetPricing => "Unit prices and channel margins are back to the catalogue.",
+    }
+}

@@ -1,0 +1,106 @@
+//! The line table with prices, for the distributor and the vendor: usage, unit price, margin,
+//! gross, amount owed and the special-pricing code of each line, the totals, and the button that
+//! resets every line to the catalogue.
+
+use leptos::prelude::*;
+use rust_decimal::Decimal;
+
+use crate::api::reports::ReportAction;
+use crate::domain::{LineView, ReportDetail};
+use crate::ui::format;
+
+use super::{
+    priced_row::PricedRow,
+    state::{Preview, PriceEditor, ValueCheck},
+};
+
+/// The line table with prices. While the distributor may price the report, each line offers to
+/// specify a code; the line being edited and the totals show the preview as the value is typed.
+#[component]
+pub(super) fn PricedLines(
+    detail: StoredValue<ReportDetail>,
+    editable: bool,
+    editor: PriceEditor,
+    check: Memo<ValueCheck>,
+    preview: Memo<Option<Preview>>,
+    act: Callback<ReportAction>,
+    busy: Signal<bool>,
+) -> impl IntoView {
+    let (report_id, currency, rules, lines, saved_total) = detail.with_value(|d| {
+        (
+            d.header.id,
+            d.header.currency,
+            d.rules,
+            d.lines.clone(),
+            d.total,
+        )
+    });
+    let code_label = rules.code_kind.label();
+    let saved_gross: Decimal = lines.iter().map(|line| line.gross).sum();
+    let any_special = lines.iter().any(LineView::has_special_pricing);
+    let rows = lines
+        .into_iter()
+        .map(|line| {
+            view! {
+                <PricedRow report_id line rules currency editable editor check preview act busy />
+            }
+        })
+        .collect_view();
+    let gross_total = move || {
+        let gross = match preview.get() {
+            Some(p) => detail.with_value(|d| {
+                d.lines
+                    .iter()
+                    .map(|l| {
+                        if l.product.line_id == p.line_id {
+                            p.amounts.gross
+                        } else {
+                            l.gross
+                        }
+                    })
+                    .sum()
+            }),
+            None => saved_gross,
+        };
+        format::money(gross, currency)
+    };
+    let total =
+        move || format::money_with_code(preview.get().map_or(saved_total, |p| p.total), currency);
+    let reset = (editable && any_special).then(|| {
+        view! {
+            <button type="button" class="button" disabled=busy on:click=move |_| act.run(ReportAction::ResetPricing)>
+                "Reset unit prices and channel margins"
+            </button>
+        }
+    });
+    view! {
+        {reset.map(|reset| view! { <div class="lines-toolbar">{reset}</div> })}
+        <div class="table-wrap lines">
+            <table class="lines priced">
+                <thead>
+                    <tr>
+                        <th scope="col">"Product / service"</th>
+                        <th scope="col" class="num">"Provisioned"</th>
+                        <th scope="col" class="num">"Used"</th>
+                        <th scope="col" class="num">"Over-prov."</th>
+                        <th scope="col" class="num">"Chargeable"</th>
+                        <th scope="col" class="num">"Unit price"</th>
+                        <th scope="col" class="num">"Margin"</th>
+                        <th scope="col" class="num">"Gross"</th>
+                        <th scope="col" class="num">"Amount owed"</th>
+                        <th scope="col">{code_label}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+                <tfoot>
+                    <tr class="totals">
+                        <th scope="row" colspan="7">"Total invoice amount"</th>
+                        <td class="num" data-label="Gross">{gross_total}</td>
+                        <td class="num money" data-label="Total" data-testid="lines-total">{total}</td>
+                        <td></td>
+                    </tr>
+                </tfoot>
+            </table>
+        </div>
+    }
+}

@@ -1,0 +1,194 @@
+//! The filter form above the list. Every filter lives in the URL: a change navigates (and the
+//! list follows), so a filtered list can be shared, Back and Forward work, and the server renders
+//! it. The partner search follows the typing after a pause.
+
+use leptos::leptos_dom::helpers::{TimeoutHandle, set_timeout_with_handle};
+use leptos::prelude::*;
+use leptos_router::{NavigateOptions, hooks::use_navigate};
+
+use crate::domain::{
+    Period,
+    query::{FilterOptions, ReportFilter, StatusFilter},
+};
+
+use super::{admin_filters::admin_filters, list_href};
+
+/// Partner, status and cycle for everyone; region and distributor for those whose list spans
+/// more than one distributor.
+#[component]
+pub(super) fn Filters(filter: Memo<ReportFilter>, options: FilterOptions) -> impl IntoView {
+    let navigate = use_navigate();
+    let go = {
+        let navigate = navigate.clone();
+        move |next: ReportFilter, replace: bool| {
+            navigate(
+                &list_href(&next),
+                NavigateOptions {
+                    replace,
+                    scroll: false,
+                    ..NavigateOptions::default()
+                },
+            );
+        }
+    };
+    // Every change of a filter starts again on page 1.
+    let apply = {
+        let go = go.clone();
+        move |change: &dyn Fn(&mut ReportFilter)| {
+            let mut next = filter.get_untracked();
+            change(&mut next);
+            next.page = 1;
+            go(next, false);
+        }
+    };
+    let on_status = {
+        let apply = apply.clone();
+        move |ev| {
+            let value = event_target_value(&ev);
+            apply(&|f: &mut ReportFilter| f.status = StatusFilter::from_param(&value));
+        }
+    };
+    let on_from = {
+        let apply = apply.clone();
+        move |ev| {
+            let value = Period::parse(&event_target_value(&ev)).ok();
+            apply(&|f: &mut ReportFilter| f.from = value);
+        }
+    };
+    let on_to = {
+        let apply = apply.clone();
+        move |ev| {
+            let value = Period::parse(&event_target_value(&ev)).ok();
+            apply(&|f: &mut ReportFilter| f.to = value);
+        }
+    };
+    let on_region = {
+        let apply = apply.clone();
+        move |ev| {
+            let value = event_target_value(&ev).parse::<i64>().ok();
+            apply(&|f: &mut ReportFilter| {
+                f.region = value;
+                f.distributor = None;
+            });
+        }
+    };
+    let on_distributor = {
+        let apply = apply.clone();
+        move |ev| {
+            let value = event_target_value(&ev).parse::<i64>().ok();
+            apply(&|f: &mut ReportFilter| f.distributor = value);
+        }
+    };
+    // The partner search follows the typing: the URL (and the list) catch up after a pause, and
+    // the text box is never overwritten while someone types in it.
+    let partner_text = RwSignal::new(filter.get_untracked().partner.unwrap_or_default());
+    let typing = StoredValue::new(None::<TimeoutHandle>);
+    let on_partner = {
+        let apply = apply.clone();
+        move |ev| {
+            partner_text.set(event_target_value(&ev));
+            if let Some(handle) = typing.get_value() {
+                handle.clear();
+            }
+            let apply = apply.clone();
+            let handle = set_timeout_with_handle(
+                move || {
+                    typing.try_set_value(None);
+                    // The list may have been left meanwhile: then there is nothing to update.
+                    let (Some(text), Some(current)) =
+                        (partner_text.try_get_untracked(), filter.try_get_untracked())
+                    else {
+                        return;
+                    };
+                    let text = text.trim().to_owned();
+                    if current.partner.unwrap_or_default() != text {
+                        apply(&|f: &mut ReportFilter| {
+                            f.partner = (!text.is_empty()).then(|| text.clone())
+                        });
+                    }
+                },
+                std::time::Duration::from_millis(300),
+            )
+            .ok();
+            typing.set_value(handle);
+        }
+    };
+    on_cleanup(move || {
+        if let Some(Some(handle)) = typing.try_get_value() {
+            handle.clear();
+        }
+    });
+    // Back and Forward change the URL under the search box: follow it, unless a search is
+    // still waiting to be sent (then the box is ahead of the URL on purpose).
+    Effect::new(move |_| {
+        let partner = filter.read().partner.clone().unwrap_or_default();
+        if typing.get_value().is_none() && partner_text.get_untracked().trim() != partner {
+            partner_text.set(partner);
+        }
+    });
+    let spans_distributors = !options.distributors.is_empty();
+    let admin_filters =
+        spans_distributors.then(|| admin_filters(filter, options, on_region, on_distributor));
+    let clear = {
+        let go = go.clone();
+        move |ev: leptos::ev::MouseEvent| {
+            ev.prevent_default();
+            partner_text.set(String::new());
+            go(ReportFilter::default(), false);
+        }
+    };
+    let month = |period: Option<Period>| period.map(|p| p.to_string()).unwrap_or_default();
+
+    view! {
+        <form class="filters" method="get" action="/" role="search" aria-label="Filter billing reports">
+            <div class="field partner-field">
+                <label for="filter-partner">"Partner"</label>
+                <input id="filter-partner" name="partner" type="search" autocomplete="off"
+                    placeholder="All partners: type a name or id"
+                    prop:value=move || partner_text.get()
+                    on:input=on_partner />
+            </div>
+            <div class="field">
+                <label for="filter-status">"Status"</label>
+                <select id="filter-status" name="status" on:change=on_status>
+                    <option value="" selected=move || filter.read().status.is_none() prop:selected=move || filter.read().status.is_none()>
+                        "All statuses"
+                    </option>
+                    {StatusFilter::all()
+                        .into_iter()
+                        .map(|choice| {
+                            let param = choice.to_param();
+                            view! {
+                                <option
+                                    value=param
+                                    selected=move || filter.read().status == Some(choice)
+                                    prop:selected=move || filter.read().status == Some(choice)
+                                >
+                                    {choice.label()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="filter-from">"Cycle from"</label>
+                <input id="filter-from" name="from" type="month" placeholder="YYYY-MM"
+                    prop:value=move || month(filter.read().from)
+                    on:change=on_from />
+            </div>
+            <div class="field">
+                <label for="filter-to">"Cycle to"</label>
+                <input id="filter-to" name="to" type="month" placeholder="YYYY-MM"
+                    prop:value=move || month(filter.read().to)
+                    on:change=on_to />
+            </div>
+            {admin_filters}
+            <input type="hidden" name="sort" value=move || filter.read().sort.to_param() />
+            <div class="actions">
+                <button class="button" type="submit">"Apply"</button>
+                <a class="button" href="/" on:click=clear>"Clear filters"</a>
+            </div>
+        </form>
+    }
+}

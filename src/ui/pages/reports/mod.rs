@@ -1,0 +1,71 @@
+//! The billing reports list, at `/`: filters kept in the URL (shareable, back-button friendly,
+//! and rendered on the server), the rows fetched by a server function.
+//!
+//! This file owns the page (waiting for the user and the filter choices) and the list's URL for a
+//! filter. The parts, one per file: `list` (heading, downloads, filters and rows), `filters` and
+//! `admin_filters` (the form), `table` (count, rows, sortable column heads), `pager`, and
+//! `region_unavailable` (for users whose region has no billing reports).
+
+mod admin_filters;
+mod filters;
+mod list;
+mod pager;
+mod region_unavailable;
+mod table;
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::reports::{list_reports, report_filter_options};
+use crate::app::UserResource;
+use crate::domain::query::ReportFilter;
+use crate::ui::components::unpack::{loading, signed_in, unless_signed_out, unpack};
+
+use list::ReportList;
+use region_unavailable::RegionUnavailable;
+
+/// The list for whoever is signed in; the sign-in page for nobody; a clear word for a user whose
+/// region has no billing reports.
+///
+/// Two levels: the outer one waits for the user (and the filter choices), which do not change as
+/// the filters do, so the filter form stays put while someone types; the inner one redraws the
+/// rows for each filter.
+#[component]
+pub fn ReportsPage() -> impl IntoView {
+    let user = expect_context::<UserResource>();
+    // Every resource is created here, before anything is awaited, so that the server and the
+    // browser number them alike (hydration matches resources by creation order).
+    let query = use_query_map();
+    let filter = Memo::new(move |_| {
+        let query = query.read();
+        ReportFilter::from_params(|key| query.get(key))
+    });
+    let reports = Resource::new(move || filter.get(), list_reports);
+    let options = Resource::new(|| (), |()| report_filter_options());
+    view! {
+        <Transition fallback=loading>
+            {move || Suspend::new(async move {
+                let user = signed_in(user.await);
+                let options = options.await;
+                unpack(unless_signed_out(user, &options), None, move |user| {
+                    if user.region_enabled {
+                        let options = options.unwrap_or_default();
+                        view! { <ReportList filter reports options /> }.into_any()
+                    } else {
+                        view! { <RegionUnavailable region=user.region_name /> }.into_any()
+                    }
+                })
+            })}
+        </Transition>
+    }
+}
+
+/// The list's URL for `filter`.
+fn list_href(filter: &ReportFilter) -> String {
+    let query = filter.to_query();
+    if query.is_empty() {
+        "/".to_owned()
+    } else {
+        format!("/?{query}")
+    }
+}
