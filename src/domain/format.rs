@@ -6,7 +6,7 @@
 
 use rust_decimal::Decimal;
 
-use super::money::Currency;
+use super::currency::Currency;
 use super::period::Period;
 
 /// An amount in its currency's minor units with thousands separators: `12,345.60`, `¥`-free

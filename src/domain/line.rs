@@ -22,7 +22,9 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::money::{Currency, MarginPercent, ThresholdPercent, UnitPrice, Units, round_half_away};
+use super::currency::Currency;
+use super::money::round_half_away;
+use super::numbers::{MarginPercent, ThresholdPercent, UnitPrice, Units};
 
 /// Decimal places of the over-provisioned percentage as shown to people.
 pub const PERCENT_DISPLAY_PLACES: u32 = 2;

@@ -41,16 +41,15 @@ pub mod user;
 pub mod view;
 pub mod workflow;
 
+pub use currency::Currency;
 pub use history::{HistoryEntry, HistoryEvent};
 pub use line::{
     AutoSubmitOutcome, EditError, LineAmounts, LineFigures, LineInput, Penalty,
     auto_submit_penalty, compute, default_chargeable, has_comment, is_violation, line_amounts,
     lines_needing_comment, over_provisioned_pct, report_total, total_owed, validate_partner_edit,
 };
-pub use money::{
-    Currency, Field, MarginPercent, ParseError, ScaledError, ThresholdPercent, UnitPrice, Units,
-    from_scaled_e4, round_half_away, scaled_e4,
-};
+pub use money::{Field, ParseError, ScaledError, from_scaled_e4, round_half_away, scaled_e4};
+pub use numbers::{MarginPercent, ThresholdPercent, UnitPrice, Units};
 pub use period::{Period, PeriodError};
 pub use policy::{
     Actor, ListScope, OrgKind, ReportOwners, Role, Viewer, authorize, can_see, can_see_pricing,

@@ -1,15 +1,13 @@
-//! Money and the validated numbers that feed the calculations.
-//!
-//! This module owns three things and nothing else:
+//! Money: the one rounding rule, the typed errors of every number parser, the bounds every
+//! number obeys, and the database's scaled-integer form.
 //!
 //! * the **one rounding rule** of the product, [`round_half_away`]: half away from zero, written
 //!   out explicitly because `Decimal::round_dp` alone rounds half to even (banker's rounding),
 //!   which would make 0.125 USD become 0.12 instead of the 0.13 a person expects;
-//! * the parsers and typed errors behind [`Currency`] (in `currency`) and the newtypes (in
-//!   `numbers`), re-exported here;
-//! * the **newtypes** ([`UnitPrice`], [`MarginPercent`], [`Units`], [`ThresholdPercent`]) whose
-//!   `parse` turns what a person typed into a value that is valid by construction. The same parser
-//!   runs in the browser form and on the server, so both refuse exactly the same text.
+//! * [`ParseError`] and [`Field`]: what the parsers of `currency` and `numbers` answer. The
+//!   newtypes there (`UnitPrice`, `MarginPercent`, `Units`, `ThresholdPercent`) turn what a person
+//!   typed into a value that is valid by construction; the same parser runs in the browser form
+//!   and on the server, so both refuse exactly the same text.
 //!
 //! ## Why the bounds are what they are
 //!
@@ -35,9 +33,6 @@ use std::fmt;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
-
-pub use super::currency::Currency;
-pub use super::numbers::{MarginPercent, ThresholdPercent, UnitPrice, Units};
 
 /// Rounds `value` to `dp` decimal places, **half away from zero**, and pads it to exactly `dp`
 /// places so that it displays the way the golden cases and the UI write it ("400.00", "3704").
@@ -158,100 +153,10 @@ pub fn from_scaled_e4(value: i64) -> Decimal {
     Decimal::new(value, 4)
 }
 
-// ---------------------------------------------------------------------------------------------
-// Parsing what people type
-// ---------------------------------------------------------------------------------------------
-
-/// At most this many significant integer digits are read; anything longer is "too large"
-/// before any arithmetic happens (so "99999…" of any length is a typed error, not an overflow).
-pub(super) const MAX_INTEGER_DIGITS: usize = 13;
-
-/// Reads plain decimal text: digits, optionally a dot followed by digits. No sign, exponent,
-/// thousands separator or underscore (`Decimal::from_str` would accept some of those; people
-/// should not be able to type "1e5" or "1_000" into a price).
-///
-/// Builds the `Decimal` from the digits itself, so the result is exact and the only failures
-/// are the typed ones.
-pub(super) fn parse_decimal_text(
-    text: &str,
-    field: Field,
-    max_dp: u32,
-) -> Result<Decimal, ParseError> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Err(ParseError::Empty(field));
-    }
-    let (negative, unsigned) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text),
-    };
-    let (int_part, frac_part) = match unsigned.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (unsigned, None),
-    };
-    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    if !all_digits(int_part) || frac_part.is_some_and(|f| !all_digits(f)) {
-        return Err(ParseError::NotANumber(field));
-    }
-    let int_digits = int_part.trim_start_matches('0');
-    let frac_digits = frac_part.unwrap_or("").trim_end_matches('0');
-    if negative && !(int_digits.is_empty() && frac_digits.is_empty()) {
-        return Err(ParseError::Negative(field));
-    }
-    if frac_digits.len() > max_dp as usize {
-        return Err(ParseError::TooManyDecimals { field, max: max_dp });
-    }
-    if int_digits.len() > MAX_INTEGER_DIGITS {
-        return Err(ParseError::TooLarge {
-            field,
-            max: field_max_text(field),
-        });
-    }
-    // At most 13 + 4 digits: fits in i64 (≈ 9.2 × 10^18) without any possibility of overflow.
-    let mut mantissa: i64 = 0;
-    for b in int_digits.bytes().chain(frac_digits.bytes()) {
-        mantissa = mantissa * 10 + i64::from(b - b'0');
-    }
-    // `frac_digits.len()` ≤ max_dp ≤ 4, far below the 28 `Decimal::new` accepts.
-    Ok(Decimal::new(mantissa, frac_digits.len() as u32))
-}
-
-pub(super) fn field_max_text(field: Field) -> String {
-    match field {
-        Field::UnitPrice => UnitPrice::MAX.to_string(),
-        Field::Units => Units::MAX.to_string(),
-        Field::ChannelMargin => "99.9999".to_owned(),
-        Field::Threshold => "100".to_owned(),
-    }
-}
-
-/// Drops trailing zeros and the sign of zero, so equal values print the same ("5" not "5.00",
-/// never "-0").
-fn canonical(value: Decimal) -> Decimal {
-    if value.is_zero() {
-        Decimal::ZERO
-    } else {
-        value.normalize()
-    }
-}
-
-/// Checks the decimal places a value really has (trailing zeros do not count).
-pub(super) fn check_places(
-    value: Decimal,
-    field: Field,
-    max_dp: u32,
-) -> Result<Decimal, ParseError> {
-    let value = canonical(value);
-    if value.scale() > max_dp {
-        Err(ParseError::TooManyDecimals { field, max: max_dp })
-    } else {
-        Ok(value)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::{Currency, MarginPercent, ThresholdPercent, UnitPrice, Units};
 
     fn d(text: &str) -> Decimal {
         Decimal::from_str_exact(text).expect("test literal")

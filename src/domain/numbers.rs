@@ -8,7 +8,98 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::money::{Field, ParseError, check_places, parse_decimal_text};
+use super::money::{Field, ParseError};
+
+// ---------------------------------------------------------------------------------------------
+// Parsing what people type
+// ---------------------------------------------------------------------------------------------
+
+/// At most this many significant integer digits are read; anything longer is "too large"
+/// before any arithmetic happens (so "99999…" of any length is a typed error, not an overflow).
+const MAX_INTEGER_DIGITS: usize = 13;
+
+/// Reads plain decimal text: digits, optionally a dot followed by digits. No sign, exponent,
+/// thousands separator or underscore (`Decimal::from_str` would accept some of those; people
+/// should not be able to type "1e5" or "1_000" into a price).
+///
+/// Builds the `Decimal` from the digits itself, so the result is exact and the only failures
+/// are the typed ones.
+pub(super) fn parse_decimal_text(
+    text: &str,
+    field: Field,
+    max_dp: u32,
+) -> Result<Decimal, ParseError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(ParseError::Empty(field));
+    }
+    let (negative, unsigned) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (int_part, frac_part) = match unsigned.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (unsigned, None),
+    };
+    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !all_digits(int_part) || frac_part.is_some_and(|f| !all_digits(f)) {
+        return Err(ParseError::NotANumber(field));
+    }
+    let int_digits = int_part.trim_start_matches('0');
+    let frac_digits = frac_part.unwrap_or("").trim_end_matches('0');
+    if negative && !(int_digits.is_empty() && frac_digits.is_empty()) {
+        return Err(ParseError::Negative(field));
+    }
+    if frac_digits.len() > max_dp as usize {
+        return Err(ParseError::TooManyDecimals { field, max: max_dp });
+    }
+    if int_digits.len() > MAX_INTEGER_DIGITS {
+        return Err(ParseError::TooLarge {
+            field,
+            max: field_max_text(field),
+        });
+    }
+    // At most 13 + 4 digits: fits in i64 (≈ 9.2 × 10^18) without any possibility of overflow.
+    let mut mantissa: i64 = 0;
+    for b in int_digits.bytes().chain(frac_digits.bytes()) {
+        mantissa = mantissa * 10 + i64::from(b - b'0');
+    }
+    // `frac_digits.len()` ≤ max_dp ≤ 4, far below the 28 `Decimal::new` accepts.
+    Ok(Decimal::new(mantissa, frac_digits.len() as u32))
+}
+
+fn field_max_text(field: Field) -> String {
+    match field {
+        Field::UnitPrice => UnitPrice::MAX.to_string(),
+        Field::Units => Units::MAX.to_string(),
+        Field::ChannelMargin => "99.9999".to_owned(),
+        Field::Threshold => "100".to_owned(),
+    }
+}
+
+/// Drops trailing zeros and the sign of zero, so equal values print the same ("5" not "5.00",
+/// never "-0").
+fn canonical(value: Decimal) -> Decimal {
+    if value.is_zero() {
+        Decimal::ZERO
+    } else {
+        value.normalize()
+    }
+}
+
+/// Checks the decimal places a value really has (trailing zeros do not count).
+pub(super) fn check_places(
+    value: Decimal,
+    field: Field,
+    max_dp: u32,
+) -> Result<Decimal, ParseError> {
+    let value = canonical(value);
+    if value.scale() > max_dp {
+        Err(ParseError::TooManyDecimals { field, max: max_dp })
+    } else {
+        Ok(value)
+    }
+}
 
 // ---------------------------------------------------------------------------------------------
 // UnitPrice

@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 
 use rust_decimal::Decimal;
 
-use super::money::{MarginPercent, ParseError, UnitPrice};
+use super::money::ParseError;
+use super::numbers::{MarginPercent, UnitPrice};
 use super::period::Period;
 
 /// Which kind of code a region uses.

@@ -12,9 +12,10 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use super::currency::Currency;
 use super::history::HistoryEntry;
 use super::line::{LineAmounts, LineFigures, LineInput, line_amounts, total_owed};
-use super::money::{Currency, MarginPercent, UnitPrice, Units};
+use super::numbers::{MarginPercent, UnitPrice, Units};
 use super::period::Period;
 use super::pricing::{PriceChange, PricingRules};
 use super::status::Status;
@@ -267,7 +268,7 @@ impl ReportLine {
 mod tests {
     use super::*;
     use crate::domain::line::compute;
-    use crate::domain::money::ThresholdPercent;
+    use crate::domain::numbers::ThresholdPercent;
     use crate::domain::status::ReviewReason;
 
     fn period(text: &str) -> Period {

@@ -4,7 +4,7 @@
 
 use super::history::{self, HistoryEntry};
 use super::line::{compute, report_total};
-use super::money::ThresholdPercent;
+use super::numbers::ThresholdPercent;
 use super::policy::{Actor, shows_pricing};
 use super::pricing::{PriceChange, PricingRules};
 use super::report::{

@@ -5,12 +5,14 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::currency::Currency;
 use super::history::HistoryEvent;
 use super::line::{
     EditError, LineInput, auto_submit_penalty, has_comment, lines_needing_comment,
     validate_partner_edit,
 };
-use super::money::{Currency, ParseError, ThresholdPercent, Units};
+use super::money::ParseError;
+use super::numbers::{ThresholdPercent, Units};
 use super::period::Period;
 use super::policy::{Actor, ReportOwners, authorize};
 use super::pricing::{PricingRules, SpecialValueError, VerifiedCode, priced_with, special_value};
