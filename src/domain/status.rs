@@ -2,8 +2,8 @@
 //!
 //! [`apply`] is the only place a status changes. Its `match`es name every status and every action
 //! with no catch-all arm, so adding a status or an action does not compile until each rule has been
-//! decided. It only decides: the service layer persists the result, writes the history entry and
-//! checks required fields (reason, PO number, comments) before calling it.
+//! decided. It only decides the status: `workflow` adds what else a command requires (reason, PO
+//! number, comments) and the service stores the result.
 
 use std::fmt;
 

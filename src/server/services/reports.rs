@@ -1,4 +1,7 @@
-//! Report actions: the workflow transitions of SPEC §4 and the edits allowed in each status.
+//! The report service: lists, opening a report, verifying a code, and acting on a report. Each
+//! action locks and loads the report, asks `domain::workflow::decide`, stores the decision and
+//! appends one history entry, in one transaction. It decides nothing itself: every rule (who may,
+//! which status follows, what is required, what the history says) is the domain's.
 
 use serde::Serialize;
 
