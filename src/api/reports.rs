@@ -7,6 +7,7 @@ use super::ApiError;
 use crate::domain::{
     OpenedReport,
     pricing::VerifiedCode,
+    workflow::LineEdit,
     query::{FilterOptions, ListedReports, ReportFilter},
 };
 
@@ -51,9 +52,18 @@ pub async fn open_report(id: i64) -> Result<OpenedReport, ApiError> {
         .map_err(support::refuse)
 }
 
-/// What a distributor or the vendor may do to a report from its page.
+/// What a partner, a distributor or the vendor may do to a report from its page.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ReportAction {
+    /// The partner saves chargeable units and comments of some lines (lines of this report
+    /// only; any other id is refused like a missing one).
+    SaveDraft {
+        edits: Vec<LineEdit>,
+    },
+    /// The partner saves these edits and submits the report for review.
+    Submit {
+        edits: Vec<LineEdit>,
+    },
     SetPoNumber {
         po_number: String,
     },
@@ -87,6 +97,8 @@ pub async fn act_on_report(id: i64, version: i64, action: ReportAction) -> Resul
     let session = support::require_session().await?;
     let state = support::state()?;
     let command = match action {
+        ReportAction::SaveDraft { edits } => Command::SaveDraft { edits },
+        ReportAction::Submit { edits } => Command::Submit { edits },
         ReportAction::SetPoNumber { po_number } => Command::SetPoNumber { po_number },
         ReportAction::SubmitToVendor { comment } => Command::SubmitToVendor { comment },
         ReportAction::ReturnToPartner { reason } => Command::Reject { reason },

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::policy::Role;
 use super::status::{Action, Status};
+use super::usage::LineChange;
 
 /// Something that happened to a report. It travels as its stable code, as it is stored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -206,9 +207,9 @@ pub struct HistoryEntry {
     pub from_status: Option<Status>,
     pub to_status: Option<Status>,
     pub comment: Option<String>,
-    /// Partner-editable values before and after (chargeable units and comments; never prices).
-    pub before: Option<String>,
-    pub after: Option<String>,
+    /// The partner-editable values (chargeable units and comments; never prices) of each line
+    /// the entry changed, before and after.
+    pub changes: Vec<LineChange>,
 }
 
 impl HistoryEntry {
@@ -352,8 +353,7 @@ mod tests {
             from_status: None,
             to_status: None,
             comment: Some(comment.to_owned()),
-            before: None,
-            after: None,
+            changes: Vec::new(),
         }
     }
 

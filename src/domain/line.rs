@@ -124,26 +124,76 @@ pub fn has_comment(comment: Option<&str>) -> bool {
 /// The violation rule: usage reported, over-provisioned beyond the threshold, and charged below
 /// what was provisioned.
 pub fn is_violation(line: &LineInput, threshold: ThresholdPercent) -> bool {
-    line.used.is_some()
-        && exceeds_threshold(line.provisioned, line.used, threshold)
-        && line.chargeable < line.provisioned
+    violates(line.provisioned, line.used, line.chargeable, threshold)
 }
 
-/// The comment rule: a violation, or a chargeable lowered below the default, needs a comment.
-/// `violation` is passed in so that callers which already computed it do not do it twice.
-fn needs_comment(line: &LineInput, violation: bool) -> bool {
-    let lowered = line.chargeable < default_chargeable(line.provisioned, line.used);
-    (violation || lowered) && !has_comment(line.comment.as_deref())
+/// [`is_violation`] on the usage figures alone.
+fn violates(
+    provisioned: Units,
+    used: Option<Units>,
+    chargeable: Units,
+    threshold: ThresholdPercent,
+) -> bool {
+    used.is_some() && exceeds_threshold(provisioned, used, threshold) && chargeable < provisioned
+}
+
+/// The usage side of a line's figures: nothing in it depends on a price, so a partner's page
+/// computes it as they type, with the same rules the server stores.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsageOutcome {
+    /// (P − U) / P × 100, as exactly as `Decimal` holds it.
+    pub over_provisioned_pct_exact: Decimal,
+    /// Rounded half away from zero to 2 places, for display.
+    pub over_provisioned_pct: Decimal,
+    /// U > P.
+    pub overage: bool,
+    /// U when present, else P.
+    pub default_chargeable: Units,
+    /// C ≠ P.
+    pub discrepancy: bool,
+    /// U present, over-provisioned % > T, and C < P.
+    pub violation: bool,
+    /// C below the default.
+    pub lowered: bool,
+    /// A violation or a lowered C, without a comment.
+    pub needs_comment: bool,
+}
+
+/// The usage figures and rules of SPEC §5 for one line (P, U, C and the comment).
+pub fn usage_outcome(
+    provisioned: Units,
+    used: Option<Units>,
+    chargeable: Units,
+    comment: Option<&str>,
+    threshold: ThresholdPercent,
+) -> UsageOutcome {
+    let exact = over_provisioned_pct(provisioned, used);
+    let default = default_chargeable(provisioned, used);
+    let violation = violates(provisioned, used, chargeable, threshold);
+    let lowered = chargeable < default;
+    UsageOutcome {
+        over_provisioned_pct_exact: exact,
+        over_provisioned_pct: round_half_away(exact, PERCENT_DISPLAY_PLACES),
+        overage: used.is_some_and(|u| u > provisioned),
+        default_chargeable: default,
+        discrepancy: chargeable != provisioned,
+        violation,
+        lowered,
+        needs_comment: (violation || lowered) && !has_comment(comment),
+    }
 }
 
 /// Computes every figure of a line. Infallible: the newtypes' bounds make every operation exact
 /// (see the module docs), and rounding happens once per amount, at the end.
 pub fn compute(line: &LineInput, threshold: ThresholdPercent, currency: Currency) -> LineFigures {
-    let p = line.provisioned;
-    let default = default_chargeable(p, line.used);
     let c = line.chargeable;
-    let exact_pct = over_provisioned_pct(p, line.used);
-    let violation = is_violation(line, threshold);
+    let usage = usage_outcome(
+        line.provisioned,
+        line.used,
+        c,
+        line.comment.as_deref(),
+        threshold,
+    );
 
     let LineAmounts {
         gross,
@@ -152,14 +202,14 @@ pub fn compute(line: &LineInput, threshold: ThresholdPercent, currency: Currency
     } = line_amounts(line.unit_price, line.margin, c, currency);
 
     LineFigures {
-        over_provisioned_pct_exact: exact_pct,
-        over_provisioned_pct: round_half_away(exact_pct, PERCENT_DISPLAY_PLACES),
-        overage: line.used.is_some_and(|u| u > p),
-        default_chargeable: default,
+        over_provisioned_pct_exact: usage.over_provisioned_pct_exact,
+        over_provisioned_pct: usage.over_provisioned_pct,
+        overage: usage.overage,
+        default_chargeable: usage.default_chargeable,
         chargeable: c,
-        discrepancy: c != p,
-        violation,
-        needs_comment: needs_comment(line, violation),
+        discrepancy: usage.discrepancy,
+        violation: usage.violation,
+        needs_comment: usage.needs_comment,
         gross,
         amount_owed,
         margin_amount,
@@ -251,7 +301,16 @@ pub fn lines_needing_comment(lines: &[LineInput], threshold: ThresholdPercent) -
     lines
         .iter()
         .enumerate()
-        .filter(|(_, line)| needs_comment(line, is_violation(line, threshold)))
+        .filter(|(_, line)| {
+            usage_outcome(
+                line.provisioned,
+                line.used,
+                line.chargeable,
+                line.comment.as_deref(),
+                threshold,
+            )
+            .needs_comment
+        })
         .map(|(index, _)| index)
         .collect()
 }

@@ -10,6 +10,9 @@
 //! * [`period`] — the report period (a calendar month) and its dates;
 //! * [`line`]   — SPEC §5 calculations, partner edits, auto-submit penalties, report totals;
 //! * [`status`] — SPEC §4 workflow: the one state machine [`apply`];
+//! * [`usage`] — the partner's side of a line: reading what was typed, why a comment is needed,
+//!   what a deadline would do, and the month-over-month anomaly;
+//! * [`deadline`] — how long is left until a deadline;
 //! * [`policy`] — SPEC §2 visibility and authorisation, and which actions a page offers;
 //! * [`workflow`] — one command decided against a report: what to store, or a typed refusal;
 //! * [`history`] — what a history entry records (typed events, stored as codes), and who reads what;
@@ -26,6 +29,7 @@
 #![deny(clippy::float_arithmetic)]
 
 pub mod currency;
+pub mod deadline;
 pub mod format;
 pub mod history;
 pub mod line;
@@ -37,6 +41,7 @@ pub mod pricing;
 pub mod query;
 pub mod report;
 pub mod status;
+pub mod usage;
 pub mod user;
 pub mod view;
 pub mod workflow;

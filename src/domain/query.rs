@@ -3,13 +3,17 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::deadline::utc_seconds;
 use super::period::Period;
-use super::policy::{Actor, can_see_pricing, shows_pricing};
+use super::policy::{Actor, OrgKind, can_see_pricing, shows_pricing};
 use super::report::{PartnerReportSummary, ReportSummary};
 use super::status::{ReviewReason, Status};
 
 /// Rows per page of a report list.
 pub const PAGE_SIZE: u32 = 50;
+
+/// How many months a partner's list covers when no cycle is chosen (this one included).
+pub const PARTNER_WINDOW_MONTHS: u32 = 12;
 
 /// A status to filter by: a status, or for "Under review" also one sub-status.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -258,6 +262,8 @@ pub struct ReportPage {
     pub total_count: u64,
     pub page: u32,
     pub page_size: u32,
+    /// When the server read the list (UTC, RFC 3339): the "now" of "due in 3 days".
+    pub as_of: String,
 }
 
 impl ReportPage {
@@ -273,9 +279,23 @@ pub struct PartnerReportPage {
     pub total_count: u64,
     pub page: u32,
     pub page_size: u32,
+    /// When the server read the list (UTC, RFC 3339): the "now" of "due in 3 days".
+    pub as_of: String,
 }
 
 /// What a report list sends to the browser: with pricing, or (for partners) without any.
+impl PartnerReportPage {
+    /// The report on this page whose partner deadline comes first (an overdue one first of all):
+    /// the one to work on next.
+    pub fn due_next(&self) -> Option<i64> {
+        self.rows
+            .iter()
+            .filter_map(|row| Some((utc_seconds(row.partner_deadline()?)?, row.id)))
+            .min()
+            .map(|(_, id)| id)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ListedReports {
     Priced(ReportPage),
@@ -321,6 +341,7 @@ impl ReportPage {
                 total_count: self.total_count,
                 page: self.page,
                 page_size: self.page_size,
+                as_of: self.as_of,
             });
         }
         for row in &mut self.rows {
@@ -333,14 +354,43 @@ impl ReportPage {
 }
 
 impl ReportFilter {
-    /// The filter as `actor` may use it: someone who may not see totals may not order by them
-    /// either (that sort falls back to the default).
-    pub fn permitted_for(&self, actor: &Actor) -> ReportFilter {
+    /// The filter as `actor` may run it in `this_month`: someone who may not see totals may not
+    /// order by them either (that sort falls back to the default), and a partner's list with no
+    /// cycle chosen covers the last [`PARTNER_WINDOW_MONTHS`] months.
+    pub fn permitted_for(&self, actor: &Actor, this_month: Option<Period>) -> ReportFilter {
         let mut filter = self.clone();
         if !can_see_pricing(actor) && filter.sort == SortKey::Total {
             filter.sort = SortKey::default();
         }
+        if actor.org_kind == OrgKind::Partner && filter.from.is_none() && filter.to.is_none() {
+            filter.from = this_month.and_then(|this_month| {
+                (1..PARTNER_WINDOW_MONTHS).try_fold(this_month, |month, _| month.previous())
+            });
+        }
         filter
+    }
+
+    /// The year a filter covers, when it covers exactly one calendar year.
+    pub fn year(&self) -> Option<i32> {
+        match (self.from, self.to) {
+            (Some(from), Some(to))
+                if from.year() == to.year() && from.month() == 1 && to.month() == 12 =>
+            {
+                Some(from.year())
+            }
+            _ => None,
+        }
+    }
+
+    /// The same filter for one calendar year, or for no chosen cycle (`None`), from page 1.
+    pub fn with_year(&self, year: Option<i32>) -> ReportFilter {
+        let month = |m| year.and_then(|y| Period::new(y, m).ok());
+        ReportFilter {
+            from: month(1),
+            to: month(12),
+            page: 1,
+            ..self.clone()
+        }
     }
 }
 
@@ -359,6 +409,8 @@ pub struct Choice {
 pub struct FilterOptions {
     pub regions: Vec<Choice>,
     pub distributors: Vec<Choice>,
+    /// The years a partner has reports in, newest first (partners choose a year).
+    pub years: Vec<i32>,
 }
 
 /// Percent-encodes a query value (RFC 3986 unreserved characters pass through).

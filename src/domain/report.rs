@@ -13,12 +13,14 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::currency::Currency;
+use super::deadline::DeadlineOf;
 use super::history::HistoryEntry;
 use super::line::{LineAmounts, LineFigures, LineInput, line_amounts, total_owed};
 use super::numbers::{MarginPercent, UnitPrice, Units};
 use super::period::Period;
 use super::pricing::{PriceChange, PricingRules};
 use super::status::Status;
+use super::usage::{UsageRules, is_anomaly};
 
 // ---------------------------------------------------------------------------------------------
 // Report list rows
@@ -54,6 +56,10 @@ pub struct ReportSummary {
     pub status: Status,
     /// The distributor's PO number, once set.
     pub po_number: Option<String>,
+    /// The partner's deadline (UTC, RFC 3339).
+    pub submission_deadline: String,
+    /// The distributor's review deadline (UTC, RFC 3339).
+    pub review_deadline: String,
     /// Total invoice amount (Σ amount owed), when the viewer may see pricing for this status.
     pub total: Option<Decimal>,
     /// Optimistic-concurrency version.
@@ -83,10 +89,20 @@ pub struct PartnerReportSummary {
     pub status: Status,
     /// The distributor's PO number, once set.
     pub po_number: Option<String>,
+    /// The partner's deadline (UTC, RFC 3339).
+    pub submission_deadline: String,
     /// Optimistic-concurrency version.
     pub version: i64,
     /// Flags.
     pub flags: ReportFlags,
+}
+
+impl PartnerReportSummary {
+    /// The partner's deadline while it runs (the report is the partner's to submit).
+    pub fn partner_deadline(&self) -> Option<&str> {
+        (DeadlineOf::running(self.status) == Some(DeadlineOf::Partner))
+            .then_some(self.submission_deadline.as_str())
+    }
 }
 
 impl ReportSummary {
@@ -102,6 +118,7 @@ impl ReportSummary {
             period: self.period,
             status: self.status,
             po_number: self.po_number.clone(),
+            submission_deadline: self.submission_deadline.clone(),
             version: self.version,
             flags: self.flags,
         }
@@ -148,12 +165,28 @@ pub struct UsageFigures {
     pub needs_comment: bool,
     /// The partner's comment.
     pub comment: Option<String>,
+    /// The chargeable units of the same product in the partner's previous cycle, if it had one.
+    pub previous_chargeable: Option<Units>,
+    /// The chargeable moved by more than the anomaly threshold since the previous cycle.
+    pub anomaly: bool,
 }
 
 impl UsageFigures {
-    /// Collects the usage side from a line's input and computed figures.
-    pub fn new(input: &LineInput, figures: &LineFigures) -> UsageFigures {
+    /// Collects the usage side from a line's input and computed figures, with the previous
+    /// cycle's chargeable units judged by the anomaly threshold of `rules`.
+    pub fn new(
+        input: &LineInput,
+        figures: &LineFigures,
+        previous_chargeable: Option<Units>,
+        rules: UsageRules,
+    ) -> UsageFigures {
         UsageFigures {
+            previous_chargeable,
+            anomaly: is_anomaly(
+                previous_chargeable,
+                figures.chargeable,
+                rules.anomaly_threshold,
+            ),
             provisioned: input.provisioned,
             used: input.used,
             over_provisioned_pct: figures.over_provisioned_pct,
@@ -275,6 +308,13 @@ mod tests {
         Period::parse(text).expect("test period")
     }
 
+    fn test_rules() -> UsageRules {
+        UsageRules {
+            threshold: ThresholdPercent::ZERO,
+            anomaly_threshold: crate::domain::usage::default_anomaly_threshold(),
+        }
+    }
+
     fn sample_line() -> LineView {
         let input = LineInput {
             provisioned: Units::new(100).expect("units"),
@@ -292,7 +332,7 @@ mod tests {
                 sku: "WFS-1".to_owned(),
                 unit_type: "seats".to_owned(),
             },
-            usage: UsageFigures::new(&input, &figures),
+            usage: UsageFigures::new(&input, &figures, None, test_rules()),
             unit_price: input.unit_price,
             margin: input.margin,
             catalogue_unit_price: input.unit_price,
@@ -333,6 +373,8 @@ mod tests {
                 submission_deadline: String::new(),
                 review_deadline: String::new(),
                 flags: ReportFlags::default(),
+                usage_rules: test_rules(),
+                as_of: String::new(),
                 version: 1,
             },
             rules: crate::domain::pricing::PricingRules {
@@ -401,6 +443,8 @@ mod tests {
             period: period("2026-11"),
             status: Status::UnderReview(ReviewReason::Manual),
             po_number: Some("PO-1".to_owned()),
+            submission_deadline: "2026-12-05T23:59:00Z".to_owned(),
+            review_deadline: "2026-12-12T23:59:00Z".to_owned(),
             total: Decimal::from_str_exact("1234.56").ok(),
             version: 3,
             flags: ReportFlags::default(),
@@ -435,6 +479,10 @@ pub struct ReportHeader {
     /// UTC, RFC 3339.
     pub review_deadline: String,
     pub flags: ReportFlags,
+    /// The distributor's threshold and anomaly settings the lines are judged by.
+    pub usage_rules: UsageRules,
+    /// When the server read the report (UTC, RFC 3339): the "now" of "due in 3 days".
+    pub as_of: String,
     pub version: i64,
 }
 

@@ -4,7 +4,7 @@
 
 use super::history::{self, HistoryEntry};
 use super::line::{compute, report_total};
-use super::numbers::ThresholdPercent;
+use super::numbers::Units;
 use super::policy::{Actor, shows_pricing};
 use super::pricing::{PriceChange, PricingRules};
 use super::report::{
@@ -17,8 +17,9 @@ use super::report::{
 pub struct LoadedReport {
     pub header: ReportHeader,
     pub rules: PricingRules,
-    pub threshold: ThresholdPercent,
     pub lines: Vec<ReportLine>,
+    /// The chargeable units of each product in the partner's previous cycle, by product id.
+    pub previous: Vec<(i64, Units)>,
     pub history: Vec<HistoryEntry>,
     /// The prices each pricing entry of the history changed, by history entry id.
     pub price_changes: Vec<(i64, PriceChange)>,
@@ -28,17 +29,30 @@ impl LoadedReport {
     /// The report as `actor` may see it (the caller has checked that they may see it at all).
     pub fn opened_by(self, actor: &Actor) -> OpenedReport {
         let currency = self.header.currency;
+        let usage_rules = self.header.usage_rules;
         let figures: Vec<_> = self
             .lines
             .iter()
-            .map(|line| compute(&line.input, self.threshold, currency))
+            .map(|line| compute(&line.input, usage_rules.threshold, currency))
             .collect();
+        let previous = &self.previous;
+        let previous_of = |product_id: i64| {
+            previous
+                .iter()
+                .find(|(id, _)| *id == product_id)
+                .map(|(_, units)| *units)
+        };
         let views: Vec<LineView> = self
             .lines
             .into_iter()
             .zip(&figures)
             .map(|(line, figures)| LineView {
-                usage: UsageFigures::new(&line.input, figures),
+                usage: UsageFigures::new(
+                    &line.input,
+                    figures,
+                    previous_of(line.product_id),
+                    usage_rules,
+                ),
                 product: line.product,
                 unit_price: line.input.unit_price,
                 margin: line.input.margin,

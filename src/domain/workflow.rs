@@ -7,17 +7,14 @@ use serde::{Deserialize, Serialize};
 
 use super::currency::Currency;
 use super::history::HistoryEvent;
-use super::line::{
-    EditError, LineInput, auto_submit_penalty, has_comment, lines_needing_comment,
-    validate_partner_edit,
-};
-use super::money::ParseError;
-use super::numbers::{ThresholdPercent, Units};
+use super::line::{LineInput, auto_submit_penalty, has_comment, lines_needing_comment};
+use super::numbers::ThresholdPercent;
 use super::period::Period;
 use super::policy::{Actor, ReportOwners, authorize};
 use super::pricing::{PricingRules, SpecialValueError, VerifiedCode, priced_with, special_value};
 use super::report::{PoNumberError, ReportLine, parse_po_number};
 use super::status::{Action, ActorKind, Refusal, Status, apply, require_reason};
+use super::usage::{LineProblem, read_line};
 
 /// How long a partner has to fix and resubmit a rejected report.
 pub const RESUBMISSION_DAYS: i64 = 7;
@@ -111,10 +108,11 @@ pub enum CommandError {
     Refused(Refusal),
     #[error("A line in this change is not part of the report.")]
     NotALine,
-    #[error("{line}: {error}")]
-    Unreadable { line: String, error: ParseError },
-    #[error("{line}: {error}")]
-    Edit { line: String, error: EditError },
+    /// A partner's line that can not be saved as typed.
+    #[error("{line}: {problem}")]
+    Line { line: String, problem: LineProblem },
+    #[error("There are no changes to save.")]
+    NothingToSave,
     #[error(
         "Please explain the lower chargeable units before submitting: {} need a comment.",
         .lines.join(", ")
@@ -162,14 +160,6 @@ pub struct Decision {
     pub comment: Option<String>,
 }
 
-impl Decision {
-    /// Whether the entry records the partner's values after the change (pricing entries record
-    /// prices instead).
-    pub fn records_partner_values(&self) -> bool {
-        self.lines_changed && !self.event.is_about_prices()
-    }
-}
-
 /// Whether `acting` may take `action` on the report at all, and the status it would lead to:
 /// the policy for people, the workflow alone for the system's jobs.
 pub fn permit(state: &ReportState, action: Action, acting: Acting<'_>) -> Result<Status, Refusal> {
@@ -203,12 +193,13 @@ pub fn decide(
     };
     match command {
         Command::SaveDraft { edits } => {
-            apply_edits(&mut lines, &edits)?;
+            if !apply_edits(&mut lines, &edits)? {
+                return Err(CommandError::NothingToSave);
+            }
             decision.lines_changed = true;
         }
         Command::Submit { edits } => {
-            apply_edits(&mut lines, &edits)?;
-            decision.lines_changed = true;
+            decision.lines_changed = apply_edits(&mut lines, &edits)?;
             let inputs: Vec<LineInput> = lines.iter().map(|l| l.input.clone()).collect();
             let missing = lines_needing_comment(&inputs, state.threshold);
             if !missing.is_empty() {
@@ -328,31 +319,28 @@ pub fn any_comment(lines: &[ReportLine]) -> bool {
         .any(|line| has_comment(line.input.comment.as_deref()))
 }
 
-/// Applies a partner's edits, each judged by the line rules; any bad edit refuses them all.
-fn apply_edits(lines: &mut [ReportLine], edits: &[LineEdit]) -> Result<(), CommandError> {
+/// Applies a partner's edits, each read by the line rules ([`read_line`]); any bad edit refuses
+/// them all. Answers whether any line's values changed.
+fn apply_edits(lines: &mut [ReportLine], edits: &[LineEdit]) -> Result<bool, CommandError> {
+    let mut changed = false;
     for edit in edits {
         let line = lines
             .iter_mut()
             .find(|line| line.id == edit.line_id)
             .ok_or(CommandError::NotALine)?;
-        let name = || line.product.name.clone();
-        let typed = Units::parse(&edit.chargeable).map_err(|error| CommandError::Unreadable {
-            line: name(),
-            error,
+        let read = read_line(
+            line.input.provisioned,
+            line.input.used,
+            &edit.chargeable,
+            edit.comment.as_deref().unwrap_or_default(),
+        )
+        .map_err(|problem| CommandError::Line {
+            line: line.product.name.clone(),
+            problem,
         })?;
-        let comment = edit
-            .comment
-            .as_deref()
-            .map(str::trim)
-            .filter(|c| !c.is_empty());
-        let chargeable =
-            validate_partner_edit(line.input.provisioned, line.input.used, typed, comment)
-                .map_err(|error| CommandError::Edit {
-                    line: name(),
-                    error,
-                })?;
-        line.input.chargeable = chargeable;
-        line.input.comment = comment.map(str::to_owned);
+        changed |= read.chargeable != line.input.chargeable || read.comment != line.input.comment;
+        line.input.chargeable = read.chargeable;
+        line.input.comment = read.comment;
     }
-    Ok(())
+    Ok(changed)
 }

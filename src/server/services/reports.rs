@@ -3,16 +3,16 @@
 //! appends one history entry, in one transaction. It decides nothing itself: every rule (who may,
 //! which status follows, what is required, what the history says) is the domain's.
 
-use serde::Serialize;
-
 use super::{Caller, ServiceError, UserCaller};
 use crate::domain::{
-    Action, OpenedReport, ReportLine, Status, authorize, can_see, compute, list_scope,
+    Action, ListScope, OpenedReport, Period, ReportLine, Status, authorize, can_see, compute,
+    list_scope,
     pricing::{
         self as pricing_rules, CodeRefusal, LinePricing, PriceChange, VerifiedCode, parse_code,
     },
     query::{FilterOptions, ListedReports, ReportFilter},
     report_total,
+    usage::LineValues,
     view::LoadedReport,
     workflow::{self, Acting, CommandError, ReportState, any_comment, decide},
 };
@@ -30,32 +30,52 @@ pub async fn list(
     user: &UserCaller,
     filter: &ReportFilter,
 ) -> Result<ListedReports, ServiceError> {
-    let filter = filter.permitted_for(&user.actor);
+    let filter = filter.permitted_for(&user.actor, this_month());
     let page = reports::list(db, list_scope(&user.actor), &filter).await?;
     Ok(page.as_seen_by(&user.actor))
 }
 
 /// The region and distributor choices for users whose list spans distributors (the vendor and
-/// platform admins); nothing for the others, who see one distributor's reports at most.
+/// platform admins); the years it has reports in for a partner; nothing for distributors, who see
+/// one distributor's reports.
 pub async fn filter_options(db: &Db, user: &UserCaller) -> Result<FilterOptions, ServiceError> {
-    if list_scope(&user.actor).spans_distributors() {
-        Ok(reports::filter_options(db).await?)
-    } else {
-        Ok(FilterOptions::default())
+    match list_scope(&user.actor) {
+        scope if scope.spans_distributors() => Ok(reports::filter_options(db).await?),
+        ListScope::Partner(partner_id) => Ok(FilterOptions {
+            years: reports::partner_years(db, partner_id).await?,
+            ..FilterOptions::default()
+        }),
+        _ => Ok(FilterOptions::default()),
     }
+}
+
+/// The calendar month it is now (UTC); `None` only for a clock outside years 1 to 9999.
+fn this_month() -> Option<Period> {
+    let now = time::OffsetDateTime::now_utc();
+    Period::new(now.year(), u32::from(u8::from(now.month()))).ok()
 }
 
 /// One report as the user may see it: with pricing, or without any pricing field for partners
 /// (and for distributors while the partner is still preparing it). Another tenant's report,
 /// like a missing one, is "not found".
 pub async fn open(db: &Db, user: &UserCaller, id: i64) -> Result<OpenedReport, ServiceError> {
-    let report = reports::open(db, id).await?.ok_or(ServiceError::NotFound)?;
+    let report = reports::open(db, id, &now_utc())
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     if !can_see(&user.actor, &report.owners, report.header.status) {
         return Err(ServiceError::NotFound);
     }
-    let lines = {
+    let (lines, previous) = {
         let mut conn = db.acquire().await?;
-        reports::lines(&mut conn, id).await?
+        let lines = reports::lines(&mut conn, id).await?;
+        let previous = match report.header.period.previous() {
+            Some(period) => {
+                reports::chargeable_in_period(&mut conn, report.owners.partner_org_id, period)
+                    .await?
+            }
+            None => Vec::new(),
+        };
+        (lines, previous)
     };
     let stored = reports::history(db, id).await?;
     let price_changes = stored
@@ -74,8 +94,8 @@ pub async fn open(db: &Db, user: &UserCaller, id: i64) -> Result<OpenedReport, S
     let loaded = LoadedReport {
         header: report.header,
         rules: report.rules,
-        threshold: report.threshold,
         lines,
+        previous,
         history: stored.into_iter().map(|stored| stored.entry).collect(),
         price_changes,
     };
@@ -147,14 +167,6 @@ pub struct Outcome {
     pub version: i64,
 }
 
-/// Values of a line before and after a change, for the history.
-#[derive(Serialize)]
-struct LineChange<'a> {
-    line: &'a str,
-    chargeable: u64,
-    comment: Option<&'a str>,
-}
-
 /// Runs one action on one report as one transaction with one history entry: locks and loads the
 /// report, lets the domain decide, stores the decision and appends its entry.
 #[tracing::instrument(skip(db, caller, command), fields(action = ?command.action()), err(Debug))]
@@ -198,7 +210,7 @@ pub async fn act(
         }
         _ => None,
     };
-    let before = snapshot(&lines);
+    let lines_before = partner_values(&lines);
     let prices_before = price_snapshot(&lines);
     let now = now_utc();
     let decision =
@@ -229,7 +241,7 @@ pub async fn act(
             .unwrap_or(expected_version);
         return Err(ServiceError::Conflict { current_version });
     }
-    let after = snapshot(&decision.lines);
+    let (before, after) = changed_lines(&lines_before, &decision.lines);
     let (actor, actor_org, actor_role) = match caller {
         Caller::User(user) => (
             user.name.clone(),
@@ -247,8 +259,8 @@ pub async fn act(
         from_status: Some(state.status),
         to_status: Some(decision.status),
         comment: decision.comment.clone(),
-        before_json: (before != after).then_some(before),
-        after_json: decision.records_partner_values().then_some(after),
+        before_json: before,
+        after_json: after,
         prices_json: price_change(prices_before, price_snapshot(&decision.lines)),
     };
     reports::append_history(&mut tx, report_id, &entry).await?;
@@ -280,17 +292,33 @@ fn days_from_now(days: i64) -> String {
         .unwrap_or_default()
 }
 
-/// The partner-editable values of every line, as JSON, for the history's before/after.
-fn snapshot(lines: &[ReportLine]) -> String {
-    let changes: Vec<LineChange<'_>> = lines
+/// The partner-editable values of every line.
+fn partner_values(lines: &[ReportLine]) -> Vec<LineValues> {
+    lines
         .iter()
-        .map(|line| LineChange {
-            line: &line.product.name,
+        .map(|line| LineValues {
+            line: line.product.name.clone(),
             chargeable: line.input.chargeable.get(),
-            comment: line.input.comment.as_deref(),
+            comment: line.input.comment.clone(),
         })
-        .collect();
-    serde_json::to_string(&changes).unwrap_or_default()
+        .collect()
+}
+
+/// The partner-editable values of the lines a decision changed, before and after, as JSON for
+/// the history; `None` when no line's values changed.
+fn changed_lines(before: &[LineValues], after: &[ReportLine]) -> (Option<String>, Option<String>) {
+    let (before, after): (Vec<_>, Vec<_>) = before
+        .iter()
+        .zip(partner_values(after))
+        .filter(|(before, after)| *before != after)
+        .unzip();
+    if before.is_empty() {
+        return (None, None);
+    }
+    (
+        serde_json::to_string(&before).ok(),
+        serde_json::to_string(&after).ok(),
+    )
 }
 
 /// Every line's prices, for the history's price change.
@@ -340,7 +368,7 @@ pub async fn list_for_export(
     if !crate::domain::policy::region_allows(&user.actor) {
         return Err(crate::domain::Refusal::RegionDisabled.into());
     }
-    let filter = filter.permitted_for(&user.actor);
+    let filter = filter.permitted_for(&user.actor, this_month());
     let rows = reports::list_all(
         db,
         list_scope(&user.actor),
@@ -360,6 +388,7 @@ pub async fn list_for_export(
         rows,
         page: 1,
         page_size: limit,
+        as_of: now_utc(),
     };
     Ok(page.as_seen_by(&user.actor))
 }

@@ -6,6 +6,7 @@ use sqlx::{Any, FromRow, Transaction};
 use super::e4;
 use crate::domain::{
     Currency, Period, ReportFlags, ReportOwners, Status, ThresholdPercent, from_scaled_e4,
+    usage::UsageRules,
     pricing::{CodeKind, PricingRules, Unlocks},
     workflow::ReportState,
 };
@@ -87,23 +88,29 @@ impl Basics {
 #[derive(FromRow)]
 struct Terms {
     threshold_e4: i64,
+    anomaly_threshold_e4: i64,
     pricing_code_kind: String,
     code_unlocks: String,
 }
 
 impl Terms {
-    const COLUMNS: &'static str = "d.threshold_e4, g.pricing_code_kind, g.code_unlocks";
+    const COLUMNS: &'static str = "d.threshold_e4, d.anomaly_threshold_e4, g.pricing_code_kind, g.code_unlocks";
 
-    fn decode(self, id: i64) -> Result<(ThresholdPercent, PricingRules), SqlError> {
-        let threshold = ThresholdPercent::new(from_scaled_e4(self.threshold_e4))
-            .map_err(|e| bad_in(id, "threshold", e))?;
+    fn decode(self, id: i64) -> Result<(UsageRules, PricingRules), SqlError> {
+        let percent = |scaled: i64, what: &str| {
+            ThresholdPercent::new(from_scaled_e4(scaled)).map_err(|e| bad_in(id, what, e))
+        };
+        let usage = UsageRules {
+            threshold: percent(self.threshold_e4, "threshold")?,
+            anomaly_threshold: percent(self.anomaly_threshold_e4, "anomaly threshold")?,
+        };
         let rules = PricingRules {
             code_kind: CodeKind::from_code(&self.pricing_code_kind)
                 .ok_or_else(|| bad_in(id, "code kind", &self.pricing_code_kind))?,
             unlocks: Unlocks::from_code(&self.code_unlocks)
                 .ok_or_else(|| bad_in(id, "code unlocks", &self.code_unlocks))?,
         };
-        Ok((threshold, rules))
+        Ok((usage, rules))
     }
 }
 
@@ -148,7 +155,7 @@ pub async fn lock_header(
         return Ok(None);
     };
     let basics = row.basics.decode(row.id)?;
-    let (threshold, rules) = row.terms.decode(row.id)?;
+    let (usage, rules) = row.terms.decode(row.id)?;
     Ok(Some(LockedReport {
         id: row.id,
         partner_id: row.partner_id,
@@ -159,7 +166,7 @@ pub async fn lock_header(
         status: basics.status,
         po_number: row.po_number,
         version: row.version,
-        threshold,
+        threshold: usage.threshold,
         rules,
     }))
 }
@@ -241,16 +248,16 @@ struct OpenRow {
     terms: Terms,
 }
 
-/// A report opened for reading: its header, owners and the threshold its lines are judged by.
+/// A report opened for reading: its header (with the rules its lines are judged by) and owners.
 #[derive(Clone, Debug)]
 pub struct OpenReport {
     pub header: crate::domain::ReportHeader,
     pub owners: crate::domain::ReportOwners,
-    pub threshold: ThresholdPercent,
     pub rules: PricingRules,
 }
 
-pub async fn open(db: &Db, id: i64) -> Result<Option<OpenReport>, SqlError> {
+/// Report `id` as stored, read at `as_of` (UTC, RFC 3339).
+pub async fn open(db: &Db, id: i64, as_of: &str) -> Result<Option<OpenReport>, SqlError> {
     let sql = format!(
         "SELECT r.id, r.partner_id, r.distributor_id, p.name AS partner_name, \
                 d.name AS distributor_name, g.name AS region_name, {}, r.po_number, \
@@ -272,7 +279,7 @@ pub async fn open(db: &Db, id: i64) -> Result<Option<OpenReport>, SqlError> {
         return Ok(None);
     };
     let basics = row.basics.decode(row.id)?;
-    let (threshold, rules) = row.terms.decode(row.id)?;
+    let (usage_rules, rules) = row.terms.decode(row.id)?;
     Ok(Some(OpenReport {
         header: crate::domain::ReportHeader {
             id: row.id,
@@ -290,13 +297,14 @@ pub async fn open(db: &Db, id: i64) -> Result<Option<OpenReport>, SqlError> {
                 auto_penalties: row.auto_penalties != 0,
                 has_comments: row.has_comments != 0,
             },
+            usage_rules,
+            as_of: as_of.to_owned(),
             version: row.version,
         },
         owners: crate::domain::ReportOwners {
             partner_org_id: row.partner_id,
             distributor_org_id: row.distributor_id,
         },
-        threshold,
         rules,
     }))
 }

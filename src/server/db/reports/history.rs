@@ -3,7 +3,10 @@
 use sqlx::{Any, FromRow, Transaction};
 
 use super::bad;
-use crate::domain::{HistoryEntry, HistoryEvent, Role, Status, history};
+use crate::domain::{
+    HistoryEntry, HistoryEvent, Role, Status, history,
+    usage::{self, LineChange, LineValues},
+};
 use crate::server::db::{Db, SqlError};
 
 /// Event, statuses and role are stored as their stable codes.
@@ -111,10 +114,20 @@ impl HistoryRow {
                 from_status: status(self.from_status)?,
                 to_status: status(self.to_status)?,
                 comment: self.comment,
-                before: self.before_json,
-                after: self.after_json,
+                changes: line_changes(self.before_json.as_deref(), self.after_json.as_deref()),
             },
             prices_json: self.prices_json,
         })
+    }
+}
+
+/// The changed lines of an entry, from its stored before/after JSON (see
+/// [`crate::domain::usage::line_changes`]). An entry with only one side, or unreadable text,
+/// records no line change.
+fn line_changes(before: Option<&str>, after: Option<&str>) -> Vec<LineChange> {
+    let read = |text: &str| serde_json::from_str::<Vec<LineValues>>(text);
+    match (before.map(read), after.map(read)) {
+        (Some(Ok(before)), Some(Ok(after))) => usage::line_changes(before, after),
+        _ => Vec::new(),
     }
 }

@@ -5,7 +5,7 @@ use sqlx::{Any, FromRow, Transaction};
 
 use super::{bad, e4};
 use crate::domain::{
-    LineFigures, LineInput, MarginPercent, ProductRef, UnitPrice, Units, from_scaled_e4,
+    LineFigures, LineInput, MarginPercent, Period, ProductRef, UnitPrice, Units, from_scaled_e4,
 };
 use crate::server::db::SqlError;
 
@@ -87,6 +87,27 @@ pub async fn lines(
                 code_applied_at: row.code_applied_at,
             })
         })
+        .collect()
+}
+
+/// The chargeable units of each product on the partner's report for `period` (its previous
+/// cycle, to compare with), by product id; empty when there is no such report.
+pub async fn chargeable_in_period(
+    conn: &mut sqlx::AnyConnection,
+    partner_id: i64,
+    period: Period,
+) -> Result<Vec<(i64, Units)>, SqlError> {
+    let rows: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT l.product_id, l.chargeable FROM line_items l \
+         JOIN reports r ON r.id = l.report_id \
+         WHERE r.partner_id = $1 AND r.period = $2",
+    )
+    .bind(partner_id)
+    .bind(i64::from(period.to_key()))
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|(product_id, chargeable)| Ok((product_id, units(chargeable)?)))
         .collect()
 }
 

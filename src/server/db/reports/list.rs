@@ -168,6 +168,8 @@ struct SummaryRow {
     #[sqlx(flatten)]
     basics: Basics,
     po_number: Option<String>,
+    submission_deadline: String,
+    review_deadline: String,
     total_e4: i64,
     version: i64,
     auto_penalties: i64,
@@ -187,6 +189,8 @@ impl SummaryRow {
             period: basics.period,
             status: basics.status,
             po_number: self.po_number,
+            submission_deadline: self.submission_deadline,
+            review_deadline: self.review_deadline,
             total: Some(from_scaled_e4(self.total_e4)),
             version: self.version,
             flags: ReportFlags {
@@ -219,7 +223,8 @@ fn rows_statement(scope: ListScope, filter: &ReportFilter, limit: i64, offset: i
     };
     let mut statement = Statement::new(format!(
         "SELECT r.id, r.partner_id, p.name AS partner_name, d.name AS distributor_name, \
-                g.name AS region_name, {}, r.po_number, r.total_e4, r.version, \
+                g.name AS region_name, {}, r.po_number, r.submission_deadline, \
+                r.review_deadline, r.total_e4, r.version, \
                 r.auto_penalties, r.has_comments \
          {FROM_REPORTS}",
         Basics::COLUMNS,
@@ -292,6 +297,7 @@ pub async fn list(
         total_count: u64::try_from(total_count).unwrap_or_default(),
         page,
         page_size: PAGE_SIZE,
+        as_of: crate::server::db::now_utc(),
     })
 }
 
@@ -324,7 +330,24 @@ pub async fn filter_options(db: &Db) -> Result<FilterOptions, SqlError> {
     Ok(FilterOptions {
         regions: regions.into_iter().map(choice).collect(),
         distributors: distributors.into_iter().map(choice).collect(),
+        years: Vec::new(),
     })
+}
+
+/// The years partner `partner_id` has reports in, newest first.
+pub async fn partner_years(db: &Db, partner_id: i64) -> Result<Vec<i32>, SqlError> {
+    let periods: Vec<i64> = sqlx::query_scalar(
+        "SELECT DISTINCT period FROM reports WHERE partner_id = $1 ORDER BY period DESC",
+    )
+    .bind(partner_id)
+    .fetch_all(db.pool())
+    .await?;
+    let mut years: Vec<i32> = periods
+        .into_iter()
+        .filter_map(|key| i32::try_from(key.div_euclid(100)).ok())
+        .collect();
+    years.dedup();
+    Ok(years)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -13,8 +13,8 @@ pub use header::{
     open, update_header,
 };
 pub use history::{NewHistoryEntry, StoredHistory, append_history, history};
-pub use lines::{NewLine, StoredLine, insert_line, lines, save_line};
-pub use list::{explain_list, filter_options, list, list_all};
+pub use lines::{NewLine, StoredLine, chargeable_in_period, insert_line, lines, save_line};
+pub use list::{explain_list, filter_options, list, list_all, partner_years};
 
 use super::SqlError;
 use crate::domain::scaled_e4;

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::domain::{HistoryEntry, pricing::PriceChange};
+use crate::domain::{HistoryEntry, pricing::PriceChange, usage::LineChange};
 use crate::ui::components::local_time::LocalTime;
 
 /// One row per history entry, newest first.
@@ -32,15 +32,7 @@ pub(super) fn History(
                         .map(|entry| {
                             let who = entry.who();
                             let status = entry.status_change();
-                            let changes = entry.before.clone().zip(entry.after.clone()).map(|(before, after)| {
-                                view! {
-                                    <details class="changes">
-                                        <summary>"Values before → after"</summary>
-                                        <code>{before}</code>
-                                        <code>{after}</code>
-                                    </details>
-                                }
-                            });
+                            let changes = (!entry.changes.is_empty()).then(|| line_changes_view(&entry.changes));
                             let prices = price_changes
                                 .iter()
                                 .find(|(id, _)| *id == entry.id)
@@ -60,6 +52,17 @@ pub(super) fn History(
             </table>
         </div>
     }
+}
+
+/// The chargeable units and comments one history entry changed, line by line.
+fn line_changes_view(changes: &[LineChange]) -> impl IntoView + use<> {
+    let items = changes
+        .iter()
+        .map(|change| {
+            view! { <li><strong>{change.after.line.clone()}</strong>{format!(": {}", change.describe())}</li> }
+        })
+        .collect_view();
+    view! { <ul class="line-changes">{items}</ul> }
 }
 
 /// The prices one history entry changed, line by line.
