@@ -255,6 +255,18 @@ pub fn for_partner(entries: Vec<HistoryEntry>) -> Vec<HistoryEntry> {
         .collect()
 }
 
+/// The latest return to the partner, while the report is still rejected: its reason is what the
+/// partner must fix.
+pub fn rejection(entries: &[HistoryEntry], status: Status) -> Option<&HistoryEntry> {
+    if status != Status::Rejected {
+        return None;
+    }
+    entries
+        .iter()
+        .rev()
+        .find(|entry| entry.event == HistoryEvent::ReturnedToPartner)
+}
+
 /// The stable code a status is stored under in the history: the status code, with the
 /// sub-status after a dot ("under_review.manual").
 pub fn status_code(status: Status) -> String {

@@ -181,10 +181,14 @@ impl ReportFilter {
     /// Reads the filter from URL query parameters, ignoring what cannot be read.
     pub fn from_params(get: impl Fn(&str) -> Option<String>) -> ReportFilter {
         let period = |key: &str| get(key).and_then(|text| Period::parse(&text).ok());
-        // `period` is one month; `from`/`to` a range.
-        let (from, to) = match period("period") {
-            Some(month) => (Some(month), Some(month)),
-            None => (period("from"), period("to")),
+        // `period` is one month; `year` a calendar year (the form's choice for partners).
+        let year = get("year")
+            .and_then(|text| text.parse::<i32>().ok())
+            .and_then(|year| Some((Period::new(year, 1).ok()?, Period::new(year, 12).ok()?)));
+        let (from, to) = match (period("period"), year) {
+            (Some(month), _) => (Some(month), Some(month)),
+            (None, Some((first, last))) => (Some(first), Some(last)),
+            (None, None) => (period("from"), period("to")),
         };
         let id = |key: &str| {
             get(key)
@@ -314,6 +318,14 @@ impl ListedReports {
         match self {
             ListedReports::Priced(page) => page.page,
             ListedReports::Partner(page) => page.page,
+        }
+    }
+
+    /// When the server read the list (UTC, RFC 3339).
+    pub fn as_of(&self) -> &str {
+        match self {
+            ListedReports::Priced(page) => &page.as_of,
+            ListedReports::Partner(page) => &page.as_of,
         }
     }
 

@@ -5,7 +5,10 @@
 use leptos::prelude::*;
 use rust_decimal::Decimal;
 
-use crate::domain::{Currency, ReportHeader};
+use crate::domain::{
+    Currency, ReportHeader,
+    deadline::{DeadlineOf, TimeLeft},
+};
 use crate::ui::{
     components::{local_time::LocalTime, status_badge::StatusBadge},
     format,
@@ -33,8 +36,8 @@ pub(super) fn Header(header: ReportHeader, total: Option<AnyView>) -> impl IntoV
                 <div><dt>"Report cycle"</dt><dd>{format::period_long(header.period)}<span class="sub">{dates}</span></dd></div>
                 <div><dt>"Region"</dt><dd>{header.region_name.clone()}<span class="sub">{header.currency.code()}</span></dd></div>
                 <div><dt>"PO number"</dt><dd>{header.po_number.clone().unwrap_or_else(|| "Not set".to_owned())}</dd></div>
-                <div><dt>"Partner deadline"</dt><dd><LocalTime utc=header.submission_deadline.clone() /></dd></div>
-                <div><dt>"Review deadline"</dt><dd><LocalTime utc=header.review_deadline.clone() /></dd></div>
+                <div><dt>"Partner deadline"</dt><dd><LocalTime utc=header.submission_deadline.clone() />{time_left(&header, DeadlineOf::Partner)}</dd></div>
+                <div><dt>"Review deadline"</dt><dd><LocalTime utc=header.review_deadline.clone() />{time_left(&header, DeadlineOf::Distributor)}</dd></div>
                 {total}
             </dl>
             <ul class="flags">
@@ -43,6 +46,24 @@ pub(super) fn Header(header: ReportHeader, total: Option<AnyView>) -> impl IntoV
             </ul>
         </div>
     }
+}
+
+/// "due in 3 days" under the deadline that is running now (and only that one).
+fn time_left(header: &ReportHeader, whose: DeadlineOf) -> Option<impl IntoView + use<>> {
+    if DeadlineOf::running(header.status) != Some(whose) {
+        return None;
+    }
+    let deadline = match whose {
+        DeadlineOf::Partner => &header.submission_deadline,
+        DeadlineOf::Distributor => &header.review_deadline,
+    };
+    let left = TimeLeft::until(deadline, &header.as_of)?;
+    let class = if left.is_urgent() {
+        "sub time-left urgent"
+    } else {
+        "sub time-left"
+    };
+    Some(view! { <span class=class>{left.label()}</span> })
 }
 
 /// The header's total invoice amount: the saved one, or the preview while a price is edited.

@@ -13,6 +13,8 @@ mod cells;
 mod code_editor;
 mod header;
 mod history;
+mod line_drafts;
+mod partner_actions;
 mod priced_lines;
 mod priced_row;
 mod state;
@@ -27,15 +29,16 @@ use crate::api::{
     reports::{ReportAction, act_on_report, open_report},
 };
 use crate::app::UserResource;
-use crate::domain::OpenedReport;
+use crate::domain::{Action as Step, OpenedReport, offers};
 use crate::ui::components::unpack::{loading, signed_in, unless_signed_out, unpack};
 
 use actions::{Actions, distributor_may_edit};
 use header::{Header, TotalFact};
 use history::History;
+use partner_actions::{LinesToolbar, PartnerActions, PartnerDeadline};
 use priced_lines::PricedLines;
 use state::{Drafts, Notice, editor_check, preview_with};
-use usage_lines::UsageLines;
+use usage_lines::{Editing, UsageLines};
 
 #[component]
 pub fn ReportDetailPage() -> impl IntoView {
@@ -118,7 +121,11 @@ fn Report(
         };
         match result {
             Ok(_) => {
-                match action {
+                match &action {
+                    ReportAction::SaveDraft { edits } | ReportAction::Submit { edits } => {
+                        let ids: Vec<i64> = edits.iter().map(|edit| edit.line_id).collect();
+                        drafts.lines.forget(&ids);
+                    }
                     ReportAction::ApplyCode { .. } | ReportAction::ResetPricing => {
                         drafts.editor.clear()
                     }
@@ -171,7 +178,30 @@ fn Report(
             (Some(total.into_any()), lines.into_any())
         }
         OpenedReport::Partner(detail) => {
-            (None, view! { <UsageLines lines=detail.lines /> }.into_any())
+            let rules = detail.header.usage_rules;
+            let partner_may_edit = viewer.as_ref().is_some_and(|viewer| {
+                offers(&viewer.viewer(), detail.header.status, Step::SaveDraft)
+            });
+            if partner_may_edit {
+                let lines = StoredValue::new(detail.lines.clone());
+                let editing = Editing {
+                    drafts: drafts.lines,
+                    act,
+                    busy,
+                };
+                let view = view! {
+                    <PartnerDeadline header=detail.header.clone() history=detail.history.clone() lines drafts=drafts.lines />
+                    <LinesToolbar lines rules drafts=drafts.lines />
+                    <UsageLines lines=detail.lines rules editing=Some(editing) />
+                    <PartnerActions lines rules drafts act busy />
+                };
+                (None, view.into_any())
+            } else {
+                (
+                    None,
+                    view! { <UsageLines lines=detail.lines rules editing=None /> }.into_any(),
+                )
+            }
         }
     };
     let exports = format!("/reports/{id}/lines");
@@ -225,6 +255,8 @@ fn report_not_found() -> AnyView {
 /// What a successful action says.
 fn saved_text(action: &ReportAction) -> &'static str {
     match action {
+        ReportAction::SaveDraft { .. } => "Draft saved.",
+        ReportAction::Submit { .. } => "Submitted for review. Your distributor will check it next.",
         ReportAction::SetPoNumber { .. } => "PO number saved.",
         ReportAction::SubmitToVendor { .. } => "Submitted to the vendor.",
         ReportAction::ReturnToPartner { .. } => "Returned to the partner.",

@@ -10,6 +10,7 @@ use crate::domain::{LineView, ReportDetail};
 use crate::ui::format;
 
 use super::{
+    cells::usage_heads,
     priced_row::PricedRow,
     state::{Preview, PriceEditor, ValueCheck},
 };
@@ -26,11 +27,12 @@ pub(super) fn PricedLines(
     act: Callback<ReportAction>,
     busy: Signal<bool>,
 ) -> impl IntoView {
-    let (report_id, currency, rules, lines, saved_total) = detail.with_value(|d| {
+    let (report_id, currency, rules, usage_rules, lines, saved_total) = detail.with_value(|d| {
         (
             d.header.id,
             d.header.currency,
             d.rules,
+            d.header.usage_rules,
             d.lines.clone(),
             d.total,
         )
@@ -42,7 +44,7 @@ pub(super) fn PricedLines(
         .into_iter()
         .map(|line| {
             view! {
-                <PricedRow report_id line rules currency editable editor check preview act busy />
+                <PricedRow report_id line rules usage_rules currency editable editor check preview act busy />
             }
         })
         .collect_view();
@@ -79,11 +81,7 @@ pub(super) fn PricedLines(
             <table class="lines priced">
                 <thead>
                     <tr>
-                        <th scope="col">"Product / service"</th>
-                        <th scope="col" class="num">"Provisioned"</th>
-                        <th scope="col" class="num">"Used"</th>
-                        <th scope="col" class="num">"Over-prov."</th>
-                        <th scope="col" class="num">"Chargeable"</th>
+                        {usage_heads()}
                         <th scope="col" class="num">"Unit price"</th>
                         <th scope="col" class="num">"Margin"</th>
                         <th scope="col" class="num">"Gross"</th>
@@ -94,7 +92,7 @@ pub(super) fn PricedLines(
                 <tbody>{rows}</tbody>
                 <tfoot>
                     <tr class="totals">
-                        <th scope="row" colspan="7">"Total invoice amount"</th>
+                        <th scope="row" colspan="8">"Total invoice amount"</th>
                         <td class="num" data-label="Gross">{gross_total}</td>
                         <td class="num money" data-label="Total" data-testid="lines-total">{total}</td>
                         <td></td>

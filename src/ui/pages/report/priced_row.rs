@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use crate::api::reports::ReportAction;
-use crate::domain::{Currency, LineView, pricing::PricingRules};
+use crate::domain::{Currency, LineView, pricing::PricingRules, usage::UsageRules};
 use crate::ui::{components::local_time::LocalTime, format};
 
 use super::{
@@ -20,6 +20,7 @@ pub(super) fn PricedRow(
     report_id: i64,
     line: LineView,
     rules: PricingRules,
+    usage_rules: UsageRules,
     currency: Currency,
     editable: bool,
     editor: PriceEditor,
@@ -92,7 +93,7 @@ pub(super) fn PricedRow(
             (editor.line.get() == Some(line_id)).then(|| {
                 view! {
                     <tr class="editor-row" id=format!("price-editor-{line_id}")>
-                        <td colspan="10">
+                        <td colspan="11">
                             <CodeEditor report_id line=line.clone() rules editor check act busy currency />
                         </td>
                     </tr>
@@ -103,7 +104,7 @@ pub(super) fn PricedRow(
     view! {
         <tr class:editing=move || editor.line.get() == Some(line_id)>
             {product_cell(&line.product)}
-            {usage_cells(&line.usage, line_id)}
+            {usage_cells(&line.usage, line_id, usage_rules)}
             <td class="num" data-label="Unit price">{unit_price}</td>
             <td class="num" data-label="Margin">{margin_cell}</td>
             <td class="num" data-label="Gross">{gross_cell}</td>

@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use rust_decimal::Decimal;
 
+use super::line_drafts::LineDrafts;
 use crate::domain::{
     LineAmounts, MarginPercent, ReportDetail, UnitPrice,
     pricing::{SpecialValue, SpecialValueError, VerifiedCode, priced_with, special_value},
@@ -19,6 +20,8 @@ pub(super) struct Drafts {
     pub(super) reason: RwSignal<String>,
     pub(super) notice: RwSignal<Option<Notice>>,
     pub(super) editor: PriceEditor,
+    /// The partner's typing in the lines.
+    pub(super) lines: LineDrafts,
 }
 
 impl Default for Drafts {
@@ -29,6 +32,7 @@ impl Default for Drafts {
             reason: RwSignal::new(String::new()),
             notice: RwSignal::new(None),
             editor: PriceEditor::default(),
+            lines: LineDrafts::default(),
         }
     }
 }
@@ -88,15 +92,9 @@ impl PriceEditor {
     pub(super) fn close(&self) {
         let line = self.line.get_untracked();
         self.clear();
-        #[cfg(feature = "hydrate")]
-        if let Some(button) = line.and_then(|id| document().get_element_by_id(&specify_id(id))) {
-            use wasm_bindgen::JsCast;
-            if let Ok(button) = button.dyn_into::<leptos::web_sys::HtmlElement>() {
-                let _ = button.focus();
-            }
+        if let Some(id) = line {
+            crate::ui::focus::focus_by_id(&specify_id(id));
         }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = line;
     }
 
     pub(super) fn clear(&self) {

@@ -13,10 +13,15 @@ use crate::domain::{
 
 use super::{admin_filters::admin_filters, list_href};
 
-/// Partner, status and cycle for everyone; region and distributor for those whose list spans
-/// more than one distributor.
+/// Status for everyone; partner and cycle range for those who see several partners, a year for a
+/// partner (whose list covers the last 12 months unless a year is chosen); region and
+/// distributor for those whose list spans more than one distributor.
 #[component]
-pub(super) fn Filters(filter: Memo<ReportFilter>, options: FilterOptions) -> impl IntoView {
+pub(super) fn Filters(
+    filter: Memo<ReportFilter>,
+    options: FilterOptions,
+    partner: bool,
+) -> impl IntoView {
     let navigate = use_navigate();
     let go = {
         let navigate = navigate.clone();
@@ -60,6 +65,13 @@ pub(super) fn Filters(filter: Memo<ReportFilter>, options: FilterOptions) -> imp
         move |ev| {
             let value = Period::parse(&event_target_value(&ev)).ok();
             apply(&|f: &mut ReportFilter| f.to = value);
+        }
+    };
+    let on_year = {
+        let apply = apply.clone();
+        move |ev| {
+            let year = event_target_value(&ev).parse::<i32>().ok();
+            apply(&|f: &mut ReportFilter| *f = f.with_year(year));
         }
     };
     let on_region = {
@@ -126,6 +138,7 @@ pub(super) fn Filters(filter: Memo<ReportFilter>, options: FilterOptions) -> imp
             partner_text.set(partner);
         }
     });
+    let years = options.years.clone();
     let spans_distributors = !options.distributors.is_empty();
     let admin_filters =
         spans_distributors.then(|| admin_filters(filter, options, on_region, on_distributor));
@@ -139,8 +152,27 @@ pub(super) fn Filters(filter: Memo<ReportFilter>, options: FilterOptions) -> imp
     };
     let month = |period: Option<Period>| period.map(|p| p.to_string()).unwrap_or_default();
 
-    view! {
-        <form class="filters" method="get" action="/" role="search" aria-label="Filter billing reports">
+    let year_field = partner.then(|| {
+        view! {
+            <div class="field">
+                <label for="filter-year">"Cycles"</label>
+                <select id="filter-year" name="year" on:change=on_year>
+                    <option value="" selected=move || filter.read().year().is_none() prop:selected=move || filter.read().year().is_none()>
+                        "Last 12 months"
+                    </option>
+                    {years
+                        .into_iter()
+                        .map(|year| {
+                            let chosen = move || filter.read().year() == Some(year);
+                            view! { <option value=year.to_string() selected=chosen prop:selected=chosen>{year.to_string()}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+        }
+    });
+    let partner_field = (!partner).then(|| {
+        view! {
             <div class="field partner-field">
                 <label for="filter-partner">"Partner"</label>
                 <input id="filter-partner" name="partner" type="search" autocomplete="off"
@@ -148,6 +180,28 @@ pub(super) fn Filters(filter: Memo<ReportFilter>, options: FilterOptions) -> imp
                     prop:value=move || partner_text.get()
                     on:input=on_partner />
             </div>
+        }
+    });
+    let cycle_fields = (!partner).then(|| {
+        view! {
+            <div class="field">
+                <label for="filter-from">"Cycle from"</label>
+                <input id="filter-from" name="from" type="month" placeholder="YYYY-MM"
+                    prop:value=move || month(filter.read().from)
+                    on:change=on_from />
+            </div>
+            <div class="field">
+                <label for="filter-to">"Cycle to"</label>
+                <input id="filter-to" name="to" type="month" placeholder="YYYY-MM"
+                    prop:value=move || month(filter.read().to)
+                    on:change=on_to />
+            </div>
+        }
+    });
+
+    view! {
+        <form class="filters" method="get" action="/" role="search" aria-label="Filter billing reports">
+            {partner_field}
             <div class="field">
                 <label for="filter-status">"Status"</label>
                 <select id="filter-status" name="status" on:change=on_status>
@@ -171,18 +225,8 @@ pub(super) fn Filters(filter: Memo<ReportFilter>, options: FilterOptions) -> imp
                         .collect_view()}
                 </select>
             </div>
-            <div class="field">
-                <label for="filter-from">"Cycle from"</label>
-                <input id="filter-from" name="from" type="month" placeholder="YYYY-MM"
-                    prop:value=move || month(filter.read().from)
-                    on:change=on_from />
-            </div>
-            <div class="field">
-                <label for="filter-to">"Cycle to"</label>
-                <input id="filter-to" name="to" type="month" placeholder="YYYY-MM"
-                    prop:value=move || month(filter.read().to)
-                    on:change=on_to />
-            </div>
+            {cycle_fields}
+            {year_field}
             {admin_filters}
             <input type="hidden" name="sort" value=move || filter.read().sort.to_param() />
             <div class="actions">

@@ -15,6 +15,8 @@ pub(super) fn ReportList(
     filter: Memo<ReportFilter>,
     reports: Resource<Result<ListedReports, ApiError>>,
     options: FilterOptions,
+    /// The viewer is a partner: one partner's reports, chosen by year.
+    partner: bool,
 ) -> impl IntoView {
     let export = move |format: &str| {
         let mut all = filter.get();
@@ -35,7 +37,7 @@ pub(super) fn ReportList(
                     <a href=move || export("xlsx") download>"Download Excel"</a>
                 </p>
             </div>
-            <Filters filter options />
+            <Filters filter options partner />
             <Transition fallback=loading>
                 {move || Suspend::new(async move {
                     unpack(reports.await, None, |page| {

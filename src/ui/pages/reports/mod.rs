@@ -18,7 +18,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::reports::{list_reports, report_filter_options};
 use crate::app::UserResource;
-use crate::domain::query::ReportFilter;
+use crate::domain::{OrgKind, query::ReportFilter};
 use crate::ui::components::unpack::{loading, signed_in, unless_signed_out, unpack};
 
 use list::ReportList;
@@ -50,7 +50,8 @@ pub fn ReportsPage() -> impl IntoView {
                 unpack(unless_signed_out(user, &options), None, move |user| {
                     if user.region_enabled {
                         let options = options.unwrap_or_default();
-                        view! { <ReportList filter reports options /> }.into_any()
+                        let partner = user.org_kind == OrgKind::Partner;
+                        view! { <ReportList filter reports options partner /> }.into_any()
                     } else {
                         view! { <RegionUnavailable region=user.region_name /> }.into_any()
                     }

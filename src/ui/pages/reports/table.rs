@@ -6,14 +6,38 @@ use leptos::prelude::*;
 
 use crate::domain::{
     PartnerReportSummary,
+    deadline::{DeadlineOf, TimeLeft},
     query::{ListedReports, ReportFilter, SortKey},
 };
-use crate::ui::{components::status_badge::StatusBadge, format};
+use crate::ui::{
+    components::{local_time::LocalTime, status_badge::StatusBadge},
+    format,
+};
 
 use super::{
     list_href,
     pager::{Pager, PagerProps},
 };
+
+/// The deadline that runs for a report, and how long is left ("—" when none runs).
+fn deadline_cell(deadline: Option<String>, as_of: &str) -> AnyView {
+    let Some(deadline) = deadline else {
+        return "—".into_any();
+    };
+    let left = TimeLeft::until(&deadline, as_of);
+    let class = if left.is_some_and(|left| left.is_urgent()) {
+        "time-left urgent"
+    } else {
+        "time-left"
+    };
+    view! {
+        <span class="stack">
+            <LocalTime utc=deadline />
+            <span class=class>{left.map(|left| left.label())}</span>
+        </span>
+    }
+    .into_any()
+}
 
 /// "No reports", "1 report", "1,234 reports".
 fn count_text(page: &ListedReports) -> String {
@@ -70,8 +94,13 @@ pub(super) fn ReportTable(page: ListedReports, filter: ReportFilter) -> impl Int
         }
     };
     let priced = matches!(page, ListedReports::Priced(_));
+    let as_of = page.as_of().to_owned();
+    let due_next = match &page {
+        ListedReports::Partner(page) => page.due_next(),
+        ListedReports::Priced(_) => None,
+    };
     // One row shape for both: partners' rows have no total at all (the column is not drawn).
-    let rows: Vec<(PartnerReportSummary, Option<String>)> = match page {
+    let rows: Vec<(PartnerReportSummary, Option<String>, Option<String>)> = match page {
         ListedReports::Priced(page) => page
             .rows
             .into_iter()
@@ -80,26 +109,41 @@ pub(super) fn ReportTable(page: ListedReports, filter: ReportFilter) -> impl Int
                     Some(total) => format::money_with_code(total, row.currency),
                     None => "—".to_owned(),
                 };
-                (row.for_partner(), Some(total))
+                let deadline = match DeadlineOf::running(row.status) {
+                    Some(DeadlineOf::Partner) => Some(row.submission_deadline.clone()),
+                    Some(DeadlineOf::Distributor) => Some(row.review_deadline.clone()),
+                    None => None,
+                };
+                (row.for_partner(), deadline, Some(total))
             })
             .collect(),
-        ListedReports::Partner(page) => page.rows.into_iter().map(|row| (row, None)).collect(),
+        ListedReports::Partner(page) => page
+            .rows
+            .into_iter()
+            .map(|row| {
+                let deadline = row.partner_deadline().map(str::to_owned);
+                (row, deadline, None)
+            })
+            .collect(),
     };
     let rows = rows
         .into_iter()
-        .map(|(row, total)| {
+        .map(|(row, deadline, total)| {
+            let next = due_next == Some(row.id);
             view! {
-                <tr>
+                <tr class:due-next=next>
                     <td class="partner" data-label="Partner">
                         <span>
                             <a href=format!("/reports/{}", row.id)>{row.partner_name}</a>
                             <span class="partner-id">{format!("Partner #{}", row.partner_id)}</span>
+                            {next.then(|| view! { <span class="flag-inline due">"Due next"</span> })}
                         </span>
                     </td>
                     <td class="status" data-label="Status">
                         <StatusBadge status=row.status />
                     </td>
                     <td class="nowrap" data-label="Cycle">{format::period_short(row.period)}</td>
+                    <td class="nowrap" data-label="Deadline">{deadline_cell(deadline, &as_of)}</td>
                     <td data-label="Distributor">{row.distributor_name}</td>
                     <td data-label="Region">{row.region_name}</td>
                     <td class="nowrap" data-label="PO number">
@@ -119,6 +163,7 @@ pub(super) fn ReportTable(page: ListedReports, filter: ReportFilter) -> impl Int
                         {sortable("Partner", &[SortKey::Partner], "")}
                         {sortable("Status", &[SortKey::Status], "")}
                         {sortable("Cycle", &[SortKey::Newest, SortKey::Oldest], "")}
+                        <th scope="col">"Deadline"</th>
                         {sortable("Distributor", &[SortKey::Distributor], "")}
                         {sortable("Region", &[SortKey::Region], "")}
                         <th scope="col">"PO number"</th>
