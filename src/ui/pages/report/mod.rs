@@ -125,7 +125,10 @@ fn Report(
                     ReportAction::SubmitToVendor { .. } => drafts.to_vendor.set(String::new()),
                     ReportAction::ReturnToPartner { .. }
                     | ReportAction::ReturnToDistributor { .. } => drafts.reason.set(String::new()),
-                    ReportAction::SetPoNumber { .. } | ReportAction::Complete => {}
+                    ReportAction::SetPoNumber { .. }
+                    | ReportAction::Complete
+                    | ReportAction::SaveDraft { .. }
+                    | ReportAction::Submit { .. } => {}
                 }
                 notice(false, saved_text(&action).to_owned());
                 reloading.set(true);
@@ -225,6 +228,8 @@ fn report_not_found() -> AnyView {
 /// What a successful action says.
 fn saved_text(action: &ReportAction) -> &'static str {
     match action {
+        ReportAction::SaveDraft { .. } => "Draft saved.",
+        ReportAction::Submit { .. } => "Submitted for review.",
         ReportAction::SetPoNumber { .. } => "PO number saved.",
         ReportAction::SubmitToVendor { .. } => "Submitted to the vendor.",
         ReportAction::ReturnToPartner { .. } => "Returned to the partner.",
