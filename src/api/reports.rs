@@ -7,8 +7,8 @@ use super::ApiError;
 use crate::domain::{
     OpenedReport,
     pricing::VerifiedCode,
-    workflow::LineEdit,
     query::{FilterOptions, ListedReports, ReportFilter},
+    workflow::LineEdit,
 };
 
 /// One page of the billing reports the caller may see, matching `filter`.

@@ -109,7 +109,10 @@ mod tests {
     fn reads_the_stored_form() {
         assert_eq!(utc_seconds("1970-01-01T00:00:00Z"), Some(0));
         assert_eq!(utc_seconds("2000-03-01T00:00:00Z"), Some(951_868_800));
-        assert_eq!(utc_seconds("2026-11-05T23:59:00+00:00"), Some(1_793_923_140));
+        assert_eq!(
+            utc_seconds("2026-11-05T23:59:00+00:00"),
+            Some(1_793_923_140)
+        );
         assert_eq!(utc_seconds("2026-11-05T23:59:00.123Z"), Some(1_793_923_140));
         assert_eq!(utc_seconds("2026-11-05T23:59:00+01:00"), None);
         assert_eq!(utc_seconds("yesterday"), None);
@@ -121,8 +124,14 @@ mod tests {
         let left = |deadline| TimeLeft::until(deadline, now).map(|t| t.label());
         assert_eq!(left("2026-11-02T11:59:59Z").as_deref(), Some("overdue"));
         assert_eq!(left("2026-11-03T11:59:59Z").as_deref(), Some("due today"));
-        assert_eq!(left("2026-11-03T12:00:00Z").as_deref(), Some("due tomorrow"));
-        assert_eq!(left("2026-11-05T23:59:00Z").as_deref(), Some("due in 3 days"));
+        assert_eq!(
+            left("2026-11-03T12:00:00Z").as_deref(),
+            Some("due tomorrow")
+        );
+        assert_eq!(
+            left("2026-11-05T23:59:00Z").as_deref(),
+            Some("due in 3 days")
+        );
         assert_eq!(left("garbage"), None);
     }
 }

@@ -140,7 +140,12 @@ pub struct LineBasis {
 }
 
 /// Judges a partner's typing for one line by the report's rules.
-pub fn check_line(basis: LineBasis, chargeable: &str, comment: &str, rules: UsageRules) -> LineCheck {
+pub fn check_line(
+    basis: LineBasis,
+    chargeable: &str,
+    comment: &str,
+    rules: UsageRules,
+) -> LineCheck {
     let read = read_line(basis.provisioned, basis.used, chargeable, comment);
     // Figures follow the typing when the number can be read at all (even out of range or
     // missing a comment), so the percentage and the flags move as one types.
@@ -230,7 +235,10 @@ mod tests {
     fn an_anomaly_is_a_move_beyond_the_threshold_either_way() {
         let t = pct(50);
         assert!(!is_anomaly(None, units(1000), t));
-        assert!(!is_anomaly(Some(units(100)), units(150), t), "exactly 50 % is not beyond");
+        assert!(
+            !is_anomaly(Some(units(100)), units(150), t),
+            "exactly 50 % is not beyond"
+        );
         assert!(is_anomaly(Some(units(100)), units(151), t));
         assert!(!is_anomaly(Some(units(100)), units(50), t));
         assert!(is_anomaly(Some(units(100)), units(49), t));
@@ -303,7 +311,9 @@ mod tests {
             ..basis
         };
         assert_eq!(
-            check_line(within, "90", "", rules).comment_needed.as_deref(),
+            check_line(within, "90", "", rules)
+                .comment_needed
+                .as_deref(),
             Some("A comment is needed because 90 is below the default of 100.")
         );
     }

@@ -6,8 +6,8 @@ use sqlx::{Any, FromRow, Transaction};
 use super::e4;
 use crate::domain::{
     Currency, Period, ReportFlags, ReportOwners, Status, ThresholdPercent, from_scaled_e4,
-    usage::UsageRules,
     pricing::{CodeKind, PricingRules, Unlocks},
+    usage::UsageRules,
     workflow::ReportState,
 };
 use crate::server::db::{Db, SqlError};
@@ -94,7 +94,8 @@ struct Terms {
 }
 
 impl Terms {
-    const COLUMNS: &'static str = "d.threshold_e4, d.anomaly_threshold_e4, g.pricing_code_kind, g.code_unlocks";
+    const COLUMNS: &'static str =
+        "d.threshold_e4, d.anomaly_threshold_e4, g.pricing_code_kind, g.code_unlocks";
 
     fn decode(self, id: i64) -> Result<(UsageRules, PricingRules), SqlError> {
         let percent = |scaled: i64, what: &str| {
