@@ -47,7 +47,8 @@ test-rust:
 
 e2e: npm
 	cargo leptos build
-	TARGET_DIR=$(TARGET_DIR) bash end2end/run.sh
+	TARGET_DIR=$(TARGET_DIR) E2E_BACKEND=sqlite bash end2end/run.sh
+	TARGET_DIR=$(TARGET_DIR) E2E_BACKEND=postgres bash end2end/run.sh
 
 bench:
 	cargo bench --features ssr --bench domain

@@ -6,15 +6,35 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# E2E_BACKEND=postgres runs them on a fresh PostgreSQL database (made on the server at
+# POSTGRES_ADMIN_URL and dropped afterwards) instead of a fresh SQLite file.
 target_dir=${TARGET_DIR:-target}
 port=${E2E_PORT:-3107}
+backend=${E2E_BACKEND:-sqlite}
+admin_url=${POSTGRES_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}
 workdir=$(mktemp -d)
 log="$workdir/server.log"
 
-DATABASE_URL="sqlite:$workdir/e2e.db?mode=rwc" DEMO_DATA=true LISTEN_ADDR="127.0.0.1:$port" \
+pg_db=""
+case "$backend" in
+  sqlite) database_url="sqlite:$workdir/e2e.db?mode=rwc" ;;
+  postgres)
+    pg_db="billing_reports_e2e_$$"
+    psql "$admin_url" -qc "CREATE DATABASE $pg_db" >/dev/null
+    database_url="${admin_url%/*}/$pg_db" ;;
+  *) echo "E2E_BACKEND must be sqlite or postgres" >&2; exit 2 ;;
+esac
+echo "browser journeys on $backend"
+
+DATABASE_URL="$database_url" DEMO_DATA=true LISTEN_ADDR="127.0.0.1:$port" \
   LEPTOS_SITE_ROOT=target/site "$target_dir/debug/billing-reports" >"$log" 2>&1 &
 server=$!
-cleanup() { kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$workdir"; }
+cleanup() {
+  kill "$server" 2>/dev/null || true
+  wait "$server" 2>/dev/null || true
+  if [ -n "$pg_db" ]; then psql "$admin_url" -qc "DROP DATABASE IF EXISTS $pg_db" >/dev/null || true; fi
+  rm -rf "$workdir"
+}
 trap cleanup EXIT
 
 for _ in $(seq 1 120); do
