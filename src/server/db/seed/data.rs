@@ -215,6 +215,20 @@ pub const DEMO_ACCOUNTS: &[DemoAccountSeed] = &[
         who: "Partner (MSP) of Atlas Distribution",
     },
     DemoAccountSeed {
+        email: "camille@lumiere-informatique.example",
+        name: "Camille Roux",
+        organisation: "Lumière Informatique",
+        role: "billing_manager",
+        who: "Partner (reseller) of Atlas Distribution",
+    },
+    DemoAccountSeed {
+        email: "tom@harbor-it.example",
+        name: "Tom Becker",
+        organisation: "Harbor IT Services",
+        role: "support",
+        who: "Partner support, read-only",
+    },
+    DemoAccountSeed {
         email: "vera@vendor.example",
         name: "Vera Lindqvist",
         organisation: "",

@@ -104,7 +104,13 @@ pub(super) async fn insert(
     let mut lines = Vec::new();
     for &product in &partner.products {
         let (catalogue_price, catalogue_margin) = catalogue(region, product)?;
-        let provisioned = 5 + sequence.below(400);
+        // Each partner keeps a steady size per product from month to month (a few percent of
+        // drift), with the odd jump, so the month-over-month flag marks what is unusual.
+        let base = steady_size(partner.name, product);
+        let mut provisioned = base - base / 10 + sequence.below(base / 5 + 1);
+        if sequence.below(30) == 0 {
+            provisioned *= 2;
+        }
         let used = if PRODUCTS[product].3 {
             let roll = sequence.below(10);
             Some(match roll {
@@ -366,4 +372,15 @@ pub(super) async fn insert(
         reports::append_history(tx, report_id, &entry).await?;
     }
     Ok(())
+}
+
+/// A partner's usual provisioned units of a product: between 20 and 400, fixed by the names so
+/// that every month of the demo starts from the same size.
+fn steady_size(partner: &str, product: usize) -> u64 {
+    let mixed = partner
+        .bytes()
+        .fold(product as u64 * 7_919, |hash, byte| {
+            hash.wrapping_mul(31).wrapping_add(u64::from(byte))
+        });
+    20 + mixed % 381
 }

@@ -50,7 +50,7 @@ pub(super) fn usage_facts(usage: &UsageFigures) -> impl IntoView + use<> {
         Some(used) => view! { {format::units(used.get())} }.into_any(),
         None => view! {
             <span class="not-reported">"not reported"</span>
-            <span class="cell-note">"charged at provisioned by default"</span>
+            <span class="cell-note">"provisioned is charged by default"</span>
         }
         .into_any(),
     };

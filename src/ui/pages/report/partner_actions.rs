@@ -68,11 +68,16 @@ pub(super) fn PartnerDeadline(
             view! { <p>"If it is submitted automatically at the deadline, every line stays as it is now."</p> }
                 .into_any()
         } else {
+            let text = if penalised.len() == 1 {
+                "If it is submitted automatically at the deadline, this line would be charged at provisioned, because it has no comment:".to_owned()
+            } else {
+                format!(
+                    "If it is submitted automatically at the deadline, these {} lines would be charged at provisioned, because they have no comment:",
+                    penalised.len()
+                )
+            };
             view! {
-                <p>{format!(
-                    "If it is submitted automatically at the deadline, {} charged at provisioned because it has no comment: ",
-                    if penalised.len() == 1 { "1 line would be".to_owned() } else { format!("{} lines would be", penalised.len()) }
-                )}</p>
+                <p>{text}</p>
                 <ul class="penalised">{penalised.into_iter().map(|text| view! { <li>{text}</li> }).collect_view()}</ul>
             }
             .into_any()

@@ -50,7 +50,7 @@ pub(super) fn UsageLines(
                 <thead>
                     <tr>
                         {usage_heads()}
-                        {editable.then(|| view! { <th scope="col">"Comment"</th><th scope="col"><span class="visually-hidden">"Defaults"</span></th> })}
+                        {editable.then(|| view! { <th scope="col">"Comment"</th> })}
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>
@@ -159,9 +159,13 @@ fn EditableRow(line: PartnerLineView, rules: UsageRules, editing: Editing) -> im
                 <span class="field-error" id=charge_error_id aria-live="polite">{number_problem}</span>
                 {move || check.with(|c| c.comment_needed.is_some()).then(|| view! { <span class="needs-comment">"needs a comment"</span> })}
                 {meanwhile}
+                <button type="button" class="link-button" on:click=use_default
+                    aria-label=format!("Use the default, {}, for {}", format::units(default_units), line.with_value(|l| l.product.name.clone()))>
+                    {format!("Use default ({})", format::units(default_units))}
+                </button>
             </td>
             <td class="comment-cell" data-label="Comment">
-                <textarea id=note_id rows="1" maxlength="2000" class="comment-input"
+                <textarea id=note_id rows="2" maxlength="2000" class="comment-input"
                     aria-label=format!("Comment on {}", line.with_value(|l| l.product.name.clone()))
                     aria-invalid=move || if comment_problem().is_some() { "true" } else { "false" }
                     aria-describedby=comment_error_id.clone()
@@ -178,12 +182,6 @@ fn EditableRow(line: PartnerLineView, rules: UsageRules, editing: Editing) -> im
                     }></textarea>
                 <span class="field-error" id=comment_error_id aria-live="polite">{comment_problem}</span>
                 {penalty}
-            </td>
-            <td class="row-actions" data-label="">
-                <button type="button" class="button small" on:click=use_default
-                    title=format!("Set the chargeable units to the default, {}", format::units(default_units))>
-                    "Use default"
-                </button>
             </td>
         </tr>
     }

@@ -28,6 +28,8 @@ pub(super) fn ReportList(
             format!("/reports/export.{format}?{query}")
         }
     };
+    // Distributor and region only vary in a list that spans distributors.
+    let spans = !options.distributors.is_empty();
     view! {
         <section class="page">
             <div class="page-head">
@@ -41,7 +43,7 @@ pub(super) fn ReportList(
             <Transition fallback=loading>
                 {move || Suspend::new(async move {
                     unpack(reports.await, None, |page| {
-                        view! { <ReportTable page filter=filter.get_untracked() /> }.into_any()
+                        view! { <ReportTable page filter=filter.get_untracked() spans /> }.into_any()
                     })
                 })}
             </Transition>

@@ -50,7 +50,12 @@ fn count_text(page: &ListedReports) -> String {
 
 /// The count, the rows and the pager; a plain word when nothing matches.
 #[component]
-pub(super) fn ReportTable(page: ListedReports, filter: ReportFilter) -> impl IntoView {
+pub(super) fn ReportTable(
+    page: ListedReports,
+    filter: ReportFilter,
+    /// The list spans distributors: the distributor and region columns are drawn.
+    spans: bool,
+) -> impl IntoView {
     if page.total_count() == 0 {
         return view! {
             <p class="count" role="status">"No reports"</p>
@@ -144,8 +149,10 @@ pub(super) fn ReportTable(page: ListedReports, filter: ReportFilter) -> impl Int
                     </td>
                     <td class="nowrap" data-label="Cycle">{format::period_short(row.period)}</td>
                     <td class="nowrap" data-label="Deadline">{deadline_cell(deadline, &as_of)}</td>
-                    <td data-label="Distributor">{row.distributor_name}</td>
-                    <td data-label="Region">{row.region_name}</td>
+                    {spans.then(|| view! {
+                        <td data-label="Distributor">{row.distributor_name}</td>
+                        <td data-label="Region">{row.region_name}</td>
+                    })}
                     <td class="nowrap" data-label="PO number">
                         {row.po_number.unwrap_or_else(|| "—".to_owned())}
                     </td>
@@ -164,8 +171,10 @@ pub(super) fn ReportTable(page: ListedReports, filter: ReportFilter) -> impl Int
                         {sortable("Status", &[SortKey::Status], "")}
                         {sortable("Cycle", &[SortKey::Newest, SortKey::Oldest], "")}
                         <th scope="col">"Deadline"</th>
-                        {sortable("Distributor", &[SortKey::Distributor], "")}
-                        {sortable("Region", &[SortKey::Region], "")}
+                        {spans.then(|| view! {
+                            {sortable("Distributor", &[SortKey::Distributor], "")}
+                            {sortable("Region", &[SortKey::Region], "")}
+                        })}
                         <th scope="col">"PO number"</th>
                         {priced.then(|| sortable("Total invoice", &[SortKey::Total], "num"))}
                     </tr>
