@@ -377,10 +377,8 @@ pub(super) async fn insert(
 /// A partner's usual provisioned units of a product: between 20 and 400, fixed by the names so
 /// that every month of the demo starts from the same size.
 fn steady_size(partner: &str, product: usize) -> u64 {
-    let mixed = partner
-        .bytes()
-        .fold(product as u64 * 7_919, |hash, byte| {
-            hash.wrapping_mul(31).wrapping_add(u64::from(byte))
-        });
+    let mixed = partner.bytes().fold(product as u64 * 7_919, |hash, byte| {
+        hash.wrapping_mul(31).wrapping_add(u64::from(byte))
+    });
     20 + mixed % 381
 }

@@ -159,10 +159,15 @@ fn EditableRow(line: PartnerLineView, rules: UsageRules, editing: Editing) -> im
                 <span class="field-error" id=charge_error_id aria-live="polite">{number_problem}</span>
                 {move || check.with(|c| c.comment_needed.is_some()).then(|| view! { <span class="needs-comment">"needs a comment"</span> })}
                 {meanwhile}
-                <button type="button" class="link-button" on:click=use_default
-                    aria-label=format!("Use the default, {}, for {}", format::units(default_units), line.with_value(|l| l.product.name.clone()))>
-                    {format!("Use default ({})", format::units(default_units))}
-                </button>
+                {move || {
+                    let at_default = shown.with(|(typed, _)| typed.trim() == default_units.to_string());
+                    (!at_default).then(|| view! {
+                        <button type="button" class="link-button" on:click=use_default
+                            aria-label=format!("Use the default, {}, for {}", format::units(default_units), line.with_value(|l| l.product.name.clone()))>
+                            {format!("Use default ({})", format::units(default_units))}
+                        </button>
+                    })
+                }}
             </td>
             <td class="comment-cell" data-label="Comment">
                 <textarea id=note_id rows="2" maxlength="2000" class="comment-input"
