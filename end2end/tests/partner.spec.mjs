@@ -82,16 +82,16 @@ for (const [width, email, shot] of [
     await expect(again.locator('textarea.comment-input')).toHaveValue('Two seats moved to the customer portal.');
     await expect(page.locator('table.history tbody tr').first()).toContainText('chargeable');
 
-    // A submit while another line needs a comment is refused, naming the line and focusing it.
-    const marked = page.locator('tr.needs-comment-row');
-    if ((await marked.count()) > 0) {
-      const name = (await marked.first().locator('.product-name').textContent()).trim();
-      await page.getByRole('button', { name: 'Submit for review' }).click();
-      await expect(page.locator('.partner-actions .form-error')).toContainText(name);
-      await expect(marked.first().locator('textarea.comment-input')).toBeFocused();
-      await screenshot(page, `partner-submit-refused-${width}`);
-      await commentEveryMarkedLine(page, 'Checked against our customer records.');
-    }
+    // Without its comment, the lowered line blocks the submit: the page names it and takes the
+    // keyboard to its comment box.
+    const name = (await again.locator('.product-name').textContent()).trim();
+    await again.locator('textarea.comment-input').fill('');
+    await page.getByRole('button', { name: 'Submit for review' }).click();
+    await expect(page.locator('.partner-actions .form-error')).toContainText(name);
+    await expect(again.locator('textarea.comment-input')).toBeFocused();
+    await screenshot(page, `partner-submit-refused-${width}`);
+    await again.locator('textarea.comment-input').fill('Two seats moved to the customer portal.');
+    await commentEveryMarkedLine(page, 'Checked against our customer records.');
     await page.getByRole('button', { name: 'Submit for review' }).click();
     await expect(page.locator('.report-head .badge')).toHaveAttribute('title', /manual submission/);
     await expect(page.locator('input.units-input')).toHaveCount(0);
