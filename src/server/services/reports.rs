@@ -12,7 +12,7 @@ use crate::domain::{
     },
     query::{FilterOptions, ListedReports, ReportFilter},
     report_total,
-    usage::LineValues,
+    usage::{LineValues, line_changes},
     view::LoadedReport,
     workflow::{self, Acting, CommandError, ReportState, any_comment, decide},
 };
@@ -241,7 +241,7 @@ pub async fn act(
             .unwrap_or(expected_version);
         return Err(ServiceError::Conflict { current_version });
     }
-    let (before, after) = changed_lines(&lines_before, &decision.lines);
+    let (before, after) = changed_lines(lines_before, &decision.lines);
     let (actor, actor_org, actor_role) = match caller {
         Caller::User(user) => (
             user.name.clone(),
@@ -306,15 +306,18 @@ fn partner_values(lines: &[ReportLine]) -> Vec<LineValues> {
 
 /// The partner-editable values of the lines a decision changed, before and after, as JSON for
 /// the history; `None` when no line's values changed.
-fn changed_lines(before: &[LineValues], after: &[ReportLine]) -> (Option<String>, Option<String>) {
-    let (before, after): (Vec<_>, Vec<_>) = before
-        .iter()
-        .zip(partner_values(after))
-        .filter(|(before, after)| *before != after)
-        .unzip();
-    if before.is_empty() {
+fn changed_lines(
+    before: Vec<LineValues>,
+    after: &[ReportLine],
+) -> (Option<String>, Option<String>) {
+    let changes = line_changes(before, partner_values(after));
+    if changes.is_empty() {
         return (None, None);
     }
+    let (before, after): (Vec<_>, Vec<_>) = changes
+        .into_iter()
+        .map(|change| (change.before, change.after))
+        .unzip();
     (
         serde_json::to_string(&before).ok(),
         serde_json::to_string(&after).ok(),
