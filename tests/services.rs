@@ -291,6 +291,11 @@ async fn refused_actions_change_nothing(backend: Backend) {
         matches!(attempts[1].0, Err(ServiceError::NotFound)),
         "another partner's report is not found"
     );
+    assert!(
+        matches!(&attempts[2].0, Err(ServiceError::Invalid(text)) if text == "Please give a reason"),
+        "a blank reason is bad input (422), not a refusal (403): {:?}",
+        attempts[2].0
+    );
     assert!(matches!(attempts[4].0, Err(ServiceError::NotFound)));
     assert!(matches!(attempts[5].0, Err(ServiceError::NotFound)));
     if let Err(ServiceError::Refused(refusal)) = &attempts[3].0 {

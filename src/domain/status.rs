@@ -355,6 +355,14 @@ pub enum Refusal {
     ReasonRequired,
 }
 
+impl Refusal {
+    /// Whether the refusal is about what was typed (fix it and try again), not about who may do
+    /// what when: a missing reason is bad input, like an unreadable number.
+    pub const fn is_about_input(&self) -> bool {
+        matches!(self, Refusal::ReasonRequired)
+    }
+}
+
 /// Checks that a reason (reject, return) has visible text and returns it trimmed.
 pub fn require_reason(text: &str) -> Result<String, Refusal> {
     let trimmed = text.trim();

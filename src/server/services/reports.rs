@@ -271,10 +271,14 @@ pub async fn act(
     })
 }
 
-/// A refused command as the service reports it: the workflow's refusals keep their kind, every
-/// other reason is invalid input, in the words the domain chose.
+/// A refused command as the service reports it: the workflow's refusals keep their kind (a
+/// missing reason is invalid input, not a lack of permission), every other reason is invalid
+/// input, in the words the domain chose.
 fn invalid(error: CommandError) -> ServiceError {
     match error {
+        CommandError::Refused(refusal) if refusal.is_about_input() => {
+            ServiceError::Invalid(refusal.to_string())
+        }
         CommandError::Refused(refusal) => refusal.into(),
         other => ServiceError::Invalid(other.to_string()),
     }
