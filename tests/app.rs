@@ -87,11 +87,30 @@ async fn list_server_function_filters_by_status(backend: Backend) {
             Some(&cookie),
         )
         .await;
-    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{body}");
+    // A request that can't be read is the caller's mistake: 422 with a sentence, nothing echoed.
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body.contains("could not be read"), "{body}");
     assert!(
         !body.contains("nonsense"),
         "the error echoes internals: {body}"
     );
+    let (status, body) = app
+        .call_as("reports/open", json!({ "id": "x" }), Some(&cookie))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (status, body) = app
+        .call_as("reports/act", json!({ "id": 1 }), Some(&cookie))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    // A body that is not UTF-8 at all.
+    let request = axum::http::Request::post("/api/reports/list")
+        .header(axum::http::header::CONTENT_TYPE, "application/json")
+        .header(axum::http::header::ACCEPT, "application/json")
+        .header(axum::http::header::COOKIE, &cookie)
+        .body(axum::body::Body::from(vec![0xff_u8, 0xfe, 0x7b, 0x00]))
+        .expect("request");
+    let status = app.send(request).await.status();
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
 async fn repository_filters_compose(backend: Backend) {

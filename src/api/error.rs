@@ -40,17 +40,30 @@ pub enum ApiError {
     Unreachable,
 }
 
+impl ApiError {
+    /// A request whose arguments can't be read.
+    fn malformed() -> Self {
+        Self::Invalid(
+            "The request could not be read: a value is missing or has the wrong form.".to_owned(),
+        )
+    }
+}
+
 impl FromServerFnError for ApiError {
     type Encoder = JsonEncoding;
 
+    /// On the server this also runs when a request's arguments can't be read (the function's
+    /// body never starts): the answer then gets its own status (422 for a malformed request),
+    /// not the generic 500.
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        match value {
+        let error = match value {
+            // On the server, what can't be deserialized is the request; in the browser, the
+            // answer.
+            ServerFnErrorErr::Deserialization(_) if cfg!(feature = "ssr") => Self::malformed(),
             ServerFnErrorErr::Request(_) | ServerFnErrorErr::Deserialization(_) => {
                 Self::Unreachable
             }
-            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
-                Self::Invalid("The request was incomplete or malformed.".to_owned())
-            }
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => Self::malformed(),
             ServerFnErrorErr::Registration(_)
             | ServerFnErrorErr::UnsupportedRequestMethod(_)
             | ServerFnErrorErr::ServerError(_)
@@ -59,6 +72,9 @@ impl FromServerFnError for ApiError {
             | ServerFnErrorErr::Response(_) => Self::Internal {
                 request_id: "-".to_owned(),
             },
-        }
+        };
+        #[cfg(feature = "ssr")]
+        let error = super::support::refuse(error);
+        error
     }
 }
