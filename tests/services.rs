@@ -26,6 +26,7 @@ on_both_backends!(
     concurrent_writers_one_wins_each_round,
     rejecting_needs_a_reason_and_gives_a_new_deadline,
     partners_do_not_read_what_distributor_and_vendor_tell_each_other,
+    free_text_is_bounded_and_an_unchanged_po_number_changes_nothing,
 );
 
 /// A demo report of `partner` in `status`: (id, version).
@@ -664,4 +665,57 @@ async fn partners_do_not_read_what_distributor_and_vendor_tell_each_other(backen
         distributor_view.contains("BDN-NA-1000")
             && distributor_view.contains("confirm the special price")
     );
+}
+
+/// Reasons and comments to the vendor are bounded like partners' comments, and saving the PO
+/// number a report already has is refused: each leaves the report, its version and its history
+/// as they were.
+async fn free_text_is_bounded_and_an_unchanged_po_number_changes_nothing(backend: Backend) {
+    let (db, _url, _guard) = shared_db(backend).await;
+    let (_, distributor, _) = workflow_people(&db, "Blue Ridge Managed Security").await;
+    let (id, version) = report_in(&db, "Blue Ridge Managed Security", "under_review").await;
+    let po = act(
+        &db,
+        &distributor,
+        id,
+        version,
+        Command::SetPoNumber {
+            po_number: "PO-77".into(),
+        },
+    )
+    .await
+    .expect("a first PO number");
+    let before = (state(&db, id).await, history_count(&db, id).await);
+    let long = "x".repeat(2_001);
+    let attempts = [
+        (
+            Command::Reject {
+                reason: long.clone(),
+            },
+            "The reason is too long: at most 2,000 characters, this one has 2,001.",
+        ),
+        (
+            Command::SubmitToVendor {
+                comment: Some(long.clone()),
+            },
+            "The comment to the vendor is too long: at most 2,000 characters, this one has 2,001.",
+        ),
+        (
+            Command::SetPoNumber {
+                po_number: " PO-77 ".into(),
+            },
+            "The PO number is already PO-77; there is nothing to change.",
+        ),
+    ];
+    for (command, expected) in attempts {
+        match act(&db, &distributor, id, po.version, command).await {
+            Err(ServiceError::Invalid(text)) => assert_eq!(text, expected),
+            other => panic!("{expected}: {other:?}"),
+        }
+        assert_eq!(
+            (state(&db, id).await, history_count(&db, id).await),
+            before,
+            "{expected}: the report changed"
+        );
+    }
 }

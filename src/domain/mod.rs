@@ -13,6 +13,7 @@
 //! * [`usage`] — the partner's side of a line: reading what was typed, why a comment is needed,
 //!   what a deadline would do, and the month-over-month anomaly;
 //! * [`deadline`] — how long is left until a deadline;
+//! * [`text`] — the one length limit of free text;
 //! * [`policy`] — SPEC §2 visibility and authorisation, and which actions a page offers;
 //! * [`workflow`] — one command decided against a report: what to store, or a typed refusal;
 //! * [`history`] — what a history entry records (typed events, stored as codes), and who reads what;
@@ -41,6 +42,7 @@ pub mod pricing;
 pub mod query;
 pub mod report;
 pub mod status;
+pub mod text;
 pub mod usage;
 pub mod user;
 pub mod view;

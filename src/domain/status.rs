@@ -353,13 +353,16 @@ pub enum Refusal {
     /// A reason (for a rejection or a return) was left blank.
     #[error("Please give a reason")]
     ReasonRequired,
+    /// A reason longer than free text may be; the number of characters it has.
+    #[error("{}", super::text::too_long_message("The reason", *.0))]
+    ReasonTooLong(usize),
 }
 
 impl Refusal {
     /// Whether the refusal is about what was typed (fix it and try again), not about who may do
     /// what when: a missing reason is bad input, like an unreadable number.
     pub const fn is_about_input(&self) -> bool {
-        matches!(self, Refusal::ReasonRequired)
+        matches!(self, Refusal::ReasonRequired | Refusal::ReasonTooLong(_))
     }
 }
 
@@ -367,10 +370,12 @@ impl Refusal {
 pub fn require_reason(text: &str) -> Result<String, Refusal> {
     let trimmed = text.trim();
     if trimmed.is_empty() {
-        Err(Refusal::ReasonRequired)
-    } else {
-        Ok(trimmed.to_owned())
+        return Err(Refusal::ReasonRequired);
     }
+    if let Some(len) = super::text::too_long(trimmed) {
+        return Err(Refusal::ReasonTooLong(len));
+    }
+    Ok(trimmed.to_owned())
 }
 
 /// Decides the status that follows `action` taken by `actor` on a report in `status`.
@@ -647,5 +652,9 @@ mod tests {
     fn reasons_must_have_text() {
         assert_eq!(require_reason("  "), Err(Refusal::ReasonRequired));
         assert_eq!(require_reason(" wrong PO "), Ok("wrong PO".to_owned()));
+        assert_eq!(
+            require_reason(&"x".repeat(2_001)),
+            Err(Refusal::ReasonTooLong(2_001))
+        );
     }
 }

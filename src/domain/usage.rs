@@ -12,9 +12,10 @@ use super::format;
 use super::line::{EditError, UsageOutcome, usage_outcome, validate_partner_edit};
 use super::money::ParseError;
 use super::numbers::{ThresholdPercent, Units};
+use super::text::{MAX_TEXT_CHARS, too_long, too_long_message};
 
 /// The longest comment a partner may write on a line, in characters.
-pub const MAX_COMMENT_CHARS: usize = 2_000;
+pub const MAX_COMMENT_CHARS: usize = MAX_TEXT_CHARS;
 
 /// The distributor's settings a report's usage is judged by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,7 +52,7 @@ pub enum LineProblem {
     Unreadable(ParseError),
     #[error("{0}")]
     Edit(EditError),
-    #[error("The comment is too long: at most {max} characters, this one has {len}.", max = format::units(MAX_COMMENT_CHARS as u64), len = format::units(*.0 as u64))]
+    #[error("{}", too_long_message("The comment", *.0))]
     CommentTooLong(usize),
 }
 
@@ -73,9 +74,7 @@ pub fn read_line(
 ) -> Result<ReadLine, LineProblem> {
     let comment = Some(comment.trim()).filter(|c| !c.is_empty());
     let typed = Units::parse(chargeable).map_err(LineProblem::Unreadable)?;
-    if let Some(len) = comment.map(|c| c.chars().count())
-        && len > MAX_COMMENT_CHARS
-    {
+    if let Some(len) = comment.and_then(too_long) {
         return Err(LineProblem::CommentTooLong(len));
     }
     let chargeable =

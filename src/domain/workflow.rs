@@ -120,6 +120,10 @@ pub enum CommandError {
     CommentsMissing { lines: Vec<String> },
     #[error("Set a PO number before submitting the report to the vendor.")]
     PoNumberRequired,
+    #[error("{}", super::text::too_long_message("The comment to the vendor", *.0))]
+    CommentToVendorTooLong(usize),
+    #[error("The PO number is already {0}; there is nothing to change.")]
+    PoNumberUnchanged(String),
     #[error("{0}")]
     PoNumber(PoNumberError),
     #[error("{line}: {error}")]
@@ -246,11 +250,17 @@ pub fn decide(
             decision.comment = comment
                 .map(|c| c.trim().to_owned())
                 .filter(|c| !c.is_empty());
+            if let Some(len) = decision.comment.as_deref().and_then(super::text::too_long) {
+                return Err(CommandError::CommentToVendorTooLong(len));
+            }
         }
         Command::Complete => {}
         Command::Return { reason } => decision.comment = Some(require_reason(&reason)?),
         Command::SetPoNumber { po_number } => {
             let parsed = parse_po_number(&po_number).map_err(CommandError::PoNumber)?;
+            if state.po_number.as_deref() == Some(parsed.as_str()) {
+                return Err(CommandError::PoNumberUnchanged(parsed));
+            }
             decision.comment = Some(format!(
                 "PO number {} → {parsed}",
                 state.po_number.as_deref().unwrap_or("(none)")

@@ -64,7 +64,7 @@ pub(super) fn Actions(
             }>
                 <div class="field">
                     <label for="to-vendor">{format!("Comment to {vendor_name} (optional)")}</label>
-                    <textarea id="to-vendor" rows="2"
+                    <textarea id="to-vendor" rows="2" maxlength="2000"
                         prop:value=move || drafts.to_vendor.get()
                         on:input=move |ev| drafts.to_vendor.set(event_target_value(&ev))></textarea>
                 </div>
@@ -77,7 +77,7 @@ pub(super) fn Actions(
             }>
                 <div class="field">
                     <label for="reason">"Reason for returning it to the partner"</label>
-                    <textarea id="reason" rows="2"
+                    <textarea id="reason" rows="2" maxlength="2000"
                         prop:value=move || drafts.reason.get()
                         on:input=move |ev| drafts.reason.set(event_target_value(&ev))></textarea>
                 </div>
@@ -99,7 +99,7 @@ pub(super) fn Actions(
             }>
                 <div class="field">
                     <label for="reason">"Reason for returning it to the distributor"</label>
-                    <textarea id="reason" rows="2"
+                    <textarea id="reason" rows="2" maxlength="2000"
                         prop:value=move || drafts.reason.get()
                         on:input=move |ev| drafts.reason.set(event_target_value(&ev))></textarea>
                 </div>
