@@ -13,7 +13,7 @@ use billing_reports::{
     domain::{
         HistoryEvent, OpenedReport, OrgKind, PartnerReportDetail, Period, Refusal, ReviewReason,
         Role, Status, Units,
-        query::{ListedReports, PartnerReportPage},
+        query::{ListedReports, PartnerReportPage, ReportPage},
         usage::{LineChange, LineValues},
     },
     server::{
@@ -428,17 +428,7 @@ async fn submitting_hands_the_report_to_the_distributor(backend: Backend) {
     assert_eq!(last.changes.len(), lines.len());
 
     // It is in the distributor's list of reports under review.
-    let (status, body) = app
-        .call_as(
-            "reports/list",
-            json!({ "filter": { "partner": HARBOR, "page": 1 } }),
-            Some(&dana),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let ListedReports::Priced(page) = serde_json::from_str(&body).expect("a list") else {
-        panic!("the distributor's list is priced")
-    };
+    let page = priced_page(&app, &dana, json!({ "partner": HARBOR, "page": 1 })).await;
     let row = page
         .rows
         .iter()
@@ -1176,6 +1166,18 @@ async fn report_for(db: &Db, partner: &str, period: Period) -> i64 {
     .expect("insert a report")
 }
 
+/// One page of a distributor's (priced) list for `filter`.
+async fn priced_page(app: &TestApp, cookie: &str, filter: Value) -> ReportPage {
+    let (status, body) = app
+        .call_as("reports/list", json!({ "filter": filter }), Some(cookie))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let ListedReports::Priced(page) = serde_json::from_str(&body).expect("a list") else {
+        panic!("the distributor's list is priced")
+    };
+    page
+}
+
 /// Every row of a partner's list for `filter`, all pages.
 async fn partner_rows(app: &TestApp, cookie: &str, filter: Value) -> PartnerReportPage {
     let mut all: Option<PartnerReportPage> = None;
@@ -1292,17 +1294,7 @@ async fn the_partner_list_covers_twelve_months_and_offers_years(backend: Backend
 
     // A distributor's list is not cut to 12 months.
     let dana = app.sign_in(DANA).await;
-    let (status, body) = app
-        .call_as(
-            "reports/list",
-            json!({ "filter": { "partner": HARBOR, "page": 1 } }),
-            Some(&dana),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let ListedReports::Priced(page) = serde_json::from_str(&body).expect("a list") else {
-        panic!("priced")
-    };
+    let page = priced_page(&app, &dana, json!({ "partner": HARBOR, "page": 1 })).await;
     assert_eq!(
         i64::try_from(page.total_count).expect("count"),
         count_from(0).await

@@ -26,6 +26,16 @@ impl DeadlineOf {
     }
 }
 
+impl DeadlineOf {
+    /// This kind's deadline among a report's two (partner's submission, distributor's review).
+    pub fn pick<'a>(self, submission: &'a str, review: &'a str) -> &'a str {
+        match self {
+            DeadlineOf::Partner => submission,
+            DeadlineOf::Distributor => review,
+        }
+    }
+}
+
 /// What is left until a deadline.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TimeLeft {

@@ -311,7 +311,7 @@ mod tests {
     fn test_rules() -> UsageRules {
         UsageRules {
             threshold: ThresholdPercent::ZERO,
-            anomaly_threshold: crate::domain::usage::default_anomaly_threshold(),
+            anomaly_threshold: ThresholdPercent::new(Decimal::from(50)).expect("50 %"),
         }
     }
 

@@ -12,10 +12,7 @@ use super::format;
 use super::line::{EditError, UsageOutcome, usage_outcome, validate_partner_edit};
 use super::money::ParseError;
 use super::numbers::{ThresholdPercent, Units};
-use super::text::{MAX_TEXT_CHARS, too_long, too_long_message};
-
-/// The longest comment a partner may write on a line, in characters.
-pub const MAX_COMMENT_CHARS: usize = MAX_TEXT_CHARS;
+use super::text::{too_long, too_long_message};
 
 /// The distributor's settings a report's usage is judged by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,11 +21,6 @@ pub struct UsageRules {
     pub threshold: ThresholdPercent,
     /// How far this cycle's chargeable may move from the previous cycle's before it is flagged.
     pub anomaly_threshold: ThresholdPercent,
-}
-
-/// The anomaly threshold when a distributor has not chosen one: 50 %.
-pub fn default_anomaly_threshold() -> ThresholdPercent {
-    ThresholdPercent::new(Decimal::from(50)).unwrap_or(ThresholdPercent::ZERO)
 }
 
 /// Did the chargeable move by more than `threshold` percent of the previous cycle's? Exact:
@@ -264,10 +256,12 @@ mod tests {
             read_line(p, u, "90", "  "),
             Err(LineProblem::Edit(EditError::CommentRequired))
         ));
-        let long = "x".repeat(MAX_COMMENT_CHARS + 1);
+        let long = "x".repeat(crate::domain::text::MAX_TEXT_CHARS + 1);
         assert_eq!(
             read_line(p, u, "100", &long),
-            Err(LineProblem::CommentTooLong(MAX_COMMENT_CHARS + 1))
+            Err(LineProblem::CommentTooLong(
+                crate::domain::text::MAX_TEXT_CHARS + 1
+            ))
         );
         assert_eq!(
             read_line(p, u, "90", " moved ").expect("read"),

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use crate::api::{auth::CurrentUser, reports::ReportAction};
 use crate::domain::{Action as Step, ReportHeader, Status, offers};
 
-use super::{notice_view, state::Drafts};
+use super::{notice_at, state::Drafts};
 
 /// What the viewer may do now: a distributor while the report is under review, the vendor once
 /// it was submitted. The server decides again on every action; this only offers the buttons.
@@ -36,13 +36,7 @@ pub(super) fn Actions(
     let po_unsaved = Memo::new(move |_| {
         po.with(|typed| typed.as_deref().unwrap_or_default().trim() != saved_po.trim())
     });
-    let message = move || {
-        drafts
-            .notice
-            .get()
-            .filter(|notice| !notice.at_lines)
-            .map(notice_view)
-    };
+    let message = notice_at(drafts, false);
     let distributor_forms = distributor.then(|| {
         view! {
             <form class="inline-form" on:submit=move |ev| {

@@ -53,10 +53,7 @@ fn time_left(header: &ReportHeader, whose: DeadlineOf) -> Option<impl IntoView +
     if DeadlineOf::running(header.status) != Some(whose) {
         return None;
     }
-    let deadline = match whose {
-        DeadlineOf::Partner => &header.submission_deadline,
-        DeadlineOf::Distributor => &header.review_deadline,
-    };
+    let deadline = whose.pick(&header.submission_deadline, &header.review_deadline);
     let left = TimeLeft::until(deadline, &header.as_of)?;
     let class = if left.is_urgent() {
         "sub time-left urgent"

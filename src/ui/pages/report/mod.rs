@@ -205,13 +205,7 @@ fn Report(
         }
     };
     let exports = format!("/reports/{id}/lines");
-    let lines_notice = move || {
-        drafts
-            .notice
-            .get()
-            .filter(|notice| notice.at_lines)
-            .map(notice_view)
-    };
+    let lines_notice = notice_at(drafts, true);
     view! {
         <section class="page report">
             <p class="breadcrumb"><a href="/">"← Billing reports"</a></p>
@@ -229,6 +223,18 @@ fn Report(
             <h2 class="section-title">"History"</h2>
             <History entries=history price_changes />
         </section>
+    }
+}
+
+/// The answer to the last action, drawn where it belongs: above the lines (`at_lines`) or in the
+/// card of actions.
+fn notice_at(drafts: Drafts, at_lines: bool) -> impl Fn() -> Option<AnyView> + Copy {
+    move || {
+        drafts
+            .notice
+            .get()
+            .filter(|notice| notice.at_lines == at_lines)
+            .map(|notice| notice_view(notice).into_any())
     }
 }
 

@@ -19,7 +19,7 @@ use crate::ui::{components::local_time::LocalTime, focus::focus_by_id, format};
 
 use super::{
     line_drafts::LineDrafts,
-    notice_view,
+    notice_at,
     state::{Drafts, Notice},
     usage_lines::{chargeable_id, comment_id},
 };
@@ -167,13 +167,7 @@ pub(super) fn PartnerActions(
         1 => "1 line changed and not saved yet.".to_owned(),
         n => format!("{n} lines changed and not saved yet."),
     };
-    let message = move || {
-        drafts
-            .notice
-            .get()
-            .filter(|notice| !notice.at_lines)
-            .map(notice_view)
-    };
+    let message = notice_at(drafts, false);
     view! {
         <section class="card actions partner-actions" aria-label="Save or submit">
             {message}

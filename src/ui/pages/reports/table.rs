@@ -114,11 +114,9 @@ pub(super) fn ReportTable(
                     Some(total) => format::money_with_code(total, row.currency),
                     None => "—".to_owned(),
                 };
-                let deadline = match DeadlineOf::running(row.status) {
-                    Some(DeadlineOf::Partner) => Some(row.submission_deadline.clone()),
-                    Some(DeadlineOf::Distributor) => Some(row.review_deadline.clone()),
-                    None => None,
-                };
+                let deadline = DeadlineOf::running(row.status)
+                    .map(|whose| whose.pick(&row.submission_deadline, &row.review_deadline))
+                    .map(str::to_owned);
                 (row.for_partner(), deadline, Some(total))
             })
             .collect(),
