@@ -27,6 +27,7 @@ on_both_backends!(
     a_verified_code_reprices_the_line_exactly_as_previewed,
     bad_codes_and_values_change_nothing,
     reset_brings_the_catalogue_back,
+    removing_one_code_leaves_the_other_lines_as_previewed,
     pricing_server_functions_follow_the_policy,
     partners_never_see_applied_pricing,
 );
@@ -313,11 +314,9 @@ async fn bad_codes_and_values_change_nothing(backend: Backend) {
         let refused = act(&db, &dana, t.report, t.version, command.clone())
             .await
             .expect_err("refused");
-        match &refused {
-            ServiceError::Invalid(message) => {
-                assert!(message.contains(expected), "{command:?}: {message}")
-            }
-            other => panic!("{command:?}: {other:?}"),
+        match refused.invalid_message() {
+            Some(message) => assert!(message.contains(expected), "{command:?}: {message}"),
+            None => panic!("{command:?}: {refused:?}"),
         }
         assert_eq!(
             stored(&db, t.report).await,
@@ -375,7 +374,10 @@ async fn bad_codes_and_values_change_nothing(backend: Backend) {
         &dana,
         t.report,
         t.version,
-        Command::SubmitToVendor { comment: None },
+        Command::SubmitToVendor {
+            po_number: None,
+            comment: None,
+        },
     )
     .await
     .expect("submit to the vendor");
@@ -412,6 +414,9 @@ async fn reset_brings_the_catalogue_back(backend: Backend) {
     )
     .await
     .expect("apply");
+    // What the confirmation says before the reset is what the reset stores.
+    let asked = priced(&db, &dana, t.report).await.reset_preview(None);
+    assert!(asked.lines >= 1, "{asked:?}");
     let reset = act(&db, &dana, t.report, applied.version, Command::ResetPricing)
         .await
         .expect("reset");
@@ -439,12 +444,99 @@ async fn reset_brings_the_catalogue_back(backend: Backend) {
         })
         .sum();
     assert_eq!(after.total, catalogue_total);
+    assert_eq!(after.total, asked.total);
     let entry = after.history.last().expect("history");
     assert_eq!(entry.event, HistoryEvent::PricingReset);
     assert_eq!(
         after.price_changes.last().map(|(id, _)| *id),
         Some(entry.id)
     );
+}
+
+/// "Remove" on one line puts that line back to the catalogue and leaves every other line as it
+/// was; the total is the one the page previewed; removing it again is refused and changes nothing.
+async fn removing_one_code_leaves_the_other_lines_as_previewed(backend: Backend) {
+    let (db, _url, _guard) = shared_db(backend).await;
+    let t = target(&db).await;
+    let dana = distributor(&db, &t.distributor, Role::Administrator).await;
+    let verified = verify_code(&db, as_user(&dana), t.report, t.line, &t.code)
+        .await
+        .expect("valid");
+    let applied = act(
+        &db,
+        &dana,
+        t.report,
+        t.version,
+        Command::ApplyCode {
+            line_id: t.line,
+            code: t.code.clone(),
+            value: verified.granted.to_input(),
+        },
+    )
+    .await
+    .expect("apply");
+    let before = priced(&db, &dana, t.report).await;
+    let asked = before.reset_preview(Some(t.line));
+    assert_eq!(asked.lines, 1);
+    assert_ne!(asked.total, before.total, "the code changed the total");
+    let removed = act(
+        &db,
+        &dana,
+        t.report,
+        applied.version,
+        Command::RemoveCode { line_id: t.line },
+    )
+    .await
+    .expect("remove");
+    let after = priced(&db, &dana, t.report).await;
+    assert_eq!(after.total, asked.total);
+    for (was, now) in before.lines.iter().zip(&after.lines) {
+        if now.product.line_id == t.line {
+            assert_eq!(
+                (now.unit_price, now.margin, now.pricing_code.as_deref()),
+                (now.catalogue_unit_price, now.catalogue_margin, None)
+            );
+        } else {
+            assert_eq!(was, now, "another line changed");
+        }
+    }
+    let entry = after.history.last().expect("history");
+    assert_eq!(entry.event, HistoryEvent::PricingCodeRemoved);
+    assert_eq!(
+        entry.comment.as_deref(),
+        Some(format!("{} removed from {}", t.code, now_name(&after, t.line)).as_str())
+    );
+    assert_eq!(
+        after.price_changes.last().map(|(id, _)| *id),
+        Some(entry.id)
+    );
+
+    let snapshot = stored(&db, t.report).await;
+    let again = act(
+        &db,
+        &dana,
+        t.report,
+        removed.version,
+        Command::RemoveCode { line_id: t.line },
+    )
+    .await
+    .expect_err("nothing to remove");
+    assert!(
+        again
+            .invalid_message()
+            .is_some_and(|m| m.contains("no special pricing to remove")),
+        "{again:?}"
+    );
+    assert_eq!(stored(&db, t.report).await, snapshot);
+}
+
+fn now_name(detail: &ReportDetail, line: i64) -> String {
+    detail
+        .lines
+        .iter()
+        .find(|l| l.product.line_id == line)
+        .map(|l| l.product.name.clone())
+        .unwrap_or_default()
 }
 
 /// The server functions: the distributor verifies and applies through `/api/...`; the partner

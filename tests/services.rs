@@ -6,7 +6,7 @@ mod common;
 use std::sync::Arc;
 
 use billing_reports::{
-    domain::{HistoryEvent, OrgKind, ReviewReason, Role, Status},
+    domain::{HistoryEvent, OrgKind, ReviewReason, Role, Status, workflow::Field},
     server::{
         db::{Backend, Db, reports},
         services::{
@@ -27,6 +27,7 @@ on_both_backends!(
     rejecting_needs_a_reason_and_gives_a_new_deadline,
     partners_do_not_read_what_distributor_and_vendor_tell_each_other,
     free_text_is_bounded_and_an_unchanged_po_number_changes_nothing,
+    submitting_to_the_vendor_can_set_the_po_number_in_the_same_step,
 );
 
 /// A demo report of `partner` in `status`: (id, version).
@@ -105,11 +106,14 @@ async fn a_report_travels_the_whole_workflow(backend: Backend) {
         &distributor,
         id,
         outcome.version,
-        Command::SubmitToVendor { comment: None },
+        Command::SubmitToVendor {
+            po_number: None,
+            comment: None,
+        },
     )
     .await;
     assert!(
-        matches!(refused, Err(ServiceError::Invalid(ref m)) if m.contains("PO number")),
+        matches!(refused, Err(ServiceError::InvalidField(Field::PoNumber, ref m)) if m.contains("PO number")),
         "{refused:?}"
     );
 
@@ -124,7 +128,7 @@ async fn a_report_travels_the_whole_workflow(backend: Backend) {
     )
     .await;
     assert!(
-        matches!(bad_po, Err(ServiceError::Invalid(_))),
+        matches!(bad_po, Err(ServiceError::InvalidField(Field::PoNumber, _))),
         "{bad_po:?}"
     );
 
@@ -145,6 +149,7 @@ async fn a_report_travels_the_whole_workflow(backend: Backend) {
         id,
         outcome.version,
         Command::SubmitToVendor {
+            po_number: None,
             comment: Some("Checked, thanks.".into()),
         },
     )
@@ -293,7 +298,7 @@ async fn refused_actions_change_nothing(backend: Backend) {
         "another partner's report is not found"
     );
     assert!(
-        matches!(&attempts[2].0, Err(ServiceError::Invalid(text)) if text == "Please give a reason"),
+        matches!(&attempts[2].0, Err(ServiceError::InvalidField(Field::Reason, text)) if text == "Please give a reason"),
         "a blank reason is bad input (422), not a refusal (403): {:?}",
         attempts[2].0
     );
@@ -344,7 +349,7 @@ async fn submit_needs_comments_on_lowered_lines(backend: Backend) {
     )
     .await;
     assert!(
-        matches!(refused, Err(ServiceError::Invalid(ref m)) if m.contains("comment")),
+        matches!(refused, Err(ServiceError::InvalidField(Field::Line, ref m)) if m.contains("comment")),
         "{refused:?}"
     );
     let too_many = line
@@ -368,7 +373,7 @@ async fn submit_needs_comments_on_lowered_lines(backend: Backend) {
     )
     .await;
     assert!(
-        matches!(refused, Err(ServiceError::Invalid(_))),
+        matches!(refused, Err(ServiceError::InvalidField(Field::Line, _))),
         "{refused:?}"
     );
     assert_eq!(state(&db, id).await.1, version, "nothing changed");
@@ -624,6 +629,7 @@ async fn partners_do_not_read_what_distributor_and_vendor_tell_each_other(backen
         (
             &distributor,
             Command::SubmitToVendor {
+                po_number: None,
                 comment: Some("Priced with BDN-NA-1000 at 3.4017 a seat".into()),
             },
         ),
@@ -692,24 +698,30 @@ async fn free_text_is_bounded_and_an_unchanged_po_number_changes_nothing(backend
             Command::Reject {
                 reason: long.clone(),
             },
+            Field::Reason,
             "The reason is too long: at most 2,000 characters, this one has 2,001.",
         ),
         (
             Command::SubmitToVendor {
+                po_number: None,
                 comment: Some(long.clone()),
             },
+            Field::CommentToVendor,
             "The comment to the vendor is too long: at most 2,000 characters, this one has 2,001.",
         ),
         (
             Command::SetPoNumber {
                 po_number: " PO-77 ".into(),
             },
+            Field::PoNumber,
             "The PO number is already PO-77; there is nothing to change.",
         ),
     ];
-    for (command, expected) in attempts {
+    for (command, field, expected) in attempts {
         match act(&db, &distributor, id, po.version, command).await {
-            Err(ServiceError::Invalid(text)) => assert_eq!(text, expected),
+            Err(ServiceError::InvalidField(at, text)) => {
+                assert_eq!((at, text.as_str()), (field, expected))
+            }
             other => panic!("{expected}: {other:?}"),
         }
         assert_eq!(
@@ -718,4 +730,69 @@ async fn free_text_is_bounded_and_an_unchanged_po_number_changes_nothing(backend
             "{expected}: the report changed"
         );
     }
+}
+
+/// The PO number typed in the submit form is saved by the submission itself: one transaction,
+/// two history entries (the PO number, then the submission). A bad one is said at its field and
+/// changes nothing.
+async fn submitting_to_the_vendor_can_set_the_po_number_in_the_same_step(backend: Backend) {
+    let (db, _url, _guard) = shared_db(backend).await;
+    let distributor = user(
+        org(&db, "Summit Tech Distribution").await,
+        OrgKind::Distributor,
+        Role::BillingManager,
+    );
+    // A Summit Tech partner's report the partner submitted itself (no PO number yet).
+    let (id, version) = report_in(&db, "Blue Ridge Managed Security", "under_review").await;
+    let before = (state(&db, id).await, history_count(&db, id).await);
+    let bad = act(
+        &db,
+        &distributor,
+        id,
+        version,
+        Command::SubmitToVendor {
+            po_number: Some("PO<1>".into()),
+            comment: None,
+        },
+    )
+    .await;
+    assert!(
+        matches!(bad, Err(ServiceError::InvalidField(Field::PoNumber, _))),
+        "{bad:?}"
+    );
+    assert_eq!((state(&db, id).await, history_count(&db, id).await), before);
+
+    let outcome = act(
+        &db,
+        &distributor,
+        id,
+        version,
+        Command::SubmitToVendor {
+            po_number: Some(" PO-2026-118 ".into()),
+            comment: Some("Checked.".into()),
+        },
+    )
+    .await
+    .expect("submitted with its PO number");
+    assert_eq!(outcome.status, Status::SubmittedToVendor);
+    assert_eq!(outcome.version, version + 1);
+    let (status, _, po, _) = state(&db, id).await;
+    assert_eq!(
+        (status.as_str(), po.as_deref()),
+        ("submitted_to_vendor", Some("PO-2026-118"))
+    );
+    let history = reports::history(&db, id).await.expect("history");
+    assert_eq!(history.len(), before.1 + 2);
+    let (po_entry, submitted) = (&history[history.len() - 2], &history[history.len() - 1]);
+    assert_eq!(po_entry.entry.event, HistoryEvent::PoNumberSet);
+    assert!(
+        po_entry
+            .entry
+            .comment
+            .as_deref()
+            .is_some_and(|c| c.ends_with("→ PO-2026-118")),
+        "{po_entry:?}"
+    );
+    assert_eq!(submitted.entry.event, HistoryEvent::SubmittedToVendor);
+    assert_eq!(submitted.entry.comment.as_deref(), Some("Checked."));
 }

@@ -13,6 +13,9 @@ pub enum ApiError {
     /// The input cannot be accepted; the message says why.
     #[error("{0}")]
     Invalid(String),
+    /// The value typed into one field cannot be accepted: the page shows the message there.
+    #[error("{1}")]
+    InvalidField(crate::domain::workflow::Field, String),
     /// Nobody is signed in (or the session ended).
     #[error("Please sign in to continue.")]
     Unauthenticated,
@@ -41,6 +44,14 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// The field this answer is about, if it is about one.
+    pub fn field(&self) -> Option<crate::domain::workflow::Field> {
+        match self {
+            ApiError::InvalidField(field, _) => Some(*field),
+            _ => None,
+        }
+    }
+
     /// A request whose arguments can't be read.
     fn malformed() -> Self {
         Self::Invalid(

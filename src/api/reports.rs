@@ -67,7 +67,10 @@ pub enum ReportAction {
     SetPoNumber {
         po_number: String,
     },
+    /// Submit to the vendor, with the PO number typed in the same form (saved first when it
+    /// differs from the report's).
     SubmitToVendor {
+        po_number: Option<String>,
         comment: Option<String>,
     },
     ReturnToPartner {
@@ -85,6 +88,10 @@ pub enum ReportAction {
     },
     /// Put every line back to the catalogue's unit price and channel margin.
     ResetPricing,
+    /// Take one line's special pricing off.
+    RemoveCode {
+        line_id: i64,
+    },
 }
 
 /// Acts on the report the caller opened at `version`; answers the new version. If someone else
@@ -100,7 +107,9 @@ pub async fn act_on_report(id: i64, version: i64, action: ReportAction) -> Resul
         ReportAction::SaveDraft { edits } => Command::SaveDraft { edits },
         ReportAction::Submit { edits } => Command::Submit { edits },
         ReportAction::SetPoNumber { po_number } => Command::SetPoNumber { po_number },
-        ReportAction::SubmitToVendor { comment } => Command::SubmitToVendor { comment },
+        ReportAction::SubmitToVendor { po_number, comment } => {
+            Command::SubmitToVendor { po_number, comment }
+        }
         ReportAction::ReturnToPartner { reason } => Command::Reject { reason },
         ReportAction::Complete => Command::Complete,
         ReportAction::ReturnToDistributor { reason } => Command::Return { reason },
@@ -114,6 +123,7 @@ pub async fn act_on_report(id: i64, version: i64, action: ReportAction) -> Resul
             value,
         },
         ReportAction::ResetPricing => Command::ResetPricing,
+        ReportAction::RemoveCode { line_id } => Command::RemoveCode { line_id },
     };
     let caller = crate::server::services::Caller::User(session.caller);
     act(&state.db, &caller, id, version, command)

@@ -73,7 +73,7 @@ impl ApiError {
     /// What kind of "no" this is; [`ErrorKind::status`] gives its HTTP status.
     fn kind(&self) -> ErrorKind {
         match self {
-            ApiError::Invalid(_) => ErrorKind::Invalid,
+            ApiError::Invalid(_) | ApiError::InvalidField(..) => ErrorKind::Invalid,
             ApiError::Unauthenticated => ErrorKind::Unauthenticated,
             ApiError::NotFound => ErrorKind::NotFound,
             ApiError::Conflict { .. } => ErrorKind::Conflict,
@@ -93,6 +93,7 @@ impl From<ServiceError> for ApiError {
             ServiceError::Conflict { current_version } => ApiError::Conflict { current_version },
             ServiceError::Refused(refusal) => ApiError::Refused(refusal.to_string()),
             ServiceError::Invalid(message) => ApiError::Invalid(message),
+            ServiceError::InvalidField(field, message) => ApiError::InvalidField(field, message),
             ServiceError::Database(error) => internal("report action", error),
         }
     }

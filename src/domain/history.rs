@@ -42,11 +42,13 @@ pub enum HistoryEvent {
     PricingCodeApplied,
     /// The distributor put every line back to the catalogue's prices.
     PricingReset,
+    /// The distributor took the special pricing off one line (back to the catalogue).
+    PricingCodeRemoved,
 }
 
 impl HistoryEvent {
     /// Every event, for table tests.
-    pub const fn all() -> [HistoryEvent; 14] {
+    pub const fn all() -> [HistoryEvent; 15] {
         [
             HistoryEvent::Generated,
             HistoryEvent::UsageImported,
@@ -62,6 +64,7 @@ impl HistoryEvent {
             HistoryEvent::PoNumberSet,
             HistoryEvent::PricingCodeApplied,
             HistoryEvent::PricingReset,
+            HistoryEvent::PricingCodeRemoved,
         ]
     }
 
@@ -82,6 +85,7 @@ impl HistoryEvent {
             HistoryEvent::PoNumberSet => "set_po_number",
             HistoryEvent::PricingCodeApplied => "apply_pricing_code",
             HistoryEvent::PricingReset => "reset_pricing",
+            HistoryEvent::PricingCodeRemoved => "remove_pricing_code",
         }
     }
 
@@ -114,6 +118,7 @@ impl HistoryEvent {
             HistoryEvent::PoNumberSet => "Changed the PO number",
             HistoryEvent::PricingCodeApplied => "Applied special pricing",
             HistoryEvent::PricingReset => "Reset prices to the catalogue",
+            HistoryEvent::PricingCodeRemoved => "Removed special pricing",
         }
     }
 
@@ -137,7 +142,9 @@ impl HistoryEvent {
     /// leaves them out.
     pub const fn shown_to_partner(&self) -> bool {
         match self {
-            HistoryEvent::PricingCodeApplied | HistoryEvent::PricingReset => false,
+            HistoryEvent::PricingCodeApplied
+            | HistoryEvent::PricingReset
+            | HistoryEvent::PricingCodeRemoved => false,
             HistoryEvent::Generated
             | HistoryEvent::UsageImported
             | HistoryEvent::DraftSaved
@@ -168,7 +175,8 @@ impl HistoryEvent {
             | HistoryEvent::AutoApproved
             | HistoryEvent::PoNumberSet
             | HistoryEvent::PricingCodeApplied
-            | HistoryEvent::PricingReset => true,
+            | HistoryEvent::PricingReset
+            | HistoryEvent::PricingCodeRemoved => true,
         }
     }
 

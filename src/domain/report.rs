@@ -526,6 +526,36 @@ impl ReportDetail {
         }));
         Some((amounts, total))
     }
+
+    /// What putting lines back to the catalogue would do: every line with special pricing, or
+    /// only `line_id`'s. Computed as the server will store it, to be said before anyone confirms.
+    pub fn reset_preview(&self, only: Option<i64>) -> ResetPreview {
+        let resets = |line: &LineView| {
+            line.has_special_pricing() && only.is_none_or(|id| id == line.product.line_id)
+        };
+        let lines = self.lines.iter().filter(|line| resets(line)).count();
+        let total = total_owed(self.lines.iter().map(|line| {
+            if resets(line) {
+                line_amounts(
+                    line.catalogue_unit_price,
+                    line.catalogue_margin,
+                    line.usage.chargeable,
+                    self.header.currency,
+                )
+                .amount_owed
+            } else {
+                line.amount_owed
+            }
+        }));
+        ResetPreview { lines, total }
+    }
+}
+
+/// How many lines a reset touches and the total invoice amount it leaves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ResetPreview {
+    pub lines: usize,
+    pub total: Decimal,
 }
 
 /// A report opened by its partner: no pricing field anywhere.

@@ -52,7 +52,10 @@ pub enum Command {
     Reject {
         reason: String,
     },
+    /// The distributor sends the report to the vendor, setting the PO number in the same step
+    /// when one is given (and differs from the saved one).
     SubmitToVendor {
+        po_number: Option<String>,
         comment: Option<String>,
     },
     Complete,
@@ -70,6 +73,10 @@ pub enum Command {
     },
     /// A distributor puts every line back to the catalogue's unit price and margin.
     ResetPricing,
+    /// A distributor takes one line's special pricing off (back to the catalogue).
+    RemoveCode {
+        line_id: i64,
+    },
 }
 
 impl Command {
@@ -84,9 +91,10 @@ impl Command {
             Command::SubmitToVendor { .. } => Action::SubmitToVendor,
             Command::Complete => Action::Complete,
             Command::Return { .. } => Action::Return,
-            Command::SetPoNumber { .. } | Command::ApplyCode { .. } | Command::ResetPricing => {
-                Action::DistributorEdit
-            }
+            Command::SetPoNumber { .. }
+            | Command::ApplyCode { .. }
+            | Command::ResetPricing
+            | Command::RemoveCode { .. } => Action::DistributorEdit,
         }
     }
 }
@@ -138,6 +146,44 @@ pub enum CommandError {
         "Every line already has the catalogue's unit price and channel margin; there is nothing to reset."
     )]
     NothingToReset,
+    #[error(
+        "{0} already has the catalogue's unit price and channel margin; there is no special pricing to remove."
+    )]
+    NoCodeToRemove(String),
+}
+
+/// The form field a refusal is about, so the page can say it right there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Field {
+    PoNumber,
+    CommentToVendor,
+    Reason,
+    /// A partner's line (its chargeable units or comment).
+    Line,
+    /// The value a pricing code unlocks.
+    SpecialValue,
+}
+
+impl CommandError {
+    /// The field to show this refusal next to; `None` for a refusal about the whole report.
+    pub fn field(&self) -> Option<Field> {
+        match self {
+            CommandError::Refused(refusal) if refusal.is_about_input() => Some(Field::Reason),
+            CommandError::PoNumberRequired
+            | CommandError::PoNumberUnchanged(_)
+            | CommandError::PoNumber(_) => Some(Field::PoNumber),
+            CommandError::CommentToVendorTooLong(_) => Some(Field::CommentToVendor),
+            CommandError::Line { .. } | CommandError::CommentsMissing { .. } => Some(Field::Line),
+            CommandError::SpecialValue { .. } | CommandError::CodeNotVerified(_) => {
+                Some(Field::SpecialValue)
+            }
+            CommandError::Refused(_)
+            | CommandError::NotALine
+            | CommandError::NothingToSave
+            | CommandError::NothingToReset
+            | CommandError::NoCodeToRemove(_) => None,
+        }
+    }
 }
 
 impl From<Refusal> for CommandError {
@@ -159,6 +205,9 @@ pub struct Decision {
     pub new_deadline_in_days: Option<i64>,
     /// Penalties were applied at an auto-submission.
     pub auto_penalties: bool,
+    /// The PO number set in the same step as a submission to the vendor, as its own history
+    /// entry's comment ("PO number (none) → 4500012345"), recorded before the transition.
+    pub po_change: Option<String>,
     /// What the history entry records.
     pub event: HistoryEvent,
     pub comment: Option<String>,
@@ -191,6 +240,7 @@ pub fn decide(
         lines_changed: false,
         po_number: state.po_number.clone(),
         new_deadline_in_days: None,
+        po_change: None,
         auto_penalties: false,
         event: HistoryEvent::transition(action).unwrap_or(HistoryEvent::PoNumberSet),
         comment: None,
@@ -239,13 +289,24 @@ pub fn decide(
             decision.comment = Some(require_reason(&reason)?);
             decision.new_deadline_in_days = Some(RESUBMISSION_DAYS);
         }
-        Command::SubmitToVendor { comment } => {
-            if state
-                .po_number
-                .as_deref()
-                .is_none_or(|po| po.trim().is_empty())
-            {
-                return Err(CommandError::PoNumberRequired);
+        Command::SubmitToVendor { po_number, comment } => {
+            let typed = po_number.filter(|po| !po.trim().is_empty());
+            match typed {
+                Some(typed) => {
+                    let parsed = parse_po_number(&typed).map_err(CommandError::PoNumber)?;
+                    if state.po_number.as_deref() != Some(parsed.as_str()) {
+                        decision.po_change = Some(po_change_text(state, &parsed));
+                        decision.po_number = Some(parsed);
+                    }
+                }
+                None if state
+                    .po_number
+                    .as_deref()
+                    .is_none_or(|po| po.trim().is_empty()) =>
+                {
+                    return Err(CommandError::PoNumberRequired);
+                }
+                None => {}
             }
             decision.comment = comment
                 .map(|c| c.trim().to_owned())
@@ -261,10 +322,7 @@ pub fn decide(
             if state.po_number.as_deref() == Some(parsed.as_str()) {
                 return Err(CommandError::PoNumberUnchanged(parsed));
             }
-            decision.comment = Some(format!(
-                "PO number {} → {parsed}",
-                state.po_number.as_deref().unwrap_or("(none)")
-            ));
+            decision.comment = Some(po_change_text(state, &parsed));
             decision.po_number = Some(parsed);
             decision.event = HistoryEvent::PoNumberSet;
         }
@@ -317,9 +375,33 @@ pub fn decide(
             decision.lines_changed = true;
             decision.event = HistoryEvent::PricingReset;
         }
+        Command::RemoveCode { line_id } => {
+            let line = lines
+                .iter_mut()
+                .find(|line| line.id == line_id)
+                .ok_or(CommandError::NotALine)?;
+            if !line.has_special_pricing() {
+                return Err(CommandError::NoCodeToRemove(line.product.name.clone()));
+            }
+            decision.comment = Some(match &line.pricing_code {
+                Some(code) => format!("{code} removed from {}", line.product.name),
+                None => format!("Special pricing removed from {}", line.product.name),
+            });
+            line.reset_pricing();
+            decision.lines_changed = true;
+            decision.event = HistoryEvent::PricingCodeRemoved;
+        }
     }
     decision.lines = lines;
     Ok(decision)
+}
+
+/// The history's words for a PO number change.
+fn po_change_text(state: &ReportState, new: &str) -> String {
+    format!(
+        "PO number {} → {new}",
+        state.po_number.as_deref().unwrap_or("(none)")
+    )
 }
 
 /// Whether any line carries a partner's comment (the report's "has comments" flag).

@@ -53,7 +53,7 @@ impl ServiceError {
             ServiceError::NotFound => ErrorKind::NotFound,
             ServiceError::Conflict { .. } => ErrorKind::Conflict,
             ServiceError::Refused(_) => ErrorKind::Forbidden,
-            ServiceError::Invalid(_) => ErrorKind::Invalid,
+            ServiceError::Invalid(_) | ServiceError::InvalidField(..) => ErrorKind::Invalid,
             ServiceError::Database(_) => ErrorKind::Internal,
         }
     }

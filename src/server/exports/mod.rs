@@ -165,7 +165,9 @@ fn refused(headers: &HeaderMap, error: ServiceError) -> Response {
     let status = error.kind().status();
     match error {
         ServiceError::NotFound => not_found(),
-        ServiceError::Invalid(message) => plain(status, message),
+        ServiceError::Invalid(message) | ServiceError::InvalidField(_, message) => {
+            plain(status, message)
+        }
         ServiceError::Refused(refusal) => plain(status, format!("{refusal}.")),
         // Reading never races a writer's version check; if it ever did, it is our fault.
         error @ (ServiceError::Conflict { .. } | ServiceError::Database(_)) => {

@@ -38,8 +38,23 @@ pub enum ServiceError {
     /// The input is not acceptable; the message says why, in the user's words.
     #[error("{0}")]
     Invalid(String),
+    /// The value of one form field is not acceptable; the message says why.
+    #[error("{1}")]
+    InvalidField(crate::domain::workflow::Field, String),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
+}
+
+impl ServiceError {
+    /// The words of a refusal of the input (about one field or not), if this is one.
+    pub fn invalid_message(&self) -> Option<&str> {
+        match self {
+            ServiceError::Invalid(message) | ServiceError::InvalidField(_, message) => {
+                Some(message)
+            }
+            _ => None,
+        }
+    }
 }
 
 impl From<Refusal> for ServiceError {

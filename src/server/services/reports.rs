@@ -1,12 +1,13 @@
 //! The report service: lists, opening a report, verifying a code, and acting on a report. Each
 //! action locks and loads the report, asks `domain::workflow::decide`, stores the decision and
-//! appends one history entry, in one transaction. It decides nothing itself: every rule (who may,
+//! appends its history entry (two when a submission to the vendor also sets the PO number), in one
+//! transaction. It decides nothing itself: every rule (who may,
 //! which status follows, what is required, what the history says) is the domain's.
 
 use super::{Caller, ServiceError, UserCaller};
 use crate::domain::{
-    Action, ListScope, OpenedReport, Period, ReportLine, Status, authorize, can_see, compute,
-    list_scope,
+    Action, HistoryEvent, ListScope, OpenedReport, Period, ReportLine, Status, authorize, can_see,
+    compute, list_scope,
     pricing::{
         self as pricing_rules, CodeRefusal, LinePricing, PriceChange, VerifiedCode, parse_code,
     },
@@ -250,6 +251,23 @@ pub async fn act(
         ),
         Caller::System => ("system".to_owned(), None, None),
     };
+    // A PO number set in the same step as the submission is its own entry, first.
+    if let Some(comment) = decision.po_change.clone() {
+        let po_entry = NewHistoryEntry {
+            at: now.clone(),
+            actor: actor.clone(),
+            actor_org: actor_org.clone(),
+            actor_role,
+            event: HistoryEvent::PoNumberSet,
+            from_status: Some(state.status),
+            to_status: Some(state.status),
+            comment: Some(comment),
+            before_json: None,
+            after_json: None,
+            prices_json: None,
+        };
+        reports::append_history(&mut tx, report_id, &po_entry).await?;
+    }
     let entry = NewHistoryEntry {
         at: now,
         actor,
@@ -275,6 +293,9 @@ pub async fn act(
 /// missing reason is invalid input, not a lack of permission), every other reason is invalid
 /// input, in the words the domain chose.
 fn invalid(error: CommandError) -> ServiceError {
+    if let Some(field) = error.field() {
+        return ServiceError::InvalidField(field, error.to_string());
+    }
     match error {
         CommandError::Refused(refusal) if refusal.is_about_input() => {
             ServiceError::Invalid(refusal.to_string())

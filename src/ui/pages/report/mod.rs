@@ -11,9 +11,11 @@
 mod actions;
 mod cells;
 mod code_editor;
+mod confirm;
 mod header;
 mod history;
 mod line_drafts;
+mod notices;
 mod partner_actions;
 mod priced_lines;
 mod priced_row;
@@ -29,12 +31,13 @@ use crate::api::{
     reports::{ReportAction, act_on_report, open_report},
 };
 use crate::app::UserResource;
-use crate::domain::{Action as Step, OpenedReport, offers};
+use crate::domain::{Action as Step, OpenedReport, offers, workflow::Field};
 use crate::ui::components::unpack::{loading, signed_in, unless_signed_out, unpack};
 
-use actions::{Actions, distributor_may_edit};
+use actions::{Actions, Summary, distributor_may_edit};
 use header::{Header, TotalFact};
 use history::History;
+use notices::{field_input_id, notice_at};
 use partner_actions::{LinesToolbar, PartnerActions, PartnerDeadline};
 use priced_lines::PricedLines;
 use state::{Drafts, Notice, editor_check, preview_with};
@@ -110,13 +113,14 @@ fn Report(
         };
         let pricing = matches!(
             action,
-            ReportAction::ApplyCode { .. } | ReportAction::ResetPricing
+            ReportAction::ApplyCode { .. }
+                | ReportAction::ResetPricing
+                | ReportAction::RemoveCode { .. }
         );
         let notice = |error: bool, text: String| {
             drafts.notice.set(Some(Notice {
-                error,
-                text,
-                at_lines: pricing,
+                take_focus: true,
+                ..Notice::new(error, text, pricing)
             }))
         };
         match result {
@@ -126,9 +130,9 @@ fn Report(
                         let ids: Vec<i64> = edits.iter().map(|edit| edit.line_id).collect();
                         drafts.lines.forget(&ids);
                     }
-                    ReportAction::ApplyCode { .. } | ReportAction::ResetPricing => {
-                        drafts.editor.clear()
-                    }
+                    ReportAction::ApplyCode { .. }
+                    | ReportAction::ResetPricing
+                    | ReportAction::RemoveCode { .. } => drafts.editor.clear(),
                     ReportAction::SubmitToVendor { .. } => drafts.to_vendor.set(String::new()),
                     ReportAction::ReturnToPartner { .. }
                     | ReportAction::ReturnToDistributor { .. } => drafts.reason.set(String::new()),
@@ -147,6 +151,17 @@ fn Report(
             Err(error) if matches!(action, ReportAction::ApplyCode { .. }) => {
                 drafts.editor.error.set(Some(error.to_string()))
             }
+            // A refusal about one field is said under it, and the keyboard goes there.
+            Err(error) if error.field().is_some_and(|field| field != Field::Line) => {
+                let field = error.field();
+                drafts.notice.set(Some(Notice {
+                    field,
+                    ..Notice::new(true, error.to_string(), false)
+                }));
+                if let Some(field) = field {
+                    crate::ui::focus::focus_by_id(field_input_id(field));
+                }
+            }
             Err(error) => notice(true, error.to_string()),
         }
     });
@@ -160,9 +175,15 @@ fn Report(
         .is_some_and(|viewer| distributor_may_edit(viewer, header.status));
 
     let currency = header.currency;
+    let mut summary = None;
     let (total, lines) = match report {
         OpenedReport::Priced(detail) => {
             let saved_total = detail.total;
+            summary = Some(Summary {
+                lines: detail.lines.len(),
+                total: saved_total,
+                currency,
+            });
             let detail = StoredValue::new(detail);
             let check = Memo::new(move |_| editor_check(&detail, drafts.editor));
             let preview = Memo::new(move |_| {
@@ -173,7 +194,7 @@ fn Report(
             });
             let total = view! { <TotalFact saved=saved_total currency preview /> };
             let lines = view! {
-                <PricedLines detail editable=may_price editor=drafts.editor check preview act busy />
+                <PricedLines detail editable=may_price editor=drafts.editor check preview confirming=drafts.confirming act busy />
             };
             (Some(total.into_any()), lines.into_any())
         }
@@ -210,7 +231,6 @@ fn Report(
         <section class="page report">
             <p class="breadcrumb"><a href="/">"← Billing reports"</a></p>
             <Header header=header.clone() total />
-            {viewer.map(|viewer| view! { <Actions header=header.clone() viewer drafts act busy /> })}
             <div class="section-head">
                 <h2 class="section-title">"Lines"</h2>
                 <p class="downloads">
@@ -220,31 +240,11 @@ fn Report(
             </div>
             {lines_notice}
             {lines}
+            {viewer.zip(summary).map(|(viewer, summary)| view! { <Actions header=header.clone() viewer summary drafts act busy /> })}
             <h2 class="section-title">"History"</h2>
             <History entries=history price_changes />
         </section>
     }
-}
-
-/// The answer to the last action, drawn where it belongs: above the lines (`at_lines`) or in the
-/// card of actions.
-fn notice_at(drafts: Drafts, at_lines: bool) -> impl Fn() -> Option<AnyView> + Copy {
-    move || {
-        drafts
-            .notice
-            .get()
-            .filter(|notice| notice.at_lines == at_lines)
-            .map(|notice| notice_view(notice).into_any())
-    }
-}
-
-fn notice_view(notice: Notice) -> impl IntoView {
-    let class = if notice.error {
-        "form-error"
-    } else {
-        "form-ok"
-    };
-    view! { <p class=class role="status">{notice.text}</p> }
 }
 
 /// What the page says for a report that does not exist or that the viewer may not open.
@@ -270,5 +270,8 @@ fn saved_text(action: &ReportAction) -> &'static str {
         ReportAction::ReturnToDistributor { .. } => "Returned to the distributor.",
         ReportAction::ApplyCode { .. } => "Special pricing applied and saved.",
         ReportAction::ResetPricing => "Unit prices and channel margins are back to the catalogue.",
+        ReportAction::RemoveCode { .. } => {
+            "Special pricing removed: the line is back to the catalogue's unit price and margin."
+        }
     }
 }

@@ -19,7 +19,7 @@ use crate::ui::{components::local_time::LocalTime, focus::focus_by_id, format};
 
 use super::{
     line_drafts::LineDrafts,
-    notice_at,
+    notices::notice_at,
     state::{Drafts, Notice},
     usage_lines::{chargeable_id, comment_id},
 };
@@ -151,11 +151,7 @@ pub(super) fn PartnerActions(
         // first line to fix.
         let refusal = lines.with_value(|lines| first_refusal(lines, rules, typing));
         if let Some((text, focus)) = refusal {
-            drafts.notice.set(Some(Notice {
-                error: true,
-                text,
-                at_lines: false,
-            }));
+            drafts.notice.set(Some(Notice::new(true, text, false)));
             focus_by_id(&focus);
             return;
         }

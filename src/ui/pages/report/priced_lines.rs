@@ -11,8 +11,9 @@ use crate::ui::format;
 
 use super::{
     cells::usage_heads,
+    confirm::ConfirmPanel,
     priced_row::PricedRow,
-    state::{Preview, PriceEditor, ValueCheck},
+    state::{Confirming, Preview, PriceEditor, ValueCheck},
 };
 
 /// The line table with prices. While the distributor may price the report, each line offers to
@@ -24,6 +25,7 @@ pub(super) fn PricedLines(
     editor: PriceEditor,
     check: Memo<ValueCheck>,
     preview: Memo<Option<Preview>>,
+    confirming: RwSignal<Option<Confirming>>,
     act: Callback<ReportAction>,
     busy: Signal<bool>,
 ) -> impl IntoView {
@@ -68,13 +70,8 @@ pub(super) fn PricedLines(
     };
     let total =
         move || format::money_with_code(preview.get().map_or(saved_total, |p| p.total), currency);
-    let reset = (editable && any_special).then(|| {
-        view! {
-            <button type="button" class="button" disabled=busy on:click=move |_| act.run(ReportAction::ResetPricing)>
-                "Reset unit prices and channel margins"
-            </button>
-        }
-    });
+    let reset =
+        (editable && any_special).then(|| view! { <ResetPricing detail confirming act busy /> });
     view! {
         {reset.map(|reset| view! { <div class="lines-toolbar">{reset}</div> })}
         <div class="table-wrap lines">
@@ -100,5 +97,48 @@ pub(super) fn PricedLines(
                 </tfoot>
             </table>
         </div>
+    }
+}
+
+/// Putting every line back to the catalogue, after saying how many lines and how much the total
+/// changes.
+#[component]
+fn ResetPricing(
+    detail: StoredValue<ReportDetail>,
+    confirming: RwSignal<Option<Confirming>>,
+    act: Callback<ReportAction>,
+    busy: Signal<bool>,
+) -> impl IntoView {
+    let (preview, saved, currency) =
+        detail.with_value(|d| (d.reset_preview(None), d.total, d.header.currency));
+    let lines = match preview.lines {
+        1 => "1 line".to_owned(),
+        n => format!("{n} lines"),
+    };
+    let change = preview.total - saved;
+    let sign = if change > Decimal::ZERO { "+" } else { "" };
+    let detail_text = format!(
+        "The total invoice amount goes from {} to {} ({sign}{}). The codes can be applied again later.",
+        format::money_with_code(saved, currency),
+        format::money_with_code(preview.total, currency),
+        format::money(change, currency)
+    );
+    let reset = Callback::new(move |()| {
+        confirming.set(None);
+        act.run(ReportAction::ResetPricing);
+    });
+    let question = format!("Reset {lines} to the catalogue's unit price and channel margin?");
+    let yes_label = format!("Yes, reset {lines}");
+    view! {
+        <button type="button" class="button" id="reset-pricing"
+            disabled=move || { busy.get() || confirming.get().is_some() }
+            on:click=move |_| confirming.set(Some(Confirming::Reset))>
+            "Reset unit prices and channel margins…"
+        </button>
+        {move || (confirming.get() == Some(Confirming::Reset)).then(|| view! {
+            <ConfirmPanel id="confirm-reset" question=question.clone() detail=detail_text.clone()
+                yes_label=yes_label.clone() yes=reset no=Callback::new(move |()| confirming.set(None))
+                return_to="reset-pricing" busy />
+        })}
     }
 }

@@ -87,6 +87,17 @@ pub(super) fn PricedRow(
             </button>
         }
     });
+    // Taking one line's special pricing off; the codes list lets it be applied again.
+    let remove = (editable && line.has_special_pricing()).then(|| {
+        let product_name = line.product.name.clone();
+        view! {
+            <button type="button" class="button small" disabled=busy
+                on:click=move |_| act.run(ReportAction::RemoveCode { line_id })>
+                "Remove"
+                <span class="visually-hidden">{format!(" the special pricing of {product_name}")}</span>
+            </button>
+        }
+    });
     let editor_row = {
         let line = line.clone();
         move || {
@@ -111,7 +122,7 @@ pub(super) fn PricedRow(
             <td class="num money" data-label="Amount owed">{owed_cell}</td>
             <td class="code-cell" data-label=code_label>
                 {code}
-                {specify}
+                <span class="code-buttons">{specify}{remove}</span>
                 {(line.pricing_code.is_none() && !editable).then_some("—")}
             </td>
         </tr>

@@ -9,6 +9,7 @@ use super::line_drafts::LineDrafts;
 use crate::domain::{
     LineAmounts, MarginPercent, ReportDetail, UnitPrice,
     pricing::{SpecialValue, SpecialValueError, VerifiedCode, priced_with, special_value},
+    workflow::Field,
 };
 
 /// Text typed into the action forms and the price editor, and the last answer. Lives above the
@@ -19,6 +20,8 @@ pub(super) struct Drafts {
     pub(super) to_vendor: RwSignal<String>,
     pub(super) reason: RwSignal<String>,
     pub(super) notice: RwSignal<Option<Notice>>,
+    /// The irreversible action waiting for its confirmation, if one was asked for.
+    pub(super) confirming: RwSignal<Option<Confirming>>,
     pub(super) editor: PriceEditor,
     /// The partner's typing in the lines.
     pub(super) lines: LineDrafts,
@@ -31,6 +34,7 @@ impl Default for Drafts {
             to_vendor: RwSignal::new(String::new()),
             reason: RwSignal::new(String::new()),
             notice: RwSignal::new(None),
+            confirming: RwSignal::new(None),
             editor: PriceEditor::default(),
             lines: LineDrafts::default(),
         }
@@ -44,6 +48,32 @@ pub(super) struct Notice {
     pub(super) text: String,
     /// Pricing actions answer above the line table; the others in the actions card.
     pub(super) at_lines: bool,
+    /// A refusal about one form field is shown by that field instead.
+    pub(super) field: Option<Field>,
+    /// Whether the keyboard goes to the answer when it is drawn (the server's answers; a
+    /// refusal the page found itself takes the keyboard to what needs fixing instead).
+    pub(super) take_focus: bool,
+}
+
+impl Notice {
+    /// An answer the page found itself, before sending anything.
+    pub(super) fn new(error: bool, text: String, at_lines: bool) -> Notice {
+        Notice {
+            error,
+            text,
+            at_lines,
+            field: None,
+            take_focus: false,
+        }
+    }
+}
+
+/// An action that can't be taken back, asked about before it is sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Confirming {
+    SubmitToVendor,
+    Complete,
+    Reset,
 }
 
 /// The special-pricing editor: one line at a time, a code to verify, then the unlocked value.
