@@ -368,12 +368,52 @@ pub fn auto_submit_penalty(lines: &[LineInput], threshold: ThresholdPercent) -> 
     AutoSubmitOutcome { penalties }
 }
 
+/// Whether a line of a report auto-submitted with penalties carries one: it is what
+/// [`auto_submit_penalty`] leaves behind — usage reported, over-provisioned beyond the threshold,
+/// no comment, and charged at what was provisioned.
+pub fn carries_penalty(
+    line: &LineInput,
+    threshold: ThresholdPercent,
+    auto_penalties: bool,
+) -> bool {
+    auto_penalties
+        && line.used.is_some()
+        && exceeds_threshold(line.provisioned, line.used, threshold)
+        && line.chargeable == line.provisioned
+        && !has_comment(line.comment.as_deref())
+}
+
+/// Whether the line is charged below the units the partner's customers used.
+pub fn below_used(line: &LineInput) -> bool {
+    line.used.is_some_and(|used| line.chargeable < used)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn units(n: u64) -> Units {
         Units::new(n).expect("test units")
+    }
+
+    #[test]
+    fn a_penalised_line_is_marked_and_a_below_used_line_too() {
+        let threshold = ThresholdPercent::new(Decimal::new(5, 0)).expect("threshold");
+        let mut lines = vec![
+            line(100, Some(80), 80, "1", "0"),
+            line(100, Some(98), 98, "1", "0"),
+            line(100, Some(80), 70, "1", "0"),
+        ];
+        lines[2].comment = Some("a customer left".to_owned());
+        auto_submit_penalty(&lines, threshold).apply_to(&mut lines);
+        let marked: Vec<bool> = lines
+            .iter()
+            .map(|l| carries_penalty(l, threshold, true))
+            .collect();
+        assert_eq!(marked, [true, false, false]);
+        assert!(!carries_penalty(&lines[0], threshold, false));
+        let below: Vec<bool> = lines.iter().map(below_used).collect();
+        assert_eq!(below, [false, false, true]);
     }
 
     fn line(p: u64, u: Option<u64>, c: u64, price: &str, margin: &str) -> LineInput {

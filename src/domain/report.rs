@@ -15,7 +15,9 @@ use serde::{Deserialize, Serialize};
 use super::currency::Currency;
 use super::deadline::DeadlineOf;
 use super::history::HistoryEntry;
-use super::line::{LineAmounts, LineFigures, LineInput, line_amounts, total_owed};
+use super::line::{
+    LineAmounts, LineFigures, LineInput, below_used, carries_penalty, line_amounts, total_owed,
+};
 use super::numbers::{MarginPercent, UnitPrice, Units};
 use super::period::Period;
 use super::pricing::{PriceChange, PricingRules};
@@ -169,6 +171,10 @@ pub struct UsageFigures {
     pub previous_chargeable: Option<Units>,
     /// The chargeable moved by more than the anomaly threshold since the previous cycle.
     pub anomaly: bool,
+    /// Charged below the units used (C < U).
+    pub below_used: bool,
+    /// Charged at provisioned by the penalty of an automatic submission.
+    pub penalised: bool,
 }
 
 impl UsageFigures {
@@ -179,8 +185,11 @@ impl UsageFigures {
         figures: &LineFigures,
         previous_chargeable: Option<Units>,
         rules: UsageRules,
+        auto_penalties: bool,
     ) -> UsageFigures {
         UsageFigures {
+            below_used: below_used(input),
+            penalised: carries_penalty(input, rules.threshold, auto_penalties),
             previous_chargeable,
             anomaly: is_anomaly(
                 previous_chargeable,
@@ -332,7 +341,7 @@ mod tests {
                 sku: "WFS-1".to_owned(),
                 unit_type: "seats".to_owned(),
             },
-            usage: UsageFigures::new(&input, &figures, None, test_rules()),
+            usage: UsageFigures::new(&input, &figures, None, test_rules(), false),
             unit_price: input.unit_price,
             margin: input.margin,
             catalogue_unit_price: input.unit_price,

@@ -30,6 +30,7 @@ impl LoadedReport {
     pub fn opened_by(self, actor: &Actor) -> OpenedReport {
         let currency = self.header.currency;
         let usage_rules = self.header.usage_rules;
+        let auto_penalties = self.header.flags.auto_penalties;
         let figures: Vec<_> = self
             .lines
             .iter()
@@ -52,6 +53,7 @@ impl LoadedReport {
                     figures,
                     previous_of(line.product_id),
                     usage_rules,
+                    auto_penalties,
                 ),
                 product: line.product,
                 unit_price: line.input.unit_price,

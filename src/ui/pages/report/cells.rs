@@ -119,6 +119,11 @@ fn chargeable_cell(usage: &UsageFigures, line_id: i64) -> impl IntoView + use<> 
     let needs = usage
         .needs_comment
         .then(|| view! { <span class="needs-comment">"needs a comment"</span> });
+    let flags = line_flags(usage);
+    let comment = usage
+        .comment
+        .clone()
+        .map(|comment| view! { <span class="line-comment">{format!("“{comment}”")}</span> });
     view! {
         <td class=class data-label="Chargeable">
             <span class="has-tip" tabindex="0" aria-describedby=described_by>
@@ -128,6 +133,26 @@ fn chargeable_cell(usage: &UsageFigures, line_id: i64) -> impl IntoView + use<> 
                 <span class="tip" role="tooltip" id=tip_id>{tip}</span>
             </span>
             {needs}
+            {flags}
+            {comment}
         </td>
     }
+}
+
+/// The risks a reviewer looks for on a line, each in words: charged below what was used, charged
+/// at provisioned by the deadline's penalty.
+fn line_flags(usage: &UsageFigures) -> impl IntoView + use<> {
+    let below = usage.used.filter(|_| usage.below_used).map(|used| {
+        let why = format!(
+            "Charged {} of the {} units used",
+            format::units(usage.chargeable.get()),
+            format::units(used.get())
+        );
+        view! { <span class="flag-inline below-used" title=why.clone()>"below used"<span class="visually-hidden">{format!(": {why}")}</span></span> }
+    });
+    let penalised = usage.penalised.then(|| {
+        let why = "Charged at provisioned: the deadline passed with no comment on this over-provisioned line";
+        view! { <span class="flag-inline penalised" title=why>"penalty"<span class="visually-hidden">{format!(": {why}")}</span></span> }
+    });
+    view! { {below}{penalised} }
 }

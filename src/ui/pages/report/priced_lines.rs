@@ -73,7 +73,7 @@ pub(super) fn PricedLines(
     let reset =
         (editable && any_special).then(|| view! { <ResetPricing detail confirming act busy /> });
     view! {
-        {reset.map(|reset| view! { <div class="lines-toolbar">{reset}</div> })}
+        {reset.map(|reset| view! { <div class="pricing-toolbar">{reset}</div> })}
         <div class="table-wrap lines">
             <table class="lines priced">
                 <thead>
