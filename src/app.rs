@@ -23,9 +23,12 @@ use crate::ui::{
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     content_security_policy();
+    // The page's words are English; its numbers and dates follow the viewer's locale, which the
+    // browser reads back from here so that both sides render the same text.
+    let locale = crate::ui::format::provide_locale();
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang="en" data-locale=locale.tag>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -63,6 +66,7 @@ pub type UserResource = Resource<Result<Option<CurrentUser>, ApiError>>;
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    crate::ui::format::provide_locale();
     // Marks the page once the browser has taken it over (effects never run on the server);
     // the browser tests wait for it.
     Effect::new(move |_| {

@@ -5,25 +5,141 @@
 //! amounts are rounded by [`Currency::round`], the domain's one rule, never by this module.
 
 use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
 
 use super::currency::Currency;
 use super::period::Period;
 
+/// How a viewer writes numbers: the thousands separator and the decimal mark of their locale.
+/// The server's messages and files use the default (`1,035.16`); pages use the viewer's.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NumberStyle {
+    /// `1,035.16` (English, Japanese, Chinese, Korean, …).
+    #[default]
+    CommaDot,
+    /// `1.035,16` (German, Dutch, Italian, Spanish, Portuguese, Danish, …).
+    DotComma,
+    /// `1 035,16` with a narrow no-break space (French, Nordic, Slavic languages, …).
+    SpaceComma,
+    /// `1’035.16` (Swiss German and Italian).
+    ApostropheDot,
+}
+
+impl NumberStyle {
+    /// The style of a BCP 47 language tag (`de-DE`, `fr`, `en-GB`); English's for anything unknown.
+    pub fn for_locale(tag: &str) -> NumberStyle {
+        let tag = tag.trim().to_ascii_lowercase().replace('_', "-");
+        let language = tag.split('-').next().unwrap_or_default();
+        let region = tag.split('-').nth(1).unwrap_or_default();
+        match (language, region) {
+            ("de" | "it", "ch") | ("rm", _) => NumberStyle::ApostropheDot,
+            (
+                "de" | "nl" | "it" | "es" | "pt" | "da" | "id" | "tr" | "el" | "ro" | "hr" | "sl"
+                | "sr",
+                _,
+            ) => NumberStyle::DotComma,
+            (
+                "fr" | "sv" | "nb" | "nn" | "no" | "fi" | "cs" | "sk" | "pl" | "ru" | "uk" | "hu"
+                | "lt" | "lv" | "et" | "bg",
+                _,
+            ) => NumberStyle::SpaceComma,
+            _ => NumberStyle::CommaDot,
+        }
+    }
+
+    /// (thousands separator, decimal mark).
+    const fn marks(self) -> (char, char) {
+        match self {
+            NumberStyle::CommaDot => (',', '.'),
+            NumberStyle::DotComma => ('.', ','),
+            NumberStyle::SpaceComma => ('\u{202F}', ','),
+            NumberStyle::ApostropheDot => ('’', '.'),
+        }
+    }
+}
+
+/// The viewer's locale as the page uses it: its tag (for dates, through the browser) and the
+/// style of its numbers. Read from the browser's `Accept-Language` by the server, and handed to
+/// the browser in the page, so both render the same text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Locale {
+    pub tag: String,
+    pub numbers: NumberStyle,
+}
+
+impl Default for Locale {
+    fn default() -> Self {
+        Locale::from_tag("en")
+    }
+}
+
+impl Locale {
+    /// A locale from a language tag; anything that is not a plain tag is English.
+    pub fn from_tag(tag: &str) -> Locale {
+        let plain = !tag.is_empty()
+            && tag.len() <= 35
+            && tag.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        let tag = if plain { tag } else { "en" };
+        Locale {
+            tag: tag.to_owned(),
+            numbers: NumberStyle::for_locale(tag),
+        }
+    }
+
+    /// The first language of an `Accept-Language` header, by its weights (`de-DE,de;q=0.9,en;q=0.8`
+    /// → `de-DE`); English when there is none.
+    pub fn from_accept_language(header: &str) -> Locale {
+        let weight = |part: &str| {
+            part.split(';')
+                .skip(1)
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .and_then(|q| q.parse::<Decimal>().ok())
+                .unwrap_or(Decimal::ONE)
+        };
+        let mut best: Option<(&str, Decimal)> = None;
+        for part in header.split(',') {
+            let tag = part.split(';').next().unwrap_or_default().trim();
+            if tag.is_empty() || tag == "*" {
+                continue;
+            }
+            let w = weight(part);
+            if best.is_none_or(|(_, b)| w > b) {
+                best = Some((tag, w));
+            }
+        }
+        best.map_or_else(Locale::default, |(tag, _)| Locale::from_tag(tag))
+    }
+}
+
 /// An amount in its currency's minor units with thousands separators: `12,345.60`, `¥`-free
 /// `3,704` for JPY, `10.277` for KWD. The value is rounded by the domain's one rule first.
 pub fn money(amount: Decimal, currency: Currency) -> String {
-    grouped(currency.round(amount), currency.minor_units() as usize)
+    money_in(NumberStyle::default(), amount, currency)
+}
+
+/// [`money`] in a viewer's style: `1.035,16` for a German reader.
+pub fn money_in(style: NumberStyle, amount: Decimal, currency: Currency) -> String {
+    grouped(
+        style,
+        currency.round(amount),
+        currency.minor_units() as usize,
+    )
 }
 
 /// A unit price as exact as it is stored (up to 4 places) but never with fewer places than the
 /// currency's: `4.20`, `0.0425`, `1,200` for JPY. Nothing is rounded.
 pub fn unit_price(price: Decimal, currency: Currency) -> String {
+    unit_price_in(NumberStyle::default(), price, currency)
+}
+
+/// [`unit_price`] in a viewer's style.
+pub fn unit_price_in(style: NumberStyle, price: Decimal, currency: Currency) -> String {
     let places = (price.normalize().scale() as usize).max(currency.minor_units() as usize);
-    grouped(price, places)
+    grouped(style, price, places)
 }
 
 /// `value` with `places` decimals and thousands separators (`value` has at most `places`).
-fn grouped(value: Decimal, places: usize) -> String {
+fn grouped(style: NumberStyle, value: Decimal, places: usize) -> String {
     let text = format!("{:.*}", places, value.abs());
     let (whole, fraction) = match text.split_once('.') {
         Some((whole, fraction)) => (whole, Some(fraction)),
@@ -33,9 +149,9 @@ fn grouped(value: Decimal, places: usize) -> String {
     if value.is_sign_negative() && !value.is_zero() {
         out.push('-');
     }
-    out.push_str(&group_thousands(whole));
+    out.push_str(&group_thousands(style, whole));
     if let Some(fraction) = fraction {
-        out.push('.');
+        out.push(style.marks().1);
         out.push_str(fraction);
     }
     out
@@ -43,12 +159,31 @@ fn grouped(value: Decimal, places: usize) -> String {
 
 /// An amount with its currency code: `USD 12,345.60`.
 pub fn money_with_code(amount: Decimal, currency: Currency) -> String {
-    format!("{} {}", currency.code(), money(amount, currency))
+    money_with_code_in(NumberStyle::default(), amount, currency)
+}
+
+/// [`money_with_code`] in a viewer's style: `EUR 1.035,16`.
+pub fn money_with_code_in(style: NumberStyle, amount: Decimal, currency: Currency) -> String {
+    format!("{} {}", currency.code(), money_in(style, amount, currency))
 }
 
 /// A whole number with thousands separators.
 pub fn units(value: u64) -> String {
-    group_thousands(&value.to_string())
+    units_in(NumberStyle::default(), value)
+}
+
+/// [`units`] in a viewer's style.
+pub fn units_in(style: NumberStyle, value: u64) -> String {
+    group_thousands(style, &value.to_string())
+}
+
+/// A percentage as stored (`12.5`), with the viewer's decimal mark (`12,5`).
+pub fn percent_in(style: NumberStyle, value: Decimal) -> String {
+    let text = value.to_string();
+    match style.marks().1 {
+        '.' => text,
+        mark => text.replace('.', &mark.to_string()),
+    }
 }
 
 /// A report period as people say it: `November 2026`.
@@ -86,11 +221,11 @@ pub fn month_name(month: u32) -> &'static str {
     }
 }
 
-fn group_thousands(digits: &str) -> String {
+fn group_thousands(style: NumberStyle, digits: &str) -> String {
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (index, digit) in digits.chars().enumerate() {
         if index > 0 && (digits.len() - index).is_multiple_of(3) {
-            out.push(',');
+            out.push(style.marks().0);
         }
         out.push(digit);
     }
@@ -126,6 +261,32 @@ mod tests {
         assert_eq!(unit_price(d("1200"), Currency::Jpy), "1,200");
         assert_eq!(unit_price(d("3.5800"), Currency::Eur), "3.58");
         assert_eq!(unit_price(d("1.5"), Currency::Kwd), "1.500");
+    }
+
+    #[test]
+    fn each_locale_reads_its_own_marks() {
+        let amount = dec("1035.16");
+        let style = |tag: &str| Locale::from_accept_language(tag).numbers;
+        assert_eq!(
+            money_with_code_in(style("de-DE,de;q=0.9,en;q=0.8"), amount, Currency::Eur),
+            "EUR 1.035,16"
+        );
+        assert_eq!(
+            money_in(style("en-US,en;q=0.9"), amount, Currency::Usd),
+            "1,035.16"
+        );
+        assert_eq!(
+            money_in(style("fr-FR"), amount, Currency::Eur),
+            "1\u{202F}035,16"
+        );
+        assert_eq!(money_in(style("de-CH"), amount, Currency::Eur), "1’035.16");
+        assert_eq!(units_in(style("nl"), 2_500_000), "2.500.000");
+        assert_eq!(percent_in(style("de"), dec("12.5")), "12,5");
+        // Weights decide, not the order; nonsense is English.
+        assert_eq!(Locale::from_accept_language("en;q=0.5, de;q=0.9").tag, "de");
+        assert_eq!(Locale::from_accept_language("").tag, "en");
+        assert_eq!(Locale::from_accept_language("<script>").tag, "en");
+        assert_eq!(money(amount, Currency::Eur), "1,035.16");
     }
 
     #[test]

@@ -10,8 +10,9 @@ use leptos::prelude::*;
 pub fn LocalTime(utc: String) -> impl IntoView {
     let text = RwSignal::new(utc_text(&utc));
     let datetime = utc.clone();
+    let locale = crate::ui::format::locale_tag();
     Effect::new(move |_| {
-        if let Some(local) = local_text(&utc) {
+        if let Some(local) = local_text(&utc, &locale) {
             text.set(local);
         }
     });
@@ -27,18 +28,18 @@ fn utc_text(utc: &str) -> String {
 }
 
 #[cfg(feature = "hydrate")]
-fn local_text(utc: &str) -> Option<String> {
+fn local_text(utc: &str, locale: &str) -> Option<String> {
     use wasm_bindgen::JsValue;
     let date = js_sys::Date::new(&JsValue::from_str(utc));
     let options = js_sys::Object::new();
     js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into()).ok()?;
     js_sys::Reflect::set(&options, &"timeStyle".into(), &"short".into()).ok()?;
-    date.to_locale_string("default", &options)
+    date.to_locale_string(locale, &options)
         .as_string()
         .filter(|text| text != "Invalid Date")
 }
 
 #[cfg(not(feature = "hydrate"))]
-fn local_text(_utc: &str) -> Option<String> {
+fn local_text(_utc: &str, _locale: &str) -> Option<String> {
     None
 }

@@ -60,7 +60,7 @@ pub(super) fn usage_facts(usage: &UsageFigures) -> impl IntoView + use<> {
             <span class="cell-note">{format!("{} above provisioned", format::units(used.get() - usage.provisioned.get()))}</span>
         }
         .into_any(),
-        _ => view! { {format!("{}%", usage.over_provisioned_pct)} }.into_any(),
+        _ => view! { {format!("{}%", format::percent(usage.over_provisioned_pct))} }.into_any(),
     };
     view! {
         <td class="num" data-label="Provisioned">{format::units(usage.provisioned.get())}</td>
@@ -100,7 +100,10 @@ fn chargeable_cell(usage: &UsageFigures, line_id: i64) -> impl IntoView + use<> 
     if usage.overage {
         tip.push("Used more than provisioned (overage)".to_owned());
     } else {
-        tip.push(format!("Over-provisioned {}%", usage.over_provisioned_pct));
+        tip.push(format!(
+            "Over-provisioned {}%",
+            format::percent(usage.over_provisioned_pct)
+        ));
     }
     if let Some(comment) = &usage.comment {
         tip.push(format!("Partner: “{comment}”"));

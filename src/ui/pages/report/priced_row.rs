@@ -48,8 +48,8 @@ pub(super) fn PricedRow(
         let shown = editing().map_or(margin, |p| p.margin);
         view! {
             <span class="stack">
-            <span class:preview=move || editing().is_some_and(|p| p.margin != margin)>{format!("{shown}%")}</span>
-            {(shown != list_margin).then(|| view! { <span class="was">{format!("list {list_margin}%")}</span> })}
+            <span class:preview=move || editing().is_some_and(|p| p.margin != margin)>{format!("{}%", format::percent(shown.get()))}</span>
+            {(shown != list_margin).then(|| view! { <span class="was">{format!("list {}%", format::percent(list_margin.get()))}</span> })}
             </span>
         }
     };
