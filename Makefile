@@ -87,7 +87,7 @@ system:
 ## npm packages: binaryen's wasm-opt for release builds, Playwright for the browser journeys.
 npm:
 	@[ -x node_modules/.bin/wasm-opt ] || npm ci --no-audit --no-fund
-	@[ -d end2end/node_modules/@playwright/test ] || (cd end2end && npm ci --no-audit --no-fund)
+	@[ -d end2end/node_modules/@playwright/test ] && [ -d end2end/node_modules/@axe-core/playwright ] || (cd end2end && npm ci --no-audit --no-fund)
 
 start-postgres:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || { \
