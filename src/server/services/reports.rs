@@ -12,7 +12,7 @@ use crate::domain::{
         self as pricing_rules, CodeRefusal, LinePricing, PriceChange, VerifiedCode, parse_code,
     },
     query::{FilterOptions, ListedReports, ReportFilter},
-    report_total,
+    report_total, shows_pricing,
     usage::{LineValues, line_changes},
     view::LoadedReport,
     workflow::{self, Acting, CommandError, ReportState, any_comment, decide},
@@ -57,9 +57,9 @@ fn this_month() -> Option<Period> {
     Period::new(now.year(), u32::from(u8::from(now.month()))).ok()
 }
 
-/// One report as the user may see it: with pricing, or without any pricing field for partners
-/// (and for distributors while the partner is still preparing it). Another tenant's report,
-/// like a missing one, is "not found".
+/// One report as the user may see it: with pricing and the codes the vendor granted the partner,
+/// or without any pricing field for partners (and for distributors while the partner is still
+/// preparing it). Another tenant's report, like a missing one, is "not found".
 pub async fn open(db: &Db, user: &UserCaller, id: i64) -> Result<OpenedReport, ServiceError> {
     let report = reports::open(db, id, &now_utc())
         .await?
@@ -67,17 +67,21 @@ pub async fn open(db: &Db, user: &UserCaller, id: i64) -> Result<OpenedReport, S
     if !can_see(&user.actor, &report.owners, report.header.status) {
         return Err(ServiceError::NotFound);
     }
-    let (lines, previous) = {
+    let partner_id = report.owners.partner_org_id;
+    let (lines, previous, codes) = {
         let mut conn = db.acquire().await?;
         let lines = reports::lines(&mut conn, id).await?;
         let previous = match report.header.period.previous() {
-            Some(period) => {
-                reports::chargeable_in_period(&mut conn, report.owners.partner_org_id, period)
-                    .await?
-            }
+            Some(period) => reports::chargeable_in_period(&mut conn, partner_id, period).await?,
             None => Vec::new(),
         };
-        (lines, previous)
+        // Codes are pricing: not even loaded for a viewer who is not to see prices.
+        let codes = if shows_pricing(&user.actor, report.header.status) {
+            pricing::granted_codes(&mut conn, partner_id, report.header.period).await?
+        } else {
+            Vec::new()
+        };
+        (lines, previous, codes)
     };
     let stored = reports::history(db, id).await?;
     let price_changes = stored
@@ -100,6 +104,7 @@ pub async fn open(db: &Db, user: &UserCaller, id: i64) -> Result<OpenedReport, S
         previous,
         history: stored.into_iter().map(|stored| stored.entry).collect(),
         price_changes,
+        codes,
     };
     Ok(loaded.opened_by(&user.actor))
 }
