@@ -1,6 +1,7 @@
 //! The CSV and Excel exports through the real router, on SQLite and PostgreSQL alike: the same
-//! rows as the list, every page at once; no pricing for partners; another tenant's report is "not
-//! found" like a missing one; numbers in a workbook are numbers; CSV text cannot become a formula.
+//! rows as the list, every page at once; a report's lines under the report's header; no pricing
+//! for partners; another tenant's report is "not found" like a missing one; numbers in a workbook
+//! are numbers; CSV text cannot become a formula.
 
 mod common;
 
@@ -12,7 +13,7 @@ use axum::{
 };
 use billing_reports::{
     domain::{
-        Actor, OpenedReport, OrgKind, Role, Status,
+        Actor, OpenedReport, OrgKind, ReportHeader, Role, Status,
         query::{ListedReports, PAGE_SIZE, ReportFilter},
     },
     server::{
@@ -159,6 +160,43 @@ fn parse_csv(text: &str) -> Vec<Vec<String>> {
         "a last record without CRLF"
     );
     records
+}
+
+/// A report's lines file: the report's header as (name, value) records up to the first empty
+/// record, then the table.
+fn split_about(records: &[Vec<String>]) -> (Vec<(String, String)>, &[Vec<String>]) {
+    let blank = records
+        .iter()
+        .position(|record| record == &[String::new()])
+        .expect("an empty record after the report's header");
+    let about = records[..blank]
+        .iter()
+        .map(|record| match record.as_slice() {
+            [name, value] => (name.clone(), value.clone()),
+            other => panic!("a header record is a name and a value: {other:?}"),
+        })
+        .collect();
+    (about, &records[blank + 1..])
+}
+
+/// The header a report's lines file starts with: the list's columns, with this report's values.
+fn about(header: &ReportHeader) -> Vec<(String, String)> {
+    let values = [
+        header.id.to_string(),
+        header.partner_name.clone(),
+        header.partner_id.to_string(),
+        header.distributor_name.clone(),
+        header.region_name.clone(),
+        header.period.to_string(),
+        header.status.label().to_string(),
+        header.po_number.clone().unwrap_or_default(),
+        header.currency.code().to_owned(),
+    ];
+    LIST_HEADER
+        .iter()
+        .map(|name| (*name).to_owned())
+        .zip(values)
+        .collect()
 }
 
 /// One part of a workbook (a zip of XML files) as text.
@@ -381,11 +419,14 @@ async fn partners_exports_carry_no_pricing(backend: Backend) {
             .trim_start_matches("attachment; filename=\"")
             .trim_end_matches('"');
         let records = csv(&app, &format!("/reports/{id}/lines.csv"), &cookie, name).await;
-        assert_eq!(records[0], LINE_HEADER, "no pricing column for a partner");
+        let (header, table) = split_about(&records);
+        let OpenedReport::Partner(detail) = opened(&app, &cookie, id).await else {
+            panic!("a partner's report has no pricing");
+        };
+        assert_eq!(header, about(&detail.header), "the report's header first");
+        assert_eq!(table[0], LINE_HEADER, "no pricing column for a partner");
         assert!(
-            records[1..]
-                .iter()
-                .all(|row| row.len() == LINE_HEADER.len()),
+            table[1..].iter().all(|row| row.len() == LINE_HEADER.len()),
             "no totals row for a partner"
         );
     }
@@ -546,6 +587,14 @@ async fn line_exports_follow_the_opened_report(backend: Backend) {
         detail.header.period
     );
     let records = csv(&app, &format!("/reports/{id}/lines.csv"), &cookie, &name).await;
+    let (header, records) = split_about(&records);
+    assert_eq!(header, about(&detail.header));
+    assert!(
+        header
+            .iter()
+            .any(|(name, value)| name == "PO number" && value.starts_with("PO-")),
+        "a completed report has its PO number: {header:?}"
+    );
     let mut expected = LINE_HEADER.to_vec();
     expected.extend(PRICING_HEADER);
     assert_eq!(records[0], expected);
@@ -604,8 +653,13 @@ async fn line_exports_follow_the_opened_report(backend: Backend) {
         &name,
     )
     .await;
-    assert_eq!(records[0], LINE_HEADER);
-    assert!(records.iter().all(|row| row.len() == LINE_HEADER.len()));
+    let (header, table) = split_about(&records);
+    assert_eq!(
+        header[1],
+        ("Partner".to_owned(), "Harbor IT Services".to_owned())
+    );
+    assert_eq!(table[0], LINE_HEADER);
+    assert!(table.iter().all(|row| row.len() == LINE_HEADER.len()));
 }
 
 async fn workbooks_hold_real_numbers(backend: Backend) {
@@ -629,9 +683,23 @@ async fn workbooks_hold_real_numbers(backend: Backend) {
     );
     assert!(bytes.starts_with(b"PK"), "an .xlsx file is a zip");
     let sheet = unzip(&bytes, "xl/worksheets/sheet1.xml");
-    // Row 1 is the header; column D is Provisioned, N Gross, O Amount owed.
+    // Rows 1 to 9 are the report's header (names in A, values in B), row 10 is empty, row 11
+    // the table's header; column D is Provisioned, N Gross, O Amount owed.
+    assert_eq!(number_in(&sheet, "B1"), Decimal::from(id));
+    assert_eq!(
+        number_in(&sheet, "B3"),
+        Decimal::from(detail.header.partner_id)
+    );
+    let text = workbook_cells(&bytes);
+    for (_, value) in about(&detail.header) {
+        assert!(text.contains(&value), "the header shows {value}");
+    }
+    assert!(
+        !sheet.contains("<row r=\"10\""),
+        "an empty row under the header"
+    );
     for (index, line) in detail.lines.iter().enumerate() {
-        let row = index + 2;
+        let row = index + 12;
         assert_eq!(
             number_in(&sheet, &format!("D{row}")),
             line.usage.provisioned.to_decimal()
@@ -639,10 +707,16 @@ async fn workbooks_hold_real_numbers(backend: Backend) {
         assert_eq!(number_in(&sheet, &format!("N{row}")), line.gross);
         assert_eq!(number_in(&sheet, &format!("O{row}")), line.amount_owed);
     }
-    let total_row = detail.lines.len() + 2;
+    let total_row = detail.lines.len() + 12;
     assert_eq!(number_in(&sheet, &format!("O{total_row}")), detail.total);
-    assert!(cell(&sheet, "A1").contains("t=\"s\""), "the header is text");
-    assert!(sheet.contains("ySplit=\"1\""), "the header row is frozen");
+    assert!(
+        cell(&sheet, "A11").contains("t=\"s\""),
+        "the header is text"
+    );
+    assert!(
+        sheet.contains("ySplit=\"11\""),
+        "the table's header row is frozen"
+    );
     let styles = unzip(&bytes, "xl/styles.xml");
     assert!(
         styles.contains("formatCode=\"#,##0.00\""),
@@ -661,6 +735,7 @@ async fn workbooks_hold_real_numbers(backend: Backend) {
         panic!("a distributor's list is priced");
     };
     let sheet = unzip(&bytes, "xl/worksheets/sheet1.xml");
+    assert!(sheet.contains("ySplit=\"1\""), "a list has no header block");
     let first = page.rows.first().expect("a completed report");
     assert_eq!(number_in(&sheet, "A2"), Decimal::from(first.id));
     assert_eq!(Some(number_in(&sheet, "J2")), first.total);

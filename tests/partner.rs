@@ -1349,6 +1349,7 @@ const PRICING_KEYS: &[&str] = &[
     "margin_amount",
     "pricing_code",
     "price_changes",
+    "granted_codes",
 ];
 
 /// Every object key anywhere in a JSON value.
@@ -1397,6 +1398,8 @@ async fn a_partner_never_receives_a_pricing_key(backend: Backend) {
         for canary in canaries {
             assert!(!body.contains(canary), "{what} leaks {canary}");
         }
+        // Harbor holds Bid Desk Numbers (BDN-NA-…): not one of them reaches it.
+        assert!(!body.contains("BDN-"), "{what} names a pricing code");
     };
     let (status, body) = app
         .call_as("reports/open", json!({ "id": id }), Some(&maria))
@@ -1444,7 +1447,14 @@ async fn a_partner_never_receives_a_pricing_key(backend: Backend) {
         .call_as("reports/open", json!({ "id": review }), Some(&dana))
         .await;
     let found = keys_of(&body);
-    for key in ["unit_price", "margin", "amount_owed", "gross", "total"] {
+    for key in [
+        "unit_price",
+        "margin",
+        "amount_owed",
+        "gross",
+        "total",
+        "granted_codes",
+    ] {
         assert!(found.contains(key), "the distributor's report lacks {key}");
     }
 }

@@ -9,17 +9,17 @@ mod common;
 use billing_reports::{
     domain::{
         HistoryEvent, OpenedReport, OrgKind, ReportDetail, Role, from_scaled_e4,
-        pricing::{PriceChange, SpecialValue},
+        pricing::{PriceChange, SpecialValue, verify_for_line},
     },
     server::{
-        db::{Backend, Db, reports},
+        db::{Backend, Db, pricing, reports},
         services::{
             Caller, ServiceError,
             reports::{Command, act, open, verify_code},
         },
     },
 };
-use common::{org, shared_db, spawn_app, user};
+use common::{TestApp, org, report_id, shared_db, spawn_app, user};
 use rust_decimal::Decimal;
 use serde_json::json;
 
@@ -30,6 +30,7 @@ on_both_backends!(
     removing_one_code_leaves_the_other_lines_as_previewed,
     pricing_server_functions_follow_the_policy,
     partners_never_see_applied_pricing,
+    a_priced_report_offers_the_codes_granted_to_its_partner,
 );
 
 /// A line under review whose partner holds a code for its product, with no code applied yet.
@@ -638,25 +639,28 @@ async fn partners_never_see_applied_pricing(backend: Backend) {
     let app = spawn_app(backend).await;
     let db = &app.db;
     // Harbor IT Services holds a Bid Desk Number; apply it wherever its reports are under review.
-    let targets: Vec<(i64, i64, i64, String)> = sqlx::query_as(
-        "SELECT r.id, r.version, l.id, c.code FROM pricing_codes c \
+    let targets: Vec<(i64, i64, String)> = sqlx::query_as(
+        "SELECT r.id, l.id, c.code FROM pricing_codes c \
          JOIN organisations p ON p.id = c.partner_id AND p.name = 'Harbor IT Services' \
          JOIN reports r ON r.partner_id = p.id AND r.status = 'under_review' \
+              AND r.period BETWEEN c.valid_from AND c.valid_to \
          JOIN line_items l ON l.report_id = r.id AND l.product_id = c.product_id",
     )
     .fetch_all(db.pool())
     .await
     .expect("targets");
     let dana = distributor(db, "Summit Tech Distribution", Role::Administrator).await;
-    for (report, version, line, code) in &targets {
+    for (report, line, code) in &targets {
         let verified = verify_code(db, as_user(&dana), *report, *line, code)
             .await
             .expect("valid");
+        // A report may get several codes: each applied to the version the last one left.
+        let (version, _, _) = stored(db, *report).await;
         act(
             db,
             &dana,
             *report,
-            *version,
+            version,
             Command::ApplyCode {
                 line_id: *line,
                 code: code.clone(),
@@ -703,6 +707,108 @@ async fn partners_never_see_applied_pricing(backend: Backend) {
                     "{leak} reached the partner in report {report}"
                 );
             }
+        }
+    }
+}
+
+/// A report opened by `cookie`'s user over HTTP, as the page loads it.
+async fn opened_over_http(app: &TestApp, cookie: &str, id: i64) -> (OpenedReport, String) {
+    let (status, body) = app
+        .call_as("reports/open", json!({ "id": id }), Some(cookie))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    (serde_json::from_str(&body).expect("a report"), body)
+}
+
+/// The distributor, the vendor and an admin get, with a priced report, the codes the vendor
+/// granted its partner for the report's month and products — each offering exactly what
+/// verifying it for its line grants; the partner gets none of them.
+async fn a_priced_report_offers_the_codes_granted_to_its_partner(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let db = &app.db;
+    let id = report_id(&app, "Harbor IT Services", "submitted_to_vendor").await;
+    // What the vendor's code table holds for the partner, valid in the report's month, for a
+    // product on one of its lines: line by line, by code.
+    let expected: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT l.id, c.code FROM reports r \
+         JOIN line_items l ON l.report_id = r.id \
+         JOIN pricing_codes c ON c.partner_id = r.partner_id AND c.product_id = l.product_id \
+              AND r.period BETWEEN c.valid_from AND c.valid_to \
+         WHERE r.id = $1 ORDER BY l.position, c.code",
+    )
+    .bind(id)
+    .fetch_all(db.pool())
+    .await
+    .expect("granted codes");
+    assert!(
+        expected.len() >= 3,
+        "Harbor holds several codes: {expected:?}"
+    );
+    assert!(
+        expected.windows(2).any(|pair| pair[0].0 == pair[1].0),
+        "two codes for one line, to choose from: {expected:?}"
+    );
+
+    let dana = app.sign_in("dana@summit-tech.example").await;
+    let (OpenedReport::Priced(detail), _) = opened_over_http(&app, &dana, id).await else {
+        panic!("a distributor sees a submitted report's prices");
+    };
+    let offered: Vec<(i64, String)> = detail
+        .granted_codes
+        .iter()
+        .map(|granted| (granted.line_id, granted.code.clone()))
+        .collect();
+    assert_eq!(offered, expected);
+    for granted in &detail.granted_codes {
+        let line = detail
+            .lines
+            .iter()
+            .find(|line| line.product.line_id == granted.line_id)
+            .expect("the code's line");
+        let product_id: i64 = sqlx::query_scalar("SELECT product_id FROM line_items WHERE id = $1")
+            .bind(granted.line_id)
+            .fetch_one(db.pool())
+            .await
+            .expect("product");
+        let mut tx = db.pool().begin().await.expect("a transaction");
+        let record = pricing::find_code(&mut tx, &granted.code)
+            .await
+            .expect("lookup")
+            .expect("an issued code");
+        tx.rollback().await.expect("rollback");
+        let verified = verify_for_line(
+            granted.code.clone(),
+            Some(&record),
+            detail.header.partner_id,
+            product_id,
+            detail.header.period,
+            detail.rules,
+        )
+        .expect("a granted code verifies for its line");
+        assert_eq!(granted.value, verified.granted, "{}", line.product.name);
+        assert_eq!(granted.kind, detail.rules.code_kind);
+        assert_eq!(granted.valid_to, record.valid_to);
+    }
+
+    // The vendor and an admin are offered the same codes.
+    for account in ["vera@vendor.example", "ops@billing-reports.example"] {
+        let cookie = app.sign_in(account).await;
+        let (OpenedReport::Priced(seen), _) = opened_over_http(&app, &cookie, id).await else {
+            panic!("{account} sees prices");
+        };
+        assert_eq!(seen.granted_codes, detail.granted_codes, "{account}");
+    }
+
+    // The partner's report, in JSON and in the page it hydrates from, names none of them.
+    let maria = app.sign_in("maria@harbor-it.example").await;
+    let (opened, json) = opened_over_http(&app, &maria, id).await;
+    assert!(matches!(opened, OpenedReport::Partner(_)));
+    let (status, html) = app.get_as(&format!("/reports/{id}"), Some(&maria)).await;
+    assert_eq!(status, 200);
+    for text in [&json, &html] {
+        assert!(!text.contains("granted_codes"));
+        for (_, code) in &expected {
+            assert!(!text.contains(code.as_str()), "{code} reached the partner");
         }
     }
 }

@@ -6,7 +6,11 @@ mod common;
 use std::sync::Arc;
 
 use billing_reports::{
-    domain::{HistoryEvent, OrgKind, ReviewReason, Role, Status, workflow::Field},
+    domain::{
+        HistoryEvent, OrgKind, ReviewReason, Role, Status,
+        deadline::utc_seconds,
+        workflow::{Field, REREVIEW_DAYS, RESUBMISSION_DAYS},
+    },
     server::{
         db::{Backend, Db, reports},
         services::{
@@ -25,6 +29,7 @@ on_both_backends!(
     auto_submit_charges_uncommented_violations_at_provisioned,
     concurrent_writers_one_wins_each_round,
     rejecting_needs_a_reason_and_gives_a_new_deadline,
+    a_vendors_return_gives_a_fresh_review_deadline,
     partners_do_not_read_what_distributor_and_vendor_tell_each_other,
     free_text_is_bounded_and_an_unchanged_po_number_changes_nothing,
     submitting_to_the_vendor_can_set_the_po_number_in_the_same_step,
@@ -581,6 +586,14 @@ async fn rejecting_needs_a_reason_and_gives_a_new_deadline(backend: Backend) {
         .entry;
     assert_eq!(last.event, HistoryEvent::ReturnedToPartner);
     assert_eq!(
+        utc_seconds(&after)
+            .zip(utc_seconds(&last.at))
+            .map(|(d, r)| d - r),
+        Some(RESUBMISSION_DAYS * 86_400),
+        "the deadline is {RESUBMISSION_DAYS} days after the rejection: {after}, {}",
+        last.at
+    );
+    assert_eq!(
         last.comment.as_deref(),
         Some("Endpoint counts look doubled.")
     );
@@ -610,6 +623,61 @@ async fn rejecting_needs_a_reason_and_gives_a_new_deadline(backend: Backend) {
         Role::from_code(&stored.3).is_some(),
         "role stored as a code: {}",
         stored.3
+    );
+}
+
+/// A report the vendor returns is the distributor's to review again, with a fresh review window
+/// from the return; the partner's deadline stays as it was.
+async fn a_vendors_return_gives_a_fresh_review_deadline(backend: Backend) {
+    let (db, _url, _guard) = shared_db(backend).await;
+    let (_, _, vendor) = workflow_people(&db, "Harbor IT Services").await;
+    let (id, version) = report_in(&db, "Harbor IT Services", "submitted_to_vendor").await;
+    let deadlines = || async {
+        let row: (String, String) = sqlx::query_as(
+            "SELECT submission_deadline, review_deadline FROM reports WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_one(db.pool())
+        .await
+        .expect("deadlines");
+        row
+    };
+    let (submission_before, review_before) = deadlines().await;
+    let outcome = act(
+        &db,
+        &vendor,
+        id,
+        version,
+        Command::Return {
+            reason: "Please confirm the seat count.".into(),
+        },
+    )
+    .await
+    .expect("return");
+    assert_eq!(
+        outcome.status,
+        Status::UnderReview(ReviewReason::ReturnedByVendor)
+    );
+    let (submission_after, review_after) = deadlines().await;
+    assert_eq!(submission_after, submission_before);
+    assert!(
+        review_after > review_before,
+        "{review_before} -> {review_after}"
+    );
+    let returned = reports::history(&db, id)
+        .await
+        .expect("history")
+        .pop()
+        .expect("entry")
+        .entry;
+    assert_eq!(returned.event, HistoryEvent::ReturnedByVendor);
+    assert_eq!(
+        utc_seconds(&review_after)
+            .zip(utc_seconds(&returned.at))
+            .map(|(d, r)| d - r),
+        Some(REREVIEW_DAYS * 86_400),
+        "{review_after}, {}",
+        returned.at
     );
 }
 

@@ -71,7 +71,7 @@ for (const [width, email, shot] of [
     await row.locator('textarea.comment-input').fill('Two seats moved to the customer portal.');
     await expect(row).not.toHaveClass(/needs-comment-row/);
     await page.getByRole('button', { name: 'Save draft' }).click();
-    await expect(page.locator('.partner-actions [role=status]').first()).toContainText('Draft saved');
+    await expect(page.locator('.partner-actions #action-notice')).toContainText('Draft saved');
     await screenshot(page, shot);
 
     // Reload: what was saved is kept.
@@ -144,16 +144,16 @@ test('two tabs of the same partner: the second is told and keeps what it typed',
   const value = Number((await firstRow.locator('input.units-input').inputValue()).replace(/,/g, ''));
   await firstRow.locator('textarea.comment-input').fill('Saved from the first tab.');
   await first.getByRole('button', { name: 'Save draft' }).click();
-  await expect(first.locator('.partner-actions [role=status]').first()).toContainText('Draft saved');
+  await expect(first.locator('.partner-actions #action-notice')).toContainText('Draft saved');
 
   await secondRow.locator('textarea.comment-input').fill('Typed in the second tab.');
   await second.getByRole('button', { name: 'Save draft' }).click();
-  await expect(second.locator('.partner-actions [role=status]').first()).toContainText('changed by someone else');
+  await expect(second.locator('.partner-actions #action-notice')).toContainText('changed by someone else');
   await expect(secondRow.locator('textarea.comment-input')).toHaveValue('Typed in the second tab.');
   await expect(secondRow).toContainText('Changed by someone else meanwhile');
   await screenshot(second, 'partner-conflict-desktop');
   // Saving again now applies to the current version.
   await second.getByRole('button', { name: 'Save draft' }).click();
-  await expect(second.locator('.partner-actions [role=status]').first()).toContainText('Draft saved');
+  await expect(second.locator('.partner-actions #action-notice')).toContainText('Draft saved');
   await expect(secondRow.locator('input.units-input')).toHaveValue(String(value));
 });

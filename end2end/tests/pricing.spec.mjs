@@ -83,7 +83,13 @@ test('a distributor applies a Bid Desk Number, previews, saves, and submits to t
   await expect(page.locator('table.history tbody tr').first()).toContainText(/unit price .* → /);
 
   // Reset: the catalogue comes back, and so does the original total.
+  // It asks first, with the number of lines and the total it leads to.
   await page.getByRole('button', { name: 'Reset unit prices and channel margins' }).click();
+  const question = page.locator('#confirm-reset');
+  await expect(question).toContainText(/Reset \d+ lines? to the catalogue/);
+  await expect(question).toContainText(saved.replace(/^[A-Z]{3} /, ''));
+  await expect(question.getByRole('button', { name: /Yes, reset/ })).toBeFocused();
+  await question.getByRole('button', { name: /Yes, reset/ }).click();
   await expect(headerTotal(page)).toHaveText(saved);
   await expect(page.locator('table.lines tbody tr').first().locator('.code')).toHaveCount(0);
 
@@ -97,6 +103,7 @@ test('a distributor applies a Bid Desk Number, previews, saves, and submits to t
   await page.getByRole('button', { name: 'Save PO number' }).click();
   await expect(page.locator('.facts')).toContainText('PO-PRAIRIE-0926');
   await page.getByRole('button', { name: 'Submit to Trend Micro' }).click();
+  await page.getByRole('button', { name: 'Yes, submit to Trend Micro' }).click();
   await expect(page.locator('.report-head .badge')).toHaveText('Submitted to vendor');
   await expect(headerTotal(page)).toHaveText(grantedTotal);
   // Prices are frozen: nothing offers to change them any more.

@@ -7,7 +7,7 @@ async function openUnderReview(page, partner) {
   await page.goto(`/?status=under_review&partner=${encodeURIComponent(partner)}`);
   await page.locator('table.reports tbody td.partner a').first().click();
   await expect(page).toHaveURL(/\/reports\/\d+$/);
-  await expect(page.getByRole('region', { name: 'Actions' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Your decision' })).toBeVisible();
 }
 
 test('a distributor sets a PO number and submits to the vendor', async ({ page }) => {
@@ -16,13 +16,17 @@ test('a distributor sets a PO number and submits to the vendor', async ({ page }
   await signIn(page, 'dana@summit-tech.example');
   await openUnderReview(page, 'Blue Ridge');
 
-  // Without a PO number the vendor cannot be sent anything; the page says why.
+  // Without a PO number the vendor cannot be sent anything; the page says why, at the field,
+  // and the keyboard goes there.
   await page.getByRole('button', { name: 'Submit to Trend Micro' }).click();
-  await expect(page.locator('.actions [role=status]')).toContainText('PO number');
+  await expect(page.locator('#po-number-error')).toContainText('PO number');
+  await expect(page.getByLabel('PO number')).toBeFocused();
+  await expect(page.getByLabel('PO number')).toHaveAttribute('aria-invalid', 'true');
 
+  // The server's refusal is said at the field too.
   await page.getByLabel('PO number').fill('PO<script>');
   await page.getByRole('button', { name: 'Save PO number' }).click();
-  await expect(page.locator('.actions [role=status]')).toContainText('letters, digits');
+  await expect(page.locator('#po-number-error')).toContainText('letters, digits');
 
   await page.getByLabel('PO number').fill('PO-2026-1188');
   await page.getByRole('button', { name: 'Save PO number' }).click();
@@ -31,8 +35,14 @@ test('a distributor sets a PO number and submits to the vendor', async ({ page }
 
   await page.getByLabel('Comment to Trend Micro (optional)').fill('Checked against the console export.');
   await page.getByRole('button', { name: 'Submit to Trend Micro' }).click();
+  // Asked first; cancelling sends nothing and gives the keyboard back.
+  await expect(page.locator('#confirm-submit')).toContainText('PO number PO-2026-1188');
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByRole('button', { name: 'Submit to Trend Micro' })).toBeFocused();
+  await page.getByRole('button', { name: 'Submit to Trend Micro' }).click();
+  await page.getByRole('button', { name: 'Yes, submit to Trend Micro' }).click();
   await expect(page.locator('.report-head .badge')).toHaveText('Submitted to vendor');
-  await expect(page.getByRole('region', { name: 'Actions' })).toHaveCount(0);
+  await expect(page.getByRole('region', { name: 'Your decision' })).toHaveCount(0);
   await expect(page.locator('table.history tbody tr').first()).toContainText('Submitted to the vendor');
   await expect(page.locator('table.history tbody tr').first()).toContainText('Checked against the console export.');
   const statusErrors = console.errors.filter((e) => !/status of 422/.test(e) && !/\/api\/reports\/act/.test(e));
@@ -45,9 +55,11 @@ test('a distributor returns a report to the partner with a reason', async ({ pag
   await signIn(page, 'lukas@atlas-distribution.example');
   await page.goto('/?status=under_review');
   await page.locator('table.reports tbody td.partner a').first().click();
-  await expect(page.getByRole('region', { name: 'Actions' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Your decision' })).toBeVisible();
   await page.getByRole('button', { name: 'Return to partner' }).click();
-  await expect(page.locator('.actions [role=status]')).toContainText('Please give a reason');
+  // A blank reason is said under the reason, not above the PO number.
+  await expect(page.locator('#reason-error')).toContainText('Please give a reason');
+  await expect(page.getByLabel('Reason for returning it to the partner')).toBeFocused();
   await page.getByLabel('Reason for returning it to the partner').fill('Seat counts for Nordlys look doubled.');
   await page.getByRole('button', { name: 'Return to partner' }).click();
   await expect(page.locator('.report-head .badge')).toContainText('Rejected');
@@ -70,7 +82,7 @@ test('two people act on the same report: the second is told and keeps what they 
 
   await second.getByLabel('PO number').fill('PO-SECOND');
   await second.getByRole('button', { name: 'Save PO number' }).click();
-  await expect(second.locator('.actions [role=status]')).toContainText('changed by someone else');
+  await expect(second.locator('.actions #action-notice')).toContainText('changed by someone else');
   // The current version is shown, and what the second person typed is still there to retry.
   await expect(second.locator('.facts')).toContainText('PO-FIRST');
   await expect(second.getByLabel('PO number')).toHaveValue('PO-SECOND');

@@ -328,6 +328,55 @@ pub fn verify_for_line(
     })
 }
 
+/// A code the vendor granted the partner, offered on a report line it is valid for: what it
+/// grants there (judged as if the distributor had typed it for that line) and the last month it
+/// is valid. Only ever sent in the priced report shape.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GrantedCode {
+    /// The report line (one per product) the code applies to.
+    pub line_id: i64,
+    pub code: String,
+    pub kind: CodeKind,
+    /// The most favourable value the code allows on that line.
+    pub value: SpecialValue,
+    pub valid_to: Period,
+}
+
+/// The codes among `records` that a distributor could apply to the `lines` (line id, product id)
+/// of `partner_id`'s report for `period`: each judged by [`verify_for_line`], so a code offered
+/// here is exactly one that verifies. Line by line, in the order of `records` within a line.
+pub fn granted_codes(
+    records: &[CodeRecord],
+    lines: impl IntoIterator<Item = (i64, i64)>,
+    partner_id: i64,
+    period: Period,
+    rules: PricingRules,
+) -> Vec<GrantedCode> {
+    lines
+        .into_iter()
+        .flat_map(|(line_id, product_id)| {
+            records.iter().filter_map(move |record| {
+                let verified = verify_for_line(
+                    record.code.clone(),
+                    Some(record),
+                    partner_id,
+                    product_id,
+                    period,
+                    rules,
+                )
+                .ok()?;
+                Some(GrantedCode {
+                    line_id,
+                    code: verified.code,
+                    kind: verified.kind,
+                    value: verified.granted,
+                    valid_to: record.valid_to,
+                })
+            })
+        })
+        .collect()
+}
+
 /// Normalises what a distributor typed as a code: trimmed, upper-case, at most 40 characters of
 /// letters, digits and dashes.
 pub fn parse_code(text: &str) -> Result<String, CodeRefusal> {
@@ -459,6 +508,63 @@ mod tests {
             judge("100"),
             Err(SpecialValueError::Unreadable(_))
         ));
+    }
+
+    #[test]
+    fn granted_codes_are_those_that_verify_for_a_line() {
+        let rules = PricingRules {
+            code_kind: CodeKind::BidDeskNumber,
+            unlocks: Unlocks::UnitPrice,
+        };
+        let other_product = CodeRecord {
+            code: "BDN-NA-1001".to_owned(),
+            product_id: 4,
+            ..record()
+        };
+        let expired = CodeRecord {
+            code: "BDN-NA-1002".to_owned(),
+            valid_to: period("2026-05"),
+            ..record()
+        };
+        let margin_only = CodeRecord {
+            code: "BDN-NA-1003".to_owned(),
+            unit_price: None,
+            margin: MarginPercent::parse("30").ok(),
+            ..record()
+        };
+        let other_partner = CodeRecord {
+            code: "BDN-NA-1004".to_owned(),
+            partner_id: 8,
+            ..record()
+        };
+        let records = [record(), other_product, expired, margin_only, other_partner];
+        // Line 11 sells product 3, line 12 product 4, line 13 product 5.
+        let lines = [(11, 3), (12, 4), (13, 5)];
+        let granted = granted_codes(&records, lines, 7, period("2026-06"), rules);
+        let price = |text| SpecialValue::UnitPrice(UnitPrice::parse(text).expect("price"));
+        assert_eq!(
+            granted,
+            vec![
+                GrantedCode {
+                    line_id: 11,
+                    code: "BDN-NA-1000".to_owned(),
+                    kind: CodeKind::BidDeskNumber,
+                    value: price("3.50"),
+                    valid_to: period("2026-12"),
+                },
+                GrantedCode {
+                    line_id: 12,
+                    code: "BDN-NA-1001".to_owned(),
+                    kind: CodeKind::BidDeskNumber,
+                    value: price("3.50"),
+                    valid_to: period("2026-12"),
+                },
+            ]
+        );
+        let for_other_partner = granted_codes(&records, lines, 8, period("2026-06"), rules);
+        let codes: Vec<_> = for_other_partner.iter().map(|g| g.code.as_str()).collect();
+        assert_eq!(codes, ["BDN-NA-1004"]);
+        assert!(granted_codes(&records, lines, 7, period("2025-12"), rules).is_empty());
     }
 
     #[test]

@@ -20,7 +20,7 @@ use super::line::{
 };
 use super::numbers::{MarginPercent, UnitPrice, Units};
 use super::period::Period;
-use super::pricing::{PriceChange, PricingRules};
+use super::pricing::{GrantedCode, PriceChange, PricingRules};
 use super::status::Status;
 use super::usage::{UsageRules, is_anomaly};
 
@@ -394,6 +394,7 @@ mod tests {
             total: base.amount_owed + other.amount_owed,
             history: Vec::new(),
             price_changes: Vec::new(),
+            granted_codes: Vec::new(),
         };
         let price = UnitPrice::parse("4.3333").expect("price");
         let margin = MarginPercent::parse("12.5").expect("margin");
@@ -507,6 +508,9 @@ pub struct ReportDetail {
     pub history: Vec<HistoryEntry>,
     /// The prices each pricing entry of the history changed, by history entry id.
     pub price_changes: Vec<(i64, PriceChange)>,
+    /// The codes the vendor granted the partner that apply to this report's lines in its period,
+    /// for the distributor to choose from.
+    pub granted_codes: Vec<GrantedCode>,
 }
 
 impl ReportDetail {

@@ -1,12 +1,12 @@
-//! A report as each viewer receives it: with pricing for distributors (once the partner has
-//! submitted it), the vendor and admins; otherwise in the partner shape, which has no pricing
-//! field, and with the history a partner may read.
+//! A report as each viewer receives it: with pricing (and the codes the vendor granted the
+//! partner) for distributors once the partner has submitted it, the vendor and admins; otherwise
+//! in the partner shape, which has no pricing field, and with the history a partner may read.
 
 use super::history::{self, HistoryEntry};
 use super::line::{compute, report_total};
 use super::numbers::Units;
 use super::policy::{Actor, shows_pricing};
-use super::pricing::{PriceChange, PricingRules};
+use super::pricing::{CodeRecord, PriceChange, PricingRules, granted_codes};
 use super::report::{
     LineView, OpenedReport, PartnerReportDetail, ReportDetail, ReportHeader, ReportLine,
     UsageFigures,
@@ -23,12 +23,22 @@ pub struct LoadedReport {
     pub history: Vec<HistoryEntry>,
     /// The prices each pricing entry of the history changed, by history entry id.
     pub price_changes: Vec<(i64, PriceChange)>,
+    /// The codes the vendor issued to the partner, as stored (loaded only for viewers who see
+    /// pricing; never sent as they are).
+    pub codes: Vec<CodeRecord>,
 }
 
 impl LoadedReport {
     /// The report as `actor` may see it (the caller has checked that they may see it at all).
     pub fn opened_by(self, actor: &Actor) -> OpenedReport {
         let currency = self.header.currency;
+        let granted = granted_codes(
+            &self.codes,
+            self.lines.iter().map(|line| (line.id, line.product_id)),
+            self.header.partner_id,
+            self.header.period,
+            self.rules,
+        );
         let usage_rules = self.header.usage_rules;
         let auto_penalties = self.header.flags.auto_penalties;
         let figures: Vec<_> = self
@@ -82,6 +92,7 @@ impl LoadedReport {
             total: report_total(&figures),
             history: self.history,
             price_changes: self.price_changes,
+            granted_codes: granted,
         })
     }
 }

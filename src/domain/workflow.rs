@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::currency::Currency;
+use super::deadline::DeadlineOf;
 use super::history::HistoryEvent;
 use super::line::{LineInput, auto_submit_penalty, has_comment, lines_needing_comment};
 use super::numbers::ThresholdPercent;
@@ -18,6 +19,17 @@ use super::usage::{LineProblem, read_line};
 
 /// How long a partner has to fix and resubmit a rejected report.
 pub const RESUBMISSION_DAYS: i64 = 7;
+
+/// How long a distributor has to review a report again once the vendor returned it: a fresh
+/// review window as long as the first one (the 5th to the 12th of the month).
+pub const REREVIEW_DAYS: i64 = 7;
+
+/// A deadline an action sets afresh: whose it is, and how many days after the action it falls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NewDeadline {
+    pub of: DeadlineOf,
+    pub days: i64,
+}
 
 /// What the decision needs to know about the report itself.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -201,8 +213,9 @@ pub struct Decision {
     /// Whether any line needs writing.
     pub lines_changed: bool,
     pub po_number: Option<String>,
-    /// A new partner deadline, this many days from now.
-    pub new_deadline_in_days: Option<i64>,
+    /// A deadline set afresh: the partner's after a rejection, the distributor's after the
+    /// vendor returned the report.
+    pub new_deadline: Option<NewDeadline>,
     /// Penalties were applied at an auto-submission.
     pub auto_penalties: bool,
     /// The PO number set in the same step as a submission to the vendor, as its own history
@@ -239,7 +252,7 @@ pub fn decide(
         lines: Vec::new(),
         lines_changed: false,
         po_number: state.po_number.clone(),
-        new_deadline_in_days: None,
+        new_deadline: None,
         po_change: None,
         auto_penalties: false,
         event: HistoryEvent::transition(action).unwrap_or(HistoryEvent::PoNumberSet),
@@ -287,7 +300,10 @@ pub fn decide(
         }
         Command::Reject { reason } => {
             decision.comment = Some(require_reason(&reason)?);
-            decision.new_deadline_in_days = Some(RESUBMISSION_DAYS);
+            decision.new_deadline = Some(NewDeadline {
+                of: DeadlineOf::Partner,
+                days: RESUBMISSION_DAYS,
+            });
         }
         Command::SubmitToVendor { po_number, comment } => {
             let typed = po_number.filter(|po| !po.trim().is_empty());
@@ -316,7 +332,13 @@ pub fn decide(
             }
         }
         Command::Complete => {}
-        Command::Return { reason } => decision.comment = Some(require_reason(&reason)?),
+        Command::Return { reason } => {
+            decision.comment = Some(require_reason(&reason)?);
+            decision.new_deadline = Some(NewDeadline {
+                of: DeadlineOf::Distributor,
+                days: REREVIEW_DAYS,
+            });
+        }
         Command::SetPoNumber { po_number } => {
             let parsed = parse_po_number(&po_number).map_err(CommandError::PoNumber)?;
             if state.po_number.as_deref() == Some(parsed.as_str()) {

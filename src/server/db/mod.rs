@@ -159,7 +159,12 @@ fn create_sqlite_folder(url: &str) -> std::io::Result<()> {
 
 /// Current time as UTC RFC 3339 text, the one timestamp format stored.
 pub fn now_utc() -> String {
-    time::OffsetDateTime::now_utc()
+    rfc3339(time::OffsetDateTime::now_utc())
+}
+
+/// A moment as UTC RFC 3339 text, the one timestamp format stored.
+pub fn rfc3339(at: time::OffsetDateTime) -> String {
+    at.to_offset(time::UtcOffset::UTC)
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()
 }

@@ -50,39 +50,71 @@ struct CodeRow {
     valid_to: i64,
 }
 
+impl CodeRow {
+    const COLUMNS: &'static str =
+        "code, partner_id, product_id, unit_price_e4, margin_e4, valid_from, valid_to";
+
+    fn decode(self) -> Result<CodeRecord, SqlError> {
+        let period = |key: i64| {
+            i32::try_from(key)
+                .map_err(|e| decode("code period", e))
+                .and_then(|key| Period::from_key(key).map_err(|e| decode("code period", e)))
+        };
+        Ok(CodeRecord {
+            code: self.code,
+            partner_id: self.partner_id,
+            product_id: self.product_id,
+            unit_price: self
+                .unit_price_e4
+                .map(|v| UnitPrice::new(from_scaled_e4(v)).map_err(|e| decode("code price", e)))
+                .transpose()?,
+            margin: self
+                .margin_e4
+                .map(|v| {
+                    MarginPercent::new(from_scaled_e4(v)).map_err(|e| decode("code margin", e))
+                })
+                .transpose()?,
+            valid_from: period(self.valid_from)?,
+            valid_to: period(self.valid_to)?,
+        })
+    }
+}
+
 /// The code with exactly this text, if the vendor issued one.
 pub async fn find_code(
     tx: &mut Transaction<'static, Any>,
     code: &str,
 ) -> Result<Option<CodeRecord>, SqlError> {
-    let row: Option<CodeRow> = sqlx::query_as(
-        "SELECT code, partner_id, product_id, unit_price_e4, margin_e4, valid_from, valid_to \
-         FROM pricing_codes WHERE code = $1",
-    )
-    .bind(code)
-    .fetch_optional(&mut **tx)
-    .await?;
-    let Some(row) = row else { return Ok(None) };
-    let period = |key: i64| {
-        i32::try_from(key)
-            .map_err(|e| decode("code period", e))
-            .and_then(|key| Period::from_key(key).map_err(|e| decode("code period", e)))
-    };
-    Ok(Some(CodeRecord {
-        code: row.code,
-        partner_id: row.partner_id,
-        product_id: row.product_id,
-        unit_price: row
-            .unit_price_e4
-            .map(|v| UnitPrice::new(from_scaled_e4(v)).map_err(|e| decode("code price", e)))
-            .transpose()?,
-        margin: row
-            .margin_e4
-            .map(|v| MarginPercent::new(from_scaled_e4(v)).map_err(|e| decode("code margin", e)))
-            .transpose()?,
-        valid_from: period(row.valid_from)?,
-        valid_to: period(row.valid_to)?,
-    }))
+    let sql = format!(
+        "SELECT {} FROM pricing_codes WHERE code = $1",
+        CodeRow::COLUMNS
+    );
+    let row: Option<CodeRow> = sqlx::query_as(&sql)
+        .bind(code)
+        .fetch_optional(&mut **tx)
+        .await?;
+    row.map(CodeRow::decode).transpose()
+}
+
+/// The codes the vendor granted `partner_id` that are valid in `period`, by product and code.
+/// `domain::pricing::granted_codes` judges what each grants on a report's lines.
+pub async fn granted_codes(
+    conn: &mut AnyConnection,
+    partner_id: i64,
+    period: Period,
+) -> Result<Vec<CodeRecord>, SqlError> {
+    let sql = format!(
+        "SELECT {} FROM pricing_codes \
+         WHERE partner_id = $1 AND valid_from <= $2 AND valid_to >= $2 \
+         ORDER BY product_id, code",
+        CodeRow::COLUMNS
+    );
+    let rows: Vec<CodeRow> = sqlx::query_as(&sql)
+        .bind(partner_id)
+        .bind(i64::from(period.to_key()))
+        .fetch_all(conn)
+        .await?;
+    rows.into_iter().map(CodeRow::decode).collect()
 }
 
 fn e4(what: &str, value: rust_decimal::Decimal) -> Result<i64, SqlError> {

@@ -1,14 +1,26 @@
 //! The CSV file: RFC 4180 text in UTF-8 with a byte-order mark (so that Excel reads it as UTF-8)
 //! and CRLF line ends. Numbers are written as their exact decimal text; text that a spreadsheet
 //! would run as a formula is kept as text.
+//!
+//! A table about one report starts with that report's header as "name,value" records, then one
+//! empty record, then the table (its column titles first). A spreadsheet shows the header block
+//! above the table, as the workbook does; a program reads up to the first empty record for the
+//! header and the rest as an ordinary CSV table.
 
 use std::borrow::Cow;
 
 use super::table::{Cell, Table};
 
-/// The table as CSV: the column titles, the rows, then the footer if there is one.
+/// The table as CSV: what it is about and an empty record (if it is about a report), the column
+/// titles, the rows, then the footer if there is one.
 pub(super) fn to_csv(table: &Table) -> String {
     let mut out = String::from('\u{feff}');
+    for (name, value) in &table.about {
+        push_record(&mut out, &[Cell::text(*name), value.clone()]);
+    }
+    if !table.about.is_empty() {
+        push_record(&mut out, &[]);
+    }
     let header: Vec<Cell> = table
         .columns
         .iter()
@@ -18,18 +30,23 @@ pub(super) fn to_csv(table: &Table) -> String {
         .chain(&table.rows)
         .chain(&table.footer)
     {
-        for (index, cell) in row.iter().enumerate() {
-            if index > 0 {
-                out.push(',');
-            }
-            match cell {
-                Cell::Text(text) => out.push_str(&csv_field(&defuse_formula(text))),
-                Cell::Empty | Cell::Number { .. } => out.push_str(&cell.plain_text()),
-            }
-        }
-        out.push_str("\r\n");
+        push_record(&mut out, row);
     }
     out
+}
+
+/// One record: the cells separated by commas, then CRLF.
+fn push_record(out: &mut String, cells: &[Cell]) {
+    for (index, cell) in cells.iter().enumerate() {
+        if index > 0 {
+            out.push(',');
+        }
+        match cell {
+            Cell::Text(text) => out.push_str(&csv_field(&defuse_formula(text))),
+            Cell::Empty | Cell::Number { .. } => out.push_str(&cell.plain_text()),
+        }
+    }
+    out.push_str("\r\n");
 }
 
 /// A spreadsheet opening the CSV would run text starting with these as a formula.
@@ -67,6 +84,7 @@ mod tests {
     fn table(rows: Vec<Vec<Cell>>) -> Table {
         Table {
             sheet: "Test",
+            about: Vec::new(),
             columns: vec!["A", "B"],
             rows,
             footer: None,
@@ -86,6 +104,22 @@ mod tests {
             Cell::Empty,
         ]]));
         assert_eq!(csv, "\u{feff}A,B\r\n\"Acme, \"\"the\"\" best\",\r\n");
+    }
+
+    #[test]
+    fn a_report_header_comes_first_then_an_empty_record() {
+        let mut about = table(vec![vec![Cell::text("x"), Cell::id(3)]]);
+        about.about = vec![
+            ("Partner", Cell::text("Acme, Inc.")),
+            ("Partner id", Cell::id(8)),
+            ("PO number", Cell::Empty),
+            ("Note", Cell::text("=1+2")),
+        ];
+        assert_eq!(
+            to_csv(&about),
+            "\u{feff}Partner,\"Acme, Inc.\"\r\nPartner id,8\r\nPO number,\r\nNote,'=1+2\r\n\r\n\
+             A,B\r\nx,3\r\n"
+        );
     }
 
     #[test]

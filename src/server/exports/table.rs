@@ -11,13 +11,16 @@ use std::borrow::Cow;
 use rust_decimal::Decimal;
 
 use crate::domain::{
-    Currency, OpenedReport, PartnerReportSummary, ProductRef, Units, UsageFigures,
+    Currency, OpenedReport, PartnerReportSummary, ProductRef, ReportHeader, Units, UsageFigures,
     query::ListedReports,
 };
 
 /// A sheet of cells, written the same way as CSV or as a workbook.
 pub(super) struct Table {
     pub(super) sheet: &'static str,
+    /// What the table is about, as (name, value) pairs written above it: one report's header
+    /// for a report's lines, nothing for a list.
+    pub(super) about: Vec<(&'static str, Cell)>,
     pub(super) columns: Vec<&'static str>,
     pub(super) rows: Vec<Vec<Cell>>,
     /// A last row set apart (bold in a workbook): a report's total.
@@ -165,13 +168,14 @@ pub(super) fn report_table(listed: ListedReports) -> Table {
     };
     Table {
         sheet: "Billing reports",
+        about: Vec::new(),
         columns,
         rows,
         footer: None,
     }
 }
 
-/// The cells every viewer's list row has.
+/// The cells every viewer's list row has (under [`REPORT_COLUMNS`]).
 fn report_cells(row: &PartnerReportSummary) -> Vec<Cell> {
     vec![
         Cell::id(row.id),
@@ -186,10 +190,34 @@ fn report_cells(row: &PartnerReportSummary) -> Vec<Cell> {
     ]
 }
 
-/// A report's lines: usage only for partners (and for distributors while the partner prepares
-/// it), with pricing and a total row otherwise.
+/// A report's header as (name, value) pairs: the same names and cells as a row of the report
+/// list, so a report reads the same in both files. No pricing: every viewer's header has none.
+fn about_report(header: &ReportHeader) -> Vec<(&'static str, Cell)> {
+    let row = PartnerReportSummary {
+        id: header.id,
+        partner_id: header.partner_id,
+        partner_name: header.partner_name.clone(),
+        distributor_name: header.distributor_name.clone(),
+        region_name: header.region_name.clone(),
+        currency: header.currency,
+        period: header.period,
+        status: header.status,
+        po_number: header.po_number.clone(),
+        submission_deadline: header.submission_deadline.clone(),
+        version: header.version,
+        flags: header.flags,
+    };
+    REPORT_COLUMNS.into_iter().zip(report_cells(&row)).collect()
+}
+
+/// A report's lines under its header: usage only for partners (and for distributors while the
+/// partner prepares it), with pricing and a total row otherwise.
 pub(super) fn line_table(opened: OpenedReport) -> Table {
     let mut columns = LINE_COLUMNS.to_vec();
+    let about = about_report(match &opened {
+        OpenedReport::Partner(detail) => &detail.header,
+        OpenedReport::Priced(detail) => &detail.header,
+    });
     let (rows, footer) = match opened {
         OpenedReport::Partner(detail) => (
             detail
@@ -231,6 +259,7 @@ pub(super) fn line_table(opened: OpenedReport) -> Table {
     };
     Table {
         sheet: "Report lines",
+        about,
         columns,
         rows,
         footer,

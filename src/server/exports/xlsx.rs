@@ -1,6 +1,7 @@
 //! The Excel workbook (.xlsx): one sheet with a bold, frozen header row and filters, numbers
 //! as numbers with a format that shows the places each cell asks for, and columns wide enough to
-//! read.
+//! read. A table about one report has that report's header above it: a name (bold) and a value
+//! per row, then an empty row.
 //!
 //! An .xlsx cell holds an IEEE 754 double, the only kind of number the format stores;
 //! [`excel_number`] is the one place in the crate where a `Decimal` becomes one.
@@ -47,37 +48,52 @@ impl Formats {
 const MIN_WIDTH: usize = 8;
 const MAX_WIDTH: usize = 60;
 
-/// A workbook of one sheet: bold, frozen header row with filters, numbers as numbers.
+/// A workbook of one sheet: what the table is about (if anything), then the table with a bold,
+/// frozen header row with filters, numbers as numbers.
 pub(super) fn to_xlsx(table: &Table) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();
     sheet.set_name(table.sheet)?;
     let bold = Format::new().set_bold();
+    let mut formats = Formats::default();
     let mut widths: Vec<usize> = table
         .columns
         .iter()
         .map(|title| title.chars().count())
         .collect();
-    for (col, title) in table.columns.iter().enumerate() {
-        sheet.write_string_with_format(0, column(col)?, *title, &bold)?;
+    let mut widen = |col: usize, cell: &Cell| {
+        if let Some(width) = widths.get_mut(col) {
+            *width = (*width).max(display_width(cell));
+        }
+    };
+    for (index, (name, value)) in table.about.iter().enumerate() {
+        let row = row_number(index)?;
+        sheet.write_string_with_format(row, 0, *name, &bold)?;
+        write_cell(sheet, row, 1, value, &mut formats, false)?;
+        widen(0, &Cell::text(*name));
+        widen(1, value);
     }
-    let mut formats = Formats::default();
+    // The table's header row: below the header block and an empty row, if there is one.
+    let top = match table.about.len() {
+        0 => 0,
+        about => row_number(about + 1)?,
+    };
+    for (col, title) in table.columns.iter().enumerate() {
+        sheet.write_string_with_format(top, column(col)?, *title, &bold)?;
+    }
     let body = table.rows.iter().map(|row| (row, false));
     let footer = table.footer.iter().map(|row| (row, true));
     for (index, (cells, is_footer)) in body.chain(footer).enumerate() {
-        let row = u32::try_from(index + 1).map_err(|_| XlsxError::RowColumnLimitError)?;
+        let row = top + row_number(index + 1)?;
         for (col, cell) in cells.iter().enumerate() {
             write_cell(sheet, row, column(col)?, cell, &mut formats, is_footer)?;
-            if let Some(width) = widths.get_mut(col) {
-                *width = (*width).max(display_width(cell));
-            }
+            widen(col, cell);
         }
     }
-    sheet.set_freeze_panes(1, 0)?;
+    sheet.set_freeze_panes(top + 1, 0)?;
     if let (Some(last_col), false) = (table.columns.len().checked_sub(1), table.rows.is_empty()) {
-        let last_row =
-            u32::try_from(table.rows.len()).map_err(|_| XlsxError::RowColumnLimitError)?;
-        sheet.autofilter(0, 0, last_row, column(last_col)?)?;
+        let last_row = top + row_number(table.rows.len())?;
+        sheet.autofilter(top, 0, last_row, column(last_col)?)?;
     }
     for (col, width) in widths.into_iter().enumerate() {
         // Room for the filter button; Excel measures in characters of the default font.
@@ -85,6 +101,10 @@ pub(super) fn to_xlsx(table: &Table) -> Result<Vec<u8>, XlsxError> {
         sheet.set_column_width(column(col)?, width)?;
     }
     workbook.save_to_buffer()
+}
+
+fn row_number(index: usize) -> Result<u32, XlsxError> {
+    u32::try_from(index).map_err(|_| XlsxError::RowColumnLimitError)
 }
 
 fn column(index: usize) -> Result<u16, XlsxError> {

@@ -7,12 +7,14 @@
 use super::{Caller, ServiceError, UserCaller};
 use crate::domain::{
     Action, HistoryEvent, ListScope, OpenedReport, Period, ReportLine, Status, authorize, can_see,
-    compute, list_scope,
+    compute,
+    deadline::DeadlineOf,
+    list_scope,
     pricing::{
         self as pricing_rules, CodeRefusal, LinePricing, PriceChange, VerifiedCode, parse_code,
     },
     query::{FilterOptions, ListedReports, ReportFilter},
-    report_total,
+    report_total, shows_pricing,
     usage::{LineValues, line_changes},
     view::LoadedReport,
     workflow::{self, Acting, CommandError, ReportState, any_comment, decide},
@@ -20,6 +22,7 @@ use crate::domain::{
 use crate::server::db::{
     Db, now_utc, pricing,
     reports::{self, HeaderUpdate, NewHistoryEntry},
+    rfc3339,
 };
 
 pub use crate::domain::workflow::{Command, LineEdit};
@@ -56,9 +59,9 @@ fn this_month() -> Option<Period> {
     Period::new(now.year(), u32::from(u8::from(now.month()))).ok()
 }
 
-/// One report as the user may see it: with pricing, or without any pricing field for partners
-/// (and for distributors while the partner is still preparing it). Another tenant's report,
-/// like a missing one, is "not found".
+/// One report as the user may see it: with pricing and the codes the vendor granted the partner,
+/// or without any pricing field for partners (and for distributors while the partner is still
+/// preparing it). Another tenant's report, like a missing one, is "not found".
 pub async fn open(db: &Db, user: &UserCaller, id: i64) -> Result<OpenedReport, ServiceError> {
     let report = reports::open(db, id, &now_utc())
         .await?
@@ -66,17 +69,21 @@ pub async fn open(db: &Db, user: &UserCaller, id: i64) -> Result<OpenedReport, S
     if !can_see(&user.actor, &report.owners, report.header.status) {
         return Err(ServiceError::NotFound);
     }
-    let (lines, previous) = {
+    let partner_id = report.owners.partner_org_id;
+    let (lines, previous, codes) = {
         let mut conn = db.acquire().await?;
         let lines = reports::lines(&mut conn, id).await?;
         let previous = match report.header.period.previous() {
-            Some(period) => {
-                reports::chargeable_in_period(&mut conn, report.owners.partner_org_id, period)
-                    .await?
-            }
+            Some(period) => reports::chargeable_in_period(&mut conn, partner_id, period).await?,
             None => Vec::new(),
         };
-        (lines, previous)
+        // Codes are pricing: not even loaded for a viewer who is not to see prices.
+        let codes = if shows_pricing(&user.actor, report.header.status) {
+            pricing::granted_codes(&mut conn, partner_id, report.header.period).await?
+        } else {
+            Vec::new()
+        };
+        (lines, previous, codes)
     };
     let stored = reports::history(db, id).await?;
     let price_changes = stored
@@ -99,6 +106,7 @@ pub async fn open(db: &Db, user: &UserCaller, id: i64) -> Result<OpenedReport, S
         previous,
         history: stored.into_iter().map(|stored| stored.entry).collect(),
         price_changes,
+        codes,
     };
     Ok(loaded.opened_by(&user.actor))
 }
@@ -179,7 +187,34 @@ pub async fn act(
     command: Command,
 ) -> Result<Outcome, ServiceError> {
     let mut tx = db.begin_write().await?;
-    let header = reports::lock_header(db, &mut tx, report_id)
+    let now = time::OffsetDateTime::now_utc();
+    let outcome = act_in(
+        db,
+        &mut tx,
+        caller,
+        report_id,
+        expected_version,
+        command,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+/// [`act`] inside a transaction the caller owns and commits, at `at`: the history entry, a
+/// code's application and any new deadline are dated from it. The demo data is written through
+/// here with the dates of its story, so it holds exactly what real use would have stored.
+pub async fn act_in(
+    db: &Db,
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    caller: &Caller,
+    report_id: i64,
+    expected_version: i64,
+    command: Command,
+    at: time::OffsetDateTime,
+) -> Result<Outcome, ServiceError> {
+    let header = reports::lock_header(db, tx, report_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
     let state = header.state();
@@ -204,16 +239,16 @@ pub async fn act(
         Caller::System => Acting::System,
     };
     workflow::permit(&state, command.action(), acting)?;
-    let lines = reports::lines(&mut tx, report_id).await?;
+    let lines = reports::lines(tx, report_id).await?;
     let verified = match &command {
         Command::ApplyCode { line_id, code, .. } => {
-            Some(verify_for_line(&mut tx, &state, &lines, *line_id, code).await?)
+            Some(verify_for_line(tx, &state, &lines, *line_id, code).await?)
         }
         _ => None,
     };
     let lines_before = partner_values(&lines);
     let prices_before = price_snapshot(&lines);
-    let now = now_utc();
+    let now = rfc3339(at);
     let decision =
         decide(&state, lines, command, acting, verified.as_ref(), &now).map_err(invalid)?;
 
@@ -224,7 +259,7 @@ pub async fn act(
         .collect();
     if decision.lines_changed {
         for (line, figures) in decision.lines.iter().zip(&figures) {
-            reports::save_line(&mut tx, line, figures).await?;
+            reports::save_line(tx, line, figures).await?;
         }
     }
     let update = HeaderUpdate {
@@ -233,11 +268,12 @@ pub async fn act(
         total: report_total(&figures),
         has_comments: any_comment(&decision.lines),
         auto_penalties: decision.auto_penalties.then_some(true),
-        submission_deadline: decision.new_deadline_in_days.map(days_from_now),
+        submission_deadline: new_deadline(&decision, DeadlineOf::Partner, at),
+        review_deadline: new_deadline(&decision, DeadlineOf::Distributor, at),
         updated_at: now.clone(),
     };
-    if !reports::update_header(&mut tx, report_id, expected_version, &update).await? {
-        let current_version = reports::current_version(&mut tx, report_id)
+    if !reports::update_header(tx, report_id, expected_version, &update).await? {
+        let current_version = reports::current_version(tx, report_id)
             .await?
             .unwrap_or(expected_version);
         return Err(ServiceError::Conflict { current_version });
@@ -266,7 +302,7 @@ pub async fn act(
             after_json: None,
             prices_json: None,
         };
-        reports::append_history(&mut tx, report_id, &po_entry).await?;
+        reports::append_history(tx, report_id, &po_entry).await?;
     }
     let entry = NewHistoryEntry {
         at: now,
@@ -281,8 +317,7 @@ pub async fn act(
         after_json: after,
         prices_json: price_change(prices_before, price_snapshot(&decision.lines)),
     };
-    reports::append_history(&mut tx, report_id, &entry).await?;
-    tx.commit().await?;
+    reports::append_history(tx, report_id, &entry).await?;
     Ok(Outcome {
         status: decision.status,
         version: expected_version + 1,
@@ -305,16 +340,15 @@ fn invalid(error: CommandError) -> ServiceError {
     }
 }
 
-/// UTC RFC 3339 text `days` from now: a new deadline.
-fn days_from_now(days: i64) -> String {
-    (time::OffsetDateTime::now_utc() + time::Duration::days(days))
-        .replace_nanosecond(0)
-        .ok()
-        .and_then(|at| {
-            at.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        })
-        .unwrap_or_default()
+/// The deadline of kind `of` that `decision` sets afresh, in whole seconds after `at`.
+fn new_deadline(
+    decision: &workflow::Decision,
+    of: DeadlineOf,
+    at: time::OffsetDateTime,
+) -> Option<String> {
+    let new = decision.new_deadline.filter(|new| new.of == of)?;
+    let at = at.replace_nanosecond(0).unwrap_or(at);
+    Some(rfc3339(at + time::Duration::days(new.days)))
 }
 
 /// The partner-editable values of every line.

@@ -181,7 +181,10 @@ pub struct HeaderUpdate {
     pub has_comments: bool,
     /// `Some(true)` once penalties were applied; `None` leaves the flag as it was.
     pub auto_penalties: Option<bool>,
+    /// A new partner deadline; `None` leaves it as it was.
     pub submission_deadline: Option<String>,
+    /// A new review deadline; `None` leaves it as it was.
+    pub review_deadline: Option<String>,
     pub updated_at: String,
 }
 
@@ -196,9 +199,10 @@ pub async fn update_header(
     let result = sqlx::query(
         "UPDATE reports SET status = $1, sub_status = $2, po_number = $3, total_e4 = $4, \
                 has_comments = $5, auto_penalties = COALESCE($6, auto_penalties), \
-                submission_deadline = COALESCE($7, submission_deadline), updated_at = $8, \
+                submission_deadline = COALESCE($7, submission_deadline), \
+                review_deadline = COALESCE($8, review_deadline), updated_at = $9, \
                 version = version + 1 \
-         WHERE id = $9 AND version = $10",
+         WHERE id = $10 AND version = $11",
     )
     .bind(update.status.as_code())
     .bind(update.status.sub_status_code())
@@ -207,6 +211,7 @@ pub async fn update_header(
     .bind(i64::from(update.has_comments))
     .bind(update.auto_penalties.map(i64::from))
     .bind(update.submission_deadline.clone())
+    .bind(update.review_deadline.clone())
     .bind(update.updated_at.clone())
     .bind(id)
     .bind(expected_version)

@@ -1,11 +1,17 @@
 //! The demo data set: a vendor, regions, distributors, a dozen partners and twelve months of
 //! reports in every status, with comments, penalties, pricing codes, overrides and history.
-//! Deterministic (a fixed pseudo-random sequence), so screenshots and tests see the same month.
-//! Loaded only into a database that holds no reports, and written through the repositories, as
-//! the application writes.
+//! Deterministic (a fixed pseudo-random sequence and fixed dates), so screenshots and tests see
+//! the same month. Loaded only into a database that holds no reports, in one transaction.
+//!
+//! Organisations, the catalogue, the vendor's codes and each month's generated reports are
+//! written through the repositories; everything people and the deadline job then did to a
+//! report goes through the report service's actions (`services::reports::act_in`), dated by the
+//! demo's own clock, so its history, deadlines, codes and totals are what real use stores.
 
+mod codes;
 mod data;
 mod reports;
+mod story;
 
 use rust_decimal::Decimal;
 use sqlx::{Any, Transaction};
@@ -14,6 +20,7 @@ pub use data::{DEMO_ACCOUNTS, DEMO_PASSWORD, DemoAccountSeed};
 
 use super::{Db, SqlError, orgs, pricing, users};
 use crate::domain::{MarginPercent, Period, ThresholdPercent, UnitPrice, pricing::CodeRecord};
+use crate::server::services::ServiceError;
 use data::{DISTRIBUTORS, PARTNERS, PRODUCTS, REGIONS, RegionSeed};
 
 /// A small deterministic pseudo-random sequence (64-bit LCG): the same data on every run.
@@ -43,8 +50,8 @@ pub async fn demo(db: &Db, vendor_name: &str, password_hash: &str) -> Result<boo
     if existing > 0 {
         return Ok(false);
     }
-    let mut tx = db.pool().begin().await?;
-    load(&mut tx, vendor_name).await?;
+    let mut tx = db.begin_write().await?;
+    load(db, &mut tx, vendor_name).await?;
     let now = super::now_utc();
     for account in DEMO_ACCOUNTS {
         let organisation = if account.organisation.is_empty() {
@@ -78,6 +85,22 @@ fn invalid(error: impl std::fmt::Display) -> SqlError {
     SqlError::Protocol(format!("demo data is inconsistent: {error}"))
 }
 
+/// A service's refusal of a demo action means the demo's story is wrong.
+fn refused(error: ServiceError) -> SqlError {
+    match error {
+        ServiceError::Database(error) => error,
+        other => invalid(other),
+    }
+}
+
+/// What every demo report is written with: the database (for the report service), the vendor
+/// organisation (id and name) and the catalogue's product ids.
+struct Demo<'a> {
+    db: &'a Db,
+    vendor: (i64, &'a str),
+    product_ids: &'a [i64],
+}
+
 struct Partner {
     id: i64,
     name: &'static str,
@@ -87,9 +110,15 @@ struct Partner {
     region_id: i64,
     threshold: ThresholdPercent,
     products: Vec<usize>,
+    /// The codes the vendor issued to the partner.
+    codes: Vec<CodeRecord>,
 }
 
-async fn load(tx: &mut Transaction<'static, Any>, vendor_name: &str) -> Result<(), SqlError> {
+async fn load(
+    db: &Db,
+    tx: &mut Transaction<'static, Any>,
+    vendor_name: &str,
+) -> Result<(), SqlError> {
     let mut region_ids = Vec::new();
     for region in REGIONS {
         let id = orgs::insert_region(
@@ -107,12 +136,8 @@ async fn load(tx: &mut Transaction<'static, Any>, vendor_name: &str) -> Result<(
         region_ids.push(id);
     }
 
-    for (kind, name) in [
-        ("vendor", vendor_name),
-        ("operator", "Billing Reports Operations"),
-    ] {
-        orgs::insert_organisation(tx, kind, name).await?;
-    }
+    let vendor_id = orgs::insert_organisation(tx, "vendor", vendor_name).await?;
+    orgs::insert_organisation(tx, "operator", "Billing Reports Operations").await?;
 
     let mut distributor_ids = Vec::new();
     for (name, region_code, threshold) in DISTRIBUTORS {
@@ -171,39 +196,23 @@ async fn load(tx: &mut Transaction<'static, Any>, vendor_name: &str) -> Result<(
             region_id: region_ids[region],
             threshold: ThresholdPercent::new(dec(DISTRIBUTORS[*distributor].2)).map_err(invalid)?,
             products,
+            codes: Vec::new(),
         });
     }
 
     // Pricing codes for a few partners: what the vendor's Bid Desk / Promote desk issued.
-    for (index, partner) in partners.iter().enumerate().filter(|(i, _)| i % 3 == 0) {
-        let region = &REGIONS[partner.region];
-        let product = partner.products[0];
-        let (price, margin) = catalogue(region, product)?;
-        let (code, unit_price, margin_override) = if region.unlocks == "unit_price" {
-            (
-                format!("BDN-{}-{:04}", region.code, 1000 + index),
-                Some(UnitPrice::new(price.get() * dec("0.85")).map_err(invalid)?),
-                None,
-            )
-        } else {
-            (
-                format!("PRM-{}-{:04}", region.code, 1000 + index),
-                None,
-                Some(MarginPercent::new(margin.get() + dec("7.5")).map_err(invalid)?),
-            )
-        };
-        let code = CodeRecord {
-            code,
-            partner_id: partner.id,
-            product_id: product_ids[product],
-            unit_price,
-            margin: margin_override,
-            valid_from: first,
-            valid_to: Period::from_key(202_712).map_err(invalid)?,
-        };
-        pricing::insert_code(tx, &code).await?;
+    for (index, partner) in partners.iter_mut().enumerate() {
+        partner.codes = codes::issue(index, partner, &product_ids, first)?;
+        for code in &partner.codes {
+            pricing::insert_code(tx, code).await?;
+        }
     }
 
+    let demo = Demo {
+        db,
+        vendor: (vendor_id, vendor_name),
+        product_ids: &product_ids,
+    };
     let mut period = first;
     for month in 0..12 {
         // A region without billing reports gets none.
@@ -213,16 +222,7 @@ async fn load(tx: &mut Transaction<'static, Any>, vendor_name: &str) -> Result<(
             .filter(|(_, p)| REGIONS[p.region].enabled);
         for (index, partner) in billed {
             let status = reports::demo_status(month, index, &mut sequence);
-            reports::insert(
-                tx,
-                vendor_name,
-                partner,
-                &product_ids,
-                period,
-                status,
-                &mut sequence,
-            )
-            .await?;
+            reports::insert(&demo, tx, partner, period, status, &mut sequence).await?;
         }
         period = period.next().ok_or_else(|| invalid("period overflow"))?;
     }
@@ -234,15 +234,19 @@ fn first_period() -> Result<Period, crate::domain::PeriodError> {
     Period::new(2025, 11)
 }
 
-fn catalogue(region: &RegionSeed, product: usize) -> Result<(UnitPrice, MarginPercent), SqlError> {
-    let (_, _, _, _, base, margin) = PRODUCTS[product];
-    let price = dec(base) * Decimal::new(region.price_pct, 2);
-    let places = if region.currency.minor_units() == 0 {
+/// How many decimals a region's unit prices have: none for a currency without minor units.
+fn price_places(region: &RegionSeed) -> u32 {
+    if region.currency.minor_units() == 0 {
         0
     } else {
         4
-    };
-    let price = crate::domain::round_half_away(price, places);
+    }
+}
+
+fn catalogue(region: &RegionSeed, product: usize) -> Result<(UnitPrice, MarginPercent), SqlError> {
+    let (_, _, _, _, base, margin) = PRODUCTS[product];
+    let price = dec(base) * Decimal::new(region.price_pct, 2);
+    let price = crate::domain::round_half_away(price, price_places(region));
     Ok((
         UnitPrice::new(price).map_err(invalid)?,
         MarginPercent::new(dec(margin)).map_err(invalid)?,

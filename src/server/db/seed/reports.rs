@@ -1,17 +1,27 @@
-//! One demo report: its lines (usage, shortfalls explained, pricing codes applied), the penalties
-//! of an auto-submission, its header and the history that leads to its status. Deterministic:
-//! every choice comes from the seed's sequence.
+//! One demo report: generated for its month with the lines of the usage feed, then taken to its
+//! status by the people of its story — the partner explaining shortfalls and submitting, the
+//! deadline job, the distributor (PO number, pricing codes, a rejection), the vendor — each step
+//! an action of the report service at a fixed moment of the following month. Deterministic:
+//! every choice comes from the seed's sequence or from the names and months.
 
 use sqlx::{Any, Transaction};
 
 use super::data::{COMMENTS, PRODUCTS, REGIONS};
-use super::{Partner, Sequence, catalogue, dec, invalid};
+use super::story::{Dates, People, Story, at_minutes};
+use super::{Demo, Partner, Sequence, catalogue, codes, invalid};
 use crate::domain::{
-    HistoryEvent, LineInput, MarginPercent, Period, ReviewReason, Role, Status, UnitPrice, Units,
-    auto_submit_penalty, compute, report_total,
+    HistoryEvent, LineInput, Period, ReviewReason, Status, Units, compute, pricing::granted_codes,
+    report_total,
 };
-use crate::server::db::SqlError;
-use crate::server::db::reports::{self, NewHistoryEntry, NewLine, NewReport};
+use crate::server::db::{
+    SqlError,
+    reports::{self, NewHistoryEntry, NewLine, NewReport},
+    rfc3339,
+};
+use crate::server::services::{
+    Caller,
+    reports::{Command, LineEdit},
+};
 
 /// Older months are settled; the latest months show every status and sub-status.
 pub(super) fn demo_status(month: usize, partner: usize, sequence: &mut Sequence) -> Status {
@@ -42,48 +52,21 @@ pub(super) fn demo_status(month: usize, partner: usize, sequence: &mut Sequence)
     }
 }
 
-/// (who, what, from, to, comment) of one history entry.
-type HistorySeed = (Actor, HistoryEvent, Option<Status>, Status, Option<String>);
-
-/// Who a demo history entry names: a person of an organisation in a role, or the system.
-struct Actor {
-    name: String,
-    org: Option<String>,
-    role: Option<Role>,
-}
-
-impl Actor {
-    fn system() -> Actor {
-        Actor {
-            name: "system".to_owned(),
-            org: None,
-            role: None,
-        }
-    }
-
-    fn billing_team(org: &str) -> Actor {
-        Actor {
-            name: format!("Billing team, {org}"),
-            org: Some(org.to_owned()),
-            role: Some(Role::BillingManager),
-        }
-    }
-}
-
 struct DemoLine {
     product: usize,
-    input: LineInput,
-    catalogue_price: UnitPrice,
-    catalogue_margin: MarginPercent,
-    code: Option<String>,
+    /// The line as generated: the usage feed's figures at the catalogue's terms.
+    generated: LineInput,
+    /// The chargeable units and comment the partner submits, when they differ from the
+    /// generated ones.
+    edit: Option<(Units, Option<String>)>,
 }
 
-/// Generates and stores one report of `partner` for `period`, in `status`.
+/// Generates and stores one report of `partner` for `period`, and plays its story up to
+/// `status`.
 pub(super) async fn insert(
+    demo: &Demo<'_>,
     tx: &mut Transaction<'static, Any>,
-    vendor_name: &str,
     partner: &Partner,
-    product_ids: &[i64],
     period: Period,
     status: Status,
     sequence: &mut Sequence,
@@ -100,8 +83,11 @@ pub(super) async fn insert(
             | Status::Completed
             | Status::UnderReview(ReviewReason::ReturnedByVendor)
     );
+    // Auto-submitted without penalties means nothing was over-provisioned and uncommented.
+    let clean = matches!(status, Status::UnderReview(ReviewReason::AutoNoPenalties));
 
     let mut lines = Vec::new();
+    let mut priced_with_codes = false;
     for &product in &partner.products {
         let (catalogue_price, catalogue_margin) = catalogue(region, product)?;
         // Each partner keeps a steady size per product from month to month (a few percent of
@@ -121,12 +107,11 @@ pub(super) async fn insert(
         } else {
             None
         };
-        // Auto-submitted without penalties means nothing was over-provisioned and uncommented.
-        let clean = matches!(status, Status::UnderReview(ReviewReason::AutoNoPenalties));
         let used = used.map(|used| if clean { used.max(provisioned) } else { used });
         let provisioned_units = Units::new(provisioned).map_err(invalid)?;
         let used_units = used.map(Units::new).transpose().map_err(invalid)?;
-        let mut chargeable = crate::domain::default_chargeable(provisioned_units, used_units);
+        let default = crate::domain::default_chargeable(provisioned_units, used_units);
+        let mut chargeable = default;
         let mut comment = None;
         // A partner who submitted explained every shortfall (a submit without would have been
         // refused), and sometimes lowered a line further.
@@ -143,233 +128,217 @@ pub(super) async fn insert(
                 .map_err(invalid)?;
             }
         }
-        let mut unit_price = catalogue_price;
-        let mut margin = catalogue_margin;
-        let mut code = None;
-        if distributor_priced && product == partner.products[0] && sequence.below(2) == 0 {
-            if region.unlocks == "unit_price" {
-                unit_price = UnitPrice::new(crate::domain::round_half_away(
-                    catalogue_price.get() * dec("0.85"),
-                    4,
-                ))
-                .map_err(invalid)?;
-                code = Some(format!(
-                    "BDN-{}-{:04}",
-                    region.code,
-                    1000 + partner.id % 1000
-                ));
-            } else {
-                margin =
-                    MarginPercent::new(catalogue_margin.get() + dec("7.5")).map_err(invalid)?;
-                code = Some(format!(
-                    "PRM-{}-{:04}",
-                    region.code,
-                    1000 + partner.id % 1000
-                ));
-            }
+        // Half of the reports the distributor priced carry the partner's codes (and every one
+        // the vendor returned), on the lines it holds one for in this month.
+        if distributor_priced && product == partner.products[0] {
+            priced_with_codes = sequence.below(2) == 0
+                || status == Status::UnderReview(ReviewReason::ReturnedByVendor);
         }
         lines.push(DemoLine {
             product,
-            input: LineInput {
+            generated: LineInput {
                 provisioned: provisioned_units,
                 used: used_units,
-                chargeable,
-                unit_price,
-                margin,
-                comment,
+                chargeable: default,
+                unit_price: catalogue_price,
+                margin: catalogue_margin,
+                comment: None,
             },
-            catalogue_price,
-            catalogue_margin,
-            code,
+            edit: (chargeable != default || comment.is_some()).then_some((chargeable, comment)),
         });
     }
 
-    // Auto-submitted with penalties: uncommented violating lines are charged at provisioned.
-    let mut penalised = Vec::new();
-    if matches!(status, Status::UnderReview(ReviewReason::AutoPenalties)) {
-        let mut inputs = lines
-            .iter()
-            .map(|line| line.input.clone())
-            .collect::<Vec<_>>();
-        // Make sure there is something to penalise.
-        if let Some(line) = inputs.iter_mut().find(|line| line.used.is_some()) {
-            let provisioned = line.provisioned.get().max(10);
-            line.provisioned = Units::new(provisioned).map_err(invalid)?;
-            line.used = Some(Units::new(provisioned - provisioned / 5).map_err(invalid)?);
-            line.chargeable = line.used.unwrap_or(line.provisioned);
-            line.comment = None;
-        }
-        let outcome = auto_submit_penalty(&inputs, partner.threshold);
-        penalised = outcome.penalties.clone();
-        outcome.apply_to(&mut inputs);
-        for (line, input) in lines.iter_mut().zip(inputs) {
-            line.input = input;
-        }
+    // Auto-submitted with penalties: make sure there is an uncommented violating line for the
+    // deadline job to charge at provisioned.
+    if matches!(status, Status::UnderReview(ReviewReason::AutoPenalties))
+        && let Some(line) = lines.iter_mut().find(|line| line.generated.used.is_some())
+    {
+        let provisioned = line.generated.provisioned.get().max(10);
+        line.generated.provisioned = Units::new(provisioned).map_err(invalid)?;
+        line.generated.used = Some(Units::new(provisioned - provisioned / 5).map_err(invalid)?);
+        line.generated.chargeable = line.generated.used.unwrap_or(line.generated.provisioned);
     }
 
+    let dates = Dates::of(period)?;
     let figures = lines
         .iter()
-        .map(|line| compute(&line.input, partner.threshold, region.currency))
+        .map(|line| compute(&line.generated, partner.threshold, region.currency))
         .collect::<Vec<_>>();
-    let total = report_total(&figures);
-    let has_comments = lines.iter().any(|line| line.input.comment.is_some());
-    let next = period.next().ok_or_else(|| invalid("period overflow"))?;
-    let submission_deadline = format!("{:04}-{:02}-05T23:59:00Z", next.year(), next.month());
-    let review_deadline = format!("{:04}-{:02}-12T23:59:00Z", next.year(), next.month());
-    let generated_at = format!("{:04}-{:02}-01T02:00:00Z", next.year(), next.month());
-    let po_number =
-        distributor_priced.then(|| format!("PO-{}-{}", period.to_key(), 4000 + partner.id));
-
     let report = NewReport {
         partner_id: partner.id,
         distributor_id: partner.distributor_id,
         region_id: partner.region_id,
         period,
         currency: region.currency,
-        status,
-        po_number,
-        submission_deadline,
-        review_deadline: review_deadline.clone(),
-        total,
-        auto_penalties: !penalised.is_empty(),
-        has_comments,
-        created_at: generated_at,
+        status: Status::MspPreparing,
+        po_number: None,
+        submission_deadline: rfc3339(dates.submission_deadline),
+        review_deadline: rfc3339(dates.review_deadline),
+        total: report_total(&figures),
+        auto_penalties: false,
+        has_comments: false,
+        created_at: rfc3339(dates.generated),
     };
     let report_id = reports::insert_report(tx, &report).await?;
-
+    let mut line_ids = Vec::new();
     for (position, (line, figures)) in lines.iter().zip(&figures).enumerate() {
-        let applied = |value: String| line.code.as_ref().map(|_| value);
         let stored = NewLine {
-            product_id: product_ids[line.product],
-            input: line.input.clone(),
-            catalogue_price: line.catalogue_price,
-            catalogue_margin: line.catalogue_margin,
-            pricing_code: line.code.clone(),
-            code_applied_by: applied(format!("Billing team, {}", partner.distributor_name)),
-            code_applied_at: applied(review_deadline.replace("12T23:59", "10T09:30")),
+            product_id: demo.product_ids[line.product],
+            input: line.generated.clone(),
+            catalogue_price: line.generated.unit_price,
+            catalogue_margin: line.generated.margin,
+            pricing_code: None,
+            code_applied_by: None,
+            code_applied_at: None,
         };
-        reports::insert_line(tx, report_id, position, &stored, figures).await?;
+        line_ids.push(reports::insert_line(tx, report_id, position, &stored, figures).await?);
     }
-
-    // History: the path this report took to its status, oldest first.
-    let partner_user = || Actor::billing_team(partner.name);
-    let distributor_user = || Actor::billing_team(partner.distributor_name);
-    let vendor_user = || Actor {
-        name: "Vendor billing".to_owned(),
-        org: Some(vendor_name.to_owned()),
-        role: Some(Role::BillingManager),
-    };
-    let mut entries: Vec<HistorySeed> = vec![(
-        Actor::system(),
-        HistoryEvent::Generated,
-        None,
-        Status::MspPreparing,
-        None,
-    )];
-    let manual = Status::UnderReview(ReviewReason::Manual);
-    match status {
-        Status::MspPreparing => {}
-        Status::UnderReview(ReviewReason::AutoNoPenalties)
-        | Status::UnderReview(ReviewReason::AutoPenalties) => {
-            let comment = (!penalised.is_empty()).then(|| {
-                format!("Deadline passed: {} uncommented over-provisioned line(s) charged at provisioned.", penalised.len())
-            });
-            entries.push((
-                Actor::system(),
-                HistoryEvent::AutoSubmitted {
-                    penalties: !penalised.is_empty(),
-                },
-                Some(Status::MspPreparing),
-                status,
-                comment,
-            ));
-        }
-        Status::UnderReview(ReviewReason::Manual) => {
-            entries.push((
-                partner_user(),
-                HistoryEvent::Submitted,
-                Some(Status::MspPreparing),
-                manual,
-                None,
-            ));
-        }
-        Status::Rejected => {
-            entries.push((
-                partner_user(),
-                HistoryEvent::Submitted,
-                Some(Status::MspPreparing),
-                manual,
-                None,
-            ));
-            entries.push((
-                distributor_user(),
-                HistoryEvent::ReturnedToPartner,
-                Some(manual),
-                Status::Rejected,
-                Some("Endpoint counts do not match the customer's renewal; please re-check and add comments.".to_owned()),
-            ));
-        }
-        Status::SubmittedToVendor
-        | Status::Completed
-        | Status::UnderReview(ReviewReason::ReturnedByVendor) => {
-            entries.push((
-                partner_user(),
-                HistoryEvent::Submitted,
-                Some(Status::MspPreparing),
-                manual,
-                None,
-            ));
-            entries.push((
-                distributor_user(),
-                HistoryEvent::SubmittedToVendor,
-                Some(manual),
-                Status::SubmittedToVendor,
-                None,
-            ));
-            match status {
-                Status::Completed => entries.push((
-                    vendor_user(),
-                    HistoryEvent::Completed,
-                    Some(Status::SubmittedToVendor),
-                    Status::Completed,
-                    None,
-                )),
-                Status::UnderReview(ReviewReason::ReturnedByVendor) => entries.push((
-                    vendor_user(),
-                    HistoryEvent::ReturnedByVendor,
-                    Some(Status::SubmittedToVendor),
-                    status,
-                    Some(
-                        "Please confirm the Vision One endpoint count against the console export."
-                            .to_owned(),
-                    ),
-                )),
-                _ => {}
-            }
-        }
-    }
-    for (step, (actor, event, from, to, comment)) in entries.into_iter().enumerate() {
-        let at = format!(
-            "{:04}-{:02}-{:02}T{:02}:15:00Z",
-            next.year(),
-            next.month(),
-            1 + step * 3,
-            8 + step
-        );
-        let entry = NewHistoryEntry {
-            at,
-            actor: actor.name,
-            actor_org: actor.org,
-            actor_role: actor.role,
-            event,
-            from_status: from,
-            to_status: Some(to),
-            comment,
+    reports::append_history(
+        tx,
+        report_id,
+        &NewHistoryEntry {
+            at: rfc3339(dates.generated),
+            actor: "system".to_owned(),
+            actor_org: None,
+            actor_role: None,
+            event: HistoryEvent::Generated,
+            from_status: None,
+            to_status: Some(Status::MspPreparing),
+            comment: None,
             before_json: None,
             after_json: None,
             prices_json: None,
+        },
+    )
+    .await?;
+
+    let people = People::of(partner, demo.vendor);
+    let mut story = Story {
+        db: demo.db,
+        tx,
+        report_id,
+        version: 1,
+        status: Status::MspPreparing,
+    };
+    let submitted = dates.partner_submits(partner.id);
+    match status {
+        Status::MspPreparing => {}
+        Status::UnderReview(ReviewReason::AutoNoPenalties | ReviewReason::AutoPenalties) => {
+            story
+                .act(&Caller::System, Command::AutoSubmit, dates.auto_submit())
+                .await?;
+        }
+        Status::UnderReview(ReviewReason::Manual)
+        | Status::Rejected
+        | Status::SubmittedToVendor
+        | Status::Completed
+        | Status::UnderReview(ReviewReason::ReturnedByVendor) => {
+            let edits = lines
+                .iter()
+                .zip(&line_ids)
+                .filter_map(|(line, &line_id)| {
+                    let (chargeable, comment) = line.edit.clone()?;
+                    Some(LineEdit {
+                        line_id,
+                        chargeable: chargeable.get().to_string(),
+                        comment,
+                    })
+                })
+                .collect();
+            story
+                .act(&people.partner, Command::Submit { edits }, submitted)
+                .await?;
+        }
+    }
+    if status == Status::Rejected {
+        let reason = "Endpoint counts do not match the customer's renewal; please re-check and add comments.";
+        story
+            .act(
+                &people.distributor,
+                Command::Reject {
+                    reason: reason.to_owned(),
+                },
+                at_minutes(submitted, 25 * 60),
+            )
+            .await?;
+    }
+    if distributor_priced {
+        // Two days after the submission: the PO number, the codes, then off to the vendor.
+        let review = at_minutes(submitted, 2 * 24 * 60);
+        let po_number = format!("PO-{}-{}", period.to_key(), 4000 + partner.id);
+        story
+            .act(
+                &people.distributor,
+                Command::SetPoNumber { po_number },
+                review,
+            )
+            .await?;
+        // The codes the report page offers for each line, as granted: the distributor applies
+        // the newest one offered for a line, with exactly the value it grants.
+        let offered = if priced_with_codes {
+            let products = lines.iter().map(|line| demo.product_ids[line.product]);
+            let lines = line_ids.iter().copied().zip(products);
+            granted_codes(
+                &partner.codes,
+                lines,
+                partner.id,
+                period,
+                codes::rules(region)?,
+            )
+        } else {
+            Vec::new()
         };
-        reports::append_history(tx, report_id, &entry).await?;
+        let chosen = line_ids
+            .iter()
+            .filter_map(|&line_id| offered.iter().rev().find(|code| code.line_id == line_id));
+        for (minutes, code) in (5..).step_by(5).zip(chosen) {
+            let command = Command::ApplyCode {
+                line_id: code.line_id,
+                code: code.code.clone(),
+                value: code.value.to_input(),
+            };
+            story
+                .act(&people.distributor, command, at_minutes(review, minutes))
+                .await?;
+        }
+        story
+            .act(
+                &people.distributor,
+                Command::SubmitToVendor {
+                    po_number: None,
+                    comment: None,
+                },
+                at_minutes(review, 6 * 60),
+            )
+            .await?;
+        let vendor_acts = dates.vendor_acts;
+        match status {
+            Status::Completed => {
+                story
+                    .act(&people.vendor, Command::Complete, vendor_acts)
+                    .await?;
+            }
+            Status::UnderReview(ReviewReason::ReturnedByVendor) => {
+                let reason =
+                    "Please confirm the Vision One endpoint count against the console export.";
+                story
+                    .act(
+                        &people.vendor,
+                        Command::Return {
+                            reason: reason.to_owned(),
+                        },
+                        vendor_acts,
+                    )
+                    .await?;
+            }
+            _ => {}
+        }
+    }
+    if story.status != status {
+        return Err(invalid(format!(
+            "report {report_id} ended {:?}, not {status:?}",
+            story.status
+        )));
     }
     Ok(())
 }
