@@ -7,7 +7,10 @@ use leptos::prelude::*;
 use crate::api::reports::{ReportAction, verify_pricing_code};
 use crate::domain::{
     Currency, LineView,
-    pricing::{AllowedRange, PricingRules, Unlocks, VerifiedCode, allowed_range, parse_code},
+    pricing::{
+        AllowedRange, GrantedCode, PricingRules, SpecialValue, Unlocks, VerifiedCode,
+        allowed_range, parse_code,
+    },
 };
 use crate::ui::format;
 
@@ -19,6 +22,7 @@ use super::state::{EditorFocus, PriceEditor, ValueCheck};
 pub(super) fn CodeEditor(
     report_id: i64,
     line: LineView,
+    granted: Vec<GrantedCode>,
     rules: PricingRules,
     editor: PriceEditor,
     check: Memo<ValueCheck>,
@@ -111,6 +115,44 @@ pub(super) fn CodeEditor(
         _ => None,
     };
     let hint_id_for_input = hint_id.clone();
+    // The codes the vendor granted for this product: one click verifies one, as if typed.
+    let choices = (!granted.is_empty()).then(|| {
+        let items = granted
+            .into_iter()
+            .map(|code| {
+                let grants = match code.value {
+                    SpecialValue::UnitPrice(price) => {
+                        format!("unit price {}", format::unit_price(price.get(), currency))
+                    }
+                    SpecialValue::Margin(margin) => {
+                        format!("margin up to {}%", format::percent(margin.get()))
+                    }
+                };
+                let text = code.code.clone();
+                let label = format!("Use {}", code.code);
+                view! {
+                    <li>
+                        <span class="code">{code.code.clone()}</span>
+                        <span class="granted-terms">{format!("{grants} · valid to {}", format::period_short(code.valid_to))}</span>
+                        <button type="button" class="button small" aria-label=label
+                            disabled=move || verifying.pending().get()
+                            on:click=move |_| {
+                                editor.code.set(text.clone());
+                                editor.verified.set(None);
+                                editor.error.set(None);
+                                verifying.dispatch(text.clone());
+                            }>"Use"</button>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <div class="granted-codes">
+                <p class="field-hint">"Codes the vendor granted this partner for this product:"</p>
+                <ul>{items}</ul>
+            </div>
+        }
+    });
     view! {
         <div class="code-editor" on:keydown=move |ev| {
             if ev.key() == "Escape" {
@@ -131,6 +173,7 @@ pub(super) fn CodeEditor(
                 <button class="button" type="submit" disabled=move || verifying.pending().get()>"Verify"</button>
                 <button class="button" type="button" on:click=move |_| editor.close()>"Cancel"</button>
             </form>
+            {choices}
             {move || editor.error.get().map(|error| view! { <p class="form-error" role="alert">{error}</p> })}
             {move || editor.verified.get().map(|verified| {
                 let hint_id = hint_id.clone();

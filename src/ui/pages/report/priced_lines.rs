@@ -29,24 +29,31 @@ pub(super) fn PricedLines(
     act: Callback<ReportAction>,
     busy: Signal<bool>,
 ) -> impl IntoView {
-    let (report_id, currency, rules, usage_rules, lines, saved_total) = detail.with_value(|d| {
-        (
-            d.header.id,
-            d.header.currency,
-            d.rules,
-            d.header.usage_rules,
-            d.lines.clone(),
-            d.total,
-        )
-    });
+    let (report_id, currency, rules, usage_rules, lines, saved_total, granted) =
+        detail.with_value(|d| {
+            (
+                d.header.id,
+                d.header.currency,
+                d.rules,
+                d.header.usage_rules,
+                d.lines.clone(),
+                d.total,
+                d.granted_codes.clone(),
+            )
+        });
     let code_label = rules.code_kind.label();
     let saved_gross: Decimal = lines.iter().map(|line| line.gross).sum();
     let any_special = lines.iter().any(LineView::has_special_pricing);
     let rows = lines
         .into_iter()
         .map(|line| {
+            let granted: Vec<_> = granted
+                .iter()
+                .filter(|code| code.line_id == line.product.line_id)
+                .cloned()
+                .collect();
             view! {
-                <PricedRow report_id line rules usage_rules currency editable editor check preview act busy />
+                <PricedRow report_id line granted rules usage_rules currency editable editor check preview act busy />
             }
         })
         .collect_view();

@@ -5,7 +5,11 @@
 use leptos::prelude::*;
 
 use crate::api::reports::ReportAction;
-use crate::domain::{Currency, LineView, pricing::PricingRules, usage::UsageRules};
+use crate::domain::{
+    Currency, LineView,
+    pricing::{GrantedCode, PricingRules},
+    usage::UsageRules,
+};
 use crate::ui::{components::local_time::LocalTime, format};
 
 use super::{
@@ -19,6 +23,8 @@ use super::{
 pub(super) fn PricedRow(
     report_id: i64,
     line: LineView,
+    /// The codes the vendor granted the partner for this line's product.
+    granted: Vec<GrantedCode>,
     rules: PricingRules,
     usage_rules: UsageRules,
     currency: Currency,
@@ -105,7 +111,7 @@ pub(super) fn PricedRow(
                 view! {
                     <tr class="editor-row" id=format!("price-editor-{line_id}")>
                         <td colspan="11">
-                            <CodeEditor report_id line=line.clone() rules editor check act busy currency />
+                            <CodeEditor report_id line=line.clone() granted=granted.clone() rules editor check act busy currency />
                         </td>
                     </tr>
                 }
