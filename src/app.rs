@@ -84,7 +84,20 @@ fn Shell() -> impl IntoView {
     let location = use_location();
     let user: UserResource = Resource::new(move || location.pathname.get(), |_| who_am_i());
     provide_context(user);
+    // On the list, the first Tab stop leads straight to the first report (past the header, the
+    // downloads, the filters and the column heads).
+    let on_list = move || location.pathname.with(|path| path == "/");
     view! {
+        {move || {
+            on_list()
+                .then(|| {
+                    view! {
+                        <a class="skip-link" href="#reports">
+                            "Skip to reports"
+                        </a>
+                    }
+                })
+        }}
         <a class="skip-link" href="#main">
             "Skip to content"
         </a>

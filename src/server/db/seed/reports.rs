@@ -212,7 +212,11 @@ pub(super) async fn insert(
         .map(|line| compute(&line.input, partner.threshold, region.currency))
         .collect::<Vec<_>>();
     let total = report_total(&figures);
-    let has_comments = lines.iter().any(|line| line.input.comment.is_some());
+    let flags = reports::flag_basis(tx, partner.id, period).await?.judge(
+        lines
+            .iter()
+            .map(|line| (product_ids[line.product], &line.input)),
+    );
     let next = period.next().ok_or_else(|| invalid("period overflow"))?;
     let submission_deadline = format!("{:04}-{:02}-05T23:59:00Z", next.year(), next.month());
     let review_deadline = format!("{:04}-{:02}-12T23:59:00Z", next.year(), next.month());
@@ -232,7 +236,9 @@ pub(super) async fn insert(
         review_deadline: review_deadline.clone(),
         total,
         auto_penalties: !penalised.is_empty(),
-        has_comments,
+        has_comments: flags.has_comments,
+        below_used: flags.below_used,
+        anomaly: flags.anomaly,
         created_at: generated_at,
     };
     let report_id = reports::insert_report(tx, &report).await?;

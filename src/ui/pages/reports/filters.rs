@@ -7,21 +7,24 @@ use leptos::prelude::*;
 use leptos_router::{NavigateOptions, hooks::use_navigate};
 
 use crate::domain::{
-    Period,
+    OrgKind, Period,
+    flags::RiskFlag,
     query::{FilterOptions, ReportFilter, StatusFilter},
 };
 
 use super::{admin_filters::admin_filters, list_href};
 
-/// Status for everyone; partner and cycle range for those who see several partners, a year for a
-/// partner (whose list covers the last 12 months unless a year is chosen); region and
+/// Status and flags for everyone; partner and cycle range for those who see several partners, a
+/// year for a partner (whose list covers the last 12 months unless a year is chosen); region and
 /// distributor for those whose list spans more than one distributor.
 #[component]
 pub(super) fn Filters(
+    /// The filter with its view settled (a change keeps the view).
     filter: Memo<ReportFilter>,
     options: FilterOptions,
-    partner: bool,
+    kind: OrgKind,
 ) -> impl IntoView {
+    let partner = kind == OrgKind::Partner;
     let navigate = use_navigate();
     let go = {
         let navigate = navigate.clone();
@@ -49,8 +52,15 @@ pub(super) fn Filters(
     let on_status = {
         let apply = apply.clone();
         move |ev| {
-            let value = event_target_value(&ev);
-            apply(&|f: &mut ReportFilter| f.status = StatusFilter::from_param(&value));
+            let value = StatusFilter::from_param(&event_target_value(&ev));
+            apply(&|f: &mut ReportFilter| *f = f.with_status(value, kind));
+        }
+    };
+    let on_flag = {
+        let apply = apply.clone();
+        move |ev| {
+            let value = RiskFlag::from_param(&event_target_value(&ev));
+            apply(&|f: &mut ReportFilter| f.flag = value);
         }
     };
     let on_from = {
@@ -142,12 +152,17 @@ pub(super) fn Filters(
     let spans_distributors = !options.distributors.is_empty();
     let admin_filters =
         spans_distributors.then(|| admin_filters(filter, options, on_region, on_distributor));
+    // Clearing keeps the view: the to-do stays the to-do.
+    let cleared = move || ReportFilter {
+        view: filter.with_untracked(|f| f.view),
+        ..ReportFilter::default()
+    };
     let clear = {
         let go = go.clone();
         move |ev: leptos::ev::MouseEvent| {
             ev.prevent_default();
             partner_text.set(String::new());
-            go(ReportFilter::default(), false);
+            go(cleared(), false);
         }
     };
     let month = |period: Option<Period>| period.map(|p| p.to_string()).unwrap_or_default();
@@ -184,13 +199,13 @@ pub(super) fn Filters(
     });
     let cycle_fields = (!partner).then(|| {
         view! {
-            <div class="field">
+            <div class="field month">
                 <label for="filter-from">"Cycle from"</label>
                 <input id="filter-from" name="from" type="month" placeholder="YYYY-MM"
                     prop:value=move || month(filter.read().from)
                     on:change=on_from />
             </div>
-            <div class="field">
+            <div class="field month">
                 <label for="filter-to">"Cycle to"</label>
                 <input id="filter-to" name="to" type="month" placeholder="YYYY-MM"
                     prop:value=move || month(filter.read().to)
@@ -227,11 +242,31 @@ pub(super) fn Filters(
             </div>
             {cycle_fields}
             {year_field}
+            <div class="field">
+                <label for="filter-flag">"Flags"</label>
+                <select id="filter-flag" name="flag" on:change=on_flag>
+                    <option value="" selected=move || filter.read().flag.is_none() prop:selected=move || filter.read().flag.is_none()>
+                        "With or without flags"
+                    </option>
+                    {RiskFlag::ALL
+                        .into_iter()
+                        .map(|flag| {
+                            let chosen = move || filter.read().flag == Some(flag);
+                            view! { <option value=flag.to_param() selected=chosen prop:selected=chosen>{flag.choice()}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
             {admin_filters}
-            <input type="hidden" name="sort" value=move || filter.read().sort.to_param() />
+            <input type="hidden" name="view" value=move || filter.read().view.map(|v| v.to_param()).unwrap_or_default() />
+            <input type="hidden" name="sort" value=move || filter.read().sort.map(|s| s.to_param()).unwrap_or_default() />
             <div class="actions">
                 <button class="button" type="submit">"Apply"</button>
-                <a class="button" href="/" on:click=clear>"Clear filters"</a>
+                // Only when there is something to clear: one Tab stop fewer otherwise.
+                {move || filter.read().narrows().then(|| {
+                    let clear = clear.clone();
+                    view! { <a class="button" href=move || list_href(&cleared()) on:click=clear>"Clear filters"</a> }
+                })}
             </div>
         </form>
     }
