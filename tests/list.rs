@@ -16,7 +16,7 @@ use billing_reports::{
         workflow::{Command, LineEdit},
     },
     server::{
-        db::{Backend, Db, reports},
+        db::{Backend, Db, reports, scale},
         services::reports::act,
     },
 };
@@ -31,6 +31,7 @@ on_both_backends!(
     totals_per_currency_add_up_the_listed_rows,
     flags_are_judged_from_the_lines_and_filter_the_list,
     saving_lines_judges_the_flags_again,
+    scale_data_carries_judged_flags,
 );
 
 const DISTRIBUTOR: &str = "dana@summit-tech.example";
@@ -480,4 +481,26 @@ async fn saving_lines_judges_the_flags_again(backend: Backend) {
     // Back at its usage, and far from last month's units: judged again on the next save.
     save(used, version).await.expect("save");
     assert_eq!(stored(db, id).await, judged(db, id).await);
+}
+
+async fn scale_data_carries_judged_flags(backend: Backend) {
+    let (db, url, _guard) = common::shared_db(backend).await;
+    let demo = all_ids(&db).await.len();
+    let spec = scale::ScaleSpec {
+        reports: 240,
+        lines_per_report: 4,
+        months: 3,
+    };
+    let done = scale::generate(&db, &url, spec).await.expect("scale data");
+    assert_eq!(done.reports, 240);
+    let ids = all_ids(&db).await;
+    assert_eq!(ids.len(), demo + 240);
+    let mut anomalies = 0;
+    for id in &ids[demo..] {
+        let judged = judged(&db, *id).await;
+        assert_eq!(stored(&db, *id).await, judged, "scale report {id}");
+        anomalies += usize::from(judged.anomaly);
+    }
+    // The oldest month has no previous cycle; the newer ones move enough to be flagged.
+    assert!(anomalies > 0 && anomalies < 240, "{anomalies}");
 }
