@@ -12,7 +12,11 @@ use crate::domain::{
     query::{FilterOptions, ReportFilter, StatusFilter},
 };
 
-use super::{admin_filters::admin_filters, list_href};
+use super::{
+    admin_filters::admin_filters,
+    choice_select::{Choices, choice_select},
+    list_href,
+};
 
 /// Status and flags for everyone; partner and cycle range for those who see several partners, a
 /// year for a partner (whose list covers the last 12 months unless a year is chosen); region and
@@ -168,24 +172,39 @@ pub(super) fn Filters(
     let month = |period: Option<Period>| period.map(|p| p.to_string()).unwrap_or_default();
 
     let year_field = partner.then(|| {
-        view! {
-            <div class="field">
-                <label for="filter-year">"Cycles"</label>
-                <select id="filter-year" name="year" on:change=on_year>
-                    <option value="" selected=move || filter.read().year().is_none() prop:selected=move || filter.read().year().is_none()>
-                        "Last 12 months"
-                    </option>
-                    {years
-                        .into_iter()
-                        .map(|year| {
-                            let chosen = move || filter.read().year() == Some(year);
-                            view! { <option value=year.to_string() selected=chosen prop:selected=chosen>{year.to_string()}</option> }
-                        })
-                        .collect_view()}
-                </select>
-            </div>
-        }
+        let choices = years
+            .into_iter()
+            .map(|year| (year, year.to_string(), year.to_string()))
+            .collect();
+        let select = Choices {
+            id: "filter-year",
+            name: "year",
+            label: "Cycles",
+            none: "Last 12 months",
+            choices,
+        };
+        choice_select(select, move || filter.read().year(), on_year)
     });
+    let status_select = Choices {
+        id: "filter-status",
+        name: "status",
+        label: "Status",
+        none: "All statuses",
+        choices: StatusFilter::all()
+            .into_iter()
+            .map(|choice| (choice, choice.to_param(), choice.label()))
+            .collect(),
+    };
+    let flag_select = Choices {
+        id: "filter-flag",
+        name: "flag",
+        label: "Flags",
+        none: "With or without flags",
+        choices: RiskFlag::ALL
+            .into_iter()
+            .map(|flag| (flag, flag.to_param().to_owned(), flag.choice().to_owned()))
+            .collect(),
+    };
     let partner_field = (!partner).then(|| {
         view! {
             <div class="field partner-field">
@@ -217,46 +236,10 @@ pub(super) fn Filters(
     view! {
         <form class="filters" method="get" action="/" role="search" aria-label="Filter billing reports">
             {partner_field}
-            <div class="field">
-                <label for="filter-status">"Status"</label>
-                <select id="filter-status" name="status" on:change=on_status>
-                    <option value="" selected=move || filter.read().status.is_none() prop:selected=move || filter.read().status.is_none()>
-                        "All statuses"
-                    </option>
-                    {StatusFilter::all()
-                        .into_iter()
-                        .map(|choice| {
-                            let param = choice.to_param();
-                            view! {
-                                <option
-                                    value=param
-                                    selected=move || filter.read().status == Some(choice)
-                                    prop:selected=move || filter.read().status == Some(choice)
-                                >
-                                    {choice.label()}
-                                </option>
-                            }
-                        })
-                        .collect_view()}
-                </select>
-            </div>
+            {choice_select(status_select, move || filter.read().status, on_status)}
             {cycle_fields}
             {year_field}
-            <div class="field">
-                <label for="filter-flag">"Flags"</label>
-                <select id="filter-flag" name="flag" on:change=on_flag>
-                    <option value="" selected=move || filter.read().flag.is_none() prop:selected=move || filter.read().flag.is_none()>
-                        "With or without flags"
-                    </option>
-                    {RiskFlag::ALL
-                        .into_iter()
-                        .map(|flag| {
-                            let chosen = move || filter.read().flag == Some(flag);
-                            view! { <option value=flag.to_param() selected=chosen prop:selected=chosen>{flag.choice()}</option> }
-                        })
-                        .collect_view()}
-                </select>
-            </div>
+            {choice_select(flag_select, move || filter.read().flag, on_flag)}
             {admin_filters}
             <input type="hidden" name="view" value=move || filter.read().view.map(|v| v.to_param()).unwrap_or_default() />
             <input type="hidden" name="sort" value=move || filter.read().sort.map(|s| s.to_param()).unwrap_or_default() />

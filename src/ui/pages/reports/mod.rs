@@ -2,14 +2,15 @@
 //! and rendered on the server), the rows fetched by a server function.
 //!
 //! This file owns the page (waiting for the user and the filter choices) and the list's URL for a
-//! filter. The parts, one per file: `list` (heading, downloads, filters and rows), `filters` and
-//! `admin_filters` (the form), `views` (the "To do" / "All reports" choice), `table` (count,
-//! rows, sortable column heads), `cells` (the deadline and the flags of a row), `totals` (the
-//! filter's totals per currency), `pager`, and `region_unavailable` (for users whose region has
-//! no billing reports).
+//! filter. The parts, one per file: `list` (heading, downloads, filters and rows), `filters`,
+//! `choice_select` and `admin_filters` (the form), `views` (the "To do" / "All reports"
+//! choice), `table` (count, rows, sortable column heads), `cells` (the deadline and the flags of
+//! a row), `totals` (the filter's totals per currency), `pager`, and `region_unavailable` (for
+//! users whose region has no billing reports).
 
 mod admin_filters;
 mod cells;
+mod choice_select;
 mod filters;
 mod list;
 mod pager;
