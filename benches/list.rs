@@ -17,7 +17,8 @@ use axum::{
 use billing_reports::{
     domain::{
         ListScope, Period,
-        query::{ReportFilter, SortKey, StatusFilter},
+        flags::RiskFlag,
+        query::{ListQuery, ReportFilter, SortKey, StatusFilter},
     },
     server::{
         config::Config,
@@ -105,8 +106,36 @@ async fn bench_backend(label: &str, url: &str, spec: scale::ScaleSpec) {
         (
             "page 100, by total",
             ReportFilter {
-                sort: SortKey::Total,
+                sort: Some(SortKey::Total),
                 page: 100,
+                ..ReportFilter::default()
+            },
+        ),
+        (
+            "by deadline",
+            ReportFilter {
+                sort: Some(SortKey::Deadline),
+                page: 1,
+                ..ReportFilter::default()
+            },
+        ),
+        (
+            "anomalies, one month",
+            ReportFilter {
+                flag: Some(RiskFlag::Anomaly),
+                from: month,
+                to: month,
+                page: 1,
+                ..ReportFilter::default()
+            },
+        ),
+        (
+            "one distributor's to-do",
+            ReportFilter {
+                distributor,
+                status: Some(StatusFilter::UnderReview(None)),
+                sort: Some(SortKey::Deadline),
+                page: 1,
                 ..ReportFilter::default()
             },
         ),
@@ -116,7 +145,7 @@ async fn bench_backend(label: &str, url: &str, spec: scale::ScaleSpec) {
         let mut count = 0;
         for _ in 0..7 {
             let start = Instant::now();
-            count = reports::list(&db, ListScope::All, &filter)
+            count = reports::list(&db, &ListQuery::new(ListScope::All, &filter))
                 .await
                 .expect("list")
                 .total_count;

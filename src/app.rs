@@ -88,8 +88,22 @@ fn Shell() -> impl IntoView {
     let location = use_location();
     let user: UserResource = Resource::new(move || location.pathname.get(), |_| who_am_i());
     provide_context(user);
+    // On the list, the first Tab stop leads straight to the first report (past the header, the
+    // downloads, the filters and the column heads). The skip links are the browser's own jumps
+    // (`target="_self"` keeps the router out), so the focus moves to where they lead.
+    let on_list = move || location.pathname.with(|path| path == "/");
     view! {
-        <a class="skip-link" href="#main">
+        {move || {
+            on_list()
+                .then(|| {
+                    view! {
+                        <a class="skip-link" href="#reports" target="_self">
+                            "Skip to reports"
+                        </a>
+                    }
+                })
+        }}
+        <a class="skip-link" href="#main" target="_self">
             "Skip to content"
         </a>
         <header class="topbar">

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use billing_reports::{
     domain::{
         ListScope, Period, ReportSummary, ReviewReason, Status,
-        query::{FilterOptions, ListedReports, ReportFilter, SortKey, StatusFilter},
+        query::{FilterOptions, ListQuery, ListedReports, ReportFilter, SortKey, StatusFilter},
     },
     server::db::{Backend, reports},
 };
@@ -115,9 +115,12 @@ async fn list_server_function_filters_by_status(backend: Backend) {
 
 async fn repository_filters_compose(backend: Backend) {
     let app = spawn_app(backend).await;
-    let all = reports::list(&app.db, ListScope::All, &ReportFilter::default())
-        .await
-        .expect("list");
+    let all = reports::list(
+        &app.db,
+        &ListQuery::new(ListScope::All, &ReportFilter::default()),
+    )
+    .await
+    .expect("list");
     assert_eq!(all.total_count, 12 * 12, "12 billed partners x 12 months");
     assert_eq!(all.rows.len(), 50, "one full page");
 
@@ -135,7 +138,7 @@ async fn repository_filters_compose(backend: Backend) {
             page: 1,
             ..ReportFilter::default()
         };
-        let page = reports::list(&app.db, ListScope::All, &filter)
+        let page = reports::list(&app.db, &ListQuery::new(ListScope::All, &filter))
             .await
             .expect("list");
         assert!(page.total_count > 0, "no demo report is {status:?}");
@@ -156,7 +159,7 @@ async fn repository_filters_compose(backend: Backend) {
         page: 1,
         ..ReportFilter::default()
     };
-    let page = reports::list(&app.db, ListScope::All, &filter)
+    let page = reports::list(&app.db, &ListQuery::new(ListScope::All, &filter))
         .await
         .expect("list");
     assert!(page.total_count >= 1);
@@ -171,7 +174,7 @@ async fn repository_filters_compose(backend: Backend) {
         page: 1,
         ..ReportFilter::default()
     };
-    let page = reports::list(&app.db, ListScope::All, &by_name)
+    let page = reports::list(&app.db, &ListQuery::new(ListScope::All, &by_name))
         .await
         .expect("list");
     assert_eq!(
@@ -185,7 +188,7 @@ async fn repository_filters_compose(backend: Backend) {
         ..ReportFilter::default()
     };
     assert_eq!(
-        reports::list(&app.db, ListScope::All, &by_id)
+        reports::list(&app.db, &ListQuery::new(ListScope::All, &by_id))
             .await
             .expect("list")
             .total_count,
@@ -198,7 +201,7 @@ async fn repository_filters_compose(backend: Backend) {
         ..ReportFilter::default()
     };
     assert_eq!(
-        reports::list(&app.db, ListScope::All, &wildcard)
+        reports::list(&app.db, &ListQuery::new(ListScope::All, &wildcard))
             .await
             .expect("list")
             .total_count,
@@ -209,7 +212,7 @@ async fn repository_filters_compose(backend: Backend) {
         page: 99,
         ..ReportFilter::default()
     };
-    let page = reports::list(&app.db, ListScope::All, &beyond)
+    let page = reports::list(&app.db, &ListQuery::new(ListScope::All, &beyond))
         .await
         .expect("list");
     assert!(page.rows.is_empty());
@@ -223,9 +226,12 @@ async fn demo_data_loads_once(backend: Backend) {
             .await
             .expect("second seed")
     );
-    let all = reports::list(&app.db, ListScope::All, &ReportFilter::default())
-        .await
-        .expect("list");
+    let all = reports::list(
+        &app.db,
+        &ListQuery::new(ListScope::All, &ReportFilter::default()),
+    )
+    .await
+    .expect("list");
     assert_eq!(all.total_count, 12 * 12);
 }
 
@@ -403,7 +409,7 @@ async fn filter_choices_follow_the_list_scope(backend: Backend) {
 /// The first page of the list in `sort` order, as the signed-in user gets it.
 async fn list_sorted(app: &common::TestApp, cookie: &str, sort: SortKey) -> ListedReports {
     let filter = ReportFilter {
-        sort,
+        sort: Some(sort),
         page: 1,
         ..ReportFilter::default()
     };

@@ -103,7 +103,7 @@ test('the distributor sees the submitted report with the comment, returns it, an
   const distributor = await (await browser.newContext()).newPage();
   await distributor.setViewportSize(VIEWPORTS.desktop);
   await signIn(distributor, 'dana@summit-tech.example');
-  await distributor.goto('/?status=under_review.manual&partner=Harbor');
+  await distributor.goto('/?view=all&status=under_review.manual&partner=Harbor');
   await distributor.locator('table.reports tbody td.partner a').first().click();
   await waitForHydration(distributor);
   await expect(distributor.locator('.report-head .badge')).toHaveAttribute('title', 'Under review — manual submission');

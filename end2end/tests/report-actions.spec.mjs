@@ -4,7 +4,8 @@ import { test, expect } from '@playwright/test';
 import { VIEWPORTS, screenshot, signIn, watchConsole } from './helpers.mjs';
 
 async function openUnderReview(page, partner) {
-  await page.goto(`/?status=under_review&partner=${encodeURIComponent(partner)}`);
+  // Everything under review, newest cycle first (the to-do would put the oldest deadline first).
+  await page.goto(`/?view=all&status=under_review&partner=${encodeURIComponent(partner)}`);
   await page.locator('table.reports tbody td.partner a').first().click();
   await expect(page).toHaveURL(/\/reports\/\d+$/);
   await expect(page.getByRole('region', { name: 'Your decision' })).toBeVisible();

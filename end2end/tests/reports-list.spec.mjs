@@ -18,7 +18,19 @@ test('the list is server-rendered, hydrates, and filters by status', async ({ pa
   expect(allCount).toBeGreaterThan(50);
   await expect(rows(page)).toHaveCount(50);
   await expect(page.getByText('Page 1 of')).toBeVisible();
+  // A platform admin has no to-do: one list, and no choice between two.
+  await expect(page.locator('nav.views')).toHaveCount(0);
+  // Under the rows, the totals of every matching report, one per currency.
+  await expect(page.locator('p.filter-totals')).toContainText('Total of the');
+  await expect(page.locator('p.filter-totals')).toContainText('USD');
   await screenshot(page, 'reports-list-desktop');
+
+  // The first Tab stop leads past the header, the filters and the column heads to the rows.
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('link', { name: 'Skip to reports' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Tab');
+  await expect(page.locator('table.reports tbody td.partner a').first()).toBeFocused();
 
   // Filtering happens in the browser: the URL changes and the rows are fetched again.
   await page.getByLabel('Status').selectOption({ label: 'Rejected (returned to partner)' });
@@ -82,7 +94,7 @@ test('the list reads well on a phone', async ({ page }) => {
   const console = watchConsole(page);
   await page.setViewportSize(VIEWPORTS.phone);
   await signIn(page, 'dana@summit-tech.example');
-  await page.goto('/?status=under_review');
+  await page.goto('/?view=all&status=under_review');
   await expect(rows(page).first()).toBeVisible();
   await waitForHydration(page);
   // Cards, not a sideways-scrolling table: nothing wider than the screen.
@@ -92,7 +104,7 @@ test('the list reads well on a phone', async ({ page }) => {
 
   // The partner filter follows the typing: no button to press, the list catches up.
   await page.getByLabel('Status').selectOption({ label: 'All statuses' });
-  await expect(page).toHaveURL((url) => url.search === '');
+  await expect(page).toHaveURL((url) => url.search === '?view=all');
   await page.getByLabel('Partner').pressSequentially('harb', { delay: 40 });
   await expect(page).toHaveURL(/partner=harb/);
   await expect(page.getByLabel('Partner')).toBeFocused();
@@ -102,5 +114,45 @@ test('the list reads well on a phone', async ({ page }) => {
     expect(name).toContain('Harbor');
   }
   await screenshot(page, 'reports-list-search-phone');
+  console.expectNone();
+});
+
+test('a distributor opens on its to-do and can get to everything', async ({ page }) => {
+  const console = watchConsole(page);
+  await page.setViewportSize(VIEWPORTS.desktop);
+  await signIn(page, 'dana@summit-tech.example');
+  await expect(rows(page).first()).toBeVisible();
+
+  // The to-do: reports under review, the review deadline that runs out first on top.
+  const toDo = page.getByRole('link', { name: /^To do \(\d+\)$/ });
+  const all = page.getByRole('link', { name: /^All reports \(\d+\)$/ });
+  await expect(toDo).toHaveAttribute('aria-current', 'page');
+  await expect(all).not.toHaveAttribute('aria-current', 'page');
+  for (const status of await page.locator('table.reports tbody td.status').allInnerTexts()) {
+    expect(status).toContain('Under review');
+  }
+  await expect(page.locator('th[aria-sort="ascending"]')).toContainText('Deadline');
+  const toDoCount = await count(page);
+  expect(await toDo.innerText()).toBe(`To do (${toDoCount})`);
+  await screenshot(page, 'reports-to-do-desktop');
+
+  // Everything is one click away, and Back returns to the to-do.
+  await all.click();
+  await expect(page).toHaveURL(/view=all/);
+  await expect(all).toHaveAttribute('aria-current', 'page');
+  await expect(countText(page)).not.toHaveText(`${toDoCount} reports`);
+  expect(await count(page)).toBeGreaterThan(toDoCount);
+  await page.goBack();
+  await expect(toDo).toHaveAttribute('aria-current', 'page');
+  await expect(countText(page)).toHaveText(`${toDoCount} reports`);
+
+  // Flags: a word on each row, and a filter.
+  await all.click();
+  await page.getByLabel('Flags').selectOption({ label: 'Charged below usage' });
+  await expect(page).toHaveURL(/flag=below_used/);
+  await expect(rows(page).first()).toBeVisible();
+  const flagged = await count(page);
+  await expect(page.locator('table.reports tbody li.marker.below_used')).toHaveCount(Math.min(flagged, 50));
+  await expect(page.locator('table.reports tbody li.marker.below_used').first()).toHaveText('Below used');
   console.expectNone();
 });

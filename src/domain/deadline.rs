@@ -16,6 +16,8 @@ pub enum DeadlineOf {
 }
 
 impl DeadlineOf {
+    pub const ALL: [DeadlineOf; 2] = [DeadlineOf::Partner, DeadlineOf::Distributor];
+
     /// The deadline that is running for a report in `status`, if any.
     pub const fn running(status: Status) -> Option<DeadlineOf> {
         match status {

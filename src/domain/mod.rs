@@ -13,6 +13,7 @@
 //! * [`usage`] — the partner's side of a line: reading what was typed, why a comment is needed,
 //!   what a deadline would do, and the month-over-month anomaly;
 //! * [`deadline`] — how long is left until a deadline;
+//! * [`flags`] — a report's flags (comments, penalties, below used, anomaly), judged from its lines;
 //! * [`text`] — the one length limit of free text;
 //! * [`policy`] — SPEC §2 visibility and authorisation, and which actions a page offers;
 //! * [`workflow`] — one command decided against a report: what to store, or a typed refusal;
@@ -21,6 +22,8 @@
 //! * [`view`] — a report as each viewer receives it;
 //! * [`pricing`] — what a special pricing code unlocks, and why one is refused;
 //! * [`query`] — report list filters, sorting and paging;
+//! * [`to_do`] — the to-do each organisation's list opens on;
+//! * [`listing`] — what a list answers: totals per currency, the page each viewer receives;
 //! * [`format`] — how amounts, counts and dates read (pages and server messages alike);
 //! * [`user`] — who is signed in, as the browser may know them.
 //!
@@ -31,9 +34,11 @@
 
 pub mod currency;
 pub mod deadline;
+pub mod flags;
 pub mod format;
 pub mod history;
 pub mod line;
+pub mod listing;
 pub mod money;
 pub mod numbers;
 pub mod period;
@@ -43,6 +48,7 @@ pub mod query;
 pub mod report;
 pub mod status;
 pub mod text;
+pub mod to_do;
 pub mod usage;
 pub mod user;
 pub mod view;

@@ -3,11 +3,16 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::deadline::utc_seconds;
+use super::flags::RiskFlag;
 use super::period::Period;
-use super::policy::{Actor, OrgKind, can_see_pricing, shows_pricing};
-use super::report::{PartnerReportSummary, ReportSummary};
+use super::policy::{Actor, OrgKind, can_see_pricing};
 use super::status::{ReviewReason, Status};
+use super::to_do::ListView;
+
+pub use super::listing::{
+    CurrencyTotal, FilterTotals, FoundReports, ListQuery, ListedReports, MatchedGroup,
+    PartnerReportPage, ReportPage, ViewCounts,
+};
 
 /// Rows per page of a report list.
 pub const PAGE_SIZE: u32 = 50;
@@ -53,6 +58,28 @@ impl StatusFilter {
             StatusFilter::Rejected => (Status::Rejected.as_code(), None),
             StatusFilter::SubmittedToVendor => (Status::SubmittedToVendor.as_code(), None),
             StatusFilter::Completed => (Status::Completed.as_code(), None),
+        }
+    }
+
+    /// Whether a report in `status` passes this filter.
+    pub fn covers(&self, status: Status) -> bool {
+        match (self, status) {
+            (StatusFilter::UnderReview(None), Status::UnderReview(_)) => true,
+            (StatusFilter::UnderReview(Some(reason)), Status::UnderReview(actual)) => {
+                *reason == actual
+            }
+            (StatusFilter::MspPreparing, Status::MspPreparing)
+            | (StatusFilter::Rejected, Status::Rejected)
+            | (StatusFilter::SubmittedToVendor, Status::SubmittedToVendor)
+            | (StatusFilter::Completed, Status::Completed) => true,
+            (
+                StatusFilter::MspPreparing
+                | StatusFilter::UnderReview(_)
+                | StatusFilter::Rejected
+                | StatusFilter::SubmittedToVendor
+                | StatusFilter::Completed,
+                _,
+            ) => false,
         }
     }
 
@@ -102,10 +129,13 @@ pub enum SortKey {
     Distributor,
     /// Region name, then newest cycle.
     Region,
+    /// The deadline running for each report's status, soonest (most overdue) first; reports
+    /// with no running deadline last.
+    Deadline,
 }
 
 impl SortKey {
-    pub const ALL: [SortKey; 7] = [
+    pub const ALL: [SortKey; 8] = [
         SortKey::Newest,
         SortKey::Oldest,
         SortKey::Partner,
@@ -113,6 +143,7 @@ impl SortKey {
         SortKey::Status,
         SortKey::Distributor,
         SortKey::Region,
+        SortKey::Deadline,
     ];
 
     /// Whether the column is shown ascending (A to Z, oldest first) or descending.
@@ -122,7 +153,8 @@ impl SortKey {
             | SortKey::Partner
             | SortKey::Status
             | SortKey::Distributor
-            | SortKey::Region => true,
+            | SortKey::Region
+            | SortKey::Deadline => true,
             SortKey::Newest | SortKey::Total => false,
         }
     }
@@ -136,6 +168,7 @@ impl SortKey {
             SortKey::Status => "status",
             SortKey::Distributor => "distributor",
             SortKey::Region => "region",
+            SortKey::Deadline => "deadline",
         }
     }
 
@@ -152,6 +185,7 @@ impl SortKey {
             SortKey::Status => "Status, in workflow order",
             SortKey::Distributor => "Distributor name",
             SortKey::Region => "Region name",
+            SortKey::Deadline => "Deadline, soonest first",
         }
     }
 }
@@ -172,7 +206,12 @@ pub struct ReportFilter {
     pub to: Option<Period>,
     /// Partner id (exact, when the text is a number) or part of its name.
     pub partner: Option<String>,
-    pub sort: SortKey,
+    /// Only reports carrying this flag.
+    pub flag: Option<RiskFlag>,
+    /// The to-do or everything; none chosen is the viewer's default (see `to_do`).
+    pub view: Option<ListView>,
+    /// The order; none chosen is the view's own order (see `to_do`).
+    pub sort: Option<SortKey>,
     /// 1-based page number.
     pub page: u32,
 }
@@ -204,9 +243,9 @@ impl ReportFilter {
             partner: get("partner")
                 .map(|text| text.trim().to_owned())
                 .filter(|text| !text.is_empty()),
-            sort: get("sort")
-                .and_then(|text| SortKey::from_param(&text))
-                .unwrap_or_default(),
+            flag: get("flag").and_then(|text| RiskFlag::from_param(&text)),
+            view: get("view").and_then(|text| ListView::from_param(&text)),
+            sort: get("sort").and_then(|text| SortKey::from_param(&text)),
             page: get("page")
                 .and_then(|text| text.parse().ok())
                 .filter(|page| *page >= 1)
@@ -217,6 +256,9 @@ impl ReportFilter {
     /// The URL query string for this filter (without `?`), only with the fields that are set.
     pub fn to_query(&self) -> String {
         let mut pairs: Vec<(&str, String)> = Vec::new();
+        if let Some(view) = self.view {
+            pairs.push(("view", view.to_param().to_owned()));
+        }
         if let Some(status) = self.status {
             pairs.push(("status", status.to_param()));
         }
@@ -240,8 +282,11 @@ impl ReportFilter {
         if let Some(partner) = &self.partner {
             pairs.push(("partner", partner.clone()));
         }
-        if self.sort != SortKey::default() {
-            pairs.push(("sort", self.sort.to_param().to_owned()));
+        if let Some(flag) = self.flag {
+            pairs.push(("flag", flag.to_param().to_owned()));
+        }
+        if let Some(sort) = self.sort {
+            pairs.push(("sort", sort.to_param().to_owned()));
         }
         if self.page > 1 {
             pairs.push(("page", self.page.to_string()));
@@ -257,122 +302,27 @@ impl ReportFilter {
     pub fn page(&self) -> u32 {
         self.page.max(1)
     }
-}
 
-/// One page of a report list, with the number of reports matching the filter.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReportPage {
-    pub rows: Vec<ReportSummary>,
-    pub total_count: u64,
-    pub page: u32,
-    pub page_size: u32,
-    /// When the server read the list (UTC, RFC 3339): the "now" of "due in 3 days".
-    pub as_of: String,
-}
-
-impl ReportPage {
-    pub fn page_count(&self) -> u32 {
-        page_count(self.total_count, self.page_size)
-    }
-}
-
-/// One page of a partner's report list: the same, without any amount.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PartnerReportPage {
-    pub rows: Vec<PartnerReportSummary>,
-    pub total_count: u64,
-    pub page: u32,
-    pub page_size: u32,
-    /// When the server read the list (UTC, RFC 3339): the "now" of "due in 3 days".
-    pub as_of: String,
-}
-
-/// What a report list sends to the browser: with pricing, or (for partners) without any.
-impl PartnerReportPage {
-    /// The report on this page whose partner deadline comes first (an overdue one first of all):
-    /// the one to work on next.
-    pub fn due_next(&self) -> Option<i64> {
-        self.rows
-            .iter()
-            .filter_map(|row| Some((utc_seconds(row.partner_deadline()?)?, row.id)))
-            .min()
-            .map(|(_, id)| id)
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ListedReports {
-    Priced(ReportPage),
-    Partner(PartnerReportPage),
-}
-
-impl ListedReports {
-    pub fn total_count(&self) -> u64 {
-        match self {
-            ListedReports::Priced(page) => page.total_count,
-            ListedReports::Partner(page) => page.total_count,
-        }
-    }
-
-    pub fn page(&self) -> u32 {
-        match self {
-            ListedReports::Priced(page) => page.page,
-            ListedReports::Partner(page) => page.page,
-        }
-    }
-
-    /// When the server read the list (UTC, RFC 3339).
-    pub fn as_of(&self) -> &str {
-        match self {
-            ListedReports::Priced(page) => &page.as_of,
-            ListedReports::Partner(page) => &page.as_of,
-        }
-    }
-
-    pub fn page_count(&self) -> u32 {
-        match self {
-            ListedReports::Priced(page) => page.page_count(),
-            ListedReports::Partner(page) => page_count(page.total_count, page.page_size),
-        }
-    }
-}
-
-fn page_count(total: u64, page_size: u32) -> u32 {
-    let pages = total.div_ceil(u64::from(page_size.max(1)));
-    u32::try_from(pages).unwrap_or(u32::MAX).max(1)
-}
-
-impl ReportPage {
-    /// The page as `actor` may see it: the partner shape (no pricing field at all) for partners;
-    /// otherwise with the total, but only for the reports whose status shows pricing to them (a
-    /// distributor sees none while the partner is preparing).
-    pub fn as_seen_by(mut self, actor: &Actor) -> ListedReports {
-        if !can_see_pricing(actor) {
-            return ListedReports::Partner(PartnerReportPage {
-                rows: self.rows.iter().map(ReportSummary::for_partner).collect(),
-                total_count: self.total_count,
-                page: self.page,
-                page_size: self.page_size,
-                as_of: self.as_of,
-            });
-        }
-        for row in &mut self.rows {
-            if !shows_pricing(actor, row.status) {
-                row.total = None;
-            }
-        }
-        ListedReports::Priced(self)
+    /// Whether anything narrows the list (the view, the order and the page do not).
+    pub fn narrows(&self) -> bool {
+        self.status.is_some()
+            || self.region.is_some()
+            || self.distributor.is_some()
+            || self.from.is_some()
+            || self.to.is_some()
+            || self.partner.is_some()
+            || self.flag.is_some()
     }
 }
 
 impl ReportFilter {
     /// The filter as `actor` may run it in `this_month`: someone who may not see totals may not
-    /// order by them either (that sort falls back to the default), and a partner's list with no
+    /// order by them either (that sort falls back to the view's own), and a partner's list with no
     /// cycle chosen covers the last [`PARTNER_WINDOW_MONTHS`] months.
     pub fn permitted_for(&self, actor: &Actor, this_month: Option<Period>) -> ReportFilter {
         let mut filter = self.clone();
-        if !can_see_pricing(actor) && filter.sort == SortKey::Total {
-            filter.sort = SortKey::default();
+        if !can_see_pricing(actor) && filter.sort == Some(SortKey::Total) {
+            filter.sort = None;
         }
         if actor.org_kind == OrgKind::Partner && filter.from.is_none() && filter.to.is_none() {
             filter.from = this_month.and_then(|this_month| {
@@ -464,13 +414,15 @@ mod tests {
             from: Period::parse("2026-01").ok(),
             to: Period::parse("2026-03").ok(),
             partner: Some("Acme & Co".to_owned()),
-            sort: SortKey::Total,
+            flag: Some(RiskFlag::BelowUsed),
+            view: Some(ListView::All),
+            sort: Some(SortKey::Deadline),
             page: 3,
         };
         let query = filter.to_query();
         assert_eq!(
             query,
-            "status=completed&region=2&distributor=7&from=2026-01&to=2026-03&partner=Acme%20%26%20Co&sort=total&page=3"
+            "view=all&status=completed&region=2&distributor=7&from=2026-01&to=2026-03&partner=Acme%20%26%20Co&flag=below_used&sort=deadline&page=3"
         );
         let pairs: Vec<(String, String)> = query
             .split('&')
@@ -515,6 +467,8 @@ mod tests {
             "distributor" => Some("-4".to_owned()),
             "sort" => Some("sideways".to_owned()),
             "partner" => Some("   ".to_owned()),
+            "flag" => Some("risky".to_owned()),
+            "view" => Some("mine".to_owned()),
             _ => None,
         });
         assert_eq!(

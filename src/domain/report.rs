@@ -24,18 +24,11 @@ use super::pricing::{GrantedCode, PriceChange, PricingRules};
 use super::status::Status;
 use super::usage::{UsageRules, is_anomaly};
 
+pub use super::flags::ReportFlags;
+
 // ---------------------------------------------------------------------------------------------
 // Report list rows
 // ---------------------------------------------------------------------------------------------
-
-/// Flags shown next to a report in lists and on its header.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReportFlags {
-    /// Auto-submitted with penalties.
-    pub auto_penalties: bool,
-    /// Some line carries a partner comment.
-    pub has_comments: bool,
-}
 
 /// One row of a report list, for distributors, the vendor and admins (with the total).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

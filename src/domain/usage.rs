@@ -37,6 +37,15 @@ pub fn is_anomaly(previous: Option<Units>, chargeable: Units, threshold: Thresho
     (now - prev).abs() * Decimal::ONE_HUNDRED > threshold.get() * prev
 }
 
+/// The chargeable units of `product_id` in the previous cycle, from its chargeable units by
+/// product id; `None` when the previous cycle did not have the product (or there was none).
+pub fn previous_chargeable(previous: &[(i64, Units)], product_id: i64) -> Option<Units> {
+    previous
+        .iter()
+        .find(|(id, _)| *id == product_id)
+        .map(|(_, units)| *units)
+}
+
 /// Why a partner's line can not be saved as typed. Every message names what to do.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 pub enum LineProblem {

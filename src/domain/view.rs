@@ -11,6 +11,7 @@ use super::report::{
     LineView, OpenedReport, PartnerReportDetail, ReportDetail, ReportHeader, ReportLine,
     UsageFigures,
 };
+use super::usage::previous_chargeable;
 
 /// Everything loaded about one report, before it is shaped for a viewer.
 #[derive(Clone, Debug)]
@@ -47,12 +48,7 @@ impl LoadedReport {
             .map(|line| compute(&line.input, usage_rules.threshold, currency))
             .collect();
         let previous = &self.previous;
-        let previous_of = |product_id: i64| {
-            previous
-                .iter()
-                .find(|(id, _)| *id == product_id)
-                .map(|(_, units)| *units)
-        };
+        let previous_of = |product_id: i64| previous_chargeable(previous, product_id);
         let views: Vec<LineView> = self
             .lines
             .into_iter()

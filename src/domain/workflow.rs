@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::currency::Currency;
 use super::deadline::DeadlineOf;
 use super::history::HistoryEvent;
-use super::line::{LineInput, auto_submit_penalty, has_comment, lines_needing_comment};
+use super::line::{LineInput, auto_submit_penalty, lines_needing_comment};
 use super::numbers::ThresholdPercent;
 use super::period::Period;
 use super::policy::{Actor, ReportOwners, authorize};
@@ -424,13 +424,6 @@ fn po_change_text(state: &ReportState, new: &str) -> String {
         "PO number {} → {new}",
         state.po_number.as_deref().unwrap_or("(none)")
     )
-}
-
-/// Whether any line carries a partner's comment (the report's "has comments" flag).
-pub fn any_comment(lines: &[ReportLine]) -> bool {
-    lines
-        .iter()
-        .any(|line| has_comment(line.input.comment.as_deref()))
 }
 
 /// Applies a partner's edits, each read by the line rules ([`read_line`]); any bad edit refuses

@@ -95,6 +95,8 @@ impl Db {
         Ok(Self { pool, backend })
     }
 
+    /// Runs the migrations, then judges the flags of any report stored before they were kept
+    /// (migration 0005 leaves them empty; the rule lives in the domain, not in SQL).
     pub async fn migrate(&self) -> Result<(), DbError> {
         match self.backend {
             Backend::Sqlite => sqlx::migrate!("migrations/sqlite").run(&self.pool).await?,
@@ -103,6 +105,13 @@ impl Db {
                     .run(&self.pool)
                     .await?
             }
+        }
+        let judged = reports::backfill_flags(self).await?;
+        if judged > 0 {
+            tracing::info!(
+                judged,
+                "judged the flags of reports stored before they were kept"
+            );
         }
         Ok(())
     }

@@ -10,7 +10,7 @@ use sqlx::{Connection, postgres::PgConnection};
 use super::{Backend, Db, SqlError};
 use crate::domain::{
     Currency, LineInput, MarginPercent, Period, ThresholdPercent, UnitPrice, Units, compute,
-    from_scaled_e4, report_total, scaled_e4,
+    flags::FlagBasis, from_scaled_e4, report_total, scaled_e4,
 };
 
 /// What to generate.
@@ -57,7 +57,7 @@ pub async fn generate(db: &Db, url: &str, spec: ScaleSpec) -> Result<ScaleReport
         let (region_id, _) = catalogue.regions[(d as usize) % catalogue.regions.len()];
         let _ = writeln!(
             organisations,
-            "{},distributor,Scale Distributor {},{},,,,0,0",
+            "{},distributor,Scale Distributor {},{},,,,0,0,{ANOMALY_THRESHOLD_E4}",
             org_base + d as i64,
             d + 1,
             region_id
@@ -68,7 +68,7 @@ pub async fn generate(db: &Db, url: &str, spec: ScaleSpec) -> Result<ScaleReport
         let kind = if p % 3 == 0 { "reseller" } else { "msp" };
         let _ = writeln!(
             organisations,
-            "{},partner,Scale Partner {:05},,{},{},active,0,0",
+            "{},partner,Scale Partner {:05},,{},{},active,0,0,{ANOMALY_THRESHOLD_E4}",
             org_base + (distributors + p) as i64,
             p + 1,
             distributor,
@@ -78,7 +78,8 @@ pub async fn generate(db: &Db, url: &str, spec: ScaleSpec) -> Result<ScaleReport
     let mut sink = Sink::open(db, url).await?;
     sink.rows(
         "organisations",
-        "id, kind, name, region_id, distributor_id, partner_kind, partner_status, threshold_e4, auto_approve",
+        "id, kind, name, region_id, distributor_id, partner_kind, partner_status, threshold_e4, \
+         auto_approve, anomaly_threshold_e4",
         &organisations,
     )
     .await?;
@@ -97,6 +98,8 @@ pub async fn generate(db: &Db, url: &str, spec: ScaleSpec) -> Result<ScaleReport
     let mut written = 0_u64;
     let mut lines_written = 0_u64;
     let threshold = ThresholdPercent::new(rust_decimal::Decimal::ZERO).map_err(bad)?;
+    let anomaly_threshold =
+        ThresholdPercent::new(from_scaled_e4(ANOMALY_THRESHOLD_E4)).map_err(bad)?;
     while written < spec.reports {
         let chunk = REPORTS_PER_CHUNK.min(spec.reports - written);
         let mut reports = String::new();
@@ -117,10 +120,10 @@ pub async fn generate(db: &Db, url: &str, spec: ScaleSpec) -> Result<ScaleReport
                 _ => "completed,",
             };
             let mut figures = Vec::with_capacity(lines_per_report as usize);
+            let mut inputs = Vec::with_capacity(lines_per_report as usize);
             for l in 0..lines_per_report {
                 let (product_id, price_e4, margin_e4) = catalogue.products[l as usize];
-                let provisioned = 10 + (n * 7 + u64::from(l) * 13) % 490;
-                let used = provisioned - (n + u64::from(l)) % (provisioned / 5 + 1);
+                let (provisioned, used) = line_units(n, l);
                 let input = LineInput {
                     provisioned: Units::new(provisioned).map_err(bad)?,
                     used: Some(Units::new(used).map_err(bad)?),
@@ -138,23 +141,53 @@ pub async fn generate(db: &Db, url: &str, spec: ScaleSpec) -> Result<ScaleReport
                     scaled_e4(f.amount_owed).map_err(bad)?,
                 );
                 figures.push(f);
+                inputs.push((product_id, input));
             }
             let total = scaled_e4(report_total(&figures)).map_err(bad)?;
+            // The partner's previous cycle is the report one month further back (charged at
+            // its usage, like every scale line), when there is one.
+            let earlier = n + partners;
+            let previous = if earlier < spec.reports {
+                (0..lines_per_report)
+                    .map(|l| {
+                        let (_, used) = line_units(earlier, l);
+                        Ok((
+                            catalogue.products[l as usize].0,
+                            Units::new(used).map_err(bad)?,
+                        ))
+                    })
+                    .collect::<Result<Vec<_>, SqlError>>()?
+            } else {
+                Vec::new()
+            };
+            let flags = FlagBasis {
+                previous,
+                anomaly_threshold,
+            }
+            .judge(
+                inputs
+                    .iter()
+                    .map(|(product_id, input)| (*product_id, input)),
+            );
             let next = period.next().ok_or_else(|| bad("period"))?;
             let (y, m) = (next.year(), next.month());
             let _ = writeln!(
                 reports,
-                "{report_id},{},{},{region_id},{},{},{status},{y:04}-{m:02}-05T23:59:00Z,{y:04}-{m:02}-12T23:59:00Z,{total},0,0,1,{y:04}-{m:02}-01T02:00:00Z,{y:04}-{m:02}-01T02:00:00Z",
+                "{report_id},{},{},{region_id},{},{},{status},{y:04}-{m:02}-05T23:59:00Z,{y:04}-{m:02}-12T23:59:00Z,{total},0,{},{},{},1,{y:04}-{m:02}-01T02:00:00Z,{y:04}-{m:02}-01T02:00:00Z",
                 org_base + (distributors + partner) as i64,
                 org_base + distributor as i64,
                 period.to_key(),
                 currency.code(),
+                i64::from(flags.has_comments),
+                i64::from(flags.below_used),
+                i64::from(flags.anomaly),
             );
         }
         sink.rows(
             "reports",
             "id, partner_id, distributor_id, region_id, period, currency, status, sub_status, \
-             submission_deadline, review_deadline, total_e4, auto_penalties, has_comments, version, created_at, updated_at",
+             submission_deadline, review_deadline, total_e4, auto_penalties, has_comments, \
+             below_used, anomaly, version, created_at, updated_at",
             &reports,
         )
         .await?;
@@ -178,6 +211,16 @@ pub async fn generate(db: &Db, url: &str, spec: ScaleSpec) -> Result<ScaleReport
         distributors,
         elapsed: started.elapsed(),
     })
+}
+
+/// The scale distributors' anomaly threshold (50 %, scaled by 10^4 as stored).
+const ANOMALY_THRESHOLD_E4: i64 = 500_000;
+
+/// Provisioned and used units of line `l` of the `n`th generated report (charged at its usage).
+fn line_units(n: u64, l: u32) -> (u64, u64) {
+    let provisioned = 10 + (n * 7 + u64::from(l) * 13) % 490;
+    let used = provisioned - (n + u64::from(l)) % (provisioned / 5 + 1);
+    (provisioned, used)
 }
 
 /// Regions with billing reports, and enough products (adding generic ones when asked for more

@@ -13,11 +13,12 @@ use crate::domain::{
     pricing::{
         self as pricing_rules, CodeRefusal, LinePricing, PriceChange, VerifiedCode, parse_code,
     },
-    query::{FilterOptions, ListedReports, ReportFilter},
+    query::{FilterOptions, FoundReports, ListQuery, ListedReports, ReportFilter, ViewCounts},
     report_total, shows_pricing,
+    to_do::ListView,
     usage::{LineValues, line_changes},
     view::LoadedReport,
-    workflow::{self, Acting, CommandError, ReportState, any_comment, decide},
+    workflow::{self, Acting, CommandError, ReportState, decide},
 };
 use crate::server::db::{
     Db, now_utc, pricing,
@@ -34,9 +35,36 @@ pub async fn list(
     user: &UserCaller,
     filter: &ReportFilter,
 ) -> Result<ListedReports, ServiceError> {
-    let filter = filter.permitted_for(&user.actor, this_month());
-    let page = reports::list(db, list_scope(&user.actor), &filter).await?;
-    Ok(page.as_seen_by(&user.actor))
+    let actor = &user.actor;
+    let query = ListQuery::for_viewer(actor, filter, this_month());
+    let found = reports::list(db, &query).await?;
+    // A viewer with a to-do sees how many reports each of their two lists holds.
+    let views = match query.filter.view_for(actor.org_kind) {
+        Some(view) => {
+            let other = match view {
+                ListView::ToDo => ListView::All,
+                ListView::All => ListView::ToDo,
+            };
+            let other_filter = query.filter.with_view(other, actor.org_kind);
+            let other_count = reports::count(
+                db,
+                &ListQuery::for_viewer(actor, &other_filter, this_month()),
+            )
+            .await?;
+            Some(match view {
+                ListView::ToDo => ViewCounts {
+                    to_do: found.total_count,
+                    all: other_count,
+                },
+                ListView::All => ViewCounts {
+                    to_do: other_count,
+                    all: found.total_count,
+                },
+            })
+        }
+        None => None,
+    };
+    Ok(found.as_seen_by(actor, views))
 }
 
 /// The region and distributor choices for users whose list spans distributors (the vendor and
@@ -262,11 +290,20 @@ pub async fn act_in(
             reports::save_line(tx, line, figures).await?;
         }
     }
+    // The flags follow the lines as they are now (the anomaly against the previous cycle as it
+    // stands now).
+    let basis = reports::flag_basis(tx, header.partner_id, state.period).await?;
+    let line_flags = basis.judge(
+        decision
+            .lines
+            .iter()
+            .map(|line| (line.product_id, &line.input)),
+    );
     let update = HeaderUpdate {
         status: decision.status,
         po_number: decision.po_number.clone(),
         total: report_total(&figures),
-        has_comments: any_comment(&decision.lines),
+        line_flags,
         auto_penalties: decision.auto_penalties.then_some(true),
         submission_deadline: new_deadline(&decision, DeadlineOf::Partner, at),
         review_deadline: new_deadline(&decision, DeadlineOf::Distributor, at),
@@ -430,14 +467,8 @@ pub async fn list_for_export(
     if !crate::domain::policy::region_allows(&user.actor) {
         return Err(crate::domain::Refusal::RegionDisabled.into());
     }
-    let filter = filter.permitted_for(&user.actor, this_month());
-    let rows = reports::list_all(
-        db,
-        list_scope(&user.actor),
-        &filter,
-        limit.saturating_add(1),
-    )
-    .await?;
+    let query = ListQuery::for_viewer(&user.actor, filter, this_month());
+    let rows = reports::list_all(db, &query, limit.saturating_add(1)).await?;
     if rows.len() > usize::try_from(limit).unwrap_or(usize::MAX) {
         return Err(ServiceError::Invalid(format!(
             "These filters match more than {} reports, more than one export can hold. \
@@ -445,12 +476,14 @@ pub async fn list_for_export(
             crate::domain::format::units(u64::from(limit))
         )));
     }
-    let page = crate::domain::query::ReportPage {
+    // An export lists reports; the list's totals per currency are not part of it.
+    let found = FoundReports {
         total_count: u64::try_from(rows.len()).unwrap_or(u64::MAX),
         rows,
+        groups: Vec::new(),
         page: 1,
         page_size: limit,
         as_of: now_utc(),
     };
-    Ok(page.as_seen_by(&user.actor))
+    Ok(found.as_seen_by(&user.actor, None))
 }

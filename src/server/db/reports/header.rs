@@ -5,7 +5,9 @@ use sqlx::{Any, FromRow, Transaction};
 
 use super::e4;
 use crate::domain::{
-    Currency, Period, ReportFlags, ReportOwners, Status, ThresholdPercent, from_scaled_e4,
+    Currency, Period, ReportFlags, ReportOwners, Status, ThresholdPercent,
+    flags::LineFlags,
+    from_scaled_e4,
     pricing::{CodeKind, PricingRules, Unlocks},
     usage::UsageRules,
     workflow::ReportState,
@@ -178,7 +180,8 @@ pub struct HeaderUpdate {
     pub status: Status,
     pub po_number: Option<String>,
     pub total: rust_decimal::Decimal,
-    pub has_comments: bool,
+    /// The flags the lines raise now.
+    pub line_flags: LineFlags,
     /// `Some(true)` once penalties were applied; `None` leaves the flag as it was.
     pub auto_penalties: Option<bool>,
     /// A new partner deadline; `None` leaves it as it was.
@@ -198,17 +201,20 @@ pub async fn update_header(
 ) -> Result<bool, SqlError> {
     let result = sqlx::query(
         "UPDATE reports SET status = $1, sub_status = $2, po_number = $3, total_e4 = $4, \
-                has_comments = $5, auto_penalties = COALESCE($6, auto_penalties), \
-                submission_deadline = COALESCE($7, submission_deadline), \
-                review_deadline = COALESCE($8, review_deadline), updated_at = $9, \
+                has_comments = $5, below_used = $6, anomaly = $7, \
+                auto_penalties = COALESCE($8, auto_penalties), \
+                submission_deadline = COALESCE($9, submission_deadline), \
+                review_deadline = COALESCE($10, review_deadline), updated_at = $11, \
                 version = version + 1 \
-         WHERE id = $10 AND version = $11",
+         WHERE id = $12 AND version = $13",
     )
     .bind(update.status.as_code())
     .bind(update.status.sub_status_code())
     .bind(update.po_number.clone())
     .bind(e4(update.total)?)
-    .bind(i64::from(update.has_comments))
+    .bind(i64::from(update.line_flags.has_comments))
+    .bind(i64::from(update.line_flags.below_used))
+    .bind(i64::from(update.line_flags.anomaly))
     .bind(update.auto_penalties.map(i64::from))
     .bind(update.submission_deadline.clone())
     .bind(update.review_deadline.clone())
@@ -249,6 +255,8 @@ struct OpenRow {
     review_deadline: String,
     auto_penalties: i64,
     has_comments: i64,
+    below_used: Option<i64>,
+    anomaly: Option<i64>,
     version: i64,
     #[sqlx(flatten)]
     terms: Terms,
@@ -268,7 +276,7 @@ pub async fn open(db: &Db, id: i64, as_of: &str) -> Result<Option<OpenReport>, S
         "SELECT r.id, r.partner_id, r.distributor_id, p.name AS partner_name, \
                 d.name AS distributor_name, g.name AS region_name, {}, r.po_number, \
                 r.submission_deadline, r.review_deadline, r.auto_penalties, r.has_comments, \
-                r.version, {} \
+                r.below_used, r.anomaly, r.version, {} \
          FROM reports r \
          JOIN organisations p ON p.id = r.partner_id \
          JOIN organisations d ON d.id = r.distributor_id \
@@ -302,6 +310,8 @@ pub async fn open(db: &Db, id: i64, as_of: &str) -> Result<Option<OpenReport>, S
             flags: ReportFlags {
                 auto_penalties: row.auto_penalties != 0,
                 has_comments: row.has_comments != 0,
+                below_used: row.below_used == Some(1),
+                anomaly: row.anomaly == Some(1),
             },
             usage_rules,
             as_of: as_of.to_owned(),
@@ -331,6 +341,8 @@ pub struct NewReport {
     pub total: rust_decimal::Decimal,
     pub auto_penalties: bool,
     pub has_comments: bool,
+    pub below_used: bool,
+    pub anomaly: bool,
     pub created_at: String,
 }
 
@@ -342,8 +354,10 @@ pub async fn insert_report(
     sqlx::query_scalar(
         "INSERT INTO reports (partner_id, distributor_id, region_id, period, currency, status, \
                 sub_status, po_number, submission_deadline, review_deadline, total_e4, \
-                auto_penalties, has_comments, version, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14, $14) RETURNING id",
+                auto_penalties, has_comments, below_used, anomaly, version, created_at, \
+                updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $16) \
+         RETURNING id",
     )
     .bind(report.partner_id)
     .bind(report.distributor_id)
@@ -358,6 +372,8 @@ pub async fn insert_report(
     .bind(e4(report.total)?)
     .bind(i64::from(report.auto_penalties))
     .bind(i64::from(report.has_comments))
+    .bind(i64::from(report.below_used))
+    .bind(i64::from(report.anomaly))
     .bind(report.created_at.clone())
     .fetch_one(&mut **tx)
     .await

@@ -1,162 +1,18 @@
-//! The reports list: the list query, its filters and sort orders, and the filter choices.
-//! Filters become a WHERE clause built from fixed fragments with bound values only, so every
-//! combination stays one prepared statement shape per filter set and the indexes on
-//! (period, status), (region, period) and (distributor, period) can serve it.
+//! The reports list: one page of a [`ListQuery`] with the count and totals of every matching
+//! report, the same rows without paging for exports, and the filter choices. The SQL itself is
+//! written in `list_sql`.
 
-use sqlx::{Any, Arguments, Encode, FromRow, Type, any::AnyArguments};
+use sqlx::FromRow;
 
 use super::header::Basics;
+use super::list_sql::{FROM_REPORTS, Statement, order_by, push_conditions};
 use crate::domain::{
-    ListScope, ReportFlags, ReportSummary, Status, from_scaled_e4,
-    policy::reached_vendor,
-    query::{Choice, FilterOptions, PAGE_SIZE, ReportFilter, ReportPage, SortKey},
+    Currency, ListScope, ReportFlags, ReportSummary, Status, from_scaled_e4,
+    query::{
+        Choice, FilterOptions, FoundReports, ListQuery, MatchedGroup, PAGE_SIZE, ReportFilter,
+    },
 };
 use crate::server::db::{Backend, Db, SqlError};
-
-/// A statement being written with its bound values, placeholders numbered `$1, $2, …` in the
-/// order they are bound. Both backends accept that form; sqlx's `QueryBuilder<Any>` writes `?`
-/// placeholders instead, which PostgreSQL rejects, so the list builds its statements here.
-struct Statement {
-    sql: String,
-    args: AnyArguments<'static>,
-    conditions: usize,
-}
-
-impl Statement {
-    fn new(sql: impl Into<String>) -> Self {
-        Self {
-            sql: sql.into(),
-            args: AnyArguments::default(),
-            conditions: 0,
-        }
-    }
-
-    fn push(&mut self, sql: &str) -> &mut Self {
-        self.sql.push_str(sql);
-        self
-    }
-
-    /// Binds `value` to the next placeholder, written where the statement stands.
-    fn push_bind<T>(&mut self, value: T) -> &mut Self
-    where
-        T: 'static + Encode<'static, Any> + Type<Any>,
-    {
-        // Adding an integer or a text to `AnyArguments` cannot fail.
-        let _ = self.args.add(value);
-        self.sql.push_str(&format!("${}", self.args.len()));
-        self
-    }
-
-    /// Starts the next WHERE condition (joined to the previous ones by AND).
-    fn and(&mut self) -> &mut Self {
-        self.conditions += 1;
-        self.push(if self.conditions == 1 {
-            " WHERE "
-        } else {
-            " AND "
-        })
-    }
-}
-
-/// Writes the WHERE clause of `scope` and `filter`.
-fn push_conditions(statement: &mut Statement, scope: ListScope, filter: &ReportFilter) {
-    match scope {
-        ListScope::Nothing => {
-            statement.and().push("1 = 0");
-        }
-        ListScope::Partner(id) => {
-            statement.and().push("r.partner_id = ").push_bind(id);
-        }
-        ListScope::Distributor(id) => {
-            statement.and().push("r.distributor_id = ").push_bind(id);
-        }
-        ListScope::ReachedVendor => {
-            // The statuses the policy says have reached the vendor, spelled out for SQL.
-            let reached: Vec<String> = Status::all()
-                .into_iter()
-                .filter(|status| reached_vendor(*status))
-                .map(|status| match status.sub_status_code() {
-                    Some(sub) => format!(
-                        "(r.status = '{}' AND r.sub_status = '{sub}')",
-                        status.as_code()
-                    ),
-                    None => format!("r.status = '{}'", status.as_code()),
-                })
-                .collect();
-            statement.and().push(&format!("({})", reached.join(" OR ")));
-        }
-        ListScope::All => {}
-    }
-    if let Some(status) = filter.status {
-        let (code, sub) = status.codes();
-        statement
-            .and()
-            .push("r.status = ")
-            .push_bind(code.to_owned());
-        if let Some(sub) = sub {
-            statement
-                .and()
-                .push("r.sub_status = ")
-                .push_bind(sub.to_owned());
-        }
-    }
-    if let Some(region) = filter.region {
-        statement.and().push("r.region_id = ").push_bind(region);
-    }
-    if let Some(distributor) = filter.distributor {
-        statement
-            .and()
-            .push("r.distributor_id = ")
-            .push_bind(distributor);
-    }
-    match (filter.from, filter.to) {
-        (Some(from), Some(to)) if from == to => {
-            statement
-                .and()
-                .push("r.period = ")
-                .push_bind(i64::from(from.to_key()));
-        }
-        (from, to) => {
-            if let Some(from) = from {
-                statement
-                    .and()
-                    .push("r.period >= ")
-                    .push_bind(i64::from(from.to_key()));
-            }
-            if let Some(to) = to {
-                statement
-                    .and()
-                    .push("r.period <= ")
-                    .push_bind(i64::from(to.to_key()));
-            }
-        }
-    }
-    if let Some(partner) = &filter.partner {
-        match partner.parse::<i64>() {
-            Ok(id) => {
-                statement.and().push("r.partner_id = ").push_bind(id);
-            }
-            Err(_) => {
-                statement
-                    .and()
-                    .push("LOWER(p.name) LIKE ")
-                    .push_bind(format!("%{}%", escape_like(&partner.to_lowercase())))
-                    .push(" ESCAPE '\\'");
-            }
-        }
-    }
-}
-
-fn escape_like(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
-}
-
-const FROM_REPORTS: &str = "FROM reports r \
-     JOIN organisations p ON p.id = r.partner_id \
-     JOIN organisations d ON d.id = r.distributor_id \
-     JOIN regions g ON g.id = r.region_id";
 
 #[derive(FromRow)]
 struct SummaryRow {
@@ -174,6 +30,9 @@ struct SummaryRow {
     version: i64,
     auto_penalties: i64,
     has_comments: i64,
+    /// NULL until judged (reports stored before the flags were kept, see `flags::backfill`).
+    below_used: Option<i64>,
+    anomaly: Option<i64>,
 }
 
 impl SummaryRow {
@@ -196,43 +55,27 @@ impl SummaryRow {
             flags: ReportFlags {
                 auto_penalties: self.auto_penalties != 0,
                 has_comments: self.has_comments != 0,
+                below_used: self.below_used == Some(1),
+                anomaly: self.anomaly == Some(1),
             },
         })
     }
 }
 
-/// The list rows of `scope` matching `filter` in its order, `limit` of them from `offset`.
-fn rows_statement(scope: ListScope, filter: &ReportFilter, limit: i64, offset: i64) -> Statement {
-    let order = match filter.sort {
-        SortKey::Newest => "r.period DESC, p.name ASC, r.id ASC",
-        SortKey::Oldest => "r.period ASC, p.name ASC, r.id ASC",
-        SortKey::Partner => "p.name ASC, r.period DESC, r.id ASC",
-        // Amounts of different currencies are not compared, and reports still being prepared
-        // (whose totals are not final, and hidden from their distributor) rank last.
-        SortKey::Total => {
-            "r.currency ASC, CASE WHEN r.status = 'msp_preparing' THEN -1 ELSE r.total_e4 END DESC, \
-             r.id ASC"
-        }
-        SortKey::Status => {
-            "CASE r.status WHEN 'msp_preparing' THEN 1 WHEN 'under_review' THEN 2 \
-             WHEN 'rejected' THEN 3 WHEN 'submitted_to_vendor' THEN 4 ELSE 5 END ASC, \
-             r.period DESC, p.name ASC, r.id ASC"
-        }
-        SortKey::Distributor => "d.name ASC, r.period DESC, p.name ASC, r.id ASC",
-        SortKey::Region => "g.name ASC, r.period DESC, p.name ASC, r.id ASC",
-    };
+/// The list rows of `query` in its order, `limit` of them from `offset`.
+fn rows_statement(query: &ListQuery, limit: i64, offset: i64) -> Statement {
     let mut statement = Statement::new(format!(
         "SELECT r.id, r.partner_id, p.name AS partner_name, d.name AS distributor_name, \
                 g.name AS region_name, {}, r.po_number, r.submission_deadline, \
                 r.review_deadline, r.total_e4, r.version, \
-                r.auto_penalties, r.has_comments \
+                r.auto_penalties, r.has_comments, r.below_used, r.anomaly \
          {FROM_REPORTS}",
         Basics::COLUMNS,
     ));
-    push_conditions(&mut statement, scope, filter);
+    push_conditions(&mut statement, query);
     statement
         .push(" ORDER BY ")
-        .push(order)
+        .push(&order_by(query.sort))
         .push(" LIMIT ")
         .push_bind(limit)
         .push(" OFFSET ")
@@ -244,8 +87,8 @@ fn rows_statement(scope: ListScope, filter: &ReportFilter, limit: i64, offset: i
 /// with sequential scans discouraged, which shows whether an index *can* serve the query
 /// whatever the table's current size.
 pub async fn explain_list(db: &Db, filter: &ReportFilter) -> Result<Vec<String>, SqlError> {
-    let Statement { sql, args, .. } =
-        rows_statement(ListScope::All, filter, i64::from(PAGE_SIZE), 0);
+    let query = ListQuery::new(ListScope::All, filter);
+    let Statement { sql, args, .. } = rows_statement(&query, i64::from(PAGE_SIZE), 0);
     let mut tx = db.pool().begin().await?;
     let explain = match db.backend() {
         Backend::Sqlite => format!("EXPLAIN QUERY PLAN {sql}"),
@@ -269,36 +112,76 @@ pub async fn explain_list(db: &Db, filter: &ReportFilter) -> Result<Vec<String>,
         .collect()
 }
 
-/// One page of the reports in `scope` matching `filter`, with the matching count.
+#[derive(FromRow)]
+struct GroupRow {
+    currency: String,
+    status: String,
+    sub_status: Option<String>,
+    reports: i64,
+    total_e4: i64,
+}
+
+impl GroupRow {
+    fn decode(self) -> Result<MatchedGroup, SqlError> {
+        let bad = |what: &str, error: &dyn std::fmt::Display| {
+            SqlError::Decode(format!("list totals: bad {what}: {error}").into())
+        };
+        Ok(MatchedGroup {
+            currency: self
+                .currency
+                .parse::<Currency>()
+                .map_err(|e| bad("currency", &e))?,
+            status: Status::from_code(&self.status, self.sub_status.as_deref())
+                .map_err(|e| bad("status", &e))?,
+            reports: u64::try_from(self.reports).map_err(|e| bad("count", &e))?,
+            total: from_scaled_e4(self.total_e4),
+        })
+    }
+}
+
+/// One page of `query`'s reports, with how many match in each currency and status and their
+/// totals (every matching report, not only the page's).
 #[tracing::instrument(skip(db), err)]
-pub async fn list(
-    db: &Db,
-    scope: ListScope,
-    filter: &ReportFilter,
-) -> Result<ReportPage, SqlError> {
-    let page = filter.page();
+pub async fn list(db: &Db, query: &ListQuery) -> Result<FoundReports, SqlError> {
+    let page = query.filter.page();
     let offset = i64::from(page - 1) * i64::from(PAGE_SIZE);
 
-    let mut count = Statement::new(format!("SELECT COUNT(*) {FROM_REPORTS}"));
-    push_conditions(&mut count, scope, filter);
-    let Statement { sql, args, .. } = count;
-    let total_count: i64 = sqlx::query_scalar_with(&sql, args)
-        .fetch_one(db.pool())
-        .await?;
+    // Summed as scaled integers (exact); the sum is cast back from PostgreSQL's NUMERIC.
+    let mut grouped = Statement::new(format!(
+        "SELECT r.currency, r.status, r.sub_status, COUNT(*) AS reports, \
+                CAST(SUM(r.total_e4) AS BIGINT) AS total_e4 {FROM_REPORTS}"
+    ));
+    push_conditions(&mut grouped, query);
+    grouped.push(" GROUP BY r.currency, r.status, r.sub_status");
+    let Statement { sql, args, .. } = grouped;
+    let groups = sqlx::query_as_with::<_, GroupRow, _>(&sql, args)
+        .fetch_all(db.pool())
+        .await?
+        .into_iter()
+        .map(GroupRow::decode)
+        .collect::<Result<Vec<_>, _>>()?;
 
-    let rows = summaries(
-        db,
-        rows_statement(scope, filter, i64::from(PAGE_SIZE), offset),
-    )
-    .await?;
-
-    Ok(ReportPage {
+    let rows = summaries(db, rows_statement(query, i64::from(PAGE_SIZE), offset)).await?;
+    Ok(FoundReports {
         rows,
-        total_count: u64::try_from(total_count).unwrap_or_default(),
+        total_count: groups.iter().map(|group| group.reports).sum(),
+        groups,
         page,
         page_size: PAGE_SIZE,
         as_of: crate::server::db::now_utc(),
     })
+}
+
+/// How many reports `query` matches.
+#[tracing::instrument(skip(db), err)]
+pub async fn count(db: &Db, query: &ListQuery) -> Result<u64, SqlError> {
+    let mut count = Statement::new(format!("SELECT COUNT(*) {FROM_REPORTS}"));
+    push_conditions(&mut count, query);
+    let Statement { sql, args, .. } = count;
+    let total: i64 = sqlx::query_scalar_with(&sql, args)
+        .fetch_one(db.pool())
+        .await?;
+    Ok(u64::try_from(total).unwrap_or_default())
 }
 
 #[derive(FromRow)]
@@ -354,17 +237,16 @@ pub async fn partner_years(db: &Db, partner_id: i64) -> Result<Vec<i32>, SqlErro
 // Every matching report, for exports
 // ---------------------------------------------------------------------------------------------
 
-/// Every report in `scope` matching `filter`, in the list's order and regardless of its page, but
-/// at most `cap` of them: the list query with `cap` rows from the first. A caller that must know
-/// whether there are more asks for one more than it accepts.
+/// Every report `query` matches, in the list's order and regardless of its page, but at most
+/// `cap` of them: the list query with `cap` rows from the first. A caller that must know whether
+/// there are more asks for one more than it accepts.
 #[tracing::instrument(skip(db), err)]
 pub async fn list_all(
     db: &Db,
-    scope: ListScope,
-    filter: &ReportFilter,
+    query: &ListQuery,
     cap: u32,
 ) -> Result<Vec<ReportSummary>, SqlError> {
-    summaries(db, rows_statement(scope, filter, i64::from(cap), 0)).await
+    summaries(db, rows_statement(query, i64::from(cap), 0)).await
 }
 
 /// The list rows `statement` selects.

@@ -1,20 +1,24 @@
-//! Reports, as stored: the list query and its filter choices (`list`), one report's header read
-//! and written inside an action's transaction (`header`), its lines (`lines`) and its append-only
-//! history (`history`). The files below own the SQL; this one re-exports what callers use and
-//! holds the small decoding helpers they share.
+//! Reports, as stored: the list query and its filter choices (`list`, its SQL in `list_sql`), one
+//! report's header read and written inside an action's transaction (`header`), its lines
+//! (`lines`), what its flags are judged against and the backfill of old reports' flags (`flags`),
+//! and its append-only history (`history`). The files below own the SQL; this one re-exports
+//! what callers use and holds the small decoding helpers they share.
 
+mod flags;
 mod header;
 mod history;
 mod lines;
 mod list;
+mod list_sql;
 
+pub use flags::{backfill_flags, flag_basis};
 pub use header::{
     HeaderUpdate, LockedReport, NewReport, OpenReport, current_version, insert_report, lock_header,
     open, update_header,
 };
 pub use history::{NewHistoryEntry, StoredHistory, append_history, history};
 pub use lines::{NewLine, StoredLine, chargeable_in_period, insert_line, lines, save_line};
-pub use list::{explain_list, filter_options, list, list_all, partner_years};
+pub use list::{count, explain_list, filter_options, list, list_all, partner_years};
 
 use super::SqlError;
 use crate::domain::scaled_e4;

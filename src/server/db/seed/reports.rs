@@ -164,6 +164,12 @@ pub(super) async fn insert(
         .iter()
         .map(|line| compute(&line.generated, partner.threshold, region.currency))
         .collect::<Vec<_>>();
+    // What the generated lines flag (the report service judges them again on every action).
+    let flags = reports::flag_basis(tx, partner.id, period).await?.judge(
+        lines
+            .iter()
+            .map(|line| (demo.product_ids[line.product], &line.generated)),
+    );
     let report = NewReport {
         partner_id: partner.id,
         distributor_id: partner.distributor_id,
@@ -176,7 +182,9 @@ pub(super) async fn insert(
         review_deadline: rfc3339(dates.review_deadline),
         total: report_total(&figures),
         auto_penalties: false,
-        has_comments: false,
+        has_comments: flags.has_comments,
+        below_used: flags.below_used,
+        anomaly: flags.anomaly,
         created_at: rfc3339(dates.generated),
     };
     let report_id = reports::insert_report(tx, &report).await?;

@@ -7,21 +7,28 @@ use leptos::prelude::*;
 use leptos_router::{NavigateOptions, hooks::use_navigate};
 
 use crate::domain::{
-    Period,
+    OrgKind, Period,
+    flags::RiskFlag,
     query::{FilterOptions, ReportFilter, StatusFilter},
 };
 
-use super::{admin_filters::admin_filters, list_href};
+use super::{
+    admin_filters::admin_filters,
+    choice_select::{Choices, choice_select},
+    list_href,
+};
 
-/// Status for everyone; partner and cycle range for those who see several partners, a year for a
-/// partner (whose list covers the last 12 months unless a year is chosen); region and
+/// Status and flags for everyone; partner and cycle range for those who see several partners, a
+/// year for a partner (whose list covers the last 12 months unless a year is chosen); region and
 /// distributor for those whose list spans more than one distributor.
 #[component]
 pub(super) fn Filters(
+    /// The filter with its view settled (a change keeps the view).
     filter: Memo<ReportFilter>,
     options: FilterOptions,
-    partner: bool,
+    kind: OrgKind,
 ) -> impl IntoView {
+    let partner = kind == OrgKind::Partner;
     let navigate = use_navigate();
     let go = {
         let navigate = navigate.clone();
@@ -49,8 +56,15 @@ pub(super) fn Filters(
     let on_status = {
         let apply = apply.clone();
         move |ev| {
-            let value = event_target_value(&ev);
-            apply(&|f: &mut ReportFilter| f.status = StatusFilter::from_param(&value));
+            let value = StatusFilter::from_param(&event_target_value(&ev));
+            apply(&|f: &mut ReportFilter| *f = f.with_status(value, kind));
+        }
+    };
+    let on_flag = {
+        let apply = apply.clone();
+        move |ev| {
+            let value = RiskFlag::from_param(&event_target_value(&ev));
+            apply(&|f: &mut ReportFilter| f.flag = value);
         }
     };
     let on_from = {
@@ -142,35 +156,55 @@ pub(super) fn Filters(
     let spans_distributors = !options.distributors.is_empty();
     let admin_filters =
         spans_distributors.then(|| admin_filters(filter, options, on_region, on_distributor));
+    // Clearing keeps the view: the to-do stays the to-do.
+    let cleared = move || ReportFilter {
+        view: filter.with_untracked(|f| f.view),
+        ..ReportFilter::default()
+    };
     let clear = {
         let go = go.clone();
         move |ev: leptos::ev::MouseEvent| {
             ev.prevent_default();
             partner_text.set(String::new());
-            go(ReportFilter::default(), false);
+            go(cleared(), false);
         }
     };
     let month = |period: Option<Period>| period.map(|p| p.to_string()).unwrap_or_default();
 
     let year_field = partner.then(|| {
-        view! {
-            <div class="field">
-                <label for="filter-year">"Cycles"</label>
-                <select id="filter-year" name="year" on:change=on_year>
-                    <option value="" selected=move || filter.read().year().is_none() prop:selected=move || filter.read().year().is_none()>
-                        "Last 12 months"
-                    </option>
-                    {years
-                        .into_iter()
-                        .map(|year| {
-                            let chosen = move || filter.read().year() == Some(year);
-                            view! { <option value=year.to_string() selected=chosen prop:selected=chosen>{year.to_string()}</option> }
-                        })
-                        .collect_view()}
-                </select>
-            </div>
-        }
+        let choices = years
+            .into_iter()
+            .map(|year| (year, year.to_string(), year.to_string()))
+            .collect();
+        let select = Choices {
+            id: "filter-year",
+            name: "year",
+            label: "Cycles",
+            none: "Last 12 months",
+            choices,
+        };
+        choice_select(select, move || filter.read().year(), on_year)
     });
+    let status_select = Choices {
+        id: "filter-status",
+        name: "status",
+        label: "Status",
+        none: "All statuses",
+        choices: StatusFilter::all()
+            .into_iter()
+            .map(|choice| (choice, choice.to_param(), choice.label()))
+            .collect(),
+    };
+    let flag_select = Choices {
+        id: "filter-flag",
+        name: "flag",
+        label: "Flags",
+        none: "With or without flags",
+        choices: RiskFlag::ALL
+            .into_iter()
+            .map(|flag| (flag, flag.to_param().to_owned(), flag.choice().to_owned()))
+            .collect(),
+    };
     let partner_field = (!partner).then(|| {
         view! {
             <div class="field partner-field">
@@ -184,13 +218,13 @@ pub(super) fn Filters(
     });
     let cycle_fields = (!partner).then(|| {
         view! {
-            <div class="field">
+            <div class="field month">
                 <label for="filter-from">"Cycle from"</label>
                 <input id="filter-from" name="from" type="month" placeholder="YYYY-MM"
                     prop:value=move || month(filter.read().from)
                     on:change=on_from />
             </div>
-            <div class="field">
+            <div class="field month">
                 <label for="filter-to">"Cycle to"</label>
                 <input id="filter-to" name="to" type="month" placeholder="YYYY-MM"
                     prop:value=move || month(filter.read().to)
@@ -202,36 +236,20 @@ pub(super) fn Filters(
     view! {
         <form class="filters" method="get" action="/" role="search" aria-label="Filter billing reports">
             {partner_field}
-            <div class="field">
-                <label for="filter-status">"Status"</label>
-                <select id="filter-status" name="status" on:change=on_status>
-                    <option value="" selected=move || filter.read().status.is_none() prop:selected=move || filter.read().status.is_none()>
-                        "All statuses"
-                    </option>
-                    {StatusFilter::all()
-                        .into_iter()
-                        .map(|choice| {
-                            let param = choice.to_param();
-                            view! {
-                                <option
-                                    value=param
-                                    selected=move || filter.read().status == Some(choice)
-                                    prop:selected=move || filter.read().status == Some(choice)
-                                >
-                                    {choice.label()}
-                                </option>
-                            }
-                        })
-                        .collect_view()}
-                </select>
-            </div>
+            {choice_select(status_select, move || filter.read().status, on_status)}
             {cycle_fields}
             {year_field}
+            {choice_select(flag_select, move || filter.read().flag, on_flag)}
             {admin_filters}
-            <input type="hidden" name="sort" value=move || filter.read().sort.to_param() />
+            <input type="hidden" name="view" value=move || filter.read().view.map(|v| v.to_param()).unwrap_or_default() />
+            <input type="hidden" name="sort" value=move || filter.read().sort.map(|s| s.to_param()).unwrap_or_default() />
             <div class="actions">
                 <button class="button" type="submit">"Apply"</button>
-                <a class="button" href="/" on:click=clear>"Clear filters"</a>
+                // Only when there is something to clear: one Tab stop fewer otherwise.
+                {move || filter.read().narrows().then(|| {
+                    let clear = clear.clone();
+                    view! { <a class="button" href=move || list_href(&cleared()) on:click=clear>"Clear filters"</a> }
+                })}
             </div>
         </form>
     }

@@ -1,13 +1,16 @@
 //! The list itself once someone may see it: the heading with the downloads, the filter form,
-//! and the rows for the current filter.
+//! the choice between the to-do and everything, and the rows for the current filter.
 
 use leptos::prelude::*;
 
 use crate::api::ApiError;
-use crate::domain::query::{FilterOptions, ListedReports, ReportFilter};
+use crate::domain::{
+    OrgKind,
+    query::{FilterOptions, ListedReports, ReportFilter},
+};
 use crate::ui::components::unpack::{loading, unpack};
 
-use super::{filters::Filters, table::ReportTable};
+use super::{filters::Filters, table::ReportTable, views::ViewChoice};
 
 /// The heading, the filters and the rows. The filters navigate: the URL is the state.
 #[component]
@@ -15,11 +18,15 @@ pub(super) fn ReportList(
     filter: Memo<ReportFilter>,
     reports: Resource<Result<ListedReports, ApiError>>,
     options: FilterOptions,
-    /// The viewer is a partner: one partner's reports, chosen by year.
-    partner: bool,
+    /// The viewer's kind of organisation: what their list opens on, and whether it is one
+    /// partner's reports, chosen by year.
+    kind: OrgKind,
 ) -> impl IntoView {
+    // The filter with its view written out, as the server settles it: every link, the form and
+    // the downloads keep the view the viewer is in.
+    let shown = Memo::new(move |_| filter.read().settled_for(kind));
     let export = move |format: &str| {
-        let mut all = filter.get();
+        let mut all = shown.get();
         all.page = 1;
         let query = all.to_query();
         if query.is_empty() {
@@ -39,11 +46,16 @@ pub(super) fn ReportList(
                     <a href=move || export("xlsx") download>"Download Excel"</a>
                 </p>
             </div>
-            <Filters filter options partner />
+            <Filters filter=shown options kind />
             <Transition fallback=loading>
                 {move || Suspend::new(async move {
                     unpack(reports.await, None, |page| {
-                        view! { <ReportTable page filter=filter.get_untracked() spans /> }.into_any()
+                        let filter = shown.get_untracked();
+                        view! {
+                            <ViewChoice counts=page.views() filter=filter.clone() kind />
+                            <ReportTable page filter kind spans />
+                        }
+                        .into_any()
                     })
                 })}
             </Transition>

@@ -2,23 +2,29 @@
 //! and rendered on the server), the rows fetched by a server function.
 //!
 //! This file owns the page (waiting for the user and the filter choices) and the list's URL for a
-//! filter. The parts, one per file: `list` (heading, downloads, filters and rows), `filters` and
-//! `admin_filters` (the form), `table` (count, rows, sortable column heads), `pager`, and
-//! `region_unavailable` (for users whose region has no billing reports).
+//! filter. The parts, one per file: `list` (heading, downloads, filters and rows), `filters`,
+//! `choice_select` and `admin_filters` (the form), `views` (the "To do" / "All reports"
+//! choice), `table` (count, rows, sortable column heads), `cells` (the deadline and the flags of
+//! a row), `totals` (the filter's totals per currency), `pager`, and `region_unavailable` (for
+//! users whose region has no billing reports).
 
 mod admin_filters;
+mod cells;
+mod choice_select;
 mod filters;
 mod list;
 mod pager;
 mod region_unavailable;
 mod table;
+mod totals;
+mod views;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::reports::{list_reports, report_filter_options};
 use crate::app::UserResource;
-use crate::domain::{OrgKind, query::ReportFilter};
+use crate::domain::query::ReportFilter;
 use crate::ui::components::unpack::{loading, signed_in, unless_signed_out, unpack};
 
 use list::ReportList;
@@ -50,8 +56,8 @@ pub fn ReportsPage() -> impl IntoView {
                 unpack(unless_signed_out(user, &options), None, move |user| {
                     if user.region_enabled {
                         let options = options.unwrap_or_default();
-                        let partner = user.org_kind == OrgKind::Partner;
-                        view! { <ReportList filter reports options partner /> }.into_any()
+                        let kind = user.org_kind;
+                        view! { <ReportList filter reports options kind /> }.into_any()
                     } else {
                         view! { <RegionUnavailable region=user.region_name /> }.into_any()
                     }
@@ -61,7 +67,7 @@ pub fn ReportsPage() -> impl IntoView {
     }
 }
 
-/// The list's URL for `filter`.
+/// The list's URL for `filter`. The skip link's target (`#reports`) is the table's rows.
 fn list_href(filter: &ReportFilter) -> String {
     let query = filter.to_query();
     if query.is_empty() {

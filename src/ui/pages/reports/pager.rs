@@ -7,7 +7,8 @@ use crate::domain::query::ReportFilter;
 
 use super::list_href;
 
-/// Previous / next links: plain links, so paging works before (and without) the WASM bundle.
+/// Previous / next links, both always in view (where there is no previous or next page, a dimmed
+/// word that is neither a link nor a Tab stop), and where the list stands.
 #[component]
 pub(super) fn Pager(page: u32, page_count: u32, filter: ReportFilter) -> impl IntoView {
     let href = move |page: u32| {
@@ -16,28 +17,22 @@ pub(super) fn Pager(page: u32, page_count: u32, filter: ReportFilter) -> impl In
             ..filter.clone()
         })
     };
-    let previous = (page > 1).then(|| href(page - 1));
-    let next = (page < page_count).then(|| href(page + 1));
+    let step = |to: Option<String>, rel: &'static str, label: &'static str| match to {
+        Some(href) => view! { <a class="button" href=href rel=rel>{label}</a> }.into_any(),
+        None => view! { <span class="button" aria-disabled="true">{label}</span> }.into_any(),
+    };
+    let previous = step((page > 1).then(|| href(page - 1)), "prev", "← Previous");
+    let next = step(
+        (page < page_count).then(|| href(page + 1)),
+        "next",
+        "Next →",
+    );
     (page_count > 1).then(|| {
         view! {
             <nav class="pager" aria-label="Pages">
-                <a
-                    class="button"
-                    href=previous.clone().unwrap_or_default()
-                    aria-disabled=previous.is_none().to_string()
-                    rel="prev"
-                >
-                    "← Previous"
-                </a>
-                <span>{format!("Page {page} of {page_count}")}</span>
-                <a
-                    class="button"
-                    href=next.clone().unwrap_or_default()
-                    aria-disabled=next.is_none().to_string()
-                    rel="next"
-                >
-                    "Next →"
-                </a>
+                {previous}
+                <span class="where">{format!("Page {page} of {page_count}")}</span>
+                {next}
             </nav>
         }
     })

@@ -1,43 +1,23 @@
 //! The rows of the list for one filter: the count, the table with its sortable column heads
-//! (links, so sorting works without the WASM bundle) and the pager. Partners' rows have no total
-//! column at all.
+//! (links, so sorting works without the WASM bundle), the totals of everything the filter
+//! matches, and the pager. Partners' rows have no total column and no totals at all.
 
 use leptos::prelude::*;
 
 use crate::domain::{
-    PartnerReportSummary,
-    deadline::{DeadlineOf, TimeLeft},
-    query::{ListedReports, ReportFilter, SortKey},
+    OrgKind, PartnerReportSummary,
+    deadline::DeadlineOf,
+    query::{FilterTotals, ListedReports, ReportFilter, SortKey},
+    to_do::ListView,
 };
-use crate::ui::{
-    components::{local_time::LocalTime, status_badge::StatusBadge},
-    format,
-};
+use crate::ui::{components::status_badge::StatusBadge, format};
 
 use super::{
+    cells::{deadline_cell, markers},
     list_href,
     pager::{Pager, PagerProps},
+    totals::{FilterTotalsLine, FilterTotalsLineProps},
 };
-
-/// The deadline that runs for a report, and how long is left ("—" when none runs).
-fn deadline_cell(deadline: Option<String>, as_of: &str) -> AnyView {
-    let Some(deadline) = deadline else {
-        return "—".into_any();
-    };
-    let left = TimeLeft::until(&deadline, as_of);
-    let class = if left.is_some_and(|left| left.is_urgent()) {
-        "time-left urgent"
-    } else {
-        "time-left"
-    };
-    view! {
-        <span class="stack">
-            <LocalTime utc=deadline />
-            <span class=class>{left.map(|left| left.label())}</span>
-        </span>
-    }
-    .into_any()
-}
 
 /// "No reports", "1 report", "1,234 reports".
 fn count_text(page: &ListedReports) -> String {
@@ -52,14 +32,21 @@ fn count_text(page: &ListedReports) -> String {
 #[component]
 pub(super) fn ReportTable(
     page: ListedReports,
+    /// The filter with its view settled.
     filter: ReportFilter,
+    kind: OrgKind,
     /// The list spans distributors: the distributor and region columns are drawn.
     spans: bool,
 ) -> impl IntoView {
     if page.total_count() == 0 {
+        let why = if filter.view == Some(ListView::ToDo) && !filter.narrows() {
+            "Nothing to do: no report is waiting for you. All reports lists every report."
+        } else {
+            "No reports match these filters. Try another status or cycle."
+        };
         return view! {
             <p class="count" role="status">"No reports"</p>
-            <p class="empty">"No reports match these filters. Try another status or cycle."</p>
+            <p class="empty" id="reports" tabindex="-1">{why}</p>
         }
         .into_any();
     }
@@ -69,21 +56,22 @@ pub(super) fn ReportTable(
         page_count: page.page_count(),
         filter: filter.clone(),
     });
+    let sort = filter.sort_for(kind);
     let sortable = |label: &'static str, keys: &[SortKey], class: &'static str| {
-        let current = keys.contains(&filter.sort);
+        let current = keys.contains(&sort);
         // The cycle column flips between newest and oldest first; the others have one order.
         let next = match keys {
-            [first, second] if filter.sort == *first => *second,
+            [first, second] if sort == *first => *second,
             [first, ..] => *first,
             [] => SortKey::default(),
         };
-        let aria = match (current, filter.sort.ascending()) {
+        let aria = match (current, sort.ascending()) {
             (false, _) => "none",
             (true, true) => "ascending",
             (true, false) => "descending",
         };
         let href = list_href(&ReportFilter {
-            sort: next,
+            sort: Some(next),
             page: 1,
             ..filter.clone()
         });
@@ -98,11 +86,10 @@ pub(super) fn ReportTable(
             </th>
         }
     };
-    let priced = matches!(page, ListedReports::Priced(_));
     let as_of = page.as_of().to_owned();
-    let due_next = match &page {
-        ListedReports::Partner(page) => page.due_next(),
-        ListedReports::Priced(_) => None,
+    let (due_next, totals): (Option<i64>, Option<FilterTotals>) = match &page {
+        ListedReports::Partner(page) => (page.due_next(), None),
+        ListedReports::Priced(page) => (None, Some(page.totals.clone())),
     };
     // One row shape for both: partners' rows have no total at all (the column is not drawn).
     let rows: Vec<(PartnerReportSummary, Option<String>, Option<String>)> = match page {
@@ -129,6 +116,7 @@ pub(super) fn ReportTable(
             })
             .collect(),
     };
+    let priced = totals.is_some();
     let rows = rows
         .into_iter()
         .map(|(row, deadline, total)| {
@@ -141,6 +129,7 @@ pub(super) fn ReportTable(
                             <span class="partner-id">{format!("Partner #{}", row.partner_id)}</span>
                             {next.then(|| view! { <span class="flag-inline due">"Due next"</span> })}
                         </span>
+                        {markers(row.flags)}
                     </td>
                     <td class="status" data-label="Status">
                         <StatusBadge status=row.status />
@@ -168,7 +157,7 @@ pub(super) fn ReportTable(
                         {sortable("Partner", &[SortKey::Partner], "")}
                         {sortable("Status", &[SortKey::Status], "")}
                         {sortable("Cycle", &[SortKey::Newest, SortKey::Oldest], "")}
-                        <th scope="col">"Deadline"</th>
+                        {sortable("Deadline", &[SortKey::Deadline], "")}
                         {spans.then(|| view! {
                             {sortable("Distributor", &[SortKey::Distributor], "")}
                             {sortable("Region", &[SortKey::Region], "")}
@@ -177,9 +166,11 @@ pub(super) fn ReportTable(
                         {priced.then(|| sortable("Total invoice", &[SortKey::Total], "num"))}
                     </tr>
                 </thead>
-                <tbody>{rows}</tbody>
+                // The target of the "Skip to reports" link: the next Tab is the first report.
+                <tbody id="reports" tabindex="-1">{rows}</tbody>
             </table>
         </div>
+        {totals.map(|totals| FilterTotalsLine(FilterTotalsLineProps { totals }))}
         {pager}
     }
     .into_any()

@@ -1,0 +1,249 @@
+//! The list's SQL: the WHERE clause of a [`ListQuery`] and its ORDER BY. Filters become fixed
+//! fragments with bound values only, so every combination stays one prepared statement shape per
+//! filter set and the indexes on (period, status), (region, period), (distributor, period) and
+//! (flag, period) can serve it. Where SQL needs a business rule — which statuses have reached the
+//! vendor, which are on a to-do, which deadline runs in a status — the fragment is written here
+//! from the domain's own answer for every status, never restated by hand.
+
+use sqlx::{Any, Arguments, Encode, Type, any::AnyArguments};
+
+use crate::domain::{
+    ListScope, Status,
+    deadline::DeadlineOf,
+    flags::RiskFlag,
+    policy::reached_vendor,
+    query::{ListQuery, SortKey},
+};
+
+/// A statement being written with its bound values, placeholders numbered `$1, $2, …` in the
+/// order they are bound. Both backends accept that form; sqlx's `QueryBuilder<Any>` writes `?`
+/// placeholders instead, which PostgreSQL rejects, so the list builds its statements here.
+pub(super) struct Statement {
+    pub(super) sql: String,
+    pub(super) args: AnyArguments<'static>,
+    conditions: usize,
+}
+
+impl Statement {
+    pub(super) fn new(sql: impl Into<String>) -> Self {
+        Self {
+            sql: sql.into(),
+            args: AnyArguments::default(),
+            conditions: 0,
+        }
+    }
+
+    pub(super) fn push(&mut self, sql: &str) -> &mut Self {
+        self.sql.push_str(sql);
+        self
+    }
+
+    /// Binds `value` to the next placeholder, written where the statement stands.
+    pub(super) fn push_bind<T>(&mut self, value: T) -> &mut Self
+    where
+        T: 'static + Encode<'static, Any> + Type<Any>,
+    {
+        // Adding an integer or a text to `AnyArguments` cannot fail.
+        let _ = self.args.add(value);
+        self.sql.push_str(&format!("${}", self.args.len()));
+        self
+    }
+
+    /// Starts the next WHERE condition (joined to the previous ones by AND).
+    fn and(&mut self) -> &mut Self {
+        self.conditions += 1;
+        self.push(if self.conditions == 1 {
+            " WHERE "
+        } else {
+            " AND "
+        })
+    }
+}
+
+/// Writes the WHERE clause of `query`.
+pub(super) fn push_conditions(statement: &mut Statement, query: &ListQuery) {
+    let filter = &query.filter;
+    match query.scope {
+        ListScope::Nothing => {
+            statement.and().push("1 = 0");
+        }
+        ListScope::Partner(id) => {
+            statement.and().push("r.partner_id = ").push_bind(id);
+        }
+        ListScope::Distributor(id) => {
+            statement.and().push("r.distributor_id = ").push_bind(id);
+        }
+        ListScope::ReachedVendor => {
+            let reached: Vec<Status> = Status::all()
+                .into_iter()
+                .filter(|status| reached_vendor(*status))
+                .collect();
+            statement.and().push(&status_in(&reached));
+        }
+        ListScope::All => {}
+    }
+    if let Some(statuses) = &query.to_do {
+        statement.and().push(&status_in(statuses));
+    }
+    if let Some(status) = filter.status {
+        let (code, sub) = status.codes();
+        statement
+            .and()
+            .push("r.status = ")
+            .push_bind(code.to_owned());
+        if let Some(sub) = sub {
+            statement
+                .and()
+                .push("r.sub_status = ")
+                .push_bind(sub.to_owned());
+        }
+    }
+    if let Some(region) = filter.region {
+        statement.and().push("r.region_id = ").push_bind(region);
+    }
+    if let Some(distributor) = filter.distributor {
+        statement
+            .and()
+            .push("r.distributor_id = ")
+            .push_bind(distributor);
+    }
+    match (filter.from, filter.to) {
+        (Some(from), Some(to)) if from == to => {
+            statement
+                .and()
+                .push("r.period = ")
+                .push_bind(i64::from(from.to_key()));
+        }
+        (from, to) => {
+            if let Some(from) = from {
+                statement
+                    .and()
+                    .push("r.period >= ")
+                    .push_bind(i64::from(from.to_key()));
+            }
+            if let Some(to) = to {
+                statement
+                    .and()
+                    .push("r.period <= ")
+                    .push_bind(i64::from(to.to_key()));
+            }
+        }
+    }
+    if let Some(partner) = &filter.partner {
+        match partner.parse::<i64>() {
+            Ok(id) => {
+                statement.and().push("r.partner_id = ").push_bind(id);
+            }
+            Err(_) => {
+                statement
+                    .and()
+                    .push("LOWER(p.name) LIKE ")
+                    .push_bind(format!("%{}%", escape_like(&partner.to_lowercase())))
+                    .push(" ESCAPE '\\'");
+            }
+        }
+    }
+    if let Some(flag) = filter.flag {
+        // A literal, so that the (flag, period) index matches the condition.
+        statement.and().push(flag_column(flag)).push(" = 1");
+    }
+}
+
+fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+/// The column that stores `flag`.
+const fn flag_column(flag: RiskFlag) -> &'static str {
+    match flag {
+        RiskFlag::Comments => "r.has_comments",
+        RiskFlag::Penalties => "r.auto_penalties",
+        RiskFlag::BelowUsed => "r.below_used",
+        RiskFlag::Anomaly => "r.anomaly",
+    }
+}
+
+/// SQL that holds for a report in one of `statuses`: the status code alone where every
+/// sub-status of it is included, each sub-status otherwise. Written from the domain's codes.
+fn status_in(statuses: &[Status]) -> String {
+    let mut whole: Vec<String> = Vec::new();
+    let mut terms: Vec<String> = Vec::new();
+    for status in Status::all() {
+        let code = status.as_code();
+        let of_code = Status::all().into_iter().filter(|s| s.as_code() == code);
+        if of_code.clone().all(|s| statuses.contains(&s)) {
+            let quoted = format!("'{code}'");
+            if !whole.contains(&quoted) {
+                whole.push(quoted);
+            }
+        } else if statuses.contains(&status)
+            && let Some(sub) = status.sub_status_code()
+        {
+            terms.push(format!("(r.status = '{code}' AND r.sub_status = '{sub}')"));
+        }
+    }
+    if !whole.is_empty() {
+        terms.insert(0, format!("r.status IN ({})", whole.join(", ")));
+    }
+    if terms.is_empty() {
+        return "1 = 0".to_owned();
+    }
+    format!("({})", terms.join(" OR "))
+}
+
+/// The deadline running for a report (NULL when none runs), as SQL: for each kind of deadline,
+/// the statuses [`DeadlineOf::running`] gives it.
+fn running_deadline() -> String {
+    let cases: String = DeadlineOf::ALL
+        .into_iter()
+        .filter_map(|whose| {
+            let statuses: Vec<Status> = Status::all()
+                .into_iter()
+                .filter(|status| DeadlineOf::running(*status) == Some(whose))
+                .collect();
+            (!statuses.is_empty()).then(|| {
+                format!(
+                    " WHEN {} THEN {}",
+                    status_in(&statuses),
+                    whose.pick("r.submission_deadline", "r.review_deadline")
+                )
+            })
+        })
+        .collect();
+    format!("CASE{cases} END")
+}
+
+/// The ORDER BY of `sort`, ending with the id so that pages never overlap.
+pub(super) fn order_by(sort: SortKey) -> String {
+    match sort {
+        SortKey::Newest => "r.period DESC, p.name ASC, r.id ASC".to_owned(),
+        SortKey::Oldest => "r.period ASC, p.name ASC, r.id ASC".to_owned(),
+        SortKey::Partner => "p.name ASC, r.period DESC, r.id ASC".to_owned(),
+        // Amounts of different currencies are not compared, and reports still being prepared
+        // (whose totals are not final, and hidden from their distributor) rank last.
+        SortKey::Total => "r.currency ASC, \
+             CASE WHEN r.status = 'msp_preparing' THEN -1 ELSE r.total_e4 END DESC, r.id ASC"
+            .to_owned(),
+        SortKey::Status => "CASE r.status WHEN 'msp_preparing' THEN 1 WHEN 'under_review' THEN 2 \
+             WHEN 'rejected' THEN 3 WHEN 'submitted_to_vendor' THEN 4 ELSE 5 END ASC, \
+             r.period DESC, p.name ASC, r.id ASC"
+            .to_owned(),
+        SortKey::Distributor => "d.name ASC, r.period DESC, p.name ASC, r.id ASC".to_owned(),
+        SortKey::Region => "g.name ASC, r.period DESC, p.name ASC, r.id ASC".to_owned(),
+        // Stored deadlines are UTC RFC 3339 text of one shape, so text order is time order.
+        SortKey::Deadline => {
+            let deadline = running_deadline();
+            format!(
+                "CASE WHEN {deadline} IS NULL THEN 1 ELSE 0 END ASC, {deadline} ASC, \
+                 r.period DESC, p.name ASC, r.id ASC"
+            )
+        }
+    }
+}
+
+pub(super) const FROM_REPORTS: &str = "FROM reports r \
+     JOIN organisations p ON p.id = r.partner_id \
+     JOIN organisations d ON d.id = r.distributor_id \
+     JOIN regions g ON g.id = r.region_id";
