@@ -15,6 +15,7 @@ mod confirm;
 mod header;
 mod history;
 mod line_drafts;
+mod next_report;
 mod notices;
 mod partner_actions;
 mod priced_lines;
@@ -23,7 +24,7 @@ mod state;
 mod usage_lines;
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::{
     ApiError,
@@ -31,13 +32,14 @@ use crate::api::{
     reports::{ReportAction, act_on_report, open_report},
 };
 use crate::app::UserResource;
-use crate::domain::{Action as Step, OpenedReport, offers, workflow::Field};
+use crate::domain::{Action as Step, OpenedReport, offers, query::ReportFilter, workflow::Field};
 use crate::ui::components::unpack::{loading, signed_in, unless_signed_out, unpack};
 
 use actions::{Actions, Summary, distributor_may_edit};
 use header::{Header, TotalFact};
 use history::History;
-use notices::{field_input_id, notice_at};
+use next_report::AfterDecision;
+use notices::{decides, field_input_id, notice_at, saved_text};
 use partner_actions::{LinesToolbar, PartnerActions, PartnerDeadline};
 use priced_lines::PricedLines;
 use state::{Drafts, Notice, editor_check, preview_with};
@@ -62,8 +64,18 @@ pub fn ReportDetailPage() -> impl IntoView {
             }
         },
     );
+    // The list it was opened from (`?list=`), for the way back and the next report.
+    let query = use_query_map();
+    let list = Memo::new(move |_| {
+        query
+            .read()
+            .get("list")
+            .map(|list| ReportFilter::from_query(&list))
+            .unwrap_or_default()
+    });
     // What people type survives the page being redrawn with a newer version of the report.
     let drafts = Drafts::default();
+    Effect::watch(move || id.get(), move |_, _, _| drafts.reset(), false);
     let reload = Callback::new(move |()| report.refetch());
     view! {
         <Transition fallback=loading>
@@ -71,8 +83,9 @@ pub fn ReportDetailPage() -> impl IntoView {
                 let user = signed_in(user.await);
                 let report = unless_signed_out(report.await, &user);
                 let viewer = user.ok();
+                let list = list.get_untracked();
                 unpack(report, Some(report_not_found), move |report| {
-                    view! { <Report report viewer drafts reload /> }.into_any()
+                    view! { <Report report viewer list drafts reload /> }.into_any()
                 })
             })}
         </Transition>
@@ -83,6 +96,7 @@ pub fn ReportDetailPage() -> impl IntoView {
 fn Report(
     report: OpenedReport,
     viewer: Option<CurrentUser>,
+    list: ReportFilter,
     drafts: Drafts,
     reload: Callback<()>,
 ) -> impl IntoView {
@@ -138,7 +152,11 @@ fn Report(
                     | ReportAction::ReturnToDistributor { .. } => drafts.reason.set(String::new()),
                     ReportAction::SetPoNumber { .. } | ReportAction::Complete => {}
                 }
-                notice(false, saved_text(&action).to_owned());
+                if decides(&action) {
+                    drafts.decided.set(Some(saved_text(&action).to_owned()));
+                } else {
+                    notice(false, saved_text(&action).to_owned());
+                }
                 reloading.set(true);
                 reload.run(());
             }
@@ -226,10 +244,17 @@ fn Report(
         }
     };
     let exports = format!("/reports/{id}/lines");
+    let kind = viewer.as_ref().map(|viewer| viewer.org_kind);
+    let back = list.list_href();
+    let after_decision = move || {
+        let text = drafts.decided.get()?;
+        let (list, kind) = (list.clone(), kind?);
+        Some(view! { <AfterDecision report_id=id list kind text /> })
+    };
     let lines_notice = notice_at(drafts, true);
     view! {
         <section class="page report">
-            <p class="breadcrumb"><a href="/">"← Billing reports"</a></p>
+            <p class="breadcrumb"><a href=back>"← Billing reports"</a></p>
             <Header header=header.clone() total />
             <div class="section-head">
                 <h2 class="section-title">"Lines"</h2>
@@ -240,6 +265,7 @@ fn Report(
             </div>
             {lines_notice}
             {lines}
+            {after_decision}
             {viewer.zip(summary).map(|(viewer, summary)| view! { <Actions header=header.clone() viewer summary drafts act busy /> })}
             <h2 class="section-title">"History"</h2>
             <History entries=history price_changes />
@@ -256,22 +282,4 @@ fn report_not_found() -> AnyView {
         </section>
     }
     .into_any()
-}
-
-/// What a successful action says.
-fn saved_text(action: &ReportAction) -> &'static str {
-    match action {
-        ReportAction::SaveDraft { .. } => "Draft saved.",
-        ReportAction::Submit { .. } => "Submitted for review. Your distributor will check it next.",
-        ReportAction::SetPoNumber { .. } => "PO number saved.",
-        ReportAction::SubmitToVendor { .. } => "Submitted to the vendor.",
-        ReportAction::ReturnToPartner { .. } => "Returned to the partner.",
-        ReportAction::Complete => "Completed.",
-        ReportAction::ReturnToDistributor { .. } => "Returned to the distributor.",
-        ReportAction::ApplyCode { .. } => "Special pricing applied and saved.",
-        ReportAction::ResetPricing => "Unit prices and channel margins are back to the catalogue.",
-        ReportAction::RemoveCode { .. } => {
-            "Special pricing removed: the line is back to the catalogue's unit price and margin."
-        }
-    }
 }

@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use crate::api::reports::ReportAction;
 use crate::domain::workflow::Field;
 use crate::ui::focus::focus_by_id;
 
@@ -88,4 +89,33 @@ pub(super) fn refuse_field(drafts: Drafts, field: Field, text: String) {
         take_focus: false,
     }));
     focus_by_id(field_input_id(field));
+}
+
+/// Whether the action hands the report on (the page then offers the next one).
+pub(super) fn decides(action: &ReportAction) -> bool {
+    matches!(
+        action,
+        ReportAction::SubmitToVendor { .. }
+            | ReportAction::ReturnToPartner { .. }
+            | ReportAction::Complete
+            | ReportAction::ReturnToDistributor { .. }
+    )
+}
+
+/// What a successful action says.
+pub(super) fn saved_text(action: &ReportAction) -> &'static str {
+    match action {
+        ReportAction::SaveDraft { .. } => "Draft saved.",
+        ReportAction::Submit { .. } => "Submitted for review. Your distributor will check it next.",
+        ReportAction::SetPoNumber { .. } => "PO number saved.",
+        ReportAction::SubmitToVendor { .. } => "Submitted to the vendor.",
+        ReportAction::ReturnToPartner { .. } => "Returned to the partner.",
+        ReportAction::Complete => "Completed.",
+        ReportAction::ReturnToDistributor { .. } => "Returned to the distributor.",
+        ReportAction::ApplyCode { .. } => "Special pricing applied and saved.",
+        ReportAction::ResetPricing => "Unit prices and channel margins are back to the catalogue.",
+        ReportAction::RemoveCode { .. } => {
+            "Special pricing removed: the line is back to the catalogue's unit price and margin."
+        }
+    }
 }

@@ -20,6 +20,8 @@ pub(super) struct Drafts {
     pub(super) to_vendor: RwSignal<String>,
     pub(super) reason: RwSignal<String>,
     pub(super) notice: RwSignal<Option<Notice>>,
+    /// What the viewer's decision did (submitted, returned, completed), once it is taken.
+    pub(super) decided: RwSignal<Option<String>>,
     /// The irreversible action waiting for its confirmation, if one was asked for.
     pub(super) confirming: RwSignal<Option<Confirming>>,
     pub(super) editor: PriceEditor,
@@ -35,9 +37,25 @@ impl Default for Drafts {
             reason: RwSignal::new(String::new()),
             notice: RwSignal::new(None),
             confirming: RwSignal::new(None),
+            decided: RwSignal::new(None),
             editor: PriceEditor::default(),
             lines: LineDrafts::default(),
         }
+    }
+}
+
+impl Drafts {
+    /// Another report was opened in the same page (the next one of the to-do): nothing typed
+    /// for the last one, nor its answers, carries over. Partners' line drafts are by line id and
+    /// stay.
+    pub(super) fn reset(&self) {
+        self.po_number.set(None);
+        self.to_vendor.set(String::new());
+        self.reason.set(String::new());
+        self.notice.set(None);
+        self.confirming.set(None);
+        self.decided.set(None);
+        self.editor.clear();
     }
 }
 

@@ -15,7 +15,6 @@ use crate::domain::{
 use super::{
     admin_filters::admin_filters,
     choice_select::{Choices, choice_select},
-    list_href,
 };
 
 /// Status and flags for everyone; partner and cycle range for those who see several partners, a
@@ -34,7 +33,7 @@ pub(super) fn Filters(
         let navigate = navigate.clone();
         move |next: ReportFilter, replace: bool| {
             navigate(
-                &list_href(&next),
+                &next.list_href(),
                 NavigateOptions {
                     replace,
                     scroll: false,
@@ -248,7 +247,7 @@ pub(super) fn Filters(
                 // Only when there is something to clear: one Tab stop fewer otherwise.
                 {move || filter.read().narrows().then(|| {
                     let clear = clear.clone();
-                    view! { <a class="button" href=move || list_href(&cleared()) on:click=clear>"Clear filters"</a> }
+                    view! { <a class="button" href=move || cleared().list_href() on:click=clear>"Clear filters"</a> }
                 })}
             </div>
         </form>

@@ -66,13 +66,3 @@ pub fn ReportsPage() -> impl IntoView {
         </Transition>
     }
 }
-
-/// The list's URL for `filter`. The skip link's target (`#reports`) is the table's rows.
-fn list_href(filter: &ReportFilter) -> String {
-    let query = filter.to_query();
-    if query.is_empty() {
-        "/".to_owned()
-    } else {
-        format!("/?{query}")
-    }
-}

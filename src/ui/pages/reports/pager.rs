@@ -5,17 +5,16 @@ use leptos::prelude::*;
 
 use crate::domain::query::ReportFilter;
 
-use super::list_href;
-
 /// Previous / next links, both always in view (where there is no previous or next page, a dimmed
 /// word that is neither a link nor a Tab stop), and where the list stands.
 #[component]
 pub(super) fn Pager(page: u32, page_count: u32, filter: ReportFilter) -> impl IntoView {
     let href = move |page: u32| {
-        list_href(&ReportFilter {
+        ReportFilter {
             page,
             ..filter.clone()
-        })
+        }
+        .list_href()
     };
     let step = |to: Option<String>, rel: &'static str, label: &'static str| match to {
         Some(href) => view! { <a class="button" href=href rel=rel>{label}</a> }.into_any(),

@@ -14,7 +14,6 @@ use crate::ui::{components::status_badge::StatusBadge, format};
 
 use super::{
     cells::{deadline_cell, markers},
-    list_href,
     pager::{Pager, PagerProps},
     totals::{FilterTotalsLine, FilterTotalsLineProps},
 };
@@ -70,11 +69,12 @@ pub(super) fn ReportTable(
             (true, true) => "ascending",
             (true, false) => "descending",
         };
-        let href = list_href(&ReportFilter {
+        let href = ReportFilter {
             sort: Some(next),
             page: 1,
             ..filter.clone()
-        });
+        }
+        .list_href();
         let arrow = match aria {
             "ascending" => " ▲",
             "descending" => " ▼",
@@ -125,7 +125,7 @@ pub(super) fn ReportTable(
                 <tr class:due-next=next>
                     <td class="partner" data-label="Partner">
                         <span>
-                            <a href=format!("/reports/{}", row.id)>{row.partner_name}</a>
+                            <a href=filter.report_href(row.id)>{row.partner_name}</a>
                             <span class="partner-id">{format!("Partner #{}", row.partner_id)}</span>
                             {next.then(|| view! { <span class="flag-inline due">"Due next"</span> })}
                         </span>

@@ -7,8 +7,6 @@ use leptos::prelude::*;
 use crate::domain::{OrgKind, query::ReportFilter, query::ViewCounts, to_do::ListView};
 use crate::ui::format;
 
-use super::list_href;
-
 /// "To do (12)" and "All reports (1,234)", for the other filters as they are.
 #[component]
 pub(super) fn ViewChoice(
@@ -24,7 +22,7 @@ pub(super) fn ViewChoice(
             <a
                 class="view"
                 class:current=here
-                href=list_href(&filter.with_view(view, kind))
+                href=filter.with_view(view, kind).list_href()
                 aria-current=here.then_some("page")
             >
                 {format!("{} ({})", view.label(), format::units(count))}
