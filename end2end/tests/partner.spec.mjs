@@ -17,7 +17,7 @@ async function openDueNext(page) {
   await expect(row).toContainText('Due next');
   await expect(row.locator('td[data-label="Deadline"]')).toContainText(/due|overdue/);
   await row.locator('td.partner a').click();
-  await expect(page).toHaveURL(/\/reports\/\d+$/);
+  await expect(page).toHaveURL(/\/reports\/\d+(\?list=.*)?$/);
   await waitForHydration(page);
 }
 

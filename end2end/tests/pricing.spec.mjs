@@ -16,7 +16,7 @@ async function openPrairie(page) {
   await expect(page).toHaveURL(/status=under_review/);
   await expect(page.locator('table.reports tbody td.partner a').first()).toHaveText('Prairie Networks');
   await page.locator('table.reports tbody td.partner a').first().click();
-  await expect(page).toHaveURL(/\/reports\/\d+$/);
+  await expect(page).toHaveURL(/\/reports\/\d+(\?list=.*)?$/);
   await waitForHydration(page);
 }
 

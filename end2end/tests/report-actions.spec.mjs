@@ -7,7 +7,7 @@ async function openUnderReview(page, partner) {
   // Everything under review, newest cycle first (the to-do would put the oldest deadline first).
   await page.goto(`/?view=all&status=under_review&partner=${encodeURIComponent(partner)}`);
   await page.locator('table.reports tbody td.partner a').first().click();
-  await expect(page).toHaveURL(/\/reports\/\d+$/);
+  await expect(page).toHaveURL(/\/reports\/\d+(\?list=.*)?$/);
   await expect(page.getByRole('region', { name: 'Your decision' })).toBeVisible();
 }
 

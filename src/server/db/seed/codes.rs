@@ -22,12 +22,12 @@ struct Deal {
     from_month: u32,
 }
 
-/// Every third partner holds a code for its first product and one for its second; every sixth
-/// also gets a better deal on its first product from the seventh demo month on, so that the
-/// distributor has two codes to choose from for one line.
+/// Every partner holds a code for its first product; every third one also for its second, and
+/// every sixth gets a better deal on its first product from the seventh demo month on, so that
+/// the distributor has two codes to choose from for one line.
 const DEALS: &[(usize, Deal)] = &[
     (
-        3,
+        1,
         Deal {
             product: 0,
             serial: 1000,

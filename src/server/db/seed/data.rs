@@ -187,6 +187,13 @@ pub const DEMO_ACCOUNTS: &[DemoAccountSeed] = &[
         who: "Distributor, Europe (EUR)",
     },
     DemoAccountSeed {
+        email: "kenji@sakura-it.example",
+        name: "Kenji Sato",
+        organisation: "Sakura IT Distribution",
+        role: "billing_manager",
+        who: "Distributor, Japan (JPY)",
+    },
+    DemoAccountSeed {
         email: "sam@summit-tech.example",
         name: "Sam Ortiz",
         organisation: "Summit Tech Distribution",

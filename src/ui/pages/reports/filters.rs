@@ -9,7 +9,7 @@ use leptos_router::{NavigateOptions, hooks::use_navigate};
 use crate::domain::{
     OrgKind, Period,
     flags::RiskFlag,
-    query::{FilterOptions, ReportFilter, StatusFilter},
+    query::{FilterOptions, ReportFilter, SortKey, StatusFilter},
 };
 
 use super::{
@@ -64,6 +64,13 @@ pub(super) fn Filters(
         move |ev| {
             let value = RiskFlag::from_param(&event_target_value(&ev));
             apply(&|f: &mut ReportFilter| f.flag = value);
+        }
+    };
+    let on_sort = {
+        let apply = apply.clone();
+        move |ev| {
+            let value = SortKey::from_param(&event_target_value(&ev));
+            apply(&|f: &mut ReportFilter| f.sort = value);
         }
     };
     let on_from = {
@@ -204,6 +211,22 @@ pub(super) fn Filters(
             .map(|flag| (flag, flag.to_param().to_owned(), flag.choice().to_owned()))
             .collect(),
     };
+    // On a phone the column heads are hidden (each report is a card): the order is chosen here.
+    let sort_select = Choices {
+        id: "filter-sort",
+        name: "sort",
+        label: "Order",
+        none: "Usual order",
+        choices: SortKey::ALL
+            .into_iter()
+            .filter(|key| match key {
+                SortKey::Total => !partner,
+                SortKey::Distributor | SortKey::Region => spans_distributors,
+                _ => true,
+            })
+            .map(|key| (key, key.to_param().to_owned(), key.label().to_owned()))
+            .collect(),
+    };
     let partner_field = (!partner).then(|| {
         view! {
             <div class="field partner-field">
@@ -240,8 +263,10 @@ pub(super) fn Filters(
             {year_field}
             {choice_select(flag_select, move || filter.read().flag, on_flag)}
             {admin_filters}
+            <div class="sort-field">
+                {choice_select(sort_select, move || Some(filter.read().sort_for(kind)), on_sort)}
+            </div>
             <input type="hidden" name="view" value=move || filter.read().view.map(|v| v.to_param()).unwrap_or_default() />
-            <input type="hidden" name="sort" value=move || filter.read().sort.map(|s| s.to_param()).unwrap_or_default() />
             <div class="actions">
                 <button class="button" type="submit">"Apply"</button>
                 // Only when there is something to clear: one Tab stop fewer otherwise.
