@@ -383,11 +383,6 @@ pub fn carries_penalty(
         && !has_comment(line.comment.as_deref())
 }
 
-/// Whether the line is charged below the units the partner's customers used.
-pub fn below_used(line: &LineInput) -> bool {
-    line.used.is_some_and(|used| line.chargeable < used)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -397,7 +392,7 @@ mod tests {
     }
 
     #[test]
-    fn a_penalised_line_is_marked_and_a_below_used_line_too() {
+    fn a_penalised_line_is_marked() {
         let threshold = ThresholdPercent::new(Decimal::new(5, 0)).expect("threshold");
         let mut lines = vec![
             line(100, Some(80), 80, "1", "0"),
@@ -412,8 +407,6 @@ mod tests {
             .collect();
         assert_eq!(marked, [true, false, false]);
         assert!(!carries_penalty(&lines[0], threshold, false));
-        let below: Vec<bool> = lines.iter().map(below_used).collect();
-        assert_eq!(below, [false, false, true]);
     }
 
     fn line(p: u64, u: Option<u64>, c: u64, price: &str, margin: &str) -> LineInput {

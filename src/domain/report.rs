@@ -15,9 +15,7 @@ use serde::{Deserialize, Serialize};
 use super::currency::Currency;
 use super::deadline::DeadlineOf;
 use super::history::HistoryEntry;
-use super::line::{
-    LineAmounts, LineFigures, LineInput, below_used, carries_penalty, line_amounts, total_owed,
-};
+use super::line::{LineAmounts, LineFigures, LineInput, carries_penalty, line_amounts, total_owed};
 use super::numbers::{MarginPercent, UnitPrice, Units};
 use super::period::Period;
 use super::pricing::{GrantedCode, PriceChange, PricingRules};
@@ -181,7 +179,7 @@ impl UsageFigures {
         auto_penalties: bool,
     ) -> UsageFigures {
         UsageFigures {
-            below_used: below_used(input),
+            below_used: super::flags::is_below_used(input.used, input.chargeable),
             penalised: carries_penalty(input, rules.threshold, auto_penalties),
             previous_chargeable,
             anomaly: is_anomaly(

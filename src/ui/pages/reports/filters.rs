@@ -205,7 +205,7 @@ pub(super) fn Filters(
         id: "filter-flag",
         name: "flag",
         label: "Flags",
-        none: "With or without flags",
+        none: "Any",
         choices: RiskFlag::ALL
             .into_iter()
             .map(|flag| (flag, flag.to_param().to_owned(), flag.choice().to_owned()))
