@@ -518,7 +518,7 @@ async fn refused(
 
 fn invalid_text(error: &ApiError) -> &str {
     match error {
-        ApiError::Invalid(text) => text,
+        ApiError::Invalid(text) | ApiError::InvalidField(_, text) => text,
         other => panic!("expected invalid input, got {other:?}"),
     }
 }
