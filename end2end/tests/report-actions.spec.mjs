@@ -43,7 +43,9 @@ test('a distributor sets a PO number and submits to the vendor', async ({ page }
   await page.getByRole('button', { name: 'Submit to Trend Micro' }).click();
   await page.getByRole('button', { name: 'Yes, submit to Trend Micro' }).click();
   await expect(page.locator('.report-head .badge')).toHaveText('Submitted to vendor');
-  await expect(page.getByRole('region', { name: 'Your decision' })).toHaveCount(0);
+  // Nothing is left to decide: the card says what happened instead.
+  await expect(page.getByLabel('PO number')).toHaveCount(0);
+  await expect(page.locator('#decision-done')).toHaveText('Submitted to the vendor.');
   await expect(page.locator('table.history tbody tr').first()).toContainText('Submitted to the vendor');
   await expect(page.locator('table.history tbody tr').first()).toContainText('Checked against the console export.');
   const statusErrors = console.errors.filter((e) => !/status of 422/.test(e) && !/\/api\/reports\/act/.test(e));

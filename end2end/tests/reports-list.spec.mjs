@@ -148,7 +148,7 @@ test('a distributor opens on its to-do and can get to everything', async ({ page
 
   // Flags: a word on each row, and a filter.
   await all.click();
-  await page.getByLabel('Flags').selectOption({ label: 'Charged below usage' });
+  await page.getByRole('combobox', { name: 'Flags' }).selectOption({ label: 'Charged below usage' });
   await expect(page).toHaveURL(/flag=below_used/);
   await expect(rows(page).first()).toBeVisible();
   const flagged = await count(page);

@@ -148,7 +148,7 @@ pub(super) fn CodeEditor(
             .collect_view();
         view! {
             <div class="granted-codes">
-                <p class="field-hint">"Codes the vendor granted this partner for this product:"</p>
+                <p class="granted-intro">"Codes the vendor granted this partner for this product:"</p>
                 <ul>{items}</ul>
             </div>
         }

@@ -28,7 +28,11 @@ pub(super) fn ConfirmPanel(
     });
     let cancel = move || {
         no.run(());
-        focus_by_id(return_to);
+        // The button is enabled again once the page has redrawn; the keyboard goes back then.
+        leptos::leptos_dom::helpers::set_timeout(
+            move || focus_by_id(return_to),
+            std::time::Duration::ZERO,
+        );
     };
     let question_id = format!("{id}-question");
     let labelled_by = question_id.clone();
