@@ -7,7 +7,6 @@ use super::flags::RiskFlag;
 use super::period::Period;
 use super::policy::{Actor, OrgKind, can_see_pricing};
 use super::status::{ReviewReason, Status};
-use super::to_do::ListView;
 
 pub use super::listing::{
     CurrencyTotal, FilterTotals, FoundReports, ListQuery, ListedReports, MatchedGroup,
@@ -107,6 +106,40 @@ impl StatusFilter {
             StatusFilter::Rejected => Status::Rejected.label(),
             StatusFilter::SubmittedToVendor => Status::SubmittedToVendor.label(),
             StatusFilter::Completed => Status::Completed.label(),
+        }
+    }
+}
+
+/// Which of a viewer's two lists a page shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ListView {
+    /// The reports waiting for the viewer's organisation.
+    ToDo,
+    /// Every report the viewer may see.
+    All,
+}
+
+impl ListView {
+    /// The URL form.
+    pub const fn to_param(&self) -> &'static str {
+        match self {
+            ListView::ToDo => "todo",
+            ListView::All => "all",
+        }
+    }
+
+    /// Reads the URL form; anything unknown is no choice.
+    pub fn from_param(text: &str) -> Option<ListView> {
+        [ListView::ToDo, ListView::All]
+            .into_iter()
+            .find(|view| view.to_param() == text)
+    }
+
+    /// The tab's name.
+    pub const fn label(&self) -> &'static str {
+        match self {
+            ListView::ToDo => "To do",
+            ListView::All => "All reports",
         }
     }
 }

@@ -9,45 +9,10 @@
 //! Pages and the server settle a filter's view with the same functions, so the links, the form
 //! and the rows always agree.
 
-use serde::{Deserialize, Serialize};
-
 use super::policy::OrgKind;
+pub use super::query::ListView;
 use super::query::{ReportFilter, SortKey, StatusFilter};
 use super::status::{Action, Status, apply};
-
-/// Which of a viewer's two lists a page shows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ListView {
-    /// The reports waiting for the viewer's organisation.
-    ToDo,
-    /// Every report the viewer may see.
-    All,
-}
-
-impl ListView {
-    /// The URL form.
-    pub const fn to_param(&self) -> &'static str {
-        match self {
-            ListView::ToDo => "todo",
-            ListView::All => "all",
-        }
-    }
-
-    /// Reads the URL form; anything unknown is no choice.
-    pub fn from_param(text: &str) -> Option<ListView> {
-        [ListView::ToDo, ListView::All]
-            .into_iter()
-            .find(|view| view.to_param() == text)
-    }
-
-    /// The tab's name.
-    pub const fn label(&self) -> &'static str {
-        match self {
-            ListView::ToDo => "To do",
-            ListView::All => "All reports",
-        }
-    }
-}
 
 /// What an organisation has to do next: which reports, and in which order to take them.
 #[derive(Clone, Debug, PartialEq, Eq)]
