@@ -39,7 +39,7 @@ use actions::{Actions, Summary, distributor_may_edit};
 use header::{Header, TotalFact};
 use history::History;
 use next_report::AfterDecision;
-use notices::{decides, field_input_id, notice_at, saved_text};
+use notices::{decides, notice_at, refuse_field, saved_text};
 use partner_actions::{LinesToolbar, PartnerActions, PartnerDeadline};
 use priced_lines::PricedLines;
 use state::{Drafts, Notice, editor_check, preview_with};
@@ -170,17 +170,10 @@ fn Report(
                 drafts.editor.error.set(Some(error.to_string()))
             }
             // A refusal about one field is said under it, and the keyboard goes there.
-            Err(error) if error.field().is_some_and(|field| field != Field::Line) => {
-                let field = error.field();
-                drafts.notice.set(Some(Notice {
-                    field,
-                    ..Notice::new(true, error.to_string(), false)
-                }));
-                if let Some(field) = field {
-                    crate::ui::focus::focus_by_id(field_input_id(field));
-                }
-            }
-            Err(error) => notice(true, error.to_string()),
+            Err(error) => match error.field().filter(|field| *field != Field::Line) {
+                Some(field) => refuse_field(drafts, field, error.to_string()),
+                None => notice(true, error.to_string()),
+            },
         }
     });
     let act = Callback::new(move |action: ReportAction| {

@@ -51,7 +51,7 @@ pub(super) fn field_error_id(field: Field) -> &'static str {
 }
 
 /// The id of the input `field` is about, where the keyboard goes when it is refused.
-pub(super) fn field_input_id(field: Field) -> &'static str {
+fn field_input_id(field: Field) -> &'static str {
     match field {
         Field::PoNumber => "po-number",
         Field::CommentToVendor => "to-vendor",
@@ -79,7 +79,8 @@ pub(super) fn field_error(drafts: Drafts, field: Field) -> impl Fn() -> Option<A
     }
 }
 
-/// A refusal about `field`, found by the page before anything is sent.
+/// A refusal about `field` (found by the page before anything is sent, or the server's): said
+/// under the field, which takes the keyboard.
 pub(super) fn refuse_field(drafts: Drafts, field: Field, text: String) {
     drafts.notice.set(Some(Notice {
         error: true,
