@@ -15,7 +15,7 @@ use billing_reports::{
         db::{Backend, Db, pricing, reports},
         services::{
             Caller, ServiceError,
-            reports::{Command, act, open, verify_code},
+            reports::{Command, Outcome, act, open, verify_code},
         },
     },
 };
@@ -67,6 +67,26 @@ async fn target(db: &Db) -> Target {
         distributor: row.4,
         partner: row.5,
     }
+}
+
+/// Verifies the target's code for its line and applies the value it grants, as the page does.
+async fn apply_granted(db: &Db, dana: &Caller, t: &Target) -> Outcome {
+    let verified = verify_code(db, as_user(dana), t.report, t.line, &t.code)
+        .await
+        .expect("valid");
+    act(
+        db,
+        dana,
+        t.report,
+        t.version,
+        Command::ApplyCode {
+            line_id: t.line,
+            code: t.code.clone(),
+            value: verified.granted.to_input(),
+        },
+    )
+    .await
+    .expect("apply")
 }
 
 async fn distributor(db: &Db, name: &str, role: Role) -> Caller {
@@ -399,22 +419,7 @@ async fn reset_brings_the_catalogue_back(backend: Backend) {
     let t = target(&db).await;
     let dana = distributor(&db, &t.distributor, Role::Administrator).await;
     let catalogue = priced(&db, &dana, t.report).await;
-    let verified = verify_code(&db, as_user(&dana), t.report, t.line, &t.code)
-        .await
-        .expect("valid");
-    let applied = act(
-        &db,
-        &dana,
-        t.report,
-        t.version,
-        Command::ApplyCode {
-            line_id: t.line,
-            code: t.code.clone(),
-            value: verified.granted.to_input(),
-        },
-    )
-    .await
-    .expect("apply");
+    let applied = apply_granted(&db, &dana, &t).await;
     // What the confirmation says before the reset is what the reset stores.
     let asked = priced(&db, &dana, t.report).await.reset_preview(None);
     assert!(asked.lines >= 1, "{asked:?}");
@@ -460,22 +465,7 @@ async fn removing_one_code_leaves_the_other_lines_as_previewed(backend: Backend)
     let (db, _url, _guard) = shared_db(backend).await;
     let t = target(&db).await;
     let dana = distributor(&db, &t.distributor, Role::Administrator).await;
-    let verified = verify_code(&db, as_user(&dana), t.report, t.line, &t.code)
-        .await
-        .expect("valid");
-    let applied = act(
-        &db,
-        &dana,
-        t.report,
-        t.version,
-        Command::ApplyCode {
-            line_id: t.line,
-            code: t.code.clone(),
-            value: verified.granted.to_input(),
-        },
-    )
-    .await
-    .expect("apply");
+    let applied = apply_granted(&db, &dana, &t).await;
     let before = priced(&db, &dana, t.report).await;
     let asked = before.reset_preview(Some(t.line));
     assert_eq!(asked.lines, 1);

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use billing_reports::{
     domain::{
-        HistoryEvent, OrgKind, ReviewReason, Role, Status,
+        HistoryEntry, HistoryEvent, OrgKind, ReviewReason, Role, Status,
         deadline::utc_seconds,
         workflow::{Field, REREVIEW_DAYS, RESUBMISSION_DAYS},
     },
@@ -46,6 +46,16 @@ async fn report_in(db: &Db, partner: &str, status: &str) -> (i64, i64) {
     .fetch_one(db.pool())
     .await
     .expect("a demo report in that status")
+}
+
+/// The newest history entry of a report.
+async fn last_entry(db: &Db, report: i64) -> HistoryEntry {
+    reports::history(db, report)
+        .await
+        .expect("history")
+        .pop()
+        .expect("entry")
+        .entry
 }
 
 async fn history_count(db: &Db, report: i64) -> usize {
@@ -578,12 +588,7 @@ async fn rejecting_needs_a_reason_and_gives_a_new_deadline(backend: Backend) {
         .await
         .expect("deadline");
     assert!(after > before, "a new, later deadline: {before} -> {after}");
-    let last = reports::history(&db, id)
-        .await
-        .expect("history")
-        .pop()
-        .expect("entry")
-        .entry;
+    let last = last_entry(&db, id).await;
     assert_eq!(last.event, HistoryEvent::ReturnedToPartner);
     assert_eq!(
         utc_seconds(&after)
@@ -664,12 +669,7 @@ async fn a_vendors_return_gives_a_fresh_review_deadline(backend: Backend) {
         review_after > review_before,
         "{review_before} -> {review_after}"
     );
-    let returned = reports::history(&db, id)
-        .await
-        .expect("history")
-        .pop()
-        .expect("entry")
-        .entry;
+    let returned = last_entry(&db, id).await;
     assert_eq!(returned.event, HistoryEvent::ReturnedByVendor);
     assert_eq!(
         utc_seconds(&review_after)

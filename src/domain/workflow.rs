@@ -306,23 +306,10 @@ pub fn decide(
             });
         }
         Command::SubmitToVendor { po_number, comment } => {
-            let typed = po_number.filter(|po| !po.trim().is_empty());
-            match typed {
-                Some(typed) => {
-                    let parsed = parse_po_number(&typed).map_err(CommandError::PoNumber)?;
-                    if state.po_number.as_deref() != Some(parsed.as_str()) {
-                        decision.po_change = Some(po_change_text(state, &parsed));
-                        decision.po_number = Some(parsed);
-                    }
-                }
-                None if state
-                    .po_number
-                    .as_deref()
-                    .is_none_or(|po| po.trim().is_empty()) =>
-                {
-                    return Err(CommandError::PoNumberRequired);
-                }
-                None => {}
+            let po = po_number_to_submit(state.po_number.as_deref(), po_number.as_deref())?;
+            if state.po_number.as_deref() != Some(po.as_str()) {
+                decision.po_change = Some(po_change_text(state, &po));
+                decision.po_number = Some(po);
             }
             decision.comment = comment
                 .map(|c| c.trim().to_owned())
@@ -416,6 +403,22 @@ pub fn decide(
     }
     decision.lines = lines;
     Ok(decision)
+}
+
+/// The PO number a submission to the vendor carries: the one typed with it (read by
+/// [`parse_po_number`]), else the one saved; refused when there is neither. The page asks the
+/// same before it asks for a confirmation.
+pub fn po_number_to_submit(
+    saved: Option<&str>,
+    typed: Option<&str>,
+) -> Result<String, CommandError> {
+    match typed.filter(|po| !po.trim().is_empty()) {
+        Some(typed) => parse_po_number(typed).map_err(CommandError::PoNumber),
+        None => saved
+            .filter(|po| !po.trim().is_empty())
+            .map(str::to_owned)
+            .ok_or(CommandError::PoNumberRequired),
+    }
 }
 
 /// The history's words for a PO number change.

@@ -76,3 +76,11 @@ pub fn units(value: u64) -> String {
 pub fn percent(value: Decimal) -> String {
     rules::percent_in(style(), value)
 }
+
+/// "1 line", "12 lines", "1.200 lines" for a German reader.
+pub fn lines(count: usize) -> String {
+    match count {
+        1 => "1 line".to_owned(),
+        n => format!("{} lines", units(n as u64)),
+    }
+}

@@ -11,8 +11,8 @@ use rust_decimal::Decimal;
 
 use crate::api::{auth::CurrentUser, reports::ReportAction};
 use crate::domain::{
-    Action as Step, Currency, ReportHeader, Status, offers, parse_po_number,
-    workflow::{CommandError, Field},
+    Action as Step, Currency, ReportHeader, Status, offers,
+    workflow::{Field, po_number_to_submit},
 };
 use crate::ui::format;
 
@@ -32,12 +32,9 @@ pub(super) struct Summary {
 
 impl Summary {
     fn text(&self) -> String {
-        let lines = match self.lines {
-            1 => "1 line".to_owned(),
-            n => format!("{n} lines"),
-        };
         format!(
-            "{lines}, total invoice amount {}",
+            "{}, total invoice amount {}",
+            format::lines(self.lines),
             format::money_with_code(self.total, self.currency)
         )
     }
@@ -91,15 +88,9 @@ fn DistributorForms(
     let vendor_name = viewer.vendor_name.clone();
     let saved_po = StoredValue::new(header.po_number.clone());
     let typed_po = move || po.get().unwrap_or_default().trim().to_owned();
-    // The PO number the submission will carry, or why there is none: the domain's own rules.
-    let po_to_submit = move || -> Result<String, String> {
-        let typed = typed_po();
-        if typed.is_empty() {
-            return saved_po
-                .get_value()
-                .ok_or_else(|| CommandError::PoNumberRequired.to_string());
-        }
-        parse_po_number(&typed).map_err(|error| CommandError::PoNumber(error).to_string())
+    // The PO number the submission will carry, or why there is none: the domain's own rule.
+    let po_to_submit = move || {
+        saved_po.with_value(|saved| po_number_to_submit(saved.as_deref(), Some(&typed_po())))
     };
     let ask = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -108,7 +99,7 @@ fn DistributorForms(
                 drafts.notice.set(None);
                 drafts.confirming.set(Some(Confirming::SubmitToVendor));
             }
-            Err(text) => refuse_field(drafts, Field::PoNumber, text),
+            Err(error) => refuse_field(drafts, Field::PoNumber, error.to_string()),
         }
     };
     let submit = Callback::new(move |()| {

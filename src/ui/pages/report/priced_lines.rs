@@ -118,10 +118,7 @@ fn ResetPricing(
 ) -> impl IntoView {
     let (preview, saved, currency) =
         detail.with_value(|d| (d.reset_preview(None), d.total, d.header.currency));
-    let lines = match preview.lines {
-        1 => "1 line".to_owned(),
-        n => format!("{n} lines"),
-    };
+    let lines = format::lines(preview.lines);
     let change = preview.total - saved;
     let sign = if change > Decimal::ZERO { "+" } else { "" };
     let detail_text = format!(
