@@ -113,6 +113,46 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     era * 146_097 + day_of_era - 719_468
 }
 
+/// The civil date (year, month, day) of a day counted from 1970-01-01 (the inverse of
+/// [`days_from_civil`]).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let days = days + 719_468;
+    let era = days.div_euclid(146_097);
+    let day_of_era = days - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// The last minute (23:59 UTC) of the day `days` after the date `(year, month, day)`, as stored
+/// (`2026-11-05T23:59:00Z`): how every deadline of the monthly cycle is written.
+pub fn end_of_day_after(date: (i32, u32, u32), days: i64) -> String {
+    let (year, month, day) = date;
+    let (year, month, day) =
+        civil_from_days(days_from_civil(i64::from(year), i64::from(month), i64::from(day)) + days);
+    format!("{year:04}-{month:02}-{day:02}T23:59:00Z")
+}
+
+/// The date part (`2026-11-05`) of a stored moment, when it has one.
+pub fn date_of(text: &str) -> Option<(i32, u32, u32)> {
+    let seconds = utc_seconds(text)?;
+    let (year, month, day) = civil_from_days(seconds.div_euclid(DAY));
+    Some((
+        i32::try_from(year).ok()?,
+        u32::try_from(month).ok()?,
+        u32::try_from(day).ok()?,
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,6 +168,19 @@ mod tests {
         assert_eq!(utc_seconds("2026-11-05T23:59:00.123Z"), Some(1_793_923_140));
         assert_eq!(utc_seconds("2026-11-05T23:59:00+01:00"), None);
         assert_eq!(utc_seconds("yesterday"), None);
+    }
+
+    #[test]
+    fn counts_days_across_months_and_leap_years() {
+        assert_eq!(end_of_day_after((2026, 10, 31), 5), "2026-11-05T23:59:00Z");
+        assert_eq!(end_of_day_after((2028, 2, 28), 1), "2028-02-29T23:59:00Z");
+        assert_eq!(end_of_day_after((2026, 12, 31), 7), "2027-01-07T23:59:00Z");
+        assert_eq!(end_of_day_after((2000, 3, 1), -1), "2000-02-29T23:59:00Z");
+        assert_eq!(date_of("2026-11-05T23:59:00Z"), Some((2026, 11, 5)));
+        for days in [-800_000, -1, 0, 59, 60, 365, 10_957, 2_932_896] {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, m, d), days, "day {days}");
+        }
     }
 
     #[test]

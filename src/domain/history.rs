@@ -133,6 +133,7 @@ impl HistoryEvent {
             Action::Complete => Some(HistoryEvent::Completed),
             Action::Return => Some(HistoryEvent::ReturnedByVendor),
             Action::AutoApprove => Some(HistoryEvent::AutoApproved),
+            Action::UpdateUsage => Some(HistoryEvent::UsageImported),
             // An edit is recorded as what it changed (PO number, code, reset).
             Action::DistributorEdit => None,
         }

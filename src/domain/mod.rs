@@ -33,7 +33,9 @@
 #![deny(clippy::float_arithmetic)]
 
 pub mod currency;
+pub mod cycle;
 pub mod deadline;
+pub mod feed;
 pub mod flags;
 pub mod format;
 pub mod history;

@@ -255,11 +255,13 @@ pub enum Action {
     AutoApprove,
     /// Distributor edits PO number, pricing codes, prices, margins, or resets them.
     DistributorEdit,
+    /// The usage feed corrects provisioned or used units while the partner is still preparing.
+    UpdateUsage,
 }
 
 impl Action {
     /// Every action, for table tests.
-    pub const fn all() -> [Action; 10] {
+    pub const fn all() -> [Action; 11] {
         [
             Action::SaveDraft,
             Action::Submit,
@@ -271,6 +273,7 @@ impl Action {
             Action::Return,
             Action::AutoApprove,
             Action::DistributorEdit,
+            Action::UpdateUsage,
         ]
     }
 
@@ -287,6 +290,7 @@ impl Action {
             Action::Return => "return",
             Action::AutoApprove => "auto_approve",
             Action::DistributorEdit => "distributor_edit",
+            Action::UpdateUsage => "usage_import",
         }
     }
 
@@ -298,7 +302,9 @@ impl Action {
                 ActorKind::Distributor
             }
             Action::Complete | Action::Return => ActorKind::Vendor,
-            Action::AutoSubmit { .. } | Action::AutoApprove => ActorKind::System,
+            Action::AutoSubmit { .. } | Action::AutoApprove | Action::UpdateUsage => {
+                ActorKind::System
+            }
         }
     }
 
@@ -314,6 +320,7 @@ impl Action {
             Action::Return => "return a report to the distributor for clarification",
             Action::AutoApprove => "approve a report automatically",
             Action::DistributorEdit => "change the PO number, pricing codes, prices or margins",
+            Action::UpdateUsage => "update its usage from the feed",
         }
     }
 }
@@ -401,15 +408,14 @@ pub fn apply(status: Status, action: Action, actor: ActorKind) -> Result<Status,
             S::UnderReview(_) | S::SubmittedToVendor => Err(wrong()),
             S::Completed => Err(Refusal::Final),
         },
-        // The spec lets the deadline job act on MSP preparing only; a rejected report waits for
-        // the partner (its new deadline is the service's concern).
+        // At the partner's deadline, or the new one a rejection set.
         Action::AutoSubmit { penalties } => match status {
-            S::MspPreparing => Ok(S::UnderReview(if penalties {
+            S::MspPreparing | S::Rejected => Ok(S::UnderReview(if penalties {
                 R::AutoPenalties
             } else {
                 R::AutoNoPenalties
             })),
-            S::UnderReview(_) | S::Rejected | S::SubmittedToVendor => Err(wrong()),
+            S::UnderReview(_) | S::SubmittedToVendor => Err(wrong()),
             S::Completed => Err(Refusal::Final),
         },
         Action::Reject => match status {
@@ -448,6 +454,12 @@ pub fn apply(status: Status, action: Action, actor: ActorKind) -> Result<Status,
             S::MspPreparing | S::Rejected | S::SubmittedToVendor => Err(wrong()),
             S::Completed => Err(Refusal::Final),
         },
+        // Once the partner has submitted (or been asked to resubmit), the figures it saw stay.
+        Action::UpdateUsage => match status {
+            S::MspPreparing => Ok(S::MspPreparing),
+            S::UnderReview(_) | S::Rejected | S::SubmittedToVendor => Err(wrong()),
+            S::Completed => Err(Refusal::Final),
+        },
     }
 }
 
@@ -467,7 +479,7 @@ mod tests {
         // 3. submit (partner): MSP preparing or Rejected → Under review (manual)
         (MspPreparing, Action::Submit, Partner, UnderReview(Manual)),
         (Rejected, Action::Submit, Partner, UnderReview(Manual)),
-        // 4. auto-submit (system): MSP preparing → Under review (automatic)
+        // 4. auto-submit (system): MSP preparing or Rejected → Under review (automatic)
         (
             MspPreparing,
             Action::AutoSubmit { penalties: false },
@@ -480,6 +492,20 @@ mod tests {
             System,
             UnderReview(AutoPenalties),
         ),
+        (
+            Rejected,
+            Action::AutoSubmit { penalties: false },
+            System,
+            UnderReview(AutoNoPenalties),
+        ),
+        (
+            Rejected,
+            Action::AutoSubmit { penalties: true },
+            System,
+            UnderReview(AutoPenalties),
+        ),
+        // 1. generate, continued: the usage feed corrects a report the partner is preparing
+        (MspPreparing, Action::UpdateUsage, System, MspPreparing),
         // 5. reject (distributor): Under review → Rejected
         (UnderReview(Manual), Action::Reject, Distributor, Rejected),
         (

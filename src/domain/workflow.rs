@@ -10,6 +10,7 @@ use super::deadline::DeadlineOf;
 use super::history::HistoryEvent;
 use super::line::{LineInput, auto_submit_penalty, lines_needing_comment};
 use super::numbers::ThresholdPercent;
+use super::numbers::Units;
 use super::period::Period;
 use super::policy::{Actor, ReportOwners, authorize};
 use super::pricing::{PricingRules, SpecialValueError, VerifiedCode, priced_with, special_value};
@@ -89,6 +90,25 @@ pub enum Command {
     RemoveCode {
         line_id: i64,
     },
+    /// The usage feed corrects lines of a report the partner is still preparing.
+    UpdateUsage {
+        corrections: Vec<UsageCorrection>,
+    },
+    /// The system sends a clean report to the vendor when the review window ended, under the
+    /// distributor's rule (`rule`: its conditions, as the history names them), with the PO
+    /// number the rule's pattern gives when none was set.
+    AutoApprove {
+        po_number: Option<String>,
+        rule: String,
+    },
+}
+
+/// The usage feed's figures for one line of a report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UsageCorrection {
+    pub line_id: i64,
+    pub provisioned: Units,
+    pub used: Option<Units>,
 }
 
 impl Command {
@@ -107,6 +127,8 @@ impl Command {
             | Command::ApplyCode { .. }
             | Command::ResetPricing
             | Command::RemoveCode { .. } => Action::DistributorEdit,
+            Command::UpdateUsage { .. } => Action::UpdateUsage,
+            Command::AutoApprove { .. } => Action::AutoApprove,
         }
     }
 }
@@ -399,6 +421,39 @@ pub fn decide(
             line.reset_pricing();
             decision.lines_changed = true;
             decision.event = HistoryEvent::PricingCodeRemoved;
+        }
+        Command::UpdateUsage { corrections } => {
+            let mut changes = Vec::new();
+            for correction in corrections {
+                let line = lines
+                    .iter_mut()
+                    .find(|line| line.id == correction.line_id)
+                    .ok_or(CommandError::NotALine)?;
+                let before = line.input.clone();
+                line.input =
+                    super::feed::corrected_line(&before, correction.provisioned, correction.used);
+                if line.input != before {
+                    changes.push(super::feed::describe_correction(
+                        &line.product.sku,
+                        &before,
+                        &line.input,
+                    ));
+                }
+            }
+            if changes.is_empty() {
+                return Err(CommandError::NothingToSave);
+            }
+            decision.comment = Some(changes.join("; "));
+            decision.lines_changed = true;
+            decision.event = HistoryEvent::UsageImported;
+        }
+        Command::AutoApprove { po_number, rule } => {
+            let po = po_number_to_submit(state.po_number.as_deref(), po_number.as_deref())?;
+            if state.po_number.as_deref() != Some(po.as_str()) {
+                decision.po_change = Some(po_change_text(state, &po));
+                decision.po_number = Some(po);
+            }
+            decision.comment = Some(rule);
         }
     }
     decision.lines = lines;

@@ -48,6 +48,11 @@ pub struct Config {
     #[arg(long, env = "VENDOR_NAME", default_value = "Trend Micro")]
     pub vendor_name: String,
 
+    /// Seconds between runs of the job runner (deadlines, generation, sweeping); 0 turns it
+    /// off on this instance (run `billing-reports jobs run-due` from cron instead).
+    #[arg(long, env = "JOBS_EVERY_SECONDS", default_value_t = 60)]
+    pub jobs_every_seconds: u64,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -68,6 +73,53 @@ pub enum Command {
     Seed {
         #[command(subcommand)]
         set: SeedSet,
+    },
+    /// The vendor's usage feed.
+    Usage {
+        #[command(subcommand)]
+        command: UsageCommand,
+    },
+    /// The monthly cycle.
+    Cycle {
+        #[command(subcommand)]
+        command: CycleCommand,
+    },
+    /// The job runner's work, once (for cron, catch-up runs and tests).
+    Jobs {
+        #[command(subcommand)]
+        command: JobsCommand,
+    },
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum UsageCommand {
+    /// Import a usage file (CSV: partner,sku,period,provisioned,used); every problem is printed
+    /// as `row N: reason` and nothing is imported when there is one (exit status 1).
+    Import {
+        file: std::path::PathBuf,
+        /// Check the file and say what importing it would do, without writing anything.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum CycleCommand {
+    /// Generate a period's reports from the usage feed (creates nothing that exists already).
+    Generate {
+        /// The period, as YYYY-MM.
+        #[arg(long)]
+        period: String,
+    },
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum JobsCommand {
+    /// Run everything due now (or at `--now`) and exit.
+    RunDue {
+        /// The moment to run at, RFC 3339 (e.g. 2026-11-06T00:00:00Z); default: now.
+        #[arg(long)]
+        now: Option<String>,
     },
 }
 

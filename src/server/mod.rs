@@ -2,10 +2,12 @@
 //! services, security. Nothing here is compiled into the browser bundle.
 
 pub mod auth;
+pub mod commands;
 pub mod config;
 pub mod db;
 pub mod exports;
 pub mod http_error;
+pub mod jobs;
 pub mod router;
 pub mod security;
 pub mod services;
@@ -18,8 +20,9 @@ use config::{Command, Config, SeedSet};
 use db::Db;
 use state::AppState;
 
-/// Connects, migrates, and runs the command the configuration names (serving by default).
-pub async fn run(config: Config) -> anyhow::Result<()> {
+/// Connects, migrates, and runs the command the configuration names (serving by default). The
+/// exit code is a failure when a command found problems (e.g. a usage file with bad rows).
+pub async fn run(config: Config) -> anyhow::Result<std::process::ExitCode> {
     let db = Db::connect(&config.database_url)
         .await
         .context("could not open the database")?;
@@ -28,12 +31,16 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         .context("could not migrate the database")?;
     tracing::info!(backend = ?db.backend(), "database ready");
 
+    let done: anyhow::Result<std::process::ExitCode> = Ok(std::process::ExitCode::SUCCESS);
     match config.command.clone().unwrap_or(Command::Serve) {
-        Command::Migrate => Ok(()),
+        Command::Migrate => done,
+        Command::Usage { command } => commands::usage(&db, command).await,
+        Command::Cycle { command } => commands::cycle(&db, command).await,
+        Command::Jobs { command } => commands::jobs(&db, command).await,
         Command::Seed { set: SeedSet::Demo } => {
             let loaded = load_demo(&db, &config.vendor_name).await?;
             tracing::info!(loaded, "demo data");
-            Ok(())
+            done
         }
         Command::Seed {
             set:
@@ -54,14 +61,15 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
                 "{} reports, {} lines, {} partners, {} distributors in {:.1?}",
                 done.reports, done.lines, done.partners, done.distributors, done.elapsed
             );
-            Ok(())
+            Ok(std::process::ExitCode::SUCCESS)
         }
         Command::Serve => {
             if config.demo {
                 let loaded = load_demo(&db, &config.vendor_name).await?;
                 tracing::info!(loaded, "demo data");
             }
-            serve(config, db).await
+            serve(config, db).await?;
+            done
         }
     }
 }
@@ -73,6 +81,7 @@ pub async fn load_demo(db: &Db, vendor_name: &str) -> anyhow::Result<bool> {
 }
 
 async fn serve(config: Config, db: Db) -> anyhow::Result<()> {
+    jobs::start(db.clone(), config.jobs_every_seconds);
     let state = AppState::new(&config, db);
     let app = router::build(state);
     let listener = tokio::net::TcpListener::bind(config.listen)

@@ -12,6 +12,16 @@ fn decode(what: &str, error: impl std::fmt::Display) -> SqlError {
     SqlError::Decode(format!("bad {what}: {error}").into())
 }
 
+/// A price book entry is valid in the period bound as `$1` (the newest such entry wins).
+const VALID_IN_PERIOD: &str = "valid_from <= $1 AND (valid_to IS NULL OR valid_to >= $1)";
+
+fn terms(price_e4: i64, margin_e4: i64) -> Result<(UnitPrice, MarginPercent), SqlError> {
+    Ok((
+        UnitPrice::new(from_scaled_e4(price_e4)).map_err(|e| decode("list price", e))?,
+        MarginPercent::new(from_scaled_e4(margin_e4)).map_err(|e| decode("margin", e))?,
+    ))
+}
+
 /// List price and channel margin for a region × product in a period, from the entry valid then.
 pub async fn list_price(
     tx: &mut Transaction<'static, Any>,
@@ -19,24 +29,38 @@ pub async fn list_price(
     product_id: i64,
     period: Period,
 ) -> Result<Option<(UnitPrice, MarginPercent)>, SqlError> {
-    let row: Option<(i64, i64)> = sqlx::query_as(
+    let sql = format!(
         "SELECT list_price_e4, margin_e4 FROM price_book \
-         WHERE region_id = $1 AND product_id = $2 AND valid_from <= $3 \
-           AND (valid_to IS NULL OR valid_to >= $3) \
-         ORDER BY valid_from DESC LIMIT 1",
-    )
-    .bind(region_id)
-    .bind(product_id)
-    .bind(i64::from(period.to_key()))
-    .fetch_optional(&mut **tx)
-    .await?;
-    row.map(|(price, margin)| {
-        Ok((
-            UnitPrice::new(from_scaled_e4(price)).map_err(|e| decode("list price", e))?,
-            MarginPercent::new(from_scaled_e4(margin)).map_err(|e| decode("margin", e))?,
-        ))
-    })
-    .transpose()
+         WHERE {VALID_IN_PERIOD} AND region_id = $2 AND product_id = $3 \
+         ORDER BY valid_from DESC LIMIT 1"
+    );
+    let row: Option<(i64, i64)> = sqlx::query_as(&sql)
+        .bind(i64::from(period.to_key()))
+        .bind(region_id)
+        .bind(product_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    row.map(|(price, margin)| terms(price, margin)).transpose()
+}
+
+/// The whole price book valid in a period: list price and margin per (region, product), each
+/// from the newest entry valid then (as [`list_price`] picks it), for generating a month at once.
+pub async fn price_book(
+    conn: &mut AnyConnection,
+    period: Period,
+) -> Result<std::collections::HashMap<(i64, i64), (UnitPrice, MarginPercent)>, SqlError> {
+    let sql = format!(
+        "SELECT region_id, product_id, list_price_e4, margin_e4 FROM price_book \
+         WHERE {VALID_IN_PERIOD} ORDER BY region_id, product_id, valid_from"
+    );
+    let rows: Vec<(i64, i64, i64, i64)> = sqlx::query_as(&sql)
+        .bind(i64::from(period.to_key()))
+        .fetch_all(conn)
+        .await?;
+    // Ordered by validity, so the newest valid entry of each pair is inserted last and wins.
+    rows.into_iter()
+        .map(|(region, product, price, margin)| Ok(((region, product), terms(price, margin)?)))
+        .collect()
 }
 
 #[derive(FromRow)]

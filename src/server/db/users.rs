@@ -173,3 +173,20 @@ pub async fn organisation_id(
         .fetch_optional(conn)
         .await
 }
+
+/// Deletes sessions that expired before `now` and failed sign-ins recorded before `failures_before`
+/// (Unix seconds): what the job runner sweeps so these tables do not only grow. Returns how many
+/// of each went.
+pub async fn sweep(db: &Db, now: i64, failures_before: i64) -> Result<(u64, u64), SqlError> {
+    let sessions = sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+        .bind(now)
+        .execute(db.pool())
+        .await?
+        .rows_affected();
+    let failures = sqlx::query("DELETE FROM sign_in_failures WHERE at < $1")
+        .bind(failures_before)
+        .execute(db.pool())
+        .await?
+        .rows_affected();
+    Ok((sessions, failures))
+}

@@ -4,7 +4,9 @@
 //! plain inputs too, so that tests call every service without a request.
 
 pub mod auth;
+pub mod cycle;
 pub mod reports;
+pub mod usage_import;
 
 use crate::domain::{Actor, Refusal};
 

@@ -351,30 +351,49 @@ pub async fn insert_report(
     tx: &mut Transaction<'static, Any>,
     report: &NewReport,
 ) -> Result<i64, SqlError> {
-    sqlx::query_scalar(
+    insert(tx, report, "").await?.ok_or(SqlError::RowNotFound)
+}
+
+/// Stores a new report header unless the partner already has a report for the period (then
+/// `None`, and nothing is written): generation run twice, or by two instances at once, creates
+/// each report once.
+pub async fn insert_report_if_new(
+    tx: &mut Transaction<'static, Any>,
+    report: &NewReport,
+) -> Result<Option<i64>, SqlError> {
+    insert(tx, report, "ON CONFLICT (partner_id, period) DO NOTHING ").await
+}
+
+async fn insert(
+    tx: &mut Transaction<'static, Any>,
+    report: &NewReport,
+    on_conflict: &str,
+) -> Result<Option<i64>, SqlError> {
+    let sql = format!(
         "INSERT INTO reports (partner_id, distributor_id, region_id, period, currency, status, \
                 sub_status, po_number, submission_deadline, review_deadline, total_e4, \
                 auto_penalties, has_comments, below_used, anomaly, version, created_at, \
                 updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $16) \
-         RETURNING id",
-    )
-    .bind(report.partner_id)
-    .bind(report.distributor_id)
-    .bind(report.region_id)
-    .bind(i64::from(report.period.to_key()))
-    .bind(report.currency.code())
-    .bind(report.status.as_code())
-    .bind(report.status.sub_status_code())
-    .bind(report.po_number.clone())
-    .bind(report.submission_deadline.clone())
-    .bind(report.review_deadline.clone())
-    .bind(e4(report.total)?)
-    .bind(i64::from(report.auto_penalties))
-    .bind(i64::from(report.has_comments))
-    .bind(i64::from(report.below_used))
-    .bind(i64::from(report.anomaly))
-    .bind(report.created_at.clone())
-    .fetch_one(&mut **tx)
-    .await
+         {on_conflict}RETURNING id"
+    );
+    sqlx::query_scalar(&sql)
+        .bind(report.partner_id)
+        .bind(report.distributor_id)
+        .bind(report.region_id)
+        .bind(i64::from(report.period.to_key()))
+        .bind(report.currency.code())
+        .bind(report.status.as_code())
+        .bind(report.status.sub_status_code())
+        .bind(report.po_number.clone())
+        .bind(report.submission_deadline.clone())
+        .bind(report.review_deadline.clone())
+        .bind(e4(report.total)?)
+        .bind(i64::from(report.auto_penalties))
+        .bind(i64::from(report.has_comments))
+        .bind(i64::from(report.below_used))
+        .bind(i64::from(report.anomaly))
+        .bind(report.created_at.clone())
+        .fetch_optional(&mut **tx)
+        .await
 }

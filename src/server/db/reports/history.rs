@@ -26,6 +26,25 @@ pub struct NewHistoryEntry {
     pub prices_json: Option<String>,
 }
 
+impl NewHistoryEntry {
+    /// The first entry of every report: the system generated it, in MSP preparing, at `at`.
+    pub fn generated(at: String) -> Self {
+        NewHistoryEntry {
+            at,
+            actor: "system".to_owned(),
+            actor_org: None,
+            actor_role: None,
+            event: HistoryEvent::Generated,
+            from_status: None,
+            to_status: Some(Status::MspPreparing),
+            comment: None,
+            before_json: None,
+            after_json: None,
+            prices_json: None,
+        }
+    }
+}
+
 pub async fn append_history(
     tx: &mut Transaction<'static, Any>,
     report_id: i64,

@@ -167,7 +167,7 @@ const fn flag_column(flag: RiskFlag) -> &'static str {
 
 /// SQL that holds for a report in one of `statuses`: the status code alone where every
 /// sub-status of it is included, each sub-status otherwise. Written from the domain's codes.
-fn status_in(statuses: &[Status]) -> String {
+pub(super) fn status_in(statuses: &[Status]) -> String {
     let mut whole: Vec<String> = Vec::new();
     let mut terms: Vec<String> = Vec::new();
     for status in Status::all() {

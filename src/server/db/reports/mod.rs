@@ -4,6 +4,7 @@
 //! and its append-only history (`history`). The files below own the SQL; this one re-exports
 //! what callers use and holds the small decoding helpers they share.
 
+mod due;
 mod flags;
 mod header;
 mod history;
@@ -11,10 +12,11 @@ mod lines;
 mod list;
 mod list_sql;
 
+pub use due::{DueReport, due_reports};
 pub use flags::{backfill_flags, flag_basis};
 pub use header::{
-    HeaderUpdate, LockedReport, NewReport, OpenReport, current_version, insert_report, lock_header,
-    open, update_header,
+    HeaderUpdate, LockedReport, NewReport, OpenReport, current_version, insert_report,
+    insert_report_if_new, lock_header, open, update_header,
 };
 pub use history::{NewHistoryEntry, StoredHistory, append_history, history};
 pub use lines::{NewLine, StoredLine, chargeable_in_period, insert_line, lines, save_line};

@@ -10,8 +10,7 @@ use super::data::{COMMENTS, PRODUCTS, REGIONS};
 use super::story::{Dates, People, Story, at_minutes};
 use super::{Demo, Partner, Sequence, catalogue, codes, invalid};
 use crate::domain::{
-    HistoryEvent, LineInput, Period, ReviewReason, Status, Units, compute, pricing::granted_codes,
-    report_total,
+    LineInput, Period, ReviewReason, Status, Units, compute, pricing::granted_codes, report_total,
 };
 use crate::server::db::{
     SqlError,
@@ -204,19 +203,7 @@ pub(super) async fn insert(
     reports::append_history(
         tx,
         report_id,
-        &NewHistoryEntry {
-            at: rfc3339(dates.generated),
-            actor: "system".to_owned(),
-            actor_org: None,
-            actor_role: None,
-            event: HistoryEvent::Generated,
-            from_status: None,
-            to_status: Some(Status::MspPreparing),
-            comment: None,
-            before_json: None,
-            after_json: None,
-            prices_json: None,
-        },
+        &NewHistoryEntry::generated(rfc3339(dates.generated)),
     )
     .await?;
 

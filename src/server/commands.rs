@@ -1,0 +1,76 @@
+//! The command-line commands of the monthly cycle: importing a usage file, generating a period,
+//! running what is due. Each calls the same service as the app and prints what it did.
+
+use std::process::ExitCode;
+
+use anyhow::Context;
+
+use super::config::{CycleCommand, JobsCommand, UsageCommand};
+use super::db::Db;
+use super::services::{cycle, usage_import};
+use crate::domain::Period;
+
+/// `usage import FILE [--dry-run]`: prints every problem as `row N: reason` and fails when
+/// there is one.
+pub async fn usage(db: &Db, command: UsageCommand) -> anyhow::Result<ExitCode> {
+    let UsageCommand::Import { file, dry_run } = command;
+    let reader =
+        std::fs::File::open(&file).with_context(|| format!("could not open {}", file.display()))?;
+    let summary = usage_import::import(db, reader, dry_run, time::OffsetDateTime::now_utc())
+        .await
+        .map_err(|error| anyhow::anyhow!("{error}"))?;
+    for problem in &summary.problems {
+        println!("{problem}");
+    }
+    let unlisted = summary.problem_count - summary.problems.len() as u64;
+    if unlisted > 0 {
+        println!("… and {unlisted} more problems");
+    }
+    println!("{}", summary.sentence());
+    Ok(if summary.is_clean() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// `cycle generate --period YYYY-MM`.
+pub async fn cycle(db: &Db, command: CycleCommand) -> anyhow::Result<ExitCode> {
+    let CycleCommand::Generate { period } = command;
+    let period = Period::parse(&period).map_err(|error| anyhow::anyhow!("{error}"))?;
+    let generated = cycle::generate(db, period, time::OffsetDateTime::now_utc())
+        .await
+        .map_err(|error| anyhow::anyhow!("{error}"))?;
+    for problem in &generated.problems {
+        println!("{problem}");
+    }
+    println!("Generated {} reports for {period}.", generated.created);
+    Ok(if generated.problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// `jobs run-due [--now RFC3339]`.
+pub async fn jobs(db: &Db, command: JobsCommand) -> anyhow::Result<ExitCode> {
+    let JobsCommand::RunDue { now } = command;
+    let at = match now {
+        Some(text) => {
+            time::OffsetDateTime::parse(&text, &time::format_description::well_known::Rfc3339)
+                .with_context(|| {
+                    format!("--now {text:?} is not an RFC 3339 time such as 2026-11-06T00:00:00Z")
+                })?
+        }
+        None => time::OffsetDateTime::now_utc(),
+    };
+    let run = cycle::run_due(db, at)
+        .await
+        .map_err(|error| anyhow::anyhow!("{error}"))?;
+    println!(
+        "Jobs due at {}: {}.",
+        super::db::rfc3339(at),
+        run.sentence()
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,105 @@
+//! The reports the deadline job is due to act on: found by status and deadline, with the facts
+//! the domain needs to decide (flags, PO number, the distributor's auto-approve rule). The SQL's
+//! statuses and deadline column come from `domain::cycle` and `domain::deadline`, not restated.
+
+use sqlx::FromRow;
+
+use super::header::Basics;
+use super::list_sql::status_in;
+use crate::domain::{
+    Period, ReportFlags, Status,
+    cycle::{AutoApproveRule, DueAction},
+    deadline::DeadlineOf,
+};
+use crate::server::db::SqlError;
+
+/// A report whose running deadline passed, as the job reads it (without a lock: the action
+/// locks it and checks the version again).
+#[derive(Clone, Debug)]
+pub struct DueReport {
+    pub id: i64,
+    pub partner_id: i64,
+    pub period: Period,
+    pub status: Status,
+    pub version: i64,
+    pub deadline: String,
+    pub po_number: Option<String>,
+    pub flags: ReportFlags,
+    pub rule: AutoApproveRule,
+}
+
+#[derive(FromRow)]
+struct DueRow {
+    id: i64,
+    partner_id: i64,
+    #[sqlx(flatten)]
+    basics: Basics,
+    version: i64,
+    deadline: String,
+    po_number: Option<String>,
+    auto_penalties: i64,
+    has_comments: i64,
+    below_used: Option<i64>,
+    anomaly: Option<i64>,
+    auto_approve: i64,
+    auto_approve_po_pattern: Option<String>,
+}
+
+/// Up to `limit` reports on which `action` is due at `now` (UTC RFC 3339, whole seconds), the
+/// longest overdue first. Deadlines are stored as whole-second UTC text, so comparing the text
+/// compares the moments.
+pub async fn due_reports(
+    conn: &mut sqlx::AnyConnection,
+    action: DueAction,
+    now: &str,
+    limit: i64,
+) -> Result<Vec<DueReport>, SqlError> {
+    let deadline = match action {
+        DueAction::AutoSubmit => DeadlineOf::Partner,
+        DueAction::AutoApprove => DeadlineOf::Distributor,
+    }
+    .pick("r.submission_deadline", "r.review_deadline");
+    let rule = match action {
+        DueAction::AutoSubmit => "",
+        DueAction::AutoApprove => " AND d.auto_approve = 1",
+    };
+    let sql = format!(
+        "SELECT r.id, r.partner_id, {basics}, r.version, {deadline} AS deadline, r.po_number, \
+                r.auto_penalties, r.has_comments, r.below_used, r.anomaly, d.auto_approve, \
+                d.auto_approve_po_pattern \
+         FROM reports r JOIN organisations d ON d.id = r.distributor_id \
+         WHERE {statuses} AND {deadline} < $1{rule} \
+         ORDER BY {deadline}, r.id LIMIT $2",
+        basics = Basics::COLUMNS,
+        statuses = status_in(&action.statuses()),
+    );
+    let rows = sqlx::query_as::<_, DueRow>(&sql)
+        .bind(now)
+        .bind(limit)
+        .fetch_all(conn)
+        .await?;
+    rows.into_iter()
+        .map(|row| {
+            let basics = row.basics.decode(row.id)?;
+            Ok(DueReport {
+                id: row.id,
+                partner_id: row.partner_id,
+                period: basics.period,
+                status: basics.status,
+                version: row.version,
+                deadline: row.deadline,
+                po_number: row.po_number,
+                flags: ReportFlags {
+                    auto_penalties: row.auto_penalties != 0,
+                    has_comments: row.has_comments != 0,
+                    below_used: row.below_used == Some(1),
+                    anomaly: row.anomaly == Some(1),
+                },
+                rule: AutoApproveRule {
+                    enabled: row.auto_approve != 0,
+                    po_pattern: row.auto_approve_po_pattern,
+                },
+            })
+        })
+        .collect()
+}
