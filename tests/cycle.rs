@@ -222,7 +222,7 @@ async fn a_month_runs_end_to_end(backend: Backend) {
     );
 
     // The first partner submits with its comment; the commented one of the other distributor too.
-    let line = stored::lines(&mut *db.acquire().await.expect("conn"), first_report)
+    let line = stored::lines(&mut db.acquire().await.expect("conn"), first_report)
         .await
         .expect("lines");
     let eps = line
@@ -479,7 +479,7 @@ async fn a_corrected_file_updates_reports_in_preparation_only(backend: Backend) 
         .expect("generate");
     // The first partner submits; the second is still preparing.
     let (first_report, version, _) = report_of(&db, first).await;
-    let lines = stored::lines(&mut *db.acquire().await.expect("conn"), first_report)
+    let lines = stored::lines(&mut db.acquire().await.expect("conn"), first_report)
         .await
         .expect("lines");
     let partner = common::user((first, first_name), OrgKind::Partner, Role::BillingManager);

@@ -315,6 +315,8 @@ fn plural(count: u64, noun: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::{MarginPercent, UnitPrice};
+    use rust_decimal::Decimal;
 
     fn u(n: u64) -> Units {
         Units::new(n).expect("units")
@@ -354,15 +356,15 @@ mod tests {
             provisioned: u(p),
             used: used.map(u),
             chargeable: u(c),
-            unit_price: Default::default(),
-            margin: Default::default(),
+            unit_price: UnitPrice::new(Decimal::ONE).expect("price"),
+            margin: MarginPercent::new(Decimal::ZERO).expect("margin"),
             comment: None,
         };
-        let untouched = corrected_line(&line(100, Some(80), 80), u(120), Some(90));
+        let untouched = corrected_line(&line(100, Some(80), 80), u(120), Some(u(90)));
         assert_eq!(untouched.chargeable, u(90));
-        let lowered = corrected_line(&line(100, Some(80), 50), u(120), Some(90));
+        let lowered = corrected_line(&line(100, Some(80), 50), u(120), Some(u(90)));
         assert_eq!(lowered.chargeable, u(50));
-        let shrunk = corrected_line(&line(100, Some(80), 70), u(40), Some(30));
+        let shrunk = corrected_line(&line(100, Some(80), 70), u(40), Some(u(30)));
         assert_eq!(shrunk.chargeable, u(40));
         assert_eq!(
             describe_correction("A", &line(100, Some(80), 80), &untouched),
