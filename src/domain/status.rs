@@ -628,7 +628,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(checked, 8 * 10 * 5);
+        assert_eq!(checked, 8 * 11 * 5);
         assert_eq!(allowed_seen, ALLOWED.len());
     }
 
