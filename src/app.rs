@@ -16,6 +16,7 @@ use crate::ui::{
     components::user_menu::UserMenu,
     pages::{
         not_found::NotFound, report::ReportDetailPage, reports::ReportsPage, sign_in::SignInPage,
+        usage::UsagePage,
     },
 };
 
@@ -115,7 +116,31 @@ fn Shell() -> impl IntoView {
             </a>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
-                    user.await.ok().flatten().map(|user| view! { <UserMenu user /> })
+                    user.await
+                        .ok()
+                        .flatten()
+                        .map(|user| {
+                            let runs_cycle = user.viewer().runs_cycle();
+                            let here = move |path: &'static str| {
+                                location.pathname.with(|now| now == path).then_some("page")
+                            };
+                            view! {
+                                <nav class="topnav" aria-label="Main">
+                                    <a href="/" aria-current=move || here("/")>
+                                        "Reports"
+                                    </a>
+                                    {runs_cycle
+                                        .then(|| {
+                                            view! {
+                                                <a href="/usage" aria-current=move || here("/usage")>
+                                                    "Usage feed"
+                                                </a>
+                                            }
+                                        })}
+                                </nav>
+                                <UserMenu user />
+                            }
+                        })
                 })}
             </Transition>
         </header>
@@ -125,6 +150,7 @@ fn Shell() -> impl IntoView {
                 // known once the data is, so the page is sent whole rather than streamed.
                 <Route path=StaticSegment("") view=ReportsPage ssr=SsrMode::Async />
                 <Route path=StaticSegment("sign-in") view=SignInPage />
+                <Route path=StaticSegment("usage") view=UsagePage />
                 <Route path=(StaticSegment("reports"), ParamSegment("id")) view=ReportDetailPage ssr=SsrMode::Async />
             </Routes>
         </main>

@@ -2,6 +2,7 @@
 //! takes the caller from the request, calls a service or repository, and maps the error.
 
 pub mod auth;
+pub mod cycle;
 pub mod error;
 pub mod reports;
 #[cfg(feature = "ssr")]

@@ -41,6 +41,36 @@ pub struct Deadlines {
     pub review: String,
 }
 
+/// What generating a period's reports did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Generated {
+    pub period: Option<Period>,
+    /// Reports created now.
+    pub created: u64,
+    /// Partners with usage whose report could not be made, with the reason (a product without a
+    /// list price for the month).
+    pub problems: Vec<String>,
+}
+
+impl Generated {
+    /// The outcome in one sentence.
+    pub fn sentence(&self) -> String {
+        let period = self
+            .period
+            .map(super::format::period_long)
+            .unwrap_or_default();
+        let created = match self.created {
+            0 => format!("No new reports for {period}: every partner with usage has one"),
+            1 => format!("Generated 1 report for {period}"),
+            n => format!("Generated {} reports for {period}", super::format::units(n)),
+        };
+        match self.problems.len() {
+            0 => format!("{created}."),
+            n => format!("{created}; {n} could not be generated (see below)."),
+        }
+    }
+}
+
 /// What the deadline job does to a report whose running deadline has passed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DueAction {

@@ -234,6 +234,8 @@ pub struct ImportSummary {
     pub unchanged_rows: u64,
     /// Reports whose lines the corrected rows update.
     pub reports_updated: u64,
+    /// The months the rows are for, oldest first.
+    pub periods: Vec<Period>,
     /// Every problem found (the first [`MAX_PROBLEMS_LISTED`] listed in `problems`).
     pub problem_count: u64,
     pub problems: Vec<RowProblem>,

@@ -221,6 +221,16 @@ impl Viewer {
             OrgKind::Vendor | OrgKind::Distributor | OrgKind::Partner => self.region_enabled,
         }
     }
+
+    /// Whether this viewer runs the monthly cycle (imports the usage feed, generates a period's
+    /// reports): the vendor's billing team (not its support users) and platform admins.
+    pub const fn runs_cycle(&self) -> bool {
+        match self.org_kind {
+            OrgKind::Vendor => self.role.may_act(),
+            OrgKind::Operator => matches!(self.role, Role::PlatformAdmin),
+            OrgKind::Distributor | OrgKind::Partner => false,
+        }
+    }
 }
 
 impl Actor {

@@ -357,6 +357,12 @@ pub enum Refusal {
         /// The report's status at the time.
         status: Status,
     },
+    /// Someone other than the vendor's billing team or a platform admin tried to import usage
+    /// or generate reports.
+    #[error(
+        "Only the vendor's billing team and platform admins can import usage and generate reports"
+    )]
+    CycleOnly,
     /// A reason (for a rejection or a return) was left blank.
     #[error("Please give a reason")]
     ReasonRequired,

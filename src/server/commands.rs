@@ -44,7 +44,7 @@ pub async fn cycle(db: &Db, command: CycleCommand) -> anyhow::Result<ExitCode> {
     for problem in &generated.problems {
         println!("{problem}");
     }
-    println!("Generated {} reports for {period}.", generated.created);
+    println!("{}", generated.sentence());
     Ok(if generated.problems.is_empty() {
         ExitCode::SUCCESS
     } else {

@@ -13,6 +13,7 @@ pub mod security;
 pub mod services;
 pub mod state;
 pub mod telemetry;
+pub mod usage_upload;
 
 use anyhow::Context;
 

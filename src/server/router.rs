@@ -17,7 +17,7 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-use super::{exports, security, state::AppState};
+use super::{exports, security, state::AppState, usage_upload};
 use crate::app::{App, shell};
 
 /// Largest request body accepted (server-function arguments and forms are small).
@@ -40,6 +40,9 @@ pub fn build(state: AppState) -> Router {
             move || shell(options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        // Everything above takes small bodies; the usage upload has its own limit.
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
+        .merge(usage_upload::routes())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security::layer,
@@ -48,8 +51,7 @@ pub fn build(state: AppState) -> Router {
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
                 .layer(TraceLayer::new_for_http().make_span_with(request_span))
-                .layer(PropagateRequestIdLayer::x_request_id())
-                .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES)),
+                .layer(PropagateRequestIdLayer::x_request_id()),
         )
         .with_state(state)
 }

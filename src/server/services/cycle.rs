@@ -9,9 +9,11 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::{Caller, ServiceError, reports};
+use super::{Caller, ServiceError, UserCaller, reports};
 use crate::domain::{
-    LineInput, Period, Status, compute, cycle::DueAction, default_chargeable, report_total,
+    LineInput, Period, Refusal, Status, compute,
+    cycle::{DueAction, Generated},
+    default_chargeable, report_total,
     workflow::Command,
 };
 use crate::server::db::{
@@ -25,21 +27,20 @@ use crate::server::db::{
     rfc3339, users,
 };
 
+/// Refuses anyone who does not run the monthly cycle (see `Viewer::runs_cycle`).
+pub fn authorize(user: &UserCaller) -> Result<(), ServiceError> {
+    if user.actor.viewer().runs_cycle() {
+        Ok(())
+    } else {
+        Err(ServiceError::Refused(Refusal::CycleOnly))
+    }
+}
+
 /// Partners generated per transaction: a month of 20,000 partners commits in small steps.
 const GENERATE_BATCH: usize = 200;
 
 /// Reports one run acts on per kind of due work (the rest wait for the next run).
 const DUE_BATCH: i64 = 50_000;
-
-/// What generating a period did.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct Generated {
-    /// Reports created now.
-    pub created: u64,
-    /// Partners with usage whose report could not be made, with the reason (a product without a
-    /// list price for the month).
-    pub problems: Vec<String>,
-}
 
 /// Generates `period`'s reports: one per partner with usage in a region with billing reports
 /// that has none yet, in MSP preparing, lines priced from the price book, deadlines from the
@@ -61,7 +62,10 @@ pub async fn generate(
     };
     let skus = skus(db).await?;
     let now = rfc3339(at);
-    let mut generated = Generated::default();
+    let mut generated = Generated {
+        period: Some(period),
+        ..Generated::default()
+    };
     for batch in partners.chunks(GENERATE_BATCH) {
         let mut tx = db.begin_write().await?;
         for partner in batch {

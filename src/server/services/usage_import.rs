@@ -212,6 +212,9 @@ pub async fn import(
         });
     }
     drop(conn);
+    // In the order of the file (the whole file's problems first).
+    summary.problems.sort_by_key(|problem| problem.row);
+    summary.periods = periods.into_iter().collect();
     summary.partners = partners.len() as u64;
     summary.products = products.len() as u64;
     for plan in &planned {
