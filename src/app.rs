@@ -13,10 +13,10 @@ use crate::api::{
     auth::{CurrentUser, who_am_i},
 };
 use crate::ui::{
-    components::user_menu::UserMenu,
+    components::{notice_bell::NoticeBell, user_menu::UserMenu},
     pages::{
-        not_found::NotFound, report::ReportDetailPage, reports::ReportsPage, sign_in::SignInPage,
-        usage::UsagePage,
+        not_found::NotFound, notices::NoticesPage, report::ReportDetailPage, reports::ReportsPage,
+        sign_in::SignInPage, usage::UsagePage,
     },
 };
 
@@ -138,6 +138,7 @@ fn Shell() -> impl IntoView {
                                             }
                                         })}
                                 </nav>
+                                <NoticeBell />
                                 <UserMenu user />
                             }
                         })
@@ -151,6 +152,7 @@ fn Shell() -> impl IntoView {
                 <Route path=StaticSegment("") view=ReportsPage ssr=SsrMode::Async />
                 <Route path=StaticSegment("sign-in") view=SignInPage />
                 <Route path=StaticSegment("usage") view=UsagePage />
+                <Route path=StaticSegment("notices") view=NoticesPage />
                 <Route path=(StaticSegment("reports"), ParamSegment("id")) view=ReportDetailPage ssr=SsrMode::Async />
             </Routes>
         </main>

@@ -145,6 +145,14 @@ async fn report_of(db: &Db, partner: i64) -> (i64, i64, Status) {
     )
 }
 
+async fn notices(db: &Db, kind: &str) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM notices WHERE kind = $1")
+        .bind(kind)
+        .fetch_one(db.pool())
+        .await
+        .expect("count")
+}
+
 async fn events(db: &Db, report: i64) -> Vec<(HistoryEvent, Option<String>)> {
     stored::history(db, report)
         .await
@@ -220,6 +228,17 @@ async fn a_month_runs_end_to_end(backend: Backend) {
         events(&db, first_report).await[0].0,
         HistoryEvent::Generated
     );
+    assert_eq!(notices(&db, "report_ready").await, 4);
+    // Three days before the deadline each partner is reminded, once however often jobs run.
+    let reminded = run_due(&db, datetime!(2026-11-03 00:00 UTC))
+        .await
+        .expect("run");
+    assert_eq!(reminded.reminders, 4, "{reminded:?}");
+    let again = run_due(&db, datetime!(2026-11-03 00:05 UTC))
+        .await
+        .expect("run");
+    assert_eq!(again.reminders, 0, "{again:?}");
+    assert_eq!(notices(&db, "deadline_3_days").await, 4);
 
     // The first partner submits with its comment; the commented one of the other distributor too.
     let line = stored::lines(&mut db.acquire().await.expect("conn"), first_report)
@@ -270,6 +289,9 @@ async fn a_month_runs_end_to_end(backend: Backend) {
     assert_eq!(changes[0].after.chargeable, 50);
     let (clean_report, _, status) = report_of(&db, clean).await;
     assert_eq!(status, Status::UnderReview(ReviewReason::AutoNoPenalties));
+    // The distributors hear of each submission, by the partner or automatic.
+    assert_eq!(notices(&db, "submitted").await, 1);
+    assert_eq!(notices(&db, "auto_submitted").await, 3);
 
     // After the review window: the clean report goes to the vendor by rule, with the pattern's
     // PO number; the penalised one waits for a person.

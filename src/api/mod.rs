@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod cycle;
 pub mod error;
+pub mod notices;
 pub mod reports;
 #[cfg(feature = "ssr")]
 pub mod support;

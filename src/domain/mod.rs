@@ -42,6 +42,7 @@ pub mod history;
 pub mod line;
 pub mod listing;
 pub mod money;
+pub mod notice;
 pub mod numbers;
 pub mod period;
 pub mod policy;

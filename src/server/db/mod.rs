@@ -7,6 +7,7 @@
 //! decimal column type: it is stored as BIGINT scaled by 10^4 (see `crate::domain::money`).
 
 pub mod feed;
+pub mod notices;
 pub mod orgs;
 pub mod pricing;
 pub mod reports;

@@ -13,16 +13,19 @@ use super::{Caller, ServiceError, UserCaller, reports};
 use crate::domain::{
     LineInput, Period, Refusal, Status, compute,
     cycle::{DueAction, Generated},
-    default_chargeable, report_total,
+    default_chargeable,
+    notice::NoticeKind,
+    report_total,
     workflow::Command,
 };
 use crate::server::db::{
     Db,
     feed::{PartnerToGenerate, StoredUsage, partners_to_generate, usage_lines},
+    notices::notify,
     pricing::price_book,
     reports::{
-        DueReport, NewHistoryEntry, NewLine, NewReport, append_history, due_reports, flag_basis,
-        insert_line, insert_report_if_new,
+        DueReport, NewHistoryEntry, NewLine, NewReport, append_history, deadlines_between,
+        due_reports, flag_basis, insert_line, insert_report_if_new,
     },
     rfc3339, users,
 };
@@ -115,6 +118,7 @@ pub async fn generate(
                 insert_line(&mut tx, report_id, position, line, figures).await?;
             }
             append_history(&mut tx, report_id, &NewHistoryEntry::generated(now.clone())).await?;
+            notify(&mut tx, report_id, NoticeKind::ReportReady, &now, None).await?;
             generated.created += 1;
         }
         tx.commit().await?;
@@ -175,6 +179,8 @@ pub struct DueRun {
     pub waiting: u64,
     /// Reports another runner (or a person) changed first: left as they are.
     pub skipped: u64,
+    /// Deadline reminders written.
+    pub reminders: u64,
     pub sessions_swept: u64,
     pub failures_swept: u64,
 }
@@ -183,10 +189,11 @@ impl DueRun {
     /// The run in one line, for the log and the command line.
     pub fn sentence(&self) -> String {
         format!(
-            "generated {}, auto-submitted {} ({} with penalties), auto-approved {}, \
+            "generated {}, reminders {}, auto-submitted {} ({} with penalties), auto-approved {}, \
              waiting for a person {}, changed by someone else first {}, \
              expired sessions removed {}, old sign-in failures removed {}",
             self.generated,
+            self.reminders,
             self.auto_submitted,
             self.with_penalties,
             self.auto_approved,
@@ -221,12 +228,37 @@ pub async fn run_due(db: &Db, at: time::OffsetDateTime) -> Result<DueRun, Servic
             act_on_due(db, &report, action, &now, at, &mut run).await?;
         }
     }
+    run.reminders = remind(db, at).await?;
     let unix = at.unix_timestamp();
     let (sessions, failures) =
         users::sweep(db, unix, unix - crate::server::auth::THROTTLE_WINDOW_SECS).await?;
     run.sessions_swept = sessions;
     run.failures_swept = failures;
     Ok(run)
+}
+
+/// Writes the deadline reminders due at `at` (each once per report, kind and deadline, whoever
+/// runs it and however often); returns how many were new.
+async fn remind(db: &Db, at: time::OffsetDateTime) -> Result<u64, ServiceError> {
+    let now = rfc3339(at);
+    let until = rfc3339(at + time::Duration::days(3));
+    let upcoming = {
+        let mut conn = db.acquire().await?;
+        deadlines_between(&mut conn, &now, &until).await?
+    };
+    let mut written = 0;
+    let mut tx = db.begin_write().await?;
+    for (report_id, deadline) in upcoming {
+        let Some(kind) = NoticeKind::reminder(&deadline, &now) else {
+            continue;
+        };
+        let key = format!("{report_id}:{}:{deadline}", kind.as_code());
+        if notify(&mut tx, report_id, kind, &now, Some(key)).await? {
+            written += 1;
+        }
+    }
+    tx.commit().await?;
+    Ok(written)
 }
 
 /// Acts on one due report in its own transaction, if the domain agrees it is due.

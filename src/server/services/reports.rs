@@ -5,6 +5,7 @@
 //! which status follows, what is required, what the history says) is the domain's.
 
 use super::{Caller, ServiceError, UserCaller};
+use crate::domain::notice::NoticeKind;
 use crate::domain::{
     Action, HistoryEvent, ListScope, OpenedReport, Period, ReportLine, Status, authorize, can_see,
     compute,
@@ -21,7 +22,7 @@ use crate::domain::{
     workflow::{self, Acting, CommandError, ReportState, decide},
 };
 use crate::server::db::{
-    Db, now_utc, pricing,
+    Db, notices, now_utc, pricing,
     reports::{self, HeaderUpdate, NewHistoryEntry},
     rfc3339,
 };
@@ -342,7 +343,7 @@ pub async fn act_in(
         reports::append_history(tx, report_id, &po_entry).await?;
     }
     let entry = NewHistoryEntry {
-        at: now,
+        at: now.clone(),
         actor,
         actor_org,
         actor_role,
@@ -355,6 +356,9 @@ pub async fn act_in(
         prices_json: price_change(prices_before, price_snapshot(&decision.lines)),
     };
     reports::append_history(tx, report_id, &entry).await?;
+    if let Some(kind) = NoticeKind::for_event(decision.event) {
+        notices::notify(tx, report_id, kind, &now, None).await?;
+    }
     Ok(Outcome {
         status: decision.status,
         version: expected_version + 1,

@@ -2,6 +2,7 @@
 //! menu, and the resource states every page unpacks the same way.
 
 pub mod local_time;
+pub mod notice_bell;
 pub mod status_badge;
 pub mod unpack;
 pub mod user_menu;

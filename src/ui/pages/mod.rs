@@ -1,7 +1,8 @@
 //! One module per route: the report list (`reports`), one report (`report`), the usage feed
-//! (`usage`), sign-in, and the page for unknown addresses.
+//! (`usage`), the notices, sign-in, and the page for unknown addresses.
 
 pub mod not_found;
+pub mod notices;
 pub mod report;
 pub mod reports;
 pub mod sign_in;

@@ -103,3 +103,26 @@ pub async fn due_reports(
         })
         .collect()
 }
+
+/// Reports whose partner deadline falls after `now` and at most `until` (UTC RFC 3339), with
+/// that deadline: those a reminder may be due for.
+pub async fn deadlines_between(
+    conn: &mut sqlx::AnyConnection,
+    now: &str,
+    until: &str,
+) -> Result<Vec<(i64, String)>, SqlError> {
+    let statuses: Vec<Status> = Status::all()
+        .into_iter()
+        .filter(|status| DeadlineOf::running(*status) == Some(DeadlineOf::Partner))
+        .collect();
+    let sql = format!(
+        "SELECT r.id, r.submission_deadline FROM reports r \
+         WHERE {} AND r.submission_deadline > $1 AND r.submission_deadline <= $2",
+        status_in(&statuses)
+    );
+    sqlx::query_as(&sql)
+        .bind(now)
+        .bind(until)
+        .fetch_all(conn)
+        .await
+}

@@ -12,7 +12,7 @@ mod lines;
 mod list;
 mod list_sql;
 
-pub use due::{DueReport, due_reports};
+pub use due::{DueReport, deadlines_between, due_reports};
 pub use flags::{backfill_flags, flag_basis};
 pub use header::{
     HeaderUpdate, LockedReport, NewReport, OpenReport, current_version, insert_report,
