@@ -1,6 +1,7 @@
 // Journeys: the month's usage file, by a platform admin. A file with three bad rows is checked and
 // each problem is named with its row; nothing is imported. The fixed file is checked, imported
-// and the month generated; the partner then finds its new report, in MSP preparing. A distributor
+// and the month generated; the partner then finds its new report, in MSP preparing, and a
+// notice that it is ready (the bell counts it until the notices are opened). A distributor
 // has no way to the page, and the server refuses it the upload itself. Screenshots at 1280 px and
 // at 375 px. Runs after the other journeys (it adds a month to Blue Ridge's reports).
 import { test, expect } from '@playwright/test';
@@ -92,6 +93,17 @@ test('a usage file is checked row by row, imported and generated; the partner fi
   const newest = partnerPage.locator('table.reports tbody tr').first();
   await expect(newest).toContainText('Nov 2026');
   await expect(newest).toContainText('MSP preparing');
+  // And is told so: the bell counts it, the notices list it and lead to it.
+  await expect(partnerPage.getByRole('link', { name: /^Notices, \d+ unread$/ })).toBeVisible();
+  await partnerPage.getByRole('link', { name: /^Notices/ }).click();
+  const ready = partnerPage.locator('.notice-list li', { hasText: 'Your November 2026 report is ready to check' });
+  await expect(ready).toHaveClass(/new/);
+  await screenshot(partnerPage, 'notices-desktop');
+  await partnerPage.setViewportSize(VIEWPORTS.phone);
+  await screenshot(partnerPage, 'notices-phone');
+  await ready.getByRole('link').click();
+  await expect(partnerPage.getByText(/^Partner #\d+/).first()).toBeVisible();
+  await expect(partnerPage.getByRole('link', { name: 'Notices' })).toBeVisible();
   await partnerContext.close();
   await context.close();
 });
