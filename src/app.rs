@@ -138,7 +138,7 @@ fn Shell() -> impl IntoView {
                                             }
                                         })}
                                 </nav>
-                                <NoticeBell />
+                                <NoticeBell unread=user.unread_notices />
                                 <UserMenu user />
                             }
                         })

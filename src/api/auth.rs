@@ -17,9 +17,19 @@ pub struct DemoAccount {
 /// The signed-in user, or `None`.
 #[server(endpoint = "auth/me")]
 pub async fn who_am_i() -> Result<Option<CurrentUser>, ApiError> {
-    Ok(crate::api::support::session()
-        .await?
-        .map(|session| session.current))
+    use crate::api::support;
+    let Some(session) = support::session().await? else {
+        return Ok(None);
+    };
+    let actor = &session.caller.actor;
+    let state = support::state()?;
+    let unread = crate::server::db::notices::unread(&state.db, actor.org_id, actor.user_id)
+        .await
+        .map_err(|error| support::internal("counting notices", error))?;
+    Ok(Some(CurrentUser {
+        unread_notices: unread,
+        ..session.current
+    }))
 }
 
 /// The demo accounts and their password, for the sign-in page.

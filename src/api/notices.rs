@@ -1,5 +1,5 @@
-//! Server functions of the notices: the bell's unread count, and the list (opening it marks the
-//! notices read for this user). Only the notices of the caller's own organisation.
+//! The notices' server function: the list (opening it marks the notices read for this user).
+//! Only the notices of the caller's own organisation; the bell's count comes with `who_am_i`.
 
 use leptos::prelude::*;
 
@@ -8,22 +8,6 @@ use crate::domain::notice::Notice;
 
 /// The newest notices the list shows.
 pub const NOTICES_SHOWN: i64 = 50;
-
-/// How many notices the caller has not read (0 for nobody signed in).
-#[server(endpoint = "notices/unread")]
-pub async fn unread_notices() -> Result<i64, ApiError> {
-    use crate::api::support;
-    use crate::server::db::notices;
-
-    let Some(session) = support::session().await? else {
-        return Ok(0);
-    };
-    let actor = &session.caller.actor;
-    let state = support::state()?;
-    notices::unread(&state.db, actor.org_id, actor.user_id)
-        .await
-        .map_err(|error| support::internal("counting notices", error))
-}
 
 /// The caller's newest notices, marked read from now on (each says whether it was new).
 #[server(endpoint = "notices/open")]

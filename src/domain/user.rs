@@ -17,6 +17,9 @@ pub struct CurrentUser {
     pub region_enabled: bool,
     /// The vendor's name, for buttons such as "Submit to Trend Micro".
     pub vendor_name: String,
+    /// Notices of the organisation this user has not read (counted when the page is answered).
+    #[serde(default)]
+    pub unread_notices: i64,
 }
 
 impl CurrentUser {

@@ -199,6 +199,7 @@ pub async fn authenticate(
             region_name: row.region_name,
             region_enabled,
             vendor_name: state.vendor_name.clone(),
+            unread_notices: 0,
         },
     }))
 }
