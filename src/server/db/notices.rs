@@ -1,7 +1,7 @@
 //! Notices as stored: written with the event they tell of (in its transaction), counted unread
 //! for the bell, and listed newest first for one user of the organisation, marking them read.
 
-use sqlx::{Any, Transaction};
+use sqlx::{Any, FromRow, Transaction};
 
 use super::{Db, SqlError};
 use crate::domain::{
@@ -55,6 +55,17 @@ pub async fn unread(db: &Db, org_id: i64, user_id: i64) -> Result<i64, SqlError>
     .await
 }
 
+#[derive(FromRow)]
+struct NoticeRow {
+    id: i64,
+    report_id: i64,
+    kind: String,
+    created_at: String,
+    partner: String,
+    period: i64,
+    was_read: Option<i64>,
+}
+
 /// The organisation's newest `limit` notices as this user reads them (which were new to them),
 /// marking those read, at `now`.
 pub async fn open(
@@ -65,9 +76,9 @@ pub async fn open(
     limit: i64,
 ) -> Result<Vec<Notice>, SqlError> {
     let mut tx = db.begin_write().await?;
-    let rows: Vec<(i64, i64, String, String, String, i64, Option<i64>)> = sqlx::query_as(
-        "SELECT n.id, n.report_id, n.kind, n.created_at, p.name, r.period, \
-                (SELECT 1 FROM notice_reads x WHERE x.notice_id = n.id AND x.user_id = $2) \
+    let rows: Vec<NoticeRow> = sqlx::query_as(
+        "SELECT n.id, n.report_id, n.kind, n.created_at, p.name AS partner, r.period, \
+                (SELECT 1 FROM notice_reads x WHERE x.notice_id = n.id AND x.user_id = $2) AS was_read \
          FROM notices n JOIN reports r ON r.id = n.report_id \
          JOIN organisations p ON p.id = r.partner_id \
          WHERE n.org_id = $1 ORDER BY n.id DESC LIMIT $3",
@@ -78,7 +89,16 @@ pub async fn open(
     .fetch_all(&mut *tx)
     .await?;
     let mut notices = Vec::new();
-    for (id, report_id, kind, at, partner, period, read) in rows {
+    for NoticeRow {
+        id,
+        report_id,
+        kind,
+        created_at: at,
+        partner,
+        period,
+        was_read: read,
+    } in rows
+    {
         let (Some(kind), Ok(period)) = (
             NoticeKind::from_code(&kind),
             i32::try_from(period)
