@@ -99,8 +99,17 @@ fn access(endpoint: &str, actor: &str) -> ListAccess {
         // `filter_choices_follow_the_list_scope` checks what each actor gets.
         ("reports/filter-options", "anonymous") => Refused,
         ("reports/filter-options", _) => Everything,
+        // Generating a month: the vendor's billing team and platform admins only, checked per
+        // actor in tests/cycle_access.rs (with the upload, `POST /usage/import`).
+        ("cycle/generate", "anonymous") => Refused,
+        ("cycle/generate", _) => Everything,
+        // Notices: the caller's own organisation's only, checked in tests/cycle_access.rs.
+        ("notices/open", "anonymous") => Refused,
+        ("notices/open", _) => Everything,
         ("auth/me" | "auth/demo-accounts" | "auth/sign-in" | "auth/sign-out", _) => Everything,
         ("/" | "/sign-in" | "/healthz" | "/readyz" | "/reports/{id}", _) => Everything,
+        // The pages check the session themselves; the usage page says who may use it.
+        ("/usage" | "/notices", _) => Everything,
         // Exporting the list: the list's own rows, all pages at once.
         (EXPORT_CSV | EXPORT_XLSX, "anonymous") => Refused,
         (EXPORT_CSV | EXPORT_XLSX, actor) => access("reports/list", actor),
@@ -122,6 +131,8 @@ const ROUTES: &[&str] = &[
     "/healthz",
     "/readyz",
     "/reports/{id}",
+    "/usage",
+    "/notices",
     EXPORT_CSV,
     EXPORT_XLSX,
     LINES_CSV,

@@ -67,7 +67,7 @@ struct NoticeRow {
 }
 
 /// The organisation's newest `limit` notices as this user reads them (which were new to them),
-/// marking those read, at `now`.
+/// marking every notice of the organisation read for them, at `now`.
 pub async fn open(
     db: &Db,
     org_id: i64,
@@ -108,17 +108,6 @@ pub async fn open(
             tracing::warn!(notice = id, "unreadable notice");
             continue;
         };
-        if read.is_none() {
-            sqlx::query(
-                "INSERT INTO notice_reads (notice_id, user_id, read_at) VALUES ($1, $2, $3) \
-                 ON CONFLICT (notice_id, user_id) DO NOTHING",
-            )
-            .bind(id)
-            .bind(user_id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        }
         notices.push(Notice {
             id,
             report_id,
@@ -127,6 +116,18 @@ pub async fn open(
             new: read.is_none(),
         });
     }
+    // The user has caught up: every notice of the organisation is read from now on, older
+    // ones beyond the list too, so the bell never counts what the list does not show.
+    sqlx::query(
+        "INSERT INTO notice_reads (notice_id, user_id, read_at) \
+         SELECT n.id, $2, $3 FROM notices n WHERE n.org_id = $1 AND NOT EXISTS \
+         (SELECT 1 FROM notice_reads r WHERE r.notice_id = n.id AND r.user_id = $2)",
+    )
+    .bind(org_id)
+    .bind(user_id)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(notices)
 }

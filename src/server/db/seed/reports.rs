@@ -9,11 +9,12 @@ use sqlx::{Any, Transaction};
 use super::data::{COMMENTS, PRODUCTS, REGIONS};
 use super::story::{Dates, People, Story, at_minutes};
 use super::{Demo, Partner, Sequence, catalogue, codes, invalid};
+use crate::domain::notice::NoticeKind;
 use crate::domain::{
     LineInput, Period, ReviewReason, Status, Units, compute, pricing::granted_codes, report_total,
 };
 use crate::server::db::{
-    SqlError,
+    SqlError, notices,
     reports::{self, NewHistoryEntry, NewLine, NewReport},
     rfc3339,
 };
@@ -204,6 +205,15 @@ pub(super) async fn insert(
         tx,
         report_id,
         &NewHistoryEntry::generated(rfc3339(dates.generated)),
+    )
+    .await?;
+    // As generation tells the partner (`services::cycle::generate`).
+    notices::notify(
+        tx,
+        report_id,
+        NoticeKind::ReportReady,
+        &rfc3339(dates.generated),
+        None,
     )
     .await?;
 
