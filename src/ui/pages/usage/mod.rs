@@ -3,17 +3,15 @@
 //! reports. The server checks who may do this on every call; this page only hides itself from
 //! others.
 
+mod generate;
 mod upload;
 
 use leptos::prelude::*;
 
-use crate::api::cycle::GenerateReports;
 use crate::app::UserResource;
 use crate::domain::{
-    cycle::Generated,
     feed::{COLUMNS, ImportSummary, MAX_FILE_BYTES},
-    format::{period_long, units},
-    query::{ListView, ReportFilter},
+    format::units,
 };
 use crate::ui::components::unpack::{loading, signed_in, unpack};
 
@@ -126,7 +124,7 @@ fn UsageSteps() -> impl IntoView {
             </div>
             {move || answer_view(step.get())}
         </div>
-        {move || imported_periods(&step.get()).map(|periods| view! { <GenerateCard periods /> })}
+        {move || imported_periods(&step.get()).map(|periods| view! { <generate::GenerateCard periods /> })}
     }
 }
 
@@ -229,77 +227,5 @@ fn Summary(summary: ImportSummary) -> impl IntoView {
             })}
         {(unlisted > 0)
             .then(|| view! { <p class="muted">{format!("… and {} more.", units(unlisted))}</p> })}
-    }
-}
-
-#[component]
-fn GenerateCard(periods: Vec<crate::domain::Period>) -> impl IntoView {
-    let generate = ServerAction::<GenerateReports>::new();
-    let latest = periods.last().map(ToString::to_string).unwrap_or_default();
-    let result = move || {
-        generate.value().get().map(|result| match result {
-            Ok(generated) => view! { <GeneratedView generated /> }.into_any(),
-            Err(error) => {
-                view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any()
-            }
-        })
-    };
-    view! {
-        <div class="card usage-generate">
-            <h2>"2. Generate the month's reports"</h2>
-            <p class="muted">
-                "One report per partner with usage in the month, priced from the catalogue, with the partner's deadline from each distributor's submission window. Reports that exist are left as they are."
-            </p>
-            <ActionForm action=generate>
-                <div class="field">
-                    <label for="generate-period">"Month"</label>
-                    <select id="generate-period" name="period">
-                        {periods
-                            .iter()
-                            .rev()
-                            .map(|period| {
-                                let value = period.to_string();
-                                let selected = value == latest;
-                                view! {
-                                    <option value=value selected=selected>
-                                        {period_long(*period)}
-                                    </option>
-                                }
-                            })
-                            .collect_view()}
-                    </select>
-                </div>
-                <button class="button primary" type="submit" disabled=move || generate.pending().get()>
-                    {move || if generate.pending().get() { "Generating…" } else { "Generate reports" }}
-                </button>
-            </ActionForm>
-            {result}
-        </div>
-    }
-}
-
-#[component]
-fn GeneratedView(generated: Generated) -> impl IntoView {
-    let href = generated.period.map(|period| {
-        ReportFilter {
-            from: Some(period),
-            to: Some(period),
-            view: Some(ListView::All),
-            ..ReportFilter::default()
-        }
-        .list_href()
-    });
-    let period = generated.period.map(period_long).unwrap_or_default();
-    view! {
-        <p class="notice ok" role="status">{generated.sentence()}</p>
-        {(!generated.problems.is_empty())
-            .then(|| {
-                view! {
-                    <ul class="usage-problems">
-                        {generated.problems.iter().map(|p| view! { <li>{p.clone()}</li> }).collect_view()}
-                    </ul>
-                }
-            })}
-        {href.map(|href| view! { <a class="button" href=href>{format!("See the reports of {period}")}</a> })}
     }
 }
