@@ -16,7 +16,7 @@ use crate::ui::{
     components::{notice_bell::NoticeBell, user_menu::UserMenu},
     pages::{
         not_found::NotFound, notices::NoticesPage, report::ReportDetailPage, reports::ReportsPage,
-        sign_in::SignInPage, usage::UsagePage,
+        settings::SettingsPage, sign_in::SignInPage, usage::UsagePage,
     },
 };
 
@@ -121,6 +121,7 @@ fn Shell() -> impl IntoView {
                         .flatten()
                         .map(|user| {
                             let runs_cycle = user.viewer().runs_cycle();
+                            let sees_settings = user.viewer().sees_settings();
                             let here = move |path: &'static str| {
                                 location.pathname.with(|now| now == path).then_some("page")
                             };
@@ -134,6 +135,14 @@ fn Shell() -> impl IntoView {
                                             view! {
                                                 <a href="/usage" aria-current=move || here("/usage")>
                                                     "Usage feed"
+                                                </a>
+                                            }
+                                        })}
+                                    {sees_settings
+                                        .then(|| {
+                                            view! {
+                                                <a href="/settings" aria-current=move || here("/settings")>
+                                                    "Settings"
                                                 </a>
                                             }
                                         })}
@@ -153,6 +162,7 @@ fn Shell() -> impl IntoView {
                 <Route path=StaticSegment("sign-in") view=SignInPage />
                 <Route path=StaticSegment("usage") view=UsagePage />
                 <Route path=StaticSegment("notices") view=NoticesPage />
+                <Route path=StaticSegment("settings") view=SettingsPage />
                 <Route path=(StaticSegment("reports"), ParamSegment("id")) view=ReportDetailPage ssr=SsrMode::Async />
             </Routes>
         </main>

@@ -30,6 +30,11 @@ pub enum ApiError {
         "This report was changed by someone else meanwhile. Here is the current version; please check it and try again."
     )]
     Conflict { current_version: i64 },
+    /// Someone else saved the same settings first.
+    #[error(
+        "Someone else saved these settings meanwhile. Here they are as they are now; please check them and save again."
+    )]
+    SettingsChanged,
     /// The action is not allowed now; the message says why.
     #[error("{0}")]
     Refused(String),

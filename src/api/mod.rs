@@ -6,6 +6,7 @@ pub mod cycle;
 pub mod error;
 pub mod notices;
 pub mod reports;
+pub mod settings;
 #[cfg(feature = "ssr")]
 pub mod support;
 

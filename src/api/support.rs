@@ -76,7 +76,7 @@ impl ApiError {
             ApiError::Invalid(_) | ApiError::InvalidField(..) => ErrorKind::Invalid,
             ApiError::Unauthenticated => ErrorKind::Unauthenticated,
             ApiError::NotFound => ErrorKind::NotFound,
-            ApiError::Conflict { .. } => ErrorKind::Conflict,
+            ApiError::Conflict { .. } | ApiError::SettingsChanged => ErrorKind::Conflict,
             ApiError::Refused(_) => ErrorKind::Forbidden,
             ApiError::Throttled => ErrorKind::Throttled,
             ApiError::Internal { .. } | ApiError::Unreachable => ErrorKind::Internal,
@@ -91,6 +91,7 @@ impl From<ServiceError> for ApiError {
         match error {
             ServiceError::NotFound => ApiError::NotFound,
             ServiceError::Conflict { current_version } => ApiError::Conflict { current_version },
+            ServiceError::SettingsChanged => ApiError::SettingsChanged,
             ServiceError::Refused(refusal) => ApiError::Refused(refusal.to_string()),
             ServiceError::Invalid(message) => ApiError::Invalid(message),
             ServiceError::InvalidField(field, message) => ApiError::InvalidField(field, message),

@@ -2,10 +2,13 @@
 //! generated report, which report the deadline job acts on and how, and when a report may go to
 //! the vendor unattended (auto-approve). The job runner asks these; it decides nothing itself.
 
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use super::Currency;
 use super::deadline::{DeadlineOf, end_of_day_after, utc_seconds};
 use super::flags::ReportFlags;
+use super::format;
 use super::period::Period;
 use super::status::{ReviewReason, Status};
 
@@ -117,11 +120,31 @@ fn approvable_status(status: Status) -> bool {
 }
 
 /// A distributor's auto-approve rule: off, or on with a PO number pattern for reports that have
-/// none (`PO-{period}-{partner}`; without a pattern, a report needs a PO number set by a person).
+/// none (`PO-{period}-{partner}`; without a pattern, a report needs a PO number set by a person)
+/// and, optionally, the highest total a report may have to go unattended.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AutoApproveRule {
     pub enabled: bool,
     pub po_pattern: Option<String>,
+    pub max_total: Option<TotalLimit>,
+}
+
+/// The highest total a report may have to be approved by the rule, in one currency: a report in
+/// another currency is never compared with it (it waits for a person).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TotalLimit {
+    pub amount: Decimal,
+    pub currency: Currency,
+}
+
+/// What the rule judges a report by, besides its status.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Candidate {
+    pub status: Status,
+    pub flags: ReportFlags,
+    pub has_po: bool,
+    pub total: Decimal,
+    pub currency: Currency,
 }
 
 impl AutoApproveRule {
@@ -153,37 +176,57 @@ impl AutoApproveRule {
     }
 
     /// Why a report may not be approved unattended, or `None` when it may: the status it is in,
-    /// its flags, and a PO number (set, or from the pattern).
-    pub fn blocker(
-        &self,
-        status: Status,
-        flags: &ReportFlags,
-        has_po: bool,
-    ) -> Option<&'static str> {
+    /// its flags, its total, and a PO number (set, or from the pattern).
+    pub fn blocker(&self, report: &Candidate) -> Option<String> {
+        let Candidate {
+            status,
+            flags,
+            has_po,
+            total,
+            currency,
+        } = report;
         if !self.enabled {
-            return Some("the distributor does not approve reports automatically");
+            return Some("the distributor does not approve reports automatically".into());
         }
-        if !approvable_status(status) {
-            return Some("reports with penalties or returned by the vendor wait for a person");
+        if !approvable_status(*status) {
+            return Some(
+                "reports with penalties or returned by the vendor wait for a person".into(),
+            );
         }
         if flags.has_comments {
-            return Some("the partner commented on a line");
+            return Some("the partner commented on a line".into());
         }
         if flags.auto_penalties {
-            return Some("penalties were applied");
+            return Some("penalties were applied".into());
         }
         if flags.anomaly {
-            return Some("a line moved unusually against the previous month");
+            return Some("a line moved unusually against the previous month".into());
         }
         if flags.below_used {
-            return Some("a line is charged below what was used");
+            return Some("a line is charged below what was used".into());
+        }
+        if let Some(limit) = self.max_total {
+            if limit.currency != *currency {
+                return Some(format!(
+                    "the rule's highest total is in {} and this report is in {}",
+                    limit.currency.code(),
+                    currency.code()
+                ));
+            }
+            if *total > limit.amount {
+                return Some(format!(
+                    "its total {} is above the rule's highest total {}",
+                    format::money_with_code(*total, *currency),
+                    format::money_with_code(limit.amount, limit.currency)
+                ));
+            }
         }
         let has_pattern = self
             .po_pattern
             .as_deref()
             .is_some_and(|p| !p.trim().is_empty());
         if !has_po && !has_pattern {
-            return Some("no PO number is set and the rule has no PO number pattern");
+            return Some("no PO number is set and the rule has no PO number pattern".into());
         }
         None
     }
@@ -196,9 +239,15 @@ impl AutoApproveRule {
             }
             _ => "a PO number set".to_owned(),
         };
+        let total = self.max_total.map_or_else(String::new, |limit| {
+            format!(
+                ", a total of at most {}",
+                format::money_with_code(limit.amount, limit.currency)
+            )
+        });
         format!(
             "Approved by the distributor's auto-approve rule when the review window ended: \
-             no partner comments, no penalties, no anomaly, no line charged below used, {po}."
+             no partner comments, no penalties, no anomaly, no line charged below used{total}, {po}."
         )
     }
 }
@@ -259,28 +308,76 @@ mod tests {
         let rule = AutoApproveRule {
             enabled: true,
             po_pattern: Some("PO-{period}-{partner}".to_owned()),
+            max_total: None,
         };
         assert_eq!(rule.po_number(period(), 8).as_deref(), Some("PO-2026-10-8"));
-        let clean = ReportFlags::default();
-        let manual = Status::UnderReview(ReviewReason::Manual);
-        assert_eq!(rule.blocker(manual, &clean, false), None);
-        let commented = ReportFlags {
-            has_comments: true,
-            ..ReportFlags::default()
+        let clean = Candidate {
+            status: Status::UnderReview(ReviewReason::Manual),
+            flags: ReportFlags::default(),
+            has_po: false,
+            total: Decimal::new(1_000_000, 2),
+            currency: Currency::Eur,
         };
-        assert!(rule.blocker(manual, &commented, true).is_some());
-        let returned = Status::UnderReview(ReviewReason::ReturnedByVendor);
-        assert!(rule.blocker(returned, &clean, true).is_some());
+        assert_eq!(rule.blocker(&clean), None);
+        let commented = Candidate {
+            flags: ReportFlags {
+                has_comments: true,
+                ..ReportFlags::default()
+            },
+            ..clean.clone()
+        };
+        assert_eq!(
+            rule.blocker(&commented).as_deref(),
+            Some("the partner commented on a line")
+        );
+        let returned = Candidate {
+            status: Status::UnderReview(ReviewReason::ReturnedByVendor),
+            ..clean.clone()
+        };
+        assert!(rule.blocker(&returned).is_some());
         let no_pattern = AutoApproveRule {
+            po_pattern: None,
+            ..rule.clone()
+        };
+        assert!(no_pattern.blocker(&clean).is_some());
+        let with_po = Candidate {
+            has_po: true,
+            ..clean.clone()
+        };
+        assert_eq!(no_pattern.blocker(&with_po), None);
+        assert!(AutoApproveRule::default().blocker(&with_po).is_some());
+    }
+
+    #[test]
+    fn the_highest_total_is_compared_in_its_own_currency() {
+        let limit = |amount: i64, currency| AutoApproveRule {
             enabled: true,
             po_pattern: None,
+            max_total: Some(TotalLimit {
+                amount: Decimal::new(amount, 0),
+                currency,
+            }),
         };
-        assert!(no_pattern.blocker(manual, &clean, false).is_some());
-        assert_eq!(no_pattern.blocker(manual, &clean, true), None);
+        let report = Candidate {
+            status: Status::UnderReview(ReviewReason::AutoNoPenalties),
+            flags: ReportFlags::default(),
+            has_po: true,
+            total: Decimal::new(1_000_001, 2),
+            currency: Currency::Eur,
+        };
+        assert_eq!(
+            limit(10_000, Currency::Eur).blocker(&report).as_deref(),
+            Some("its total EUR 10,000.01 is above the rule's highest total EUR 10,000.00")
+        );
+        assert_eq!(limit(10_001, Currency::Eur).blocker(&report), None);
+        assert_eq!(
+            limit(1_000_000, Currency::Usd).blocker(&report).as_deref(),
+            Some("the rule's highest total is in USD and this report is in EUR")
+        );
         assert!(
-            AutoApproveRule::default()
-                .blocker(manual, &clean, true)
-                .is_some()
+            limit(10_000, Currency::Eur)
+                .describe()
+                .contains("a total of at most EUR 10,000.00")
         );
     }
 }

@@ -22,6 +22,7 @@
 //! * [`view`] — a report as each viewer receives it;
 //! * [`pricing`] — what a special pricing code unlocks, and why one is refused;
 //! * [`query`] — report list filters, sorting and paging;
+//! * [`settings`] — a distributor's cycle settings: the form, its checks, the audit of changes;
 //! * [`to_do`] — the to-do each organisation's list opens on;
 //! * [`listing`] — what a list answers: totals per currency, the page each viewer receives;
 //! * [`format`] — how amounts, counts and dates read (pages and server messages alike);
@@ -49,6 +50,7 @@ pub mod policy;
 pub mod pricing;
 pub mod query;
 pub mod report;
+pub mod settings;
 pub mod status;
 pub mod text;
 pub mod to_do;

@@ -64,6 +64,10 @@ pub enum Field {
     Units,
     /// The over-provisioning threshold in percent.
     Threshold,
+    /// The month-over-month anomaly threshold in percent.
+    AnomalyThreshold,
+    /// The most a report may total to be approved by a distributor's rule.
+    AutoApproveLimit,
 }
 
 impl fmt::Display for Field {
@@ -73,6 +77,8 @@ impl fmt::Display for Field {
             Field::ChannelMargin => "Channel margin",
             Field::Units => "Number of units",
             Field::Threshold => "Over-provisioning threshold",
+            Field::AnomalyThreshold => "Anomaly threshold",
+            Field::AutoApproveLimit => "Highest total",
         })
     }
 }

@@ -73,7 +73,8 @@ fn field_max_text(field: Field) -> String {
         Field::UnitPrice => UnitPrice::MAX.to_string(),
         Field::Units => Units::MAX.to_string(),
         Field::ChannelMargin => "99.9999".to_owned(),
-        Field::Threshold => "100".to_owned(),
+        Field::Threshold | Field::AnomalyThreshold => "100".to_owned(),
+        Field::AutoApproveLimit => "1000000000000".to_owned(),
     }
 }
 

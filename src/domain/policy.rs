@@ -231,6 +231,29 @@ impl Viewer {
             OrgKind::Distributor | OrgKind::Partner => false,
         }
     }
+
+    /// Whether this viewer sees its organisation's cycle settings: a distributor's users.
+    pub const fn sees_settings(&self) -> bool {
+        matches!(self.org_kind, OrgKind::Distributor) && self.region_allows()
+    }
+
+    /// Whether this viewer may change them: the distributor's administrators (the others read).
+    pub const fn manages_settings(&self) -> bool {
+        self.sees_settings() && matches!(self.role, Role::Administrator)
+    }
+
+    /// Why this viewer may not read the settings, or may not change them when `change`.
+    pub const fn settings_refusal(&self, change: bool) -> Option<Refusal> {
+        if !self.region_allows() {
+            Some(Refusal::RegionDisabled)
+        } else if !self.sees_settings() {
+            Some(Refusal::SettingsDistributorOnly)
+        } else if change && !self.manages_settings() {
+            Some(Refusal::SettingsAdminOnly)
+        } else {
+            None
+        }
+    }
 }
 
 impl Actor {

@@ -363,6 +363,12 @@ pub enum Refusal {
         "Only the vendor's billing team and platform admins can import usage and generate reports"
     )]
     CycleOnly,
+    /// Someone other than a distributor's user opened the cycle settings.
+    #[error("Cycle settings belong to distributors")]
+    SettingsDistributorOnly,
+    /// A distributor's user other than an administrator tried to change its settings.
+    #[error("Only an administrator of your organisation can change its settings")]
+    SettingsAdminOnly,
     /// A reason (for a rejection or a return) was left blank.
     #[error("Please give a reason")]
     ReasonRequired,

@@ -51,7 +51,7 @@ impl ServiceError {
     pub fn kind(&self) -> ErrorKind {
         match self {
             ServiceError::NotFound => ErrorKind::NotFound,
-            ServiceError::Conflict { .. } => ErrorKind::Conflict,
+            ServiceError::Conflict { .. } | ServiceError::SettingsChanged => ErrorKind::Conflict,
             ServiceError::Refused(_) => ErrorKind::Forbidden,
             ServiceError::Invalid(_) | ServiceError::InvalidField(..) => ErrorKind::Invalid,
             ServiceError::Database(_) => ErrorKind::Internal,

@@ -6,14 +6,10 @@ use std::collections::{HashMap, HashSet};
 
 use sqlx::{Any, AnyConnection, FromRow, Transaction};
 
-use super::SqlError;
+use super::{SqlError, bad};
 use crate::domain::{
     Currency, Period, Status, ThresholdPercent, Units, cycle::Windows, from_scaled_e4,
 };
-
-fn bad(what: &str, error: impl std::fmt::Display) -> SqlError {
-    SqlError::Decode(format!("bad {what}: {error}").into())
-}
 
 /// The partners and products a feed row may name.
 pub struct Known {

@@ -13,6 +13,7 @@ pub mod pricing;
 pub mod reports;
 pub mod scale;
 pub mod seed;
+pub mod settings;
 pub mod users;
 
 use std::{path::Path, str::FromStr, time::Duration};
@@ -166,6 +167,11 @@ fn create_sqlite_folder(url: &str) -> std::io::Result<()> {
         Some(parent) if !parent.as_os_str().is_empty() => std::fs::create_dir_all(parent),
         _ => Ok(()),
     }
+}
+
+/// A stored value that does not decode: what it is, and why.
+pub(crate) fn bad(what: &str, error: impl std::fmt::Display) -> SqlError {
+    SqlError::Decode(format!("bad {what}: {error}").into())
 }
 
 /// Current time as UTC RFC 3339 text, the one timestamp format stored.

@@ -170,9 +170,9 @@ fn refused(headers: &HeaderMap, error: ServiceError) -> Response {
         }
         ServiceError::Refused(refusal) => plain(status, format!("{refusal}.")),
         // Reading never races a writer's version check; if it ever did, it is our fault.
-        error @ (ServiceError::Conflict { .. } | ServiceError::Database(_)) => {
-            internal(headers, "reading an export", error)
-        }
+        error @ (ServiceError::Conflict { .. }
+        | ServiceError::SettingsChanged
+        | ServiceError::Database(_)) => internal(headers, "reading an export", error),
     }
 }
 

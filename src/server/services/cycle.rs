@@ -276,11 +276,7 @@ async fn act_on_due(
     let command = match action {
         DueAction::AutoSubmit => Command::AutoSubmit,
         DueAction::AutoApprove => {
-            if report
-                .rule
-                .blocker(report.status, &report.flags, report.po_number.is_some())
-                .is_some()
-            {
+            if report.rule.blocker(&report.candidate()).is_some() {
                 run.waiting += 1;
                 return Ok(());
             }

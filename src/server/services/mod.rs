@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod cycle;
 pub mod reports;
+pub mod settings;
 pub mod usage_import;
 
 use crate::domain::{Actor, Refusal};
@@ -34,6 +35,9 @@ pub enum ServiceError {
     /// Someone else changed the report first; this is the version now.
     #[error("the report changed meanwhile (now version {current_version})")]
     Conflict { current_version: i64 },
+    /// Someone else saved the distributor's settings first.
+    #[error("the settings changed meanwhile")]
+    SettingsChanged,
     /// The workflow or the policy refuses the action.
     #[error("{0}")]
     Refused(Refusal),

@@ -1,9 +1,10 @@
 //! One module per route: the report list (`reports`), one report (`report`), the usage feed
-//! (`usage`), the notices, sign-in, and the page for unknown addresses.
+//! (`usage`), the notices, a distributor's settings, sign-in, and the page for unknown addresses.
 
 pub mod not_found;
 pub mod notices;
 pub mod report;
 pub mod reports;
+pub mod settings;
 pub mod sign_in;
 pub mod usage;

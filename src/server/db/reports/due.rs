@@ -7,11 +7,12 @@ use sqlx::FromRow;
 use super::header::Basics;
 use super::list_sql::status_in;
 use crate::domain::{
-    Period, ReportFlags, Status,
-    cycle::{AutoApproveRule, DueAction},
+    Currency, Period, ReportFlags, Status,
+    cycle::{AutoApproveRule, Candidate, DueAction},
     deadline::DeadlineOf,
+    from_scaled_e4,
 };
-use crate::server::db::SqlError;
+use crate::server::db::{SqlError, settings::RuleRow};
 
 /// A report whose running deadline passed, as the job reads it (without a lock: the action
 /// locks it and checks the version again).
@@ -25,7 +26,22 @@ pub struct DueReport {
     pub deadline: String,
     pub po_number: Option<String>,
     pub flags: ReportFlags,
+    pub total: rust_decimal::Decimal,
+    pub currency: Currency,
     pub rule: AutoApproveRule,
+}
+
+impl DueReport {
+    /// The report as the auto-approve rule judges it.
+    pub fn candidate(&self) -> Candidate {
+        Candidate {
+            status: self.status,
+            flags: self.flags,
+            has_po: self.po_number.is_some(),
+            total: self.total,
+            currency: self.currency,
+        }
+    }
 }
 
 #[derive(FromRow)]
@@ -41,8 +57,9 @@ struct DueRow {
     has_comments: i64,
     below_used: Option<i64>,
     anomaly: Option<i64>,
-    auto_approve: i64,
-    auto_approve_po_pattern: Option<String>,
+    total_e4: i64,
+    #[sqlx(flatten)]
+    rule: RuleRow,
 }
 
 /// Up to `limit` reports on which `action` is due at `now` (UTC RFC 3339, whole seconds), the
@@ -65,12 +82,12 @@ pub async fn due_reports(
     };
     let sql = format!(
         "SELECT r.id, r.partner_id, {basics}, r.version, {deadline} AS deadline, r.po_number, \
-                r.auto_penalties, r.has_comments, r.below_used, r.anomaly, d.auto_approve, \
-                d.auto_approve_po_pattern \
+                r.auto_penalties, r.has_comments, r.below_used, r.anomaly, r.total_e4, {rule_columns} \
          FROM reports r JOIN organisations d ON d.id = r.distributor_id \
          WHERE {statuses} AND {deadline} < $1{rule} \
          ORDER BY {deadline}, r.id LIMIT $2",
         basics = Basics::COLUMNS,
+        rule_columns = RuleRow::COLUMNS,
         statuses = status_in(&action.statuses()),
     );
     let rows = sqlx::query_as::<_, DueRow>(&sql)
@@ -95,10 +112,9 @@ pub async fn due_reports(
                     below_used: row.below_used == Some(1),
                     anomaly: row.anomaly == Some(1),
                 },
-                rule: AutoApproveRule {
-                    enabled: row.auto_approve != 0,
-                    po_pattern: row.auto_approve_po_pattern,
-                },
+                total: from_scaled_e4(row.total_e4),
+                currency: basics.currency,
+                rule: row.rule.decode()?,
             })
         })
         .collect()

@@ -5,8 +5,12 @@
 
 use sqlx::AnyConnection;
 
+use super::list_sql::status_in;
 use super::{bad, chargeable_in_period, lines};
-use crate::domain::{Period, ThresholdPercent, flags::FlagBasis, from_scaled_e4};
+use crate::domain::{
+    Period, Status, ThresholdPercent, flags::FlagBasis, from_scaled_e4,
+    settings::flags_follow_settings,
+};
 use crate::server::db::{Db, SqlError};
 
 /// How many reports one transaction of the backfill judges.
@@ -36,6 +40,26 @@ pub async fn flag_basis(
         previous,
         anomaly_threshold,
     })
+}
+
+/// Empties the stored flags of distributor `distributor_id`'s reports that are still being
+/// worked on (`domain::settings::flags_follow_settings`), so that `backfill_flags` judges them
+/// again against a changed anomaly threshold; answers how many.
+pub async fn clear_open_flags(
+    conn: &mut AnyConnection,
+    distributor_id: i64,
+) -> Result<u64, SqlError> {
+    let open: Vec<Status> = Status::all()
+        .into_iter()
+        .filter(|status| flags_follow_settings(*status))
+        .collect();
+    let sql = format!(
+        "UPDATE reports SET below_used = NULL, anomaly = NULL WHERE id IN \
+         (SELECT r.id FROM reports r WHERE r.distributor_id = $1 AND {})",
+        status_in(&open)
+    );
+    let done = sqlx::query(&sql).bind(distributor_id).execute(conn).await?;
+    Ok(done.rows_affected())
 }
 
 /// Judges and stores the line flags of every report that has none yet, a batch per transaction;

@@ -13,7 +13,7 @@ mod list;
 mod list_sql;
 
 pub use due::{DueReport, deadlines_between, due_reports};
-pub use flags::{backfill_flags, flag_basis};
+pub use flags::{backfill_flags, clear_open_flags, flag_basis};
 pub use header::{
     HeaderUpdate, LockedReport, NewReport, OpenReport, current_version, insert_report,
     insert_report_if_new, lock_header, open, update_header,
@@ -22,12 +22,8 @@ pub use history::{NewHistoryEntry, StoredHistory, append_history, history};
 pub use lines::{NewLine, StoredLine, chargeable_in_period, insert_line, lines, save_line};
 pub use list::{count, explain_list, filter_options, list, list_all, partner_years};
 
-use super::SqlError;
+use super::{SqlError, bad};
 use crate::domain::scaled_e4;
-
-fn bad(what: &str, error: impl std::fmt::Display) -> SqlError {
-    SqlError::Decode(format!("bad {what}: {error}").into())
-}
 
 fn e4(value: rust_decimal::Decimal) -> Result<i64, SqlError> {
     scaled_e4(value).map_err(|e| bad("amount", e))
