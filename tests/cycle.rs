@@ -7,13 +7,15 @@ mod common;
 use billing_reports::{
     domain::{
         Currency, HistoryEvent, MarginPercent, OrgKind, Period, ReviewReason, Role, Status,
-        ThresholdPercent, UnitPrice,
+        ThresholdPercent, UnitPrice, settings::SettingsForm,
     },
     server::{
         db::{Backend, Db, orgs, pricing, reports as stored},
         services::{
+            Caller,
             cycle::{generate, run_due},
             reports::{self, Command, LineEdit},
+            settings,
             usage_import::import,
         },
     },
@@ -36,6 +38,8 @@ const GENERATED_AT: OffsetDateTime = datetime!(2026-11-01 02:00 UTC);
 struct Channel {
     vendor: (i64, String),
     distributor: (i64, String),
+    /// The distributor that approves clean reports by rule.
+    approving: (i64, String),
     partners: Vec<(i64, String)>,
     /// Partners of the auto-approving distributor.
     approving_partners: Vec<(i64, String)>,
@@ -109,6 +113,7 @@ async fn channel(db: &Db, partners: usize) -> Channel {
     Channel {
         vendor: (vendor, "Trend Micro".to_owned()),
         distributor: (distributor, "Northwind".to_owned()),
+        approving: (approving, "Southwind".to_owned()),
         partners: of(distributor),
         approving_partners: of(approving),
     }
@@ -293,9 +298,38 @@ async fn a_month_runs_end_to_end(backend: Backend) {
     assert_eq!(notices(&db, "submitted").await, 1);
     assert_eq!(notices(&db, "auto_submitted").await, 3);
 
-    // After the review window: the clean report goes to the vendor by rule, with the pattern's
-    // PO number; the penalised one waits for a person.
+    // After the review window: with a highest total below the clean report's, it waits for a
+    // person; once the administrator raises it, it goes to the vendor by rule, with the
+    // pattern's PO number. The penalised one waits for a person whatever the rule.
+    let southwind = match common::user(
+        channel.approving.clone(),
+        OrgKind::Distributor,
+        Role::Administrator,
+    ) {
+        Caller::User(user) => user,
+        Caller::System => unreachable!("a user"),
+    };
+    let rule = |max_total: &str| SettingsForm {
+        submission_days: "5".into(),
+        review_days: "7".into(),
+        threshold: "0".into(),
+        anomaly_threshold: "50".into(),
+        auto_approve: true,
+        po_pattern: "PO-{period}-{partner}".into(),
+        max_total: max_total.into(),
+    };
+    settings::save(&db, &southwind, &rule("100.00"), 1, GENERATED_AT)
+        .await
+        .expect("a low limit");
     let run = run_due(&db, datetime!(2026-11-13 00:00:30 UTC))
+        .await
+        .expect("run");
+    assert_eq!((run.auto_approved, run.waiting), (0, 1), "{run:?}");
+    let saved = settings::save(&db, &southwind, &rule("10000"), 2, GENERATED_AT)
+        .await
+        .expect("a higher limit");
+    assert_eq!(saved.changed, 1);
+    let run = run_due(&db, datetime!(2026-11-13 00:01 UTC))
         .await
         .expect("run");
     assert_eq!(run.auto_approved, 1, "{run:?}");
@@ -305,7 +339,12 @@ async fn a_month_runs_end_to_end(backend: Backend) {
     assert_eq!(approved[approved.len() - 2].0, HistoryEvent::PoNumberSet);
     let (event, comment) = approved.last().expect("entry").clone();
     assert_eq!(event, HistoryEvent::AutoApproved);
-    assert!(comment.unwrap_or_default().contains("auto-approve rule"));
+    let comment = comment.unwrap_or_default();
+    assert!(comment.contains("auto-approve rule"), "{comment}");
+    assert!(
+        comment.contains("a total of at most USD 10,000.00"),
+        "{comment}"
+    );
     let po: Option<String> = sqlx::query_scalar("SELECT po_number FROM reports WHERE id = $1")
         .bind(clean_report)
         .fetch_one(db.pool())

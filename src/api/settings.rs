@@ -2,6 +2,10 @@
 //! (its administrators). The form posts as a plain HTML form, so it works before the page's
 //! script has loaded.
 
+// The save takes the form's fields one by one (a plain form posts them so); the lint would also
+// fire on the browser's generated twin of the function, which an item attribute does not reach.
+#![allow(clippy::too_many_arguments)]
+
 use leptos::prelude::*;
 
 use super::ApiError;
@@ -21,7 +25,6 @@ pub async fn distributor_settings() -> Result<SettingsPage, ApiError> {
 }
 
 /// Saves the settings form over `version`. `auto_approve` is the checkbox: present when ticked.
-#[allow(clippy::too_many_arguments)]
 #[server(endpoint = "settings/save")]
 pub async fn save_settings(
     submission_days: String,
