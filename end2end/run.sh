@@ -46,9 +46,12 @@ for _ in $(seq 1 120); do
 done
 curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null || { echo "server not ready:"; cat "$log"; exit 1; }
 
+# The month-end journeys run the deadline job as cron would, with the same binary and database.
+BR_BIN="$(cd "$target_dir/debug" && pwd)/billing-reports"
 cd end2end
 status=0
-BASE_URL="http://127.0.0.1:$port" npx playwright test || status=$?
+BASE_URL="http://127.0.0.1:$port" BR_BIN="$BR_BIN" E2E_DATABASE_URL="$database_url" \
+  npx playwright test || status=$?
 if [ "$status" -ne 0 ]; then echo "--- server log ---"; tail -n 50 "$log"; fi
 echo "screenshots: end2end/screenshots/"
 exit "$status"

@@ -106,10 +106,14 @@ fn access(endpoint: &str, actor: &str) -> ListAccess {
         // Notices: the caller's own organisation's only, checked in tests/cycle_access.rs.
         ("notices/open", "anonymous") => Refused,
         ("notices/open", _) => Everything,
+        // A distributor's settings: its users read, its administrators change; checked per
+        // actor in tests/settings.rs.
+        ("settings/read" | "settings/save", "anonymous") => Refused,
+        ("settings/read" | "settings/save", _) => Everything,
         ("auth/me" | "auth/demo-accounts" | "auth/sign-in" | "auth/sign-out", _) => Everything,
         ("/" | "/sign-in" | "/healthz" | "/readyz" | "/reports/{id}", _) => Everything,
         // The pages check the session themselves; the usage page says who may use it.
-        ("/usage" | "/notices", _) => Everything,
+        ("/usage" | "/notices" | "/settings", _) => Everything,
         // Exporting the list: the list's own rows, all pages at once.
         (EXPORT_CSV | EXPORT_XLSX, "anonymous") => Refused,
         (EXPORT_CSV | EXPORT_XLSX, actor) => access("reports/list", actor),
@@ -133,6 +137,7 @@ const ROUTES: &[&str] = &[
     "/reports/{id}",
     "/usage",
     "/notices",
+    "/settings",
     EXPORT_CSV,
     EXPORT_XLSX,
     LINES_CSV,
