@@ -588,4 +588,34 @@ mod tests {
             Ok(Status::Completed)
         );
     }
+
+    #[test]
+    fn settings_are_read_by_a_distributor_and_changed_by_its_administrators() {
+        for kind in OrgKind::all() {
+            for role in Role::all() {
+                for region_enabled in [true, false] {
+                    let viewer = Viewer {
+                        org_kind: kind,
+                        role,
+                        region_enabled,
+                    };
+                    let distributor = kind == OrgKind::Distributor && region_enabled;
+                    assert_eq!(viewer.sees_settings(), distributor, "{viewer:?}");
+                    assert_eq!(
+                        viewer.manages_settings(),
+                        distributor && role == Role::Administrator,
+                        "{viewer:?}"
+                    );
+                    assert_eq!(
+                        viewer.settings_refusal(false).is_none(),
+                        viewer.sees_settings()
+                    );
+                    assert_eq!(
+                        viewer.settings_refusal(true).is_none(),
+                        viewer.manages_settings()
+                    );
+                }
+            }
+        }
+    }
 }

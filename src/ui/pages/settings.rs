@@ -24,11 +24,12 @@ pub fn SettingsPage() -> impl IntoView {
             <div class="page-head">
                 <h1>"Cycle settings"</h1>
             </div>
-            <Suspense fallback=loading>
+            // A transition: after a save the form stays on screen while the saved settings load.
+            <Transition fallback=loading>
                 {move || Suspend::new(async move {
                     unpack(settings.await, None, move |page| view! { <SettingsEditor page save /> }.into_any())
                 })}
-            </Suspense>
+            </Transition>
         </section>
     }
 }
