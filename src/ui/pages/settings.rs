@@ -87,7 +87,7 @@ fn SettingsEditor(page: Page, save: ServerAction<SaveSettings>) -> impl IntoView
     };
     let field = move |setting: Setting,
                       text: RwSignal<String>,
-                      hint: &'static str,
+                      hint: String,
                       mode: &'static str| {
         let id = setting.code();
         let error_id = format!("{id}-error");
@@ -151,15 +151,15 @@ fn SettingsEditor(page: Page, save: ServerAction<SaveSettings>) -> impl IntoView
                     "Used for the reports generated from now on; reports that exist keep their deadlines."
                 </p>
                 <div class="settings-grid">
-                    {field(Setting::SubmissionWindow, typed.submission_days, "Days after the month ends that partners have to submit.", "numeric")}
-                    {field(Setting::ReviewWindow, typed.review_days, "Days after the partner's deadline that you have to review.", "numeric")}
+                    {field(Setting::SubmissionWindow, typed.submission_days, "Days after the month ends that partners have to submit.".into(), "numeric")}
+                    {field(Setting::ReviewWindow, typed.review_days, "Days after the partner's deadline that you have to review.".into(), "numeric")}
                 </div>
             </fieldset>
             <fieldset class="card">
                 <legend>"Checks"</legend>
                 <div class="settings-grid">
-                    {field(Setting::Threshold, typed.threshold, "Percent. A line over-provisioned by more needs the partner's comment, or is charged at provisioned at the deadline.", "decimal")}
-                    {field(Setting::AnomalyThreshold, typed.anomaly_threshold, "Percent. A line whose chargeable units move by more against the previous month is flagged.", "decimal")}
+                    {field(Setting::Threshold, typed.threshold, "Percent. A line over-provisioned by more needs the partner's comment, or is charged at provisioned at the deadline.".into(), "decimal")}
+                    {field(Setting::AnomalyThreshold, typed.anomaly_threshold, "Percent. A line whose chargeable units move by more against the previous month is flagged.".into(), "decimal")}
                 </div>
             </fieldset>
             <fieldset class="card">
@@ -180,7 +180,7 @@ fn SettingsEditor(page: Page, save: ServerAction<SaveSettings>) -> impl IntoView
                 </p>
                 <div class="settings-grid">
                     {field(Setting::MaxTotal, typed.max_total, currency_hint(currency), "decimal")}
-                    {field(Setting::PoPattern, typed.po_pattern, "For reports without a PO number: {period} and {partner} are replaced. Empty: only reports with a PO number go.", "text")}
+                    {field(Setting::PoPattern, typed.po_pattern, "For reports without a PO number: {period} and {partner} are replaced. Empty: only reports with a PO number go.".into(), "text")}
                 </div>
                 <p class="field-hint">{example}</p>
             </fieldset>
@@ -204,11 +204,16 @@ fn SettingsEditor(page: Page, save: ServerAction<SaveSettings>) -> impl IntoView
     }
 }
 
-fn currency_hint(currency: Currency) -> &'static str {
-    match currency.minor_units() {
-        0 => "Whole amount in your currency. Empty: no limit.",
-        _ => "Amount in your currency. Empty: no limit.",
-    }
+/// "Amount in USD, e.g. 25000.00. Empty: no limit."
+fn currency_hint(currency: Currency) -> String {
+    let example = match currency.minor_units() {
+        0 => "25000".to_owned(),
+        places => format!("25000.{}", "0".repeat(places as usize)),
+    };
+    format!(
+        "Amount in {}, e.g. {example}. Empty: no limit.",
+        currency.code()
+    )
 }
 
 #[component]
@@ -235,10 +240,12 @@ fn ChangeLog(changes: Vec<SettingsAuditEntry>) -> impl IntoView {
                                 .map(|change| {
                                     view! {
                                         <tr>
-                                            <td><LocalTime utc=change.at /></td>
-                                            <td>{change.actor}</td>
-                                            <td>{change.setting.label()}</td>
-                                            <td>{format!("{} → {}", change.before, change.after)}</td>
+                                            <td data-label="When"><LocalTime utc=change.at /></td>
+                                            <td data-label="Who">{change.actor}</td>
+                                            <td data-label="Setting">{change.setting.label()}</td>
+                                            <td data-label="Change">
+                                                {format!("{} → {}", change.before, change.after)}
+                                            </td>
                                         </tr>
                                     }
                                 })
