@@ -66,10 +66,25 @@ async fn post_form(
     (status, String::from_utf8_lossy(&bytes).into_owned())
 }
 
+/// One organisation's stored settings, as a refused save must leave them.
+#[derive(Debug, sqlx::FromRow)]
+#[allow(dead_code)] // read through `Debug` only
+struct StoredRow {
+    id: i64,
+    submission_window_days: i64,
+    review_window_days: i64,
+    threshold_e4: i64,
+    anomaly_threshold_e4: i64,
+    auto_approve: i64,
+    auto_approve_po_pattern: Option<String>,
+    auto_approve_max_total_e4: Option<i64>,
+    settings_version: i64,
+}
+
 /// Every stored setting of every organisation, the settings' versions and the audit, as text:
 /// what a refused save must leave exactly as it was.
 async fn snapshot(app: &TestApp) -> String {
-    let rows: Vec<(i64, i64, i64, i64, i64, i64, Option<String>, Option<i64>, i64)> = sqlx::query_as(
+    let rows: Vec<StoredRow> = sqlx::query_as(
         "SELECT id, submission_window_days, review_window_days, threshold_e4, anomaly_threshold_e4, \
                 auto_approve, auto_approve_po_pattern, auto_approve_max_total_e4, settings_version \
          FROM organisations ORDER BY id",

@@ -150,8 +150,9 @@ pub async fn verify_code(
     line_id: i64,
     code: &str,
 ) -> Result<VerifiedCode, ServiceError> {
+    // A read: nothing is locked, so nobody can make another tenant's report wait.
     let mut tx = db.pool().begin().await?;
-    let header = reports::lock_header(db, &mut tx, report_id)
+    let header = reports::read_header(&mut tx, report_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
     let state = header.state();
@@ -215,6 +216,20 @@ pub async fn act(
     expected_version: i64,
     command: Command,
 ) -> Result<Outcome, ServiceError> {
+    // A person may only make a report wait for them if they may see it: checked without a lock
+    // first, and again once the lock is held (the status, and so the vendor's view, may move).
+    if let Caller::User(user) = caller {
+        let mut conn = db.acquire().await?;
+        let visible = reports::read_header(&mut conn, report_id)
+            .await?
+            .is_some_and(|header| {
+                let state = header.state();
+                can_see(&user.actor, &state.owners, state.status)
+            });
+        if !visible {
+            return Err(ServiceError::NotFound);
+        }
+    }
     let mut tx = db.begin_write().await?;
     let now = time::OffsetDateTime::now_utc();
     let outcome = act_in(

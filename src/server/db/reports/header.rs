@@ -141,18 +141,34 @@ pub async fn lock_header(
     tx: &mut Transaction<'static, Any>,
     id: i64,
 ) -> Result<Option<LockedReport>, SqlError> {
+    header_of(tx, id, db.for_update()).await
+}
+
+/// Reads a report's header without locking anything: for deciding whether the caller may see
+/// it before any lock is taken, and for reads that change nothing.
+pub async fn read_header(
+    conn: &mut sqlx::AnyConnection,
+    id: i64,
+) -> Result<Option<LockedReport>, SqlError> {
+    header_of(conn, id, "").await
+}
+
+async fn header_of(
+    conn: &mut sqlx::AnyConnection,
+    id: i64,
+    lock: &str,
+) -> Result<Option<LockedReport>, SqlError> {
     let sql = format!(
         "SELECT r.id, r.partner_id, r.distributor_id, r.region_id, {}, r.po_number, r.version, {} \
          FROM reports r JOIN organisations d ON d.id = r.distributor_id \
          JOIN regions g ON g.id = r.region_id \
-         WHERE r.id = $1{}",
+         WHERE r.id = $1{lock}",
         Basics::COLUMNS,
         Terms::COLUMNS,
-        db.for_update()
     );
     let Some(row) = sqlx::query_as::<_, HeaderRow>(&sql)
         .bind(id)
-        .fetch_optional(&mut **tx)
+        .fetch_optional(conn)
         .await?
     else {
         return Ok(None);

@@ -16,7 +16,7 @@ pub use due::{DueReport, deadlines_between, due_reports};
 pub use flags::{backfill_flags, clear_open_flags, flag_basis};
 pub use header::{
     HeaderUpdate, LockedReport, NewReport, OpenReport, current_version, insert_report,
-    insert_report_if_new, lock_header, open, update_header,
+    insert_report_if_new, lock_header, open, read_header, update_header,
 };
 pub use history::{NewHistoryEntry, StoredHistory, append_history, history};
 pub use lines::{NewLine, StoredLine, chargeable_in_period, insert_line, lines, save_line};
