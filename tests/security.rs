@@ -25,6 +25,7 @@ on_both_backends!(
     sessions_are_safe,
     failed_sign_ins_are_throttled_without_telling_who_exists,
     cross_site_requests_are_refused_and_headers_are_everywhere,
+    behind_a_proxy_the_public_url_is_the_origin,
 );
 
 /// The actors of the access table: (label, demo account; None = anonymous).
@@ -661,4 +662,45 @@ async fn acting_on_a_report_follows_the_policy(backend: Backend) {
         .await
         .expect("po");
     assert_eq!(po.as_deref(), Some("PO-42"));
+}
+
+/// Behind a proxy that rewrites `Host` (to `app.internal:3000`), the browser's `Origin` is the
+/// public address. Without `--public-url` every such POST would be refused; with it, the public
+/// origin is accepted (in any letter case) and every other origin still refused.
+async fn behind_a_proxy_the_public_url_is_the_origin(backend: Backend) {
+    let post = |origin: &'static str| {
+        Request::post("/api/auth/me")
+            .header(header::HOST, "app.internal:3000")
+            .header("origin", origin)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::empty())
+            .expect("request")
+    };
+    let plain = spawn_app(backend).await;
+    assert_eq!(
+        plain
+            .send(post("https://billing.example.com"))
+            .await
+            .status(),
+        StatusCode::FORBIDDEN,
+        "without --public-url the Origin is compared with the rewritten Host"
+    );
+    let proxied = spawn_app_with(backend, &["--public-url", "https://Billing.Example.com/"]).await;
+    for (origin, status) in [
+        ("https://billing.example.com", StatusCode::OK),
+        ("https://BILLING.example.com", StatusCode::OK),
+        ("http://billing.example.com", StatusCode::FORBIDDEN),
+        (
+            "https://billing.example.com.evil.example",
+            StatusCode::FORBIDDEN,
+        ),
+        ("http://app.internal:3000", StatusCode::FORBIDDEN),
+        ("null", StatusCode::FORBIDDEN),
+    ] {
+        assert_eq!(
+            proxied.send(post(origin)).await.status(),
+            status,
+            "{origin}"
+        );
+    }
 }

@@ -1,12 +1,13 @@
 //! Signing in through the service, without Leptos or HTTP, on SQLite and PostgreSQL alike: the
 //! right password starts a session; a wrong password and an unknown address get the same answer
 //! and count towards the throttle; a cancelled partner cannot sign in; signing in ends the
-//! browser's previous session.
+//! browser's previous session; parallel guesses cannot outrun the throttle, and password checks
+//! take turns (a flood is refused, not queued without end).
 
 mod common;
 
 use billing_reports::server::{
-    auth::{self, SessionPolicy},
+    auth::{self, PasswordChecks, SessionPolicy},
     db::{Backend, Db, users},
     services::auth::{Attempt, SignInError, SignedIn, sign_in},
 };
@@ -18,6 +19,8 @@ on_both_backends!(
     failed_sign_ins_are_throttled_after_the_limit,
     a_cancelled_partner_cannot_sign_in,
     signing_in_ends_the_previous_session,
+    parallel_guesses_cannot_outrun_the_throttle,
+    password_checks_take_turns,
 );
 
 const PARTNER: &str = "maria@harbor-it.example";
@@ -31,6 +34,7 @@ struct SignInDesk {
     db: Db,
     sessions: SessionPolicy,
     decoy_hash: String,
+    checks: PasswordChecks,
     _guard: TempGuard,
 }
 
@@ -45,6 +49,11 @@ impl SignInDesk {
                 secure_cookies: false,
             },
             decoy_hash: auth::decoy_hash(),
+            // Generous: a debug build on a busy machine checks a password slowly.
+            checks: PasswordChecks::new(
+                PasswordChecks::AT_ONCE,
+                std::time::Duration::from_secs(120),
+            ),
             _guard: guard,
         }
     }
@@ -62,7 +71,13 @@ impl SignInDesk {
             address,
             previous_token,
         };
-        sign_in(&self.db, &self.sessions, &self.decoy_hash, attempt).await
+        sign_in(
+            &self.db,
+            &self.sessions,
+            (&self.decoy_hash, &self.checks),
+            attempt,
+        )
+        .await
     }
 
     /// Signs in with the demo password; returns the new session's token.
@@ -204,4 +219,53 @@ async fn signing_in_ends_the_previous_session(backend: Backend) {
         Some(PARTNER),
         "another browser's session goes on"
     );
+}
+
+/// 40 wrong guesses at one account at the same moment, from 40 addresses: only as many as the
+/// throttle allows are checked; the rest are refused without a check. (When the failures were
+/// counted after the check, all 40 were checked.)
+async fn parallel_guesses_cannot_outrun_the_throttle(backend: Backend) {
+    let desk = std::sync::Arc::new(SignInDesk::new(backend).await);
+    let guesses: Vec<_> = (0..40)
+        .map(|n| {
+            let desk = desk.clone();
+            tokio::spawn(async move {
+                let address = format!("198.51.100.{n}");
+                desk.attempt(PARTNER, &format!("guess {n}"), &address, None)
+                    .await
+            })
+        })
+        .collect();
+    let (mut checked, mut throttled) = (0, 0);
+    for guess in guesses {
+        match guess.await.expect("joined") {
+            Err(SignInError::WrongCredentials) => checked += 1,
+            Err(SignInError::Throttled) => throttled += 1,
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(
+        (checked, throttled),
+        (
+            auth::MAX_FAILURES_PER_ACCOUNT,
+            40 - auth::MAX_FAILURES_PER_ACCOUNT
+        )
+    );
+    assert_eq!(
+        desk.failures(PARTNER, ADDRESS).await.0,
+        auth::MAX_FAILURES_PER_ACCOUNT
+    );
+}
+
+/// With every turn taken, an attempt waits its time and is refused as busy, counting nothing;
+/// once a turn is free, signing in works.
+async fn password_checks_take_turns(backend: Backend) {
+    let mut desk = SignInDesk::new(backend).await;
+    desk.checks = PasswordChecks::new(1, std::time::Duration::from_millis(300));
+    let held = desk.checks.turn().await.expect("the only turn");
+    let answer = desk.attempt(PARTNER, PASSWORD, ADDRESS, None).await;
+    assert!(matches!(answer, Err(SignInError::Busy)), "{answer:?}");
+    assert_eq!(desk.failures(PARTNER, ADDRESS).await, (0, 0));
+    drop(held);
+    desk.signed_in(PARTNER, None).await;
 }

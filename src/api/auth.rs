@@ -75,7 +75,7 @@ pub async fn sign_in(email: String, password: String) -> Result<(), ApiError> {
     let signed_in = crate::server::services::auth::sign_in(
         &state.db,
         &state.sessions,
-        &state.decoy_hash,
+        (&state.decoy_hash, &state.password_checks),
         attempt,
     )
     .await

@@ -25,6 +25,9 @@ pub enum ApiError {
     /// Too many failed sign-ins; the same answer whether or not the account exists.
     #[error("Too many sign-in attempts. Please wait 15 minutes and try again.")]
     Throttled,
+    /// Too many people are signing in at this moment.
+    #[error("Many people are signing in right now. Please try again in a moment.")]
+    Busy,
     /// Someone else changed the object first.
     #[error(
         "This report was changed by someone else meanwhile. Here is the current version; please check it and try again."

@@ -78,7 +78,7 @@ impl ApiError {
             ApiError::NotFound => ErrorKind::NotFound,
             ApiError::Conflict { .. } | ApiError::SettingsChanged => ErrorKind::Conflict,
             ApiError::Refused(_) => ErrorKind::Forbidden,
-            ApiError::Throttled => ErrorKind::Throttled,
+            ApiError::Throttled | ApiError::Busy => ErrorKind::Throttled,
             ApiError::Internal { .. } | ApiError::Unreachable => ErrorKind::Internal,
         }
     }
@@ -126,6 +126,7 @@ impl From<SignInError> for ApiError {
     fn from(error: SignInError) -> Self {
         match error {
             SignInError::Throttled => ApiError::Throttled,
+            SignInError::Busy => ApiError::Busy,
             SignInError::WrongCredentials => ApiError::Invalid(WRONG_CREDENTIALS.to_owned()),
             SignInError::Internal(error) => internal("sign-in", error),
         }

@@ -27,6 +27,43 @@ pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
 pub const MAX_FAILURES_PER_ADDRESS: i64 = 20;
 pub const THROTTLE_WINDOW_SECS: i64 = 15 * 60;
 
+/// How many password hashes are checked at once: each check holds ~19 MiB and a core for a
+/// while, so a flood of sign-ins queues for a moment and is then refused, instead of exhausting
+/// the server's memory.
+#[derive(Clone, Debug)]
+pub struct PasswordChecks {
+    permits: std::sync::Arc<tokio::sync::Semaphore>,
+    wait: std::time::Duration,
+}
+
+impl PasswordChecks {
+    /// Checks at once on a server (twice the cores of the machines it runs on).
+    pub const AT_ONCE: usize = 4;
+    /// How long an attempt waits for a turn before it is refused.
+    pub const WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+    pub fn new(at_once: usize, wait: std::time::Duration) -> Self {
+        Self {
+            permits: std::sync::Arc::new(tokio::sync::Semaphore::new(at_once)),
+            wait,
+        }
+    }
+
+    /// A turn to check a password, held until dropped; `None` when none came free in time.
+    pub async fn turn(&self) -> Option<tokio::sync::OwnedSemaphorePermit> {
+        tokio::time::timeout(self.wait, self.permits.clone().acquire_owned())
+            .await
+            .ok()?
+            .ok()
+    }
+}
+
+impl Default for PasswordChecks {
+    fn default() -> Self {
+        Self::new(Self::AT_ONCE, Self::WAIT)
+    }
+}
+
 /// Session lifetimes and cookie flags.
 #[derive(Clone, Debug)]
 pub struct SessionPolicy {

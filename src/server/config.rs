@@ -36,6 +36,12 @@ pub struct Config {
     #[arg(long, env = "SECURE_COOKIES", default_value_t = false)]
     pub secure_cookies: bool,
 
+    /// The address people reach the app at (e.g. `https://billing.example.com`), for a proxy
+    /// that rewrites `Host`: a request that changes something must then come from this origin.
+    /// Without it, the request's `Origin` must match its `Host`.
+    #[arg(long, env = "PUBLIC_URL", value_parser = public_origin)]
+    pub public_url: Option<String>,
+
     /// Minutes of inactivity after which a session ends.
     #[arg(long, env = "SESSION_IDLE_MINUTES", default_value_t = 30)]
     pub session_idle_minutes: i64,
@@ -55,6 +61,56 @@ pub struct Config {
 
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// Reads `--public-url` as the origin a browser sends: `https://billing.example.com`, scheme and
+/// host in lower case, without a default port, a path or a trailing slash.
+fn public_origin(text: &str) -> Result<String, String> {
+    let refuse = || {
+        format!(
+            "\"{text}\" is not a public address such as https://billing.example.com \
+             (http or https, a host, an optional port, no path)"
+        )
+    };
+    let trimmed = text.trim().trim_end_matches('/').to_ascii_lowercase();
+    let (scheme, rest) = trimmed.split_once("://").ok_or_else(refuse)?;
+    let default_port = match scheme {
+        "https" => ":443",
+        "http" => ":80",
+        _ => return Err(refuse()),
+    };
+    let host = rest.strip_suffix(default_port).unwrap_or(rest);
+    let bad = |c: char| c.is_whitespace() || matches!(c, '/' | '?' | '#' | '@');
+    if host.is_empty() || host.contains(bad) {
+        return Err(refuse());
+    }
+    Ok(format!("{scheme}://{host}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::public_origin;
+
+    #[test]
+    fn a_public_url_reads_as_the_origin_browsers_send() {
+        assert_eq!(
+            public_origin("HTTPS://Billing.Example.com:443/").as_deref(),
+            Ok("https://billing.example.com")
+        );
+        assert_eq!(
+            public_origin("http://10.0.0.5:8080").as_deref(),
+            Ok("http://10.0.0.5:8080")
+        );
+        for bad in [
+            "billing.example.com",
+            "ftp://x",
+            "https://",
+            "https://x/app",
+            "https://a b",
+        ] {
+            assert!(public_origin(bad).is_err(), "{bad}");
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

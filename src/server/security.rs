@@ -25,7 +25,8 @@ pub fn page_csp(nonce: &str) -> String {
 }
 
 pub async fn layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let mut response = if changes_state(request.method()) && is_cross_site(request.headers()) {
+    let cross_site = is_cross_site(request.headers(), state.public_origin.as_deref());
+    let mut response = if changes_state(request.method()) && cross_site {
         tracing::warn!(path = %request.uri().path(), "cross-site request refused");
         (
             StatusCode::FORBIDDEN,
@@ -69,18 +70,20 @@ fn changes_state(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
-/// A request another site made the browser send.
-fn is_cross_site(headers: &HeaderMap) -> bool {
+/// A request another site made the browser send: its `Origin` is not the app's public origin
+/// (when one is set), or not the request's own `Host` (when none is).
+fn is_cross_site(headers: &HeaderMap, public_origin: Option<&str>) -> bool {
     let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
     if header("sec-fetch-site") == Some("cross-site") {
         return true;
     }
-    match (header("origin"), header("host")) {
-        (None, _) => false,
-        (Some(origin), Some(host)) => {
+    match (header("origin"), header("host"), public_origin) {
+        (None, _, _) => false,
+        (Some(origin), _, Some(public)) => !origin.eq_ignore_ascii_case(public),
+        (Some(origin), Some(host), None) => {
             let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or("");
             !origin_host.eq_ignore_ascii_case(host)
         }
-        (Some(_), None) => true,
+        (Some(_), None, None) => true,
     }
 }

@@ -24,6 +24,11 @@ pub struct AppState {
     /// A hash no password matches: checked when an account does not exist, so that a wrong
     /// address takes as long as a wrong password.
     pub decoy_hash: String,
+    /// The turns to check a password (a bounded number at once).
+    pub password_checks: super::auth::PasswordChecks,
+    /// The origin state-changing requests must come from (`--public-url`); `None` compares the
+    /// request's `Origin` with its `Host`.
+    pub public_origin: Option<String>,
 }
 
 /// The demo data's sign-ins: every account and the password they share.
@@ -62,6 +67,8 @@ impl AppState {
                 accounts: DEMO_ACCOUNTS,
             }),
             decoy_hash: super::auth::decoy_hash(),
+            password_checks: super::auth::PasswordChecks::default(),
+            public_origin: config.public_url.clone(),
         }
     }
 }

@@ -122,14 +122,59 @@ pub async fn delete_session(db: &Db, id_hash: &str) -> Result<(), SqlError> {
     Ok(())
 }
 
-pub async fn record_failure(db: &Db, email: &str, address: &str, now: i64) -> Result<(), SqlError> {
+/// Counts an attempt to sign in as `email` from `address` at `now` as failed **before** its
+/// password is checked, unless the account already has `max_for_account` failures since `since`
+/// or the address `max_for_address`; answers whether it was counted (false: throttled, nothing
+/// written). Attempts are counted one at a time (SQLite's write lock; a transaction-scoped
+/// advisory lock on PostgreSQL), so parallel guesses cannot all pass the same count. A
+/// successful sign-in then clears the account's failures, this one included.
+pub async fn count_attempt(
+    db: &Db,
+    (email, address): (&str, &str),
+    now: i64,
+    since: i64,
+    (max_for_account, max_for_address): (i64, i64),
+) -> Result<bool, SqlError> {
+    let mut tx = db.begin_write().await?;
+    if db.backend() == super::Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock(7261623101)")
+            .execute(&mut *tx)
+            .await?;
+    }
+    let (by_email, by_address) = failures_in(&mut tx, email, address, since).await?;
+    if by_email >= max_for_account || by_address >= max_for_address {
+        tx.rollback().await?;
+        return Ok(false);
+    }
     sqlx::query("INSERT INTO sign_in_failures (email, address, at) VALUES ($1, $2, $3)")
         .bind(email)
         .bind(address)
         .bind(now)
-        .execute(db.pool())
+        .execute(&mut *tx)
         .await?;
-    Ok(())
+    tx.commit().await?;
+    Ok(true)
+}
+
+async fn failures_in(
+    conn: &mut AnyConnection,
+    email: &str,
+    address: &str,
+    since: i64,
+) -> Result<(i64, i64), SqlError> {
+    let by_email: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM sign_in_failures WHERE email = $1 AND at > $2")
+            .bind(email)
+            .bind(since)
+            .fetch_one(&mut *conn)
+            .await?;
+    let by_address: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM sign_in_failures WHERE address = $1 AND at > $2")
+            .bind(address)
+            .bind(since)
+            .fetch_one(&mut *conn)
+            .await?;
+    Ok((by_email, by_address))
 }
 
 /// Failed sign-ins since `since`: (for this account, from this address).
@@ -139,19 +184,8 @@ pub async fn failures_since(
     address: &str,
     since: i64,
 ) -> Result<(i64, i64), SqlError> {
-    let by_email: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM sign_in_failures WHERE email = $1 AND at > $2")
-            .bind(email)
-            .bind(since)
-            .fetch_one(db.pool())
-            .await?;
-    let by_address: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM sign_in_failures WHERE address = $1 AND at > $2")
-            .bind(address)
-            .bind(since)
-            .fetch_one(db.pool())
-            .await?;
-    Ok((by_email, by_address))
+    let mut conn = db.acquire().await?;
+    failures_in(&mut conn, email, address, since).await
 }
 
 /// Forgets an account's failures after it signed in successfully.

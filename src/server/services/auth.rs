@@ -7,7 +7,7 @@
 //! (a decoy hash is verified when there is no account) and counts towards the throttle.
 
 use crate::server::{
-    auth::{self, HashError, SessionPolicy},
+    auth::{self, HashError, PasswordChecks, SessionPolicy},
     db::{Db, SqlError, users},
 };
 
@@ -36,6 +36,9 @@ pub enum SignInError {
     /// Too many failed sign-ins for this account or from this address, lately.
     #[error("too many failed sign-ins")]
     Throttled,
+    /// Too many sign-ins at this moment: no turn to check a password came free in time.
+    #[error("too many sign-ins at once")]
+    Busy,
     /// No account matches the address and password (or its partner was cancelled).
     #[error("wrong email address or password")]
     WrongCredentials,
@@ -56,20 +59,25 @@ impl From<HashError> for SignInError {
     }
 }
 
-/// Checks the throttle and the password and starts a new session, ending the browser's previous
-/// one. `decoy_hash` is verified instead when the account does not exist.
+/// Waits for a turn to check a password, counts the attempt against the throttle (as a failure
+/// until it succeeds), checks the password and starts a new session, ending the browser's
+/// previous one. `decoy_hash` is verified instead when the account does not exist.
 #[tracing::instrument(skip_all, fields(address = attempt.address))]
 pub async fn sign_in(
     db: &Db,
     sessions: &SessionPolicy,
-    decoy_hash: &str,
+    (decoy_hash, checks): (&str, &PasswordChecks),
     attempt: Attempt<'_>,
 ) -> Result<SignedIn, SignInError> {
     let email = attempt.email.trim().to_lowercase();
+    let _turn = checks.turn().await.ok_or(SignInError::Busy)?;
     let now = auth::now_secs();
     let since = now - auth::THROTTLE_WINDOW_SECS;
-    let (by_email, by_address) = users::failures_since(db, &email, attempt.address, since).await?;
-    if by_email >= auth::MAX_FAILURES_PER_ACCOUNT || by_address >= auth::MAX_FAILURES_PER_ADDRESS {
+    let limits = (
+        auth::MAX_FAILURES_PER_ACCOUNT,
+        auth::MAX_FAILURES_PER_ADDRESS,
+    );
+    if !users::count_attempt(db, (&email, attempt.address), now, since, limits).await? {
         return Err(SignInError::Throttled);
     }
     let account = users::credentials(db, &email).await?;
@@ -80,7 +88,7 @@ pub async fn sign_in(
     let matches = auth::verify_password(attempt.password, hash).await?;
     let account = account.filter(|a| matches && a.partner_status.as_deref() != Some("cancelled"));
     let Some(account) = account else {
-        users::record_failure(db, &email, attempt.address, now).await?;
+        // Already counted as a failure.
         return Err(SignInError::WrongCredentials);
     };
     // A new id at every sign-in; an older session this browser had ends.
