@@ -481,6 +481,24 @@ async fn cross_site_requests_are_refused_and_headers_are_everywhere(backend: Bac
         .expect("request");
     assert_eq!(app.send(request).await.status(), StatusCode::OK);
 
+    // Nothing answered for a user may be kept by a cache: pages (with prices), server functions,
+    // downloads.
+    for path in ["/", "/reports/export.csv", "/settings"] {
+        let request = Request::get(path)
+            .header(header::COOKIE, &cookie)
+            .body(Body::empty())
+            .expect("request");
+        let response = app.send(request).await;
+        assert_eq!(
+            response
+                .headers()
+                .get(header::CACHE_CONTROL)
+                .and_then(|v| v.to_str().ok()),
+            Some("no-store"),
+            "{path}"
+        );
+    }
+
     // Headers on a page, a server function, a probe and an error.
     let cases = [
         Request::get("/")
@@ -516,6 +534,13 @@ async fn cross_site_requests_are_refused_and_headers_are_everywhere(backend: Bac
             "{what}"
         );
         assert!(headers.contains_key(header::REFERRER_POLICY), "{what}");
+        assert_eq!(
+            headers
+                .get(header::CACHE_CONTROL)
+                .and_then(|v| v.to_str().ok()),
+            Some("no-store"),
+            "{what}"
+        );
         assert!(
             !headers.contains_key(header::STRICT_TRANSPORT_SECURITY),
             "{what}: HSTS over plain HTTP"
