@@ -33,6 +33,7 @@ on_both_backends!(
     partners_do_not_read_what_distributor_and_vendor_tell_each_other,
     free_text_is_bounded_and_an_unchanged_po_number_changes_nothing,
     submitting_to_the_vendor_can_set_the_po_number_in_the_same_step,
+    amounts_that_could_not_be_stored_are_refused,
 );
 
 /// A demo report of `partner` in `status`: (id, version).
@@ -863,4 +864,57 @@ async fn submitting_to_the_vendor_can_set_the_po_number_in_the_same_step(backend
     );
     assert_eq!(submitted.entry.event, HistoryEvent::SubmittedToVendor);
     assert_eq!(submitted.entry.comment.as_deref(), Some("Checked."));
+}
+
+/// A line of a million-unit price provisioned a billion times: the partner may charge all of it
+/// as far as the units go, but the amount (10^15) is more than a line can hold, so the change is
+/// refused in words and nothing is written. (Before the bound, the write failed with a 500.)
+async fn amounts_that_could_not_be_stored_are_refused(backend: Backend) {
+    let (db, _url, _guard) = shared_db(backend).await;
+    let (id, version) = report_in(&db, "Harbor IT Services", "msp_preparing").await;
+    let line: i64 = sqlx::query_scalar(
+        "SELECT id FROM line_items WHERE report_id = $1 ORDER BY position LIMIT 1",
+    )
+    .bind(id)
+    .fetch_one(db.pool())
+    .await
+    .expect("a line");
+    sqlx::query(
+        "UPDATE line_items SET provisioned = 1000000000, used = NULL, chargeable = 1, \
+                catalogue_unit_price_e4 = 10000000000, unit_price_e4 = 10000000000, \
+                gross_e4 = 10000000000, amount_owed_e4 = 8000000000 WHERE id = $1",
+    )
+    .bind(line)
+    .execute(db.pool())
+    .await
+    .expect("a costly line");
+    let before = state(&db, id).await;
+    let partner = user(
+        org(&db, "Harbor IT Services").await,
+        OrgKind::Partner,
+        Role::Administrator,
+    );
+    let refused = act(
+        &db,
+        &partner,
+        id,
+        version,
+        Command::SaveDraft {
+            edits: vec![LineEdit {
+                line_id: line,
+                chargeable: "1000000000".to_owned(),
+                comment: None,
+            }],
+        },
+    )
+    .await;
+    let message = match &refused {
+        Err(ServiceError::InvalidField(_, message) | ServiceError::Invalid(message)) => message,
+        other => panic!("{other:?}"),
+    };
+    assert!(
+        message.contains("would bill more than USD 100,000,000,000,000.00 on one line"),
+        "{message}"
+    );
+    assert_eq!(state(&db, id).await, before, "nothing changed");
 }

@@ -290,6 +290,30 @@ pub fn report_total(lines: &[LineFigures]) -> Decimal {
     total_owed(lines.iter().map(|l| l.amount_owed))
 }
 
+/// The most a line's gross amount or a report's total may be: far above any real bill, and
+/// exactly storable (the database's scaled form holds up to about 9.2 × 10^14). The domain's
+/// number bounds alone allow lines up to 10^18, so a report is checked against this before it is
+/// written.
+pub const MAX_AMOUNT: Decimal = Decimal::from_parts(276_447_232, 23_283, 0, false, 0);
+
+/// A report whose amounts could not be stored: the first line over [`MAX_AMOUNT`] (by its
+/// position), or `None` when only the total is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AmountTooLarge {
+    pub line: Option<usize>,
+}
+
+/// Checks that every line's gross amount and the report's total are at most [`MAX_AMOUNT`].
+pub fn check_amounts(lines: &[LineFigures]) -> Result<(), AmountTooLarge> {
+    if let Some(line) = lines.iter().position(|l| l.gross > MAX_AMOUNT) {
+        return Err(AmountTooLarge { line: Some(line) });
+    }
+    if report_total(lines) > MAX_AMOUNT {
+        return Err(AmountTooLarge { line: None });
+    }
+    Ok(())
+}
+
 /// Σ of the lines' amounts owed, with no further rounding: the one way a total is formed (the
 /// stored total, and the browser's preview of a repriced line).
 pub fn total_owed(amounts: impl IntoIterator<Item = Decimal>) -> Decimal {
@@ -535,6 +559,41 @@ mod tests {
         assert_eq!(
             report_total(&[f.clone(), f.clone()]),
             d("1999997999999800000.2")
+        );
+    }
+}
+
+#[cfg(test)]
+mod amount_bound_tests {
+    use super::*;
+    use crate::domain::{MarginPercent, UnitPrice};
+
+    fn line(units: u64, price: &str) -> LineFigures {
+        let units = Units::new(units).expect("units");
+        let input = LineInput {
+            provisioned: units,
+            used: None,
+            chargeable: units,
+            comment: None,
+            unit_price: UnitPrice::parse(price).expect("price"),
+            margin: MarginPercent::new(Decimal::ZERO).expect("margin"),
+        };
+        compute(&input, ThresholdPercent::ZERO, Currency::Usd)
+    }
+
+    #[test]
+    fn amounts_are_bounded_where_they_can_still_be_stored() {
+        assert_eq!(MAX_AMOUNT, Decimal::from(100_000_000_000_000_i64));
+        assert!(crate::domain::scaled_e4(MAX_AMOUNT).is_ok());
+        // 10^6 units at 10^8 each: exactly the bound.
+        assert_eq!(check_amounts(&[line(1_000_000, "100000000")]), Ok(()));
+        assert_eq!(
+            check_amounts(&[line(1, "1"), line(1_000_000, "100000000.0001")]),
+            Err(AmountTooLarge { line: Some(1) })
+        );
+        assert_eq!(
+            check_amounts(&[line(1_000_000, "60000000"), line(1_000_000, "60000000")]),
+            Err(AmountTooLarge { line: None })
         );
     }
 }

@@ -8,7 +8,10 @@ use serde::{Deserialize, Serialize};
 use super::currency::Currency;
 use super::deadline::DeadlineOf;
 use super::history::HistoryEvent;
-use super::line::{LineInput, auto_submit_penalty, lines_needing_comment};
+use super::line::{
+    LineFigures, LineInput, MAX_AMOUNT, auto_submit_penalty, check_amounts, compute,
+    lines_needing_comment,
+};
 use super::numbers::ThresholdPercent;
 use super::numbers::Units;
 use super::period::Period;
@@ -184,6 +187,20 @@ pub enum CommandError {
         "{0} already has the catalogue's unit price and channel margin; there is no special pricing to remove."
     )]
     NoCodeToRemove(String),
+    /// A line's amount, or the report's total, would be more than can be billed and stored.
+    #[error("{}", too_large_message(.line.as_deref(), .max))]
+    AmountTooLarge { line: Option<String>, max: String },
+}
+
+fn too_large_message(line: Option<&str>, max: &str) -> String {
+    match line {
+        Some(line) => format!(
+            "{line}: this would bill more than {max} on one line, the most a line can hold."
+        ),
+        None => format!(
+            "This would make the report's total more than {max}, the most a report can hold."
+        ),
+    }
 }
 
 /// The form field a refusal is about, so the page can say it right there.
@@ -215,7 +232,9 @@ impl CommandError {
             | CommandError::NotALine
             | CommandError::NothingToSave
             | CommandError::NothingToReset
-            | CommandError::NoCodeToRemove(_) => None,
+            | CommandError::NoCodeToRemove(_)
+            // Said above the report: the change may come from a partner's or a distributor's form.
+            | CommandError::AmountTooLarge { .. } => None,
         }
     }
 }
@@ -456,8 +475,26 @@ pub fn decide(
             decision.comment = Some(rule);
         }
     }
+    if decision.lines_changed {
+        check_storable(state, &lines)?;
+    }
     decision.lines = lines;
     Ok(decision)
+}
+
+/// Refuses lines whose amounts could not be billed and stored (see [`MAX_AMOUNT`]).
+fn check_storable(state: &ReportState, lines: &[ReportLine]) -> Result<(), CommandError> {
+    let figures: Vec<LineFigures> = lines
+        .iter()
+        .map(|line| compute(&line.input, state.threshold, state.currency))
+        .collect();
+    check_amounts(&figures).map_err(|too_large| CommandError::AmountTooLarge {
+        line: too_large
+            .line
+            .and_then(|i| lines.get(i))
+            .map(|line| line.product.name.clone()),
+        max: super::format::money_with_code(MAX_AMOUNT, state.currency),
+    })
 }
 
 /// The PO number a submission to the vendor carries: the one typed with it (read by

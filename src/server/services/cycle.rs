@@ -14,6 +14,7 @@ use crate::domain::{
     LineInput, Period, Refusal, Status, compute,
     cycle::{DueAction, Generated},
     default_chargeable,
+    line::{MAX_AMOUNT, check_amounts},
     notice::NoticeKind,
     report_total,
     workflow::Command,
@@ -89,6 +90,15 @@ pub async fn generate(
                 .iter()
                 .map(|line| compute(&line.input, partner.threshold, partner.currency))
                 .collect();
+            if check_amounts(&figures).is_err() {
+                generated.problems.push(format!(
+                    "Partner #{}: its usage would bill more than {} on a line or in total, the \
+                     most a report can hold; its report was not generated",
+                    partner.partner_id,
+                    crate::domain::format::money_with_code(MAX_AMOUNT, partner.currency)
+                ));
+                continue;
+            }
             let flags = flag_basis(&mut tx, partner.partner_id, period)
                 .await?
                 .judge(priced.iter().map(|line| (line.product_id, &line.input)));
