@@ -91,6 +91,8 @@ fn SettingsEditor(page: Page, save: ServerAction<SaveSettings>) -> impl IntoView
                       mode: &'static str| {
         let id = setting.code();
         let error_id = format!("{id}-error");
+        let hint_id = format!("{id}-hint");
+        let described_by = format!("{hint_id} {error_id}");
         view! {
             <div class="field">
                 <label for=id>{setting.label()}</label>
@@ -104,9 +106,9 @@ fn SettingsEditor(page: Page, save: ServerAction<SaveSettings>) -> impl IntoView
                     prop:value=move || text.get()
                     on:input=move |ev| text.set(event_target_value(&ev))
                     aria-invalid=move || if problem(setting).is_some() { "true" } else { "false" }
-                    aria-describedby=error_id.clone()
+                    aria-describedby=described_by
                 />
-                <p class="field-hint">{hint}</p>
+                <p class="field-hint" id=hint_id>{hint}</p>
                 <span class="field-error" id=error_id aria-live="polite">{move || problem(setting)}</span>
             </div>
         }
