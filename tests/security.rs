@@ -26,6 +26,7 @@ on_both_backends!(
     failed_sign_ins_are_throttled_without_telling_who_exists,
     cross_site_requests_are_refused_and_headers_are_everywhere,
     behind_a_proxy_the_public_url_is_the_origin,
+    behind_trusted_proxies_each_client_has_its_own_throttle,
 );
 
 /// The actors of the access table: (label, demo account; None = anonymous).
@@ -728,4 +729,77 @@ async fn behind_a_proxy_the_public_url_is_the_origin(backend: Backend) {
             "{origin}"
         );
     }
+}
+
+/// Two people behind the same load balancer (10.0.0.2, trusted): one fails to sign in until its
+/// address is throttled; the other still signs in, because the throttle counts the address the
+/// proxy was reached from. An `X-Forwarded-For` sent straight to the app is not believed.
+/// (Before `--trusted-proxies`, both were the proxy's address, and the second was refused.)
+async fn behind_trusted_proxies_each_client_has_its_own_throttle(backend: Backend) {
+    let app = spawn_app_with(backend, &["--trusted-proxies", "10.0.0.2,10.0.0.3"]).await;
+    let attempt = |from: &str, forwarded: &str, email: &str, password: &str| {
+        let mut request = Request::post("/api/auth/sign-in")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json")
+            .header("x-forwarded-for", forwarded)
+            .body(Body::from(format!(
+                "email={}&password={password}",
+                email.replace('@', "%40")
+            )))
+            .expect("request");
+        let peer: std::net::SocketAddr = format!("{from}:443").parse().expect("address");
+        request
+            .extensions_mut()
+            .insert(axum::extract::ConnectInfo(peer));
+        request
+    };
+    for n in 0..billing_reports::server::auth::MAX_FAILURES_PER_ADDRESS {
+        let response = app
+            .send(attempt(
+                "10.0.0.2",
+                "198.51.100.7",
+                &format!("nobody{n}@nowhere.example"),
+                "guess",
+            ))
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "attempt {n}"
+        );
+    }
+    let throttled = app
+        .send(attempt(
+            "10.0.0.2",
+            "198.51.100.7",
+            "dana@summit-tech.example",
+            PASSWORD,
+        ))
+        .await;
+    assert_eq!(throttled.status(), StatusCode::TOO_MANY_REQUESTS);
+    // Another person behind the same proxies.
+    let other = app
+        .send(attempt(
+            "10.0.0.3",
+            "203.0.113.50, 10.0.0.2",
+            "dana@summit-tech.example",
+            PASSWORD,
+        ))
+        .await;
+    assert!(
+        other.status().is_success() || other.status().is_redirection(),
+        "{}",
+        other.status()
+    );
+    // Straight to the app, the header is the client's own claim: the throttled address is the
+    // connection's.
+    let direct = app
+        .send(attempt(
+            "198.51.100.7",
+            "203.0.113.51",
+            "dana@summit-tech.example",
+            PASSWORD,
+        ))
+        .await;
+    assert_eq!(direct.status(), StatusCode::TOO_MANY_REQUESTS);
 }

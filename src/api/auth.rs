@@ -64,7 +64,7 @@ pub async fn sign_in(email: String, password: String) -> Result<(), ApiError> {
 
     let state = support::state()?;
     let request = support::request()?;
-    let address = support::client_address(&request);
+    let address = support::client_address(&state, &request);
     let previous = session_token(&request.headers);
     let attempt = Attempt {
         email: &email,

@@ -100,13 +100,19 @@ impl From<ServiceError> for ApiError {
     }
 }
 
-/// Where the request came from (for the sign-in throttle), or "unknown".
-pub fn client_address(request: &Parts) -> String {
-    request
+/// Where the request came from (for the sign-in throttle), or "unknown": the connection's
+/// address, or behind trusted proxies the address they say they were reached from.
+pub fn client_address(state: &AppState, request: &Parts) -> String {
+    let peer = request
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|info| info.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".to_owned())
+        .map(|info| info.0.ip());
+    let forwarded = request
+        .headers
+        .get("x-forwarded-for")
+        .and_then(|value| value.to_str().ok());
+    auth::client_ip(peer, forwarded, &state.trusted_proxies)
+        .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
 }
 
 /// Adds a `Set-Cookie` header to the response.

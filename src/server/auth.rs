@@ -64,6 +64,32 @@ impl Default for PasswordChecks {
     }
 }
 
+/// The address a request came from: the connection's (`peer`), unless that is a trusted proxy;
+/// then the nearest address in `X-Forwarded-For` (read from the right, each proxy appending the
+/// address it was reached from) that is not a trusted proxy itself. Entries left of it were
+/// written by the client and are never believed; an entry that is not an address ends the
+/// search at the last proxy's.
+pub fn client_ip(
+    peer: Option<std::net::IpAddr>,
+    forwarded_for: Option<&str>,
+    trusted: &[std::net::IpAddr],
+) -> Option<std::net::IpAddr> {
+    let mut nearest = peer?;
+    if !trusted.contains(&nearest) {
+        return Some(nearest);
+    }
+    for entry in forwarded_for.unwrap_or_default().rsplit(',') {
+        let Ok(address) = entry.trim().parse::<std::net::IpAddr>() else {
+            break;
+        };
+        nearest = address;
+        if !trusted.contains(&address) {
+            break;
+        }
+    }
+    Some(nearest)
+}
+
 /// Session lifetimes and cookie flags.
 #[derive(Clone, Debug)]
 pub struct SessionPolicy {
@@ -239,4 +265,46 @@ pub async fn authenticate(
             unread_notices: 0,
         },
     }))
+}
+
+#[cfg(test)]
+mod client_ip_tests {
+    use super::client_ip;
+    use std::net::IpAddr;
+
+    fn ip(text: &str) -> IpAddr {
+        text.parse().expect("an address")
+    }
+
+    #[test]
+    fn forwarded_addresses_are_believed_from_trusted_proxies_only() {
+        let proxies = [ip("10.0.0.2"), ip("10.0.0.3")];
+        let client = Some(ip("198.51.100.7"));
+        // Straight from the internet: the header is the client's own words.
+        assert_eq!(client_ip(client, Some("203.0.113.9"), &proxies), client);
+        // Through one proxy.
+        assert_eq!(
+            client_ip(Some(ip("10.0.0.2")), Some("198.51.100.7"), &proxies),
+            client
+        );
+        // Through two, with a forged entry on the left that is never believed.
+        assert_eq!(
+            client_ip(
+                Some(ip("10.0.0.2")),
+                Some("203.0.113.9, 198.51.100.7, 10.0.0.3"),
+                &proxies
+            ),
+            client
+        );
+        // A proxy without the header, or with garbage: the proxy's own address.
+        assert_eq!(
+            client_ip(Some(ip("10.0.0.2")), None, &proxies),
+            Some(ip("10.0.0.2"))
+        );
+        assert_eq!(
+            client_ip(Some(ip("10.0.0.2")), Some("not-an-address"), &proxies),
+            Some(ip("10.0.0.2"))
+        );
+        assert_eq!(client_ip(None, Some("198.51.100.7"), &proxies), None);
+    }
 }

@@ -42,6 +42,11 @@ pub struct Config {
     #[arg(long, env = "PUBLIC_URL", value_parser = public_origin)]
     pub public_url: Option<String>,
 
+    /// The load balancers or proxies in front of the app (comma-separated IP addresses): only
+    /// from these is `X-Forwarded-For` believed, for the address a sign-in came from.
+    #[arg(long, env = "TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+
     /// Minutes of inactivity after which a session ends.
     #[arg(long, env = "SESSION_IDLE_MINUTES", default_value_t = 30)]
     pub session_idle_minutes: i64,

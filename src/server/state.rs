@@ -29,6 +29,8 @@ pub struct AppState {
     /// The origin state-changing requests must come from (`--public-url`); `None` compares the
     /// request's `Origin` with its `Host`.
     pub public_origin: Option<String>,
+    /// The proxies whose `X-Forwarded-For` is believed (`--trusted-proxies`).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// The demo data's sign-ins: every account and the password they share.
@@ -69,6 +71,7 @@ impl AppState {
             decoy_hash: super::auth::decoy_hash(),
             password_checks: super::auth::PasswordChecks::default(),
             public_origin: config.public_url.clone(),
+            trusted_proxies: config.trusted_proxies.clone(),
         }
     }
 }
