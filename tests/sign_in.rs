@@ -1,7 +1,8 @@
 //! Signing in through the service, without Leptos or HTTP, on SQLite and PostgreSQL alike: the
 //! right password starts a session; a wrong password and an unknown address get the same answer
 //! and count towards the throttle; a cancelled partner cannot sign in; signing in ends the
-//! browser's previous session; parallel guesses cannot outrun the throttle, and password checks
+//! browser's previous session; guesses lock their own address out of an account but only slow
+//! down its owner elsewhere; parallel guesses cannot outrun the throttle, and password checks
 //! take turns (a flood is refused, not queued without end).
 
 mod common;
@@ -65,10 +66,24 @@ impl SignInDesk {
         address: &str,
         previous_token: Option<&str>,
     ) -> Result<SignedIn, SignInError> {
+        self.attempt_at(email, password, address, previous_token, auth::now_secs())
+            .await
+    }
+
+    /// An attempt made at `at` (Unix seconds).
+    async fn attempt_at(
+        &self,
+        email: &str,
+        password: &str,
+        address: &str,
+        previous_token: Option<&str>,
+        at: i64,
+    ) -> Result<SignedIn, SignInError> {
         let attempt = Attempt {
             email,
             password: password.to_owned(),
             address,
+            at,
             previous_token,
         };
         sign_in(
@@ -164,14 +179,28 @@ async fn failed_sign_ins_are_throttled_after_the_limit(backend: Backend) {
         let answer = desk.attempt(PARTNER, "guess", ADDRESS, None).await;
         assert!(is_wrong_credentials(&answer), "{answer:?}");
     }
-    // Even the right password now waits, from any address.
-    for address in [ADDRESS, "198.51.100.20"] {
-        let answer = desk.attempt(PARTNER, PASSWORD, address, None).await;
-        assert!(
-            matches!(answer, Err(SignInError::Throttled)),
-            "{address}: {answer:?}"
-        );
-    }
+    // From the guesses' address, even the right password is refused for the window.
+    let answer = desk.attempt(PARTNER, PASSWORD, ADDRESS, None).await;
+    assert!(
+        matches!(
+            answer,
+            Err(SignInError::Throttled {
+                wait_secs: auth::THROTTLE_WINDOW_SECS
+            })
+        ),
+        "{answer:?}"
+    );
+    // From elsewhere, the owner waits a short delay, not the window: then signs in.
+    let now = auth::now_secs();
+    let owner = "198.51.100.20";
+    let answer = desk.attempt_at(PARTNER, PASSWORD, owner, None, now).await;
+    assert!(
+        matches!(answer, Err(SignInError::Throttled { wait_secs }) if wait_secs <= auth::FIRST_DELAY_SECS),
+        "{answer:?}"
+    );
+    let later = now + auth::FIRST_DELAY_SECS;
+    let answer = desk.attempt_at(PARTNER, PASSWORD, owner, None, later).await;
+    assert!(answer.is_ok(), "the owner is not locked out: {answer:?}");
     // Another account is not locked by it.
     desk.signed_in(OTHER_PARTNER, None).await;
 
@@ -184,7 +213,10 @@ async fn failed_sign_ins_are_throttled_after_the_limit(backend: Backend) {
         assert!(is_wrong_credentials(&answer), "{answer:?}");
     }
     let answer = desk.attempt(OTHER_PARTNER, PASSWORD, busy, None).await;
-    assert!(matches!(answer, Err(SignInError::Throttled)), "{answer:?}");
+    assert!(
+        matches!(answer, Err(SignInError::Throttled { .. })),
+        "{answer:?}"
+    );
 }
 
 async fn a_cancelled_partner_cannot_sign_in(backend: Backend) {
@@ -240,7 +272,7 @@ async fn parallel_guesses_cannot_outrun_the_throttle(backend: Backend) {
     for guess in guesses {
         match guess.await.expect("joined") {
             Err(SignInError::WrongCredentials) => checked += 1,
-            Err(SignInError::Throttled) => throttled += 1,
+            Err(SignInError::Throttled { .. }) => throttled += 1,
             other => panic!("{other:?}"),
         }
     }

@@ -70,6 +70,7 @@ pub async fn sign_in(email: String, password: String) -> Result<(), ApiError> {
         email: &email,
         password,
         address: &address,
+        at: crate::server::auth::now_secs(),
         previous_token: previous.as_deref(),
     };
     let signed_in = crate::server::services::auth::sign_in(
@@ -79,7 +80,12 @@ pub async fn sign_in(email: String, password: String) -> Result<(), ApiError> {
         attempt,
     )
     .await
-    .map_err(support::refuse)?;
+    .map_err(|error| {
+        if let crate::server::services::auth::SignInError::Throttled { wait_secs } = &error {
+            support::set_header(axum::http::header::RETRY_AFTER, &wait_secs.to_string());
+        }
+        support::refuse(error)
+    })?;
     support::set_cookie(&signed_in.cookie);
     leptos_axum::redirect("/");
     Ok(())

@@ -22,9 +22,12 @@ pub enum ApiError {
     /// The object does not exist, or the caller may not know that it does.
     #[error("Not found.")]
     NotFound,
-    /// Too many failed sign-ins; the same answer whether or not the account exists.
-    #[error("Too many sign-in attempts. Please wait 15 minutes and try again.")]
-    Throttled,
+    /// Too many failed sign-ins lately: the same answer whether or not the account exists.
+    #[error(
+        "Too many sign-in attempts. Please wait {} and try again.",
+        crate::domain::format::wait(*.wait_secs)
+    )]
+    Throttled { wait_secs: i64 },
     /// Too many people are signing in at this moment.
     #[error("Many people are signing in right now. Please try again in a moment.")]
     Busy,

@@ -78,7 +78,7 @@ impl ApiError {
             ApiError::NotFound => ErrorKind::NotFound,
             ApiError::Conflict { .. } | ApiError::SettingsChanged => ErrorKind::Conflict,
             ApiError::Refused(_) => ErrorKind::Forbidden,
-            ApiError::Throttled | ApiError::Busy => ErrorKind::Throttled,
+            ApiError::Throttled { .. } | ApiError::Busy => ErrorKind::Throttled,
             ApiError::Internal { .. } | ApiError::Unreachable => ErrorKind::Internal,
         }
     }
@@ -117,11 +117,16 @@ pub fn client_address(state: &AppState, request: &Parts) -> String {
 
 /// Adds a `Set-Cookie` header to the response.
 pub fn set_cookie(value: &str) {
+    set_header(header::SET_COOKIE, value);
+}
+
+/// Adds a header to the server function's response.
+pub fn set_header(name: header::HeaderName, value: &str) {
     if let (Some(response), Ok(value)) = (
         use_context::<ResponseOptions>(),
         HeaderValue::from_str(value),
     ) {
-        response.append_header(header::SET_COOKIE, value);
+        response.append_header(name, value);
     }
 }
 
@@ -131,7 +136,7 @@ const WRONG_CREDENTIALS: &str = "The email address or password is not correct.";
 impl From<SignInError> for ApiError {
     fn from(error: SignInError) -> Self {
         match error {
-            SignInError::Throttled => ApiError::Throttled,
+            SignInError::Throttled { wait_secs } => ApiError::Throttled { wait_secs },
             SignInError::Busy => ApiError::Busy,
             SignInError::WrongCredentials => ApiError::Invalid(WRONG_CREDENTIALS.to_owned()),
             SignInError::Internal(error) => internal("sign-in", error),

@@ -197,6 +197,18 @@ pub fn day((year, month, day): (i32, u32, u32)) -> String {
     format!("{day} {} {year}", name.get(..3).unwrap_or(name))
 }
 
+/// How long to wait, in words: "45 seconds", "1 minute", "15 minutes" (minutes rounded up).
+pub fn wait(seconds: i64) -> String {
+    match seconds.max(1) {
+        1 => "1 second".to_owned(),
+        s @ 2..=59 => format!("{s} seconds"),
+        s => match (s + 59) / 60 {
+            1 => "1 minute".to_owned(),
+            m => format!("{m} minutes"),
+        },
+    }
+}
+
 /// A report period in a table cell: `Oct 2026`.
 pub fn period_short(period: Period) -> String {
     let name = month_name(period.month());
@@ -297,5 +309,19 @@ mod tests {
             period_long(Period::new(2026, 11).expect("valid")),
             "November 2026"
         );
+    }
+}
+
+#[cfg(test)]
+mod wait_tests {
+    use super::wait;
+
+    #[test]
+    fn waits_read_in_words() {
+        assert_eq!(wait(0), "1 second");
+        assert_eq!(wait(45), "45 seconds");
+        assert_eq!(wait(60), "1 minute");
+        assert_eq!(wait(61), "2 minutes");
+        assert_eq!(wait(900), "15 minutes");
     }
 }

@@ -22,10 +22,36 @@ use crate::domain::{Actor, CurrentUser, OrgKind, Role};
 
 pub const COOKIE_NAME: &str = "br_session";
 
-/// Failed sign-ins allowed in the throttle window, per account and per address.
+/// Failed sign-ins on one account in the throttle window after which attempts from the same
+/// address are refused for the window, and attempts from anywhere else wait a growing delay
+/// (so whoever guesses cannot lock the account's owner out).
 pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
+/// Failed sign-ins from one address, on any accounts, after which it is refused for the window.
 pub const MAX_FAILURES_PER_ADDRESS: i64 = 20;
 pub const THROTTLE_WINDOW_SECS: i64 = 15 * 60;
+/// The delay after an account's [`MAX_FAILURES_PER_ACCOUNT`]th failure; it doubles with each
+/// further one, up to [`MAX_DELAY_SECS`].
+pub const FIRST_DELAY_SECS: i64 = 30;
+pub const MAX_DELAY_SECS: i64 = 5 * 60;
+
+pub use super::db::users::Failures;
+
+/// Seconds to wait before an attempt with these `failures` behind it may be checked at `now`, or
+/// `None` when it may be checked now.
+pub fn throttle(failures: &Failures, now: i64) -> Option<i64> {
+    if failures.account_from_address >= MAX_FAILURES_PER_ACCOUNT
+        || failures.address >= MAX_FAILURES_PER_ADDRESS
+    {
+        return Some(THROTTLE_WINDOW_SECS);
+    }
+    if failures.account < MAX_FAILURES_PER_ACCOUNT {
+        return None;
+    }
+    let doublings = (failures.account - MAX_FAILURES_PER_ACCOUNT).min(16);
+    let delay = (FIRST_DELAY_SECS << doublings).min(MAX_DELAY_SECS);
+    let since_latest = now - failures.account_latest.unwrap_or(now);
+    (since_latest < delay).then_some(delay - since_latest)
+}
 
 /// How many password hashes are checked at once: each check holds ~19 MiB and a core for a
 /// while, so a flood of sign-ins queues for a moment and is then refused, instead of exhausting
@@ -306,5 +332,41 @@ mod client_ip_tests {
             Some(ip("10.0.0.2"))
         );
         assert_eq!(client_ip(None, Some("198.51.100.7"), &proxies), None);
+    }
+}
+
+#[cfg(test)]
+mod throttle_tests {
+    use super::*;
+
+    #[test]
+    fn guesses_lock_their_own_address_and_slow_everyone_else() {
+        let now = 10_000;
+        assert_eq!(throttle(&Failures::default(), now), None);
+        let from_here = Failures {
+            account_from_address: 5,
+            address: 5,
+            account: 5,
+            account_latest: Some(now),
+        };
+        assert_eq!(throttle(&from_here, now + 600), Some(THROTTLE_WINDOW_SECS));
+        let from_elsewhere = Failures {
+            account_from_address: 0,
+            address: 0,
+            ..from_here
+        };
+        assert_eq!(throttle(&from_elsewhere, now + 10), Some(20));
+        assert_eq!(throttle(&from_elsewhere, now + 30), None);
+        let many = Failures {
+            account: 40,
+            ..from_elsewhere
+        };
+        assert_eq!(throttle(&many, now), Some(MAX_DELAY_SECS));
+        assert_eq!(throttle(&many, now + MAX_DELAY_SECS), None);
+        let busy_address = Failures {
+            address: 20,
+            ..Failures::default()
+        };
+        assert_eq!(throttle(&busy_address, now), Some(THROTTLE_WINDOW_SECS));
     }
 }

@@ -4,6 +4,19 @@ use sqlx::{AnyConnection, FromRow};
 
 use super::{Db, SqlError};
 
+/// The failed sign-ins in the throttle window that decide whether one more attempt is checked.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Failures {
+    /// On this account from this address.
+    pub account_from_address: i64,
+    /// From this address, on any account.
+    pub address: i64,
+    /// On this account, from anywhere.
+    pub account: i64,
+    /// When the account's latest failure was (Unix seconds).
+    pub account_latest: Option<i64>,
+}
+
 /// What signing in needs to know about an account.
 #[derive(Clone, FromRow)]
 pub struct Credentials {
@@ -123,28 +136,28 @@ pub async fn delete_session(db: &Db, id_hash: &str) -> Result<(), SqlError> {
 }
 
 /// Counts an attempt to sign in as `email` from `address` at `now` as failed **before** its
-/// password is checked, unless the account already has `max_for_account` failures since `since`
-/// or the address `max_for_address`; answers whether it was counted (false: throttled, nothing
-/// written). Attempts are counted one at a time (SQLite's write lock; a transaction-scoped
-/// advisory lock on PostgreSQL), so parallel guesses cannot all pass the same count. A
-/// successful sign-in then clears the account's failures, this one included.
+/// password is checked, unless `refuse` (given the failures since `since`) answers a wait; then
+/// nothing is written and the wait is answered. Attempts are counted one at a time (SQLite's
+/// write lock; a transaction-scoped advisory lock on PostgreSQL), so parallel guesses cannot
+/// all pass the same count. A successful sign-in then clears the account's failures, this one
+/// included.
 pub async fn count_attempt(
     db: &Db,
     (email, address): (&str, &str),
     now: i64,
     since: i64,
-    (max_for_account, max_for_address): (i64, i64),
-) -> Result<bool, SqlError> {
+    refuse: impl FnOnce(&Failures) -> Option<i64>,
+) -> Result<Option<i64>, SqlError> {
     let mut tx = db.begin_write().await?;
     if db.backend() == super::Backend::Postgres {
         sqlx::query("SELECT pg_advisory_xact_lock(7261623101)")
             .execute(&mut *tx)
             .await?;
     }
-    let (by_email, by_address) = failures_in(&mut tx, email, address, since).await?;
-    if by_email >= max_for_account || by_address >= max_for_address {
+    let failures = failures_in(&mut tx, email, address, since).await?;
+    if let Some(wait) = refuse(&failures) {
         tx.rollback().await?;
-        return Ok(false);
+        return Ok(Some(wait));
     }
     sqlx::query("INSERT INTO sign_in_failures (email, address, at) VALUES ($1, $2, $3)")
         .bind(email)
@@ -153,7 +166,7 @@ pub async fn count_attempt(
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    Ok(true)
+    Ok(None)
 }
 
 async fn failures_in(
@@ -161,20 +174,34 @@ async fn failures_in(
     email: &str,
     address: &str,
     since: i64,
-) -> Result<(i64, i64), SqlError> {
-    let by_email: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM sign_in_failures WHERE email = $1 AND at > $2")
-            .bind(email)
-            .bind(since)
-            .fetch_one(&mut *conn)
-            .await?;
-    let by_address: i64 =
+) -> Result<Failures, SqlError> {
+    let (account, account_latest): (i64, Option<i64>) = sqlx::query_as(
+        "SELECT COUNT(*), MAX(at) FROM sign_in_failures WHERE email = $1 AND at > $2",
+    )
+    .bind(email)
+    .bind(since)
+    .fetch_one(&mut *conn)
+    .await?;
+    let account_from_address: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM sign_in_failures WHERE email = $1 AND address = $2 AND at > $3",
+    )
+    .bind(email)
+    .bind(address)
+    .bind(since)
+    .fetch_one(&mut *conn)
+    .await?;
+    let address: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM sign_in_failures WHERE address = $1 AND at > $2")
             .bind(address)
             .bind(since)
             .fetch_one(&mut *conn)
             .await?;
-    Ok((by_email, by_address))
+    Ok(Failures {
+        account_from_address,
+        address,
+        account,
+        account_latest,
+    })
 }
 
 /// Failed sign-ins since `since`: (for this account, from this address).
@@ -185,7 +212,8 @@ pub async fn failures_since(
     since: i64,
 ) -> Result<(i64, i64), SqlError> {
     let mut conn = db.acquire().await?;
-    failures_in(&mut conn, email, address, since).await
+    let failures = failures_in(&mut conn, email, address, since).await?;
+    Ok((failures.account, failures.address))
 }
 
 /// Forgets an account's failures after it signed in successfully.

@@ -18,6 +18,8 @@ pub struct Attempt<'a> {
     pub password: String,
     /// Where the attempt came from, for the throttle.
     pub address: &'a str,
+    /// When it was made (Unix seconds).
+    pub at: i64,
     /// The session cookie the browser already has, if any: that session ends.
     pub previous_token: Option<&'a str>,
 }
@@ -33,9 +35,10 @@ pub struct SignedIn {
 /// Why nobody was signed in.
 #[derive(Debug, thiserror::Error)]
 pub enum SignInError {
-    /// Too many failed sign-ins for this account or from this address, lately.
-    #[error("too many failed sign-ins")]
-    Throttled,
+    /// Too many failed sign-ins for this account or from this address, lately: try again after
+    /// this many seconds.
+    #[error("too many failed sign-ins; wait {wait_secs} s")]
+    Throttled { wait_secs: i64 },
     /// Too many sign-ins at this moment: no turn to check a password came free in time.
     #[error("too many sign-ins at once")]
     Busy,
@@ -71,14 +74,13 @@ pub async fn sign_in(
 ) -> Result<SignedIn, SignInError> {
     let email = attempt.email.trim().to_lowercase();
     let _turn = checks.turn().await.ok_or(SignInError::Busy)?;
-    let now = auth::now_secs();
+    let now = attempt.at;
     let since = now - auth::THROTTLE_WINDOW_SECS;
-    let limits = (
-        auth::MAX_FAILURES_PER_ACCOUNT,
-        auth::MAX_FAILURES_PER_ADDRESS,
-    );
-    if !users::count_attempt(db, (&email, attempt.address), now, since, limits).await? {
-        return Err(SignInError::Throttled);
+    let refuse = |failures: &users::Failures| auth::throttle(failures, now);
+    if let Some(wait_secs) =
+        users::count_attempt(db, (&email, attempt.address), now, since, refuse).await?
+    {
+        return Err(SignInError::Throttled { wait_secs });
     }
     let account = users::credentials(db, &email).await?;
     // Always verify a hash, so an unknown address takes as long as a wrong password.
