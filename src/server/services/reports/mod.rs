@@ -1,4 +1,5 @@
-//! The report service: lists, opening a report, verifying a code, and acting on a report. Each
+//! The report service: verifying a code, and acting on a report (lists and opening one are in
+//! `read`). Each
 //! action locks and loads the report, asks `domain::workflow::decide`, stores the decision and
 //! appends its history entry (two when a submission to the vendor also sets the PO number), in one
 //! transaction. It decides nothing itself: every rule (who may,
@@ -7,138 +8,25 @@
 use super::{Caller, ServiceError, UserCaller};
 use crate::domain::notice::NoticeKind;
 use crate::domain::{
-    Action, HistoryEvent, ListScope, OpenedReport, Period, ReportLine, Status, authorize, can_see,
-    compute,
+    Action, HistoryEvent, ReportLine, Status, authorize, can_see, compute,
     deadline::DeadlineOf,
-    list_scope,
     pricing::{
         self as pricing_rules, CodeRefusal, LinePricing, PriceChange, VerifiedCode, parse_code,
     },
-    query::{FilterOptions, FoundReports, ListQuery, ListedReports, ReportFilter, ViewCounts},
-    report_total, shows_pricing,
-    to_do::ListView,
+    report_total,
     usage::{LineValues, line_changes},
-    view::LoadedReport,
     workflow::{self, Acting, CommandError, ReportState, decide},
 };
 use crate::server::db::{
-    Db, notices, now_utc, pricing,
+    Db, notices, pricing,
     reports::{self, HeaderUpdate, NewHistoryEntry},
     rfc3339,
 };
 
 pub use crate::domain::workflow::{Command, LineEdit};
 
-/// The reports a user may see, matching `filter`: with pricing where the policy allows it, and
-/// in the partner shape (no pricing field at all) for partners.
-pub async fn list(
-    db: &Db,
-    user: &UserCaller,
-    filter: &ReportFilter,
-) -> Result<ListedReports, ServiceError> {
-    let actor = &user.actor;
-    let query = ListQuery::for_viewer(actor, filter, this_month());
-    let found = reports::list(db, &query).await?;
-    // A viewer with a to-do sees how many reports each of their two lists holds.
-    let views = match query.filter.view_for(actor.org_kind) {
-        Some(view) => {
-            let other = match view {
-                ListView::ToDo => ListView::All,
-                ListView::All => ListView::ToDo,
-            };
-            let other_filter = query.filter.with_view(other, actor.org_kind);
-            let other_count = reports::count(
-                db,
-                &ListQuery::for_viewer(actor, &other_filter, this_month()),
-            )
-            .await?;
-            Some(match view {
-                ListView::ToDo => ViewCounts {
-                    to_do: found.total_count,
-                    all: other_count,
-                },
-                ListView::All => ViewCounts {
-                    to_do: other_count,
-                    all: found.total_count,
-                },
-            })
-        }
-        None => None,
-    };
-    Ok(found.as_seen_by(actor, views))
-}
-
-/// The region and distributor choices for users whose list spans distributors (the vendor and
-/// platform admins); the years it has reports in for a partner; nothing for distributors, who see
-/// one distributor's reports.
-pub async fn filter_options(db: &Db, user: &UserCaller) -> Result<FilterOptions, ServiceError> {
-    match list_scope(&user.actor) {
-        scope if scope.spans_distributors() => Ok(reports::filter_options(db).await?),
-        ListScope::Partner(partner_id) => Ok(FilterOptions {
-            years: reports::partner_years(db, partner_id).await?,
-            ..FilterOptions::default()
-        }),
-        _ => Ok(FilterOptions::default()),
-    }
-}
-
-/// The calendar month it is now (UTC); `None` only for a clock outside years 1 to 9999.
-fn this_month() -> Option<Period> {
-    let now = time::OffsetDateTime::now_utc();
-    Period::new(now.year(), u32::from(u8::from(now.month()))).ok()
-}
-
-/// One report as the user may see it: with pricing and the codes the vendor granted the partner,
-/// or without any pricing field for partners (and for distributors while the partner is still
-/// preparing it). Another tenant's report, like a missing one, is "not found".
-pub async fn open(db: &Db, user: &UserCaller, id: i64) -> Result<OpenedReport, ServiceError> {
-    let report = reports::open(db, id, &now_utc())
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    if !can_see(&user.actor, &report.owners, report.header.status) {
-        return Err(ServiceError::NotFound);
-    }
-    let partner_id = report.owners.partner_org_id;
-    let (lines, previous, codes) = {
-        let mut conn = db.acquire().await?;
-        let lines = reports::lines(&mut conn, id).await?;
-        let previous = match report.header.period.previous() {
-            Some(period) => reports::chargeable_in_period(&mut conn, partner_id, period).await?,
-            None => Vec::new(),
-        };
-        // Codes are pricing: not even loaded for a viewer who is not to see prices.
-        let codes = if shows_pricing(&user.actor, report.header.status) {
-            pricing::granted_codes(&mut conn, partner_id, report.header.period).await?
-        } else {
-            Vec::new()
-        };
-        (lines, previous, codes)
-    };
-    let stored = reports::history(db, id).await?;
-    let price_changes = stored
-        .iter()
-        .filter_map(|stored| {
-            let json = stored.prices_json.as_deref()?;
-            match serde_json::from_str::<PriceChange>(json) {
-                Ok(change) => Some((stored.entry.id, change)),
-                Err(error) => {
-                    tracing::warn!(history_id = stored.entry.id, %error, "unreadable price change");
-                    None
-                }
-            }
-        })
-        .collect();
-    let loaded = LoadedReport {
-        header: report.header,
-        rules: report.rules,
-        lines,
-        previous,
-        history: stored.into_iter().map(|stored| stored.entry).collect(),
-        price_changes,
-        codes,
-    };
-    Ok(loaded.opened_by(&user.actor))
-}
+mod read;
+pub use read::{filter_options, list, list_for_export, open};
 
 /// Asks the pricing service about a code for one line of a report the distributor may edit now.
 /// Changes nothing: applying the code is [`Command::ApplyCode`], which verifies it again.
@@ -471,38 +359,3 @@ fn price_change(before: Vec<LinePricing>, after: Vec<LinePricing>) -> Option<Str
 
 /// The most reports one export may hold.
 pub const EXPORT_ROW_LIMIT: u32 = 100_000;
-
-/// Every report a user may see matching `filter` (all pages), shaped exactly as [`list`] shapes
-/// one page: with pricing where the policy allows it, in the partner shape for partners. More
-/// than `limit` matching reports are refused, asking to narrow the filters; a user of a region
-/// without billing reports is told so rather than given an empty export.
-#[tracing::instrument(skip(db, user), err(Debug))]
-pub async fn list_for_export(
-    db: &Db,
-    user: &UserCaller,
-    filter: &ReportFilter,
-    limit: u32,
-) -> Result<ListedReports, ServiceError> {
-    if !crate::domain::policy::region_allows(&user.actor) {
-        return Err(crate::domain::Refusal::RegionDisabled.into());
-    }
-    let query = ListQuery::for_viewer(&user.actor, filter, this_month());
-    let rows = reports::list_all(db, &query, limit.saturating_add(1)).await?;
-    if rows.len() > usize::try_from(limit).unwrap_or(usize::MAX) {
-        return Err(ServiceError::Invalid(format!(
-            "These filters match more than {} reports, more than one export can hold. \
-             Please narrow the filters (a period, a status or a partner) and try again.",
-            crate::domain::format::units(u64::from(limit))
-        )));
-    }
-    // An export lists reports; the list's totals per currency are not part of it.
-    let found = FoundReports {
-        total_count: u64::try_from(rows.len()).unwrap_or(u64::MAX),
-        rows,
-        groups: Vec::new(),
-        page: 1,
-        page_size: limit,
-        as_of: now_utc(),
-    };
-    Ok(found.as_seen_by(&user.actor, None))
-}
