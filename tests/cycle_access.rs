@@ -5,10 +5,7 @@
 
 mod common;
 
-use axum::{
-    body::Body,
-    http::{Request, StatusCode, header},
-};
+use axum::http::StatusCode;
 use billing_reports::{domain::notice::Notice, server::db::Backend};
 use common::{TestApp, spawn_app};
 use serde_json::json;
@@ -36,21 +33,7 @@ async fn post(
     body: &str,
     cookie: Option<&str>,
 ) -> (StatusCode, String) {
-    let mut request = Request::post(path)
-        .header(header::CONTENT_TYPE, content_type)
-        .header(header::ACCEPT, "application/json");
-    if let Some(cookie) = cookie {
-        request = request.header(header::COOKIE, cookie);
-    }
-    let response = app
-        .send(request.body(Body::from(body.to_owned())).expect("request"))
-        .await;
-    let status = response.status();
-    let bytes = http_body_util::BodyExt::collect(response.into_body())
-        .await
-        .expect("body")
-        .to_bytes();
-    (status, String::from_utf8_lossy(&bytes).into_owned())
+    app.post_as(path, content_type, body, cookie).await
 }
 
 async fn only_the_vendor_and_admins_run_the_cycle(backend: Backend) {

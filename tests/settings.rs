@@ -5,10 +5,7 @@
 
 mod common;
 
-use axum::{
-    body::Body,
-    http::{Request, StatusCode, header},
-};
+use axum::http::StatusCode;
 use billing_reports::{
     domain::{
         OrgKind, Role,
@@ -49,21 +46,8 @@ async fn post_form(
     body: &str,
     cookie: Option<&str>,
 ) -> (StatusCode, String) {
-    let mut request = Request::post(path)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::ACCEPT, "application/json");
-    if let Some(cookie) = cookie {
-        request = request.header(header::COOKIE, cookie);
-    }
-    let response = app
-        .send(request.body(Body::from(body.to_owned())).expect("request"))
-        .await;
-    let status = response.status();
-    let bytes = http_body_util::BodyExt::collect(response.into_body())
+    app.post_as(path, "application/x-www-form-urlencoded", body, cookie)
         .await
-        .expect("body")
-        .to_bytes();
-    (status, String::from_utf8_lossy(&bytes).into_owned())
 }
 
 /// One organisation's stored settings, as a refused save must leave them.

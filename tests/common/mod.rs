@@ -132,6 +132,27 @@ impl TestApp {
             .expect("response")
     }
 
+    /// Posts `body` as `content_type` to `path`, signed in with `cookie` if any.
+    pub async fn post_as(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: &str,
+        cookie: Option<&str>,
+    ) -> (StatusCode, String) {
+        let mut request = Request::post(path)
+            .header(header::CONTENT_TYPE, content_type)
+            .header(header::ACCEPT, "application/json");
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        read(
+            self.send(request.body(Body::from(body.to_owned())).expect("request"))
+                .await,
+        )
+        .await
+    }
+
     /// Calls a server function with a JSON body, as the browser does.
     pub async fn call(&self, endpoint: &str, json: serde_json::Value) -> (StatusCode, String) {
         self.call_as(endpoint, json, None).await
