@@ -15,8 +15,9 @@ use crate::api::{
 use crate::ui::{
     components::{notice_bell::NoticeBell, user_menu::UserMenu},
     pages::{
-        not_found::NotFound, notices::NoticesPage, report::ReportDetailPage, reports::ReportsPage,
-        settings::SettingsPage, sign_in::SignInPage, usage::UsagePage,
+        integrity::IntegrityPage, not_found::NotFound, notices::NoticesPage,
+        report::ReportDetailPage, reports::ReportsPage, settings::SettingsPage,
+        sign_in::SignInPage, usage::UsagePage,
     },
 };
 
@@ -122,6 +123,7 @@ fn Shell() -> impl IntoView {
                         .map(|user| {
                             let runs_cycle = user.viewer().runs_cycle();
                             let sees_settings = user.viewer().sees_settings();
+                            let checks_history = user.viewer().checks_history();
                             let here = move |path: &'static str| {
                                 location.pathname.with(|now| now == path).then_some("page")
                             };
@@ -146,6 +148,14 @@ fn Shell() -> impl IntoView {
                                                 </a>
                                             }
                                         })}
+                                    {checks_history
+                                        .then(|| {
+                                            view! {
+                                                <a href="/integrity" aria-current=move || here("/integrity")>
+                                                    "Integrity"
+                                                </a>
+                                            }
+                                        })}
                                 </nav>
                                 <NoticeBell unread=user.unread_notices />
                                 <UserMenu user />
@@ -163,6 +173,7 @@ fn Shell() -> impl IntoView {
                 <Route path=StaticSegment("usage") view=UsagePage />
                 <Route path=StaticSegment("notices") view=NoticesPage />
                 <Route path=StaticSegment("settings") view=SettingsPage />
+                <Route path=StaticSegment("integrity") view=IntegrityPage />
                 <Route path=(StaticSegment("reports"), ParamSegment("id")) view=ReportDetailPage ssr=SsrMode::Async />
             </Routes>
         </main>

@@ -385,18 +385,13 @@ async fn bad_codes_and_values_change_nothing(backend: Backend) {
     assert_eq!(stored(&db, t.report).await, before);
 
     // Once submitted to the vendor, prices are frozen.
-    sqlx::query("UPDATE reports SET po_number = 'PO-1' WHERE id = $1")
-        .bind(t.report)
-        .execute(db.pool())
-        .await
-        .expect("po");
     let submitted = act(
         &db,
         &dana,
         t.report,
         t.version,
         Command::SubmitToVendor {
-            po_number: None,
+            po_number: Some("PO-1".to_owned()),
             comment: None,
         },
     )

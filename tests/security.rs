@@ -112,10 +112,14 @@ fn access(endpoint: &str, actor: &str) -> ListAccess {
         // actor in tests/settings.rs.
         ("settings/read" | "settings/save", "anonymous") => Refused,
         ("settings/read" | "settings/save", _) => Everything,
+        // Checking the history's chain: platform admins only, checked per actor in
+        // tests/db_guards.rs.
+        ("integrity/check", "anonymous") => Refused,
+        ("integrity/check", _) => Everything,
         ("auth/me" | "auth/demo-accounts" | "auth/sign-in" | "auth/sign-out", _) => Everything,
         ("/" | "/sign-in" | "/healthz" | "/readyz" | "/reports/{id}", _) => Everything,
         // The pages check the session themselves; the usage page says who may use it.
-        ("/usage" | "/notices" | "/settings", _) => Everything,
+        ("/usage" | "/notices" | "/settings" | "/integrity", _) => Everything,
         // Exporting the list: the list's own rows, all pages at once.
         (EXPORT_CSV | EXPORT_XLSX, "anonymous") => Refused,
         (EXPORT_CSV | EXPORT_XLSX, actor) => access("reports/list", actor),
@@ -140,6 +144,7 @@ const ROUTES: &[&str] = &[
     "/usage",
     "/notices",
     "/settings",
+    "/integrity",
     EXPORT_CSV,
     EXPORT_XLSX,
     LINES_CSV,

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod cycle;
 pub mod error;
+pub mod integrity;
 pub mod notices;
 pub mod reports;
 pub mod settings;

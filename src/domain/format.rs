@@ -168,6 +168,11 @@ pub fn money_with_code_in(style: NumberStyle, amount: Decimal, currency: Currenc
 }
 
 /// A whole number with thousands separators.
+/// A count with its noun, singular or plural: "1 report", "12,400 reports".
+pub fn count_of(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", units(n), if n == 1 { one } else { many })
+}
+
 pub fn units(value: u64) -> String {
     units_in(NumberStyle::default(), value)
 }

@@ -18,6 +18,7 @@
 //! * [`policy`] — SPEC §2 visibility and authorisation, and which actions a page offers;
 //! * [`workflow`] — one command decided against a report: what to store, or a typed refusal;
 //! * [`history`] — what a history entry records (typed events, stored as codes), and who reads what;
+//! * [`integrity`] — what a check of the history's hash chain found;
 //! * [`report`] — the shapes sent to the browser, with partner types that have no pricing fields;
 //! * [`view`] — a report as each viewer receives it;
 //! * [`pricing`] — what a special pricing code unlocks, and why one is refused;
@@ -40,6 +41,7 @@ pub mod feed;
 pub mod flags;
 pub mod format;
 pub mod history;
+pub mod integrity;
 pub mod line;
 pub mod listing;
 pub mod money;

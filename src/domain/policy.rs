@@ -232,6 +232,12 @@ impl Viewer {
         }
     }
 
+    /// Whether this viewer may check the history's hash chain: platform admins, who audit the
+    /// whole platform.
+    pub const fn checks_history(&self) -> bool {
+        matches!(self.org_kind, OrgKind::Operator) && matches!(self.role, Role::PlatformAdmin)
+    }
+
     /// Whether this viewer sees its organisation's cycle settings: a distributor's users.
     pub const fn sees_settings(&self) -> bool {
         matches!(self.org_kind, OrgKind::Distributor) && self.region_allows()

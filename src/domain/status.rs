@@ -369,6 +369,9 @@ pub enum Refusal {
     /// A distributor's user other than an administrator tried to change its settings.
     #[error("Only an administrator of your organisation can change its settings")]
     SettingsAdminOnly,
+    /// Someone other than a platform admin asked to check the history's integrity.
+    #[error("Only platform admins can check the integrity of the history")]
+    HistoryCheckAdminOnly,
     /// A reason (for a rejection or a return) was left blank.
     #[error("Please give a reason")]
     ReasonRequired,

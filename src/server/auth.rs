@@ -11,7 +11,6 @@ use argon2::{
     },
 };
 use axum::http::{HeaderMap, header};
-use sha2::{Digest, Sha256};
 
 use super::{
     db::{SqlError, users},
@@ -180,17 +179,13 @@ pub fn decoy_hash() -> String {
 pub fn new_session_id() -> (String, String) {
     let mut bytes = [0_u8; 32];
     OsRng.fill_bytes(&mut bytes);
-    let token = hex(&bytes);
+    let token = super::digest::hex(&bytes);
     let stored = hash_session_id(&token);
     (token, stored)
 }
 
 pub fn hash_session_id(token: &str) -> String {
-    hex(&Sha256::digest(token.as_bytes()))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    super::digest::sha256_hex(token.as_bytes())
 }
 
 pub fn now_secs() -> i64 {

@@ -1,5 +1,5 @@
 //! The command-line commands of the monthly cycle: importing a usage file, generating a period,
-//! running what is due. Each calls the same service as the app and prints what it did.
+//! running what is due, checking the history's chain. Each calls the same service as the app and prints what it did.
 
 use std::process::ExitCode;
 
@@ -7,7 +7,7 @@ use anyhow::Context;
 
 use super::config::{CycleCommand, JobsCommand, UsageCommand};
 use super::db::Db;
-use super::services::{cycle, usage_import};
+use super::services::{cycle, integrity, usage_import};
 use crate::domain::Period;
 
 /// `usage import FILE [--dry-run]`: prints every problem as `row N: reason` and fails when
@@ -73,4 +73,18 @@ pub async fn jobs(db: &Db, command: JobsCommand) -> anyhow::Result<ExitCode> {
         run.sentence()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// `verify-history`: one line per broken report, then the verdict; fails when one is broken.
+pub async fn verify_history(db: &Db) -> anyhow::Result<ExitCode> {
+    let found = integrity::check(db, time::OffsetDateTime::now_utc()).await?;
+    for broken in &found.breaks {
+        println!("{}", broken.sentence());
+    }
+    println!("{}", found.sentence());
+    Ok(if found.is_intact() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }

@@ -150,6 +150,9 @@ pub enum Command {
         #[command(subcommand)]
         command: JobsCommand,
     },
+    /// Check every report's history chain; names the first broken entry of each report whose
+    /// history was changed, removed or reordered outside the application (exit status 1).
+    VerifyHistory,
 }
 
 #[derive(Debug, Clone, Subcommand)]

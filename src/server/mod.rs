@@ -5,6 +5,7 @@ pub mod auth;
 pub mod commands;
 pub mod config;
 pub mod db;
+pub mod digest;
 pub mod exports;
 pub mod http_error;
 pub mod jobs;
@@ -38,6 +39,7 @@ pub async fn run(config: Config) -> anyhow::Result<std::process::ExitCode> {
         Command::Usage { command } => commands::usage(&db, command).await,
         Command::Cycle { command } => commands::cycle(&db, command).await,
         Command::Jobs { command } => commands::jobs(&db, command).await,
+        Command::VerifyHistory => commands::verify_history(&db).await,
         Command::Seed { set: SeedSet::Demo } => {
             let loaded = load_demo(&db, &config.vendor_name).await?;
             tracing::info!(loaded, "demo data");

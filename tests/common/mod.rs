@@ -322,16 +322,78 @@ pub async fn report_id(app: &TestApp, partner: &str, status: &str) -> i64 {
 }
 
 /// Unmistakable prices in every pricing column of every report, which must never reach a partner.
+/// Written past the workflow's guards (prices of completed reports are frozen), as someone with
+/// database rights could.
 pub async fn plant_canaries(app: &TestApp) {
-    for sql in [
-        "UPDATE line_items SET unit_price_e4 = 987654321, catalogue_unit_price_e4 = 987654321, \
-         margin_e4 = 123457, catalogue_margin_e4 = 123457, gross_e4 = 55555555555, amount_owed_e4 = 44444444444",
-        "UPDATE reports SET total_e4 = 77777777777",
-    ] {
-        sqlx::query(sql)
-            .execute(app.db.pool())
-            .await
-            .expect("canaries");
+    past_the_guards(
+        &app.db,
+        &[
+            "UPDATE line_items SET unit_price_e4 = 987654321, catalogue_unit_price_e4 = 987654321, \
+             margin_e4 = 123457, catalogue_margin_e4 = 123457, gross_e4 = 55555555555, amount_owed_e4 = 44444444444",
+            "UPDATE reports SET total_e4 = 77777777777",
+        ],
+    )
+    .await
+    .expect("canaries");
+}
+
+/// The triggers of migration 0009 (the workflow kept by the database), on SQLite.
+const GUARDS: [&str; 7] = [
+    "reports_moves_follow_the_workflow",
+    "reports_version_moves_on",
+    "reports_completed_are_read_only",
+    "reports_sent_are_frozen",
+    "reports_never_deleted",
+    "line_items_frozen_update",
+    "line_items_frozen_delete",
+];
+
+/// Runs `sqls` with the workflow's guards off, as an administrator of the database could, and
+/// puts them back: PostgreSQL disables its triggers for the time; SQLite, which cannot, drops
+/// them and runs migration 0009 again.
+pub async fn past_the_guards(db: &Db, sqls: &[&str]) -> Result<(), sqlx::Error> {
+    let mut conn = db.acquire().await?;
+    match db.backend() {
+        Backend::Postgres => {
+            for table in ["reports", "line_items"] {
+                sqlx::raw_sql(&format!("ALTER TABLE {table} DISABLE TRIGGER USER"))
+                    .execute(&mut *conn)
+                    .await?;
+            }
+            let mut done = Ok(());
+            for sql in sqls {
+                if let Err(error) = sqlx::raw_sql(sql).execute(&mut *conn).await {
+                    done = Err(error);
+                    break;
+                }
+            }
+            for table in ["reports", "line_items"] {
+                sqlx::raw_sql(&format!("ALTER TABLE {table} ENABLE TRIGGER USER"))
+                    .execute(&mut *conn)
+                    .await?;
+            }
+            done
+        }
+        Backend::Sqlite => {
+            for trigger in GUARDS {
+                sqlx::raw_sql(&format!("DROP TRIGGER {trigger}"))
+                    .execute(&mut *conn)
+                    .await?;
+            }
+            let mut done = Ok(());
+            for sql in sqls {
+                if let Err(error) = sqlx::raw_sql(sql).execute(&mut *conn).await {
+                    done = Err(error);
+                    break;
+                }
+            }
+            sqlx::raw_sql(include_str!(
+                "../../migrations/sqlite/0009_workflow_guards.sql"
+            ))
+            .execute(&mut *conn)
+            .await?;
+            done
+        }
     }
 }
 
@@ -413,4 +475,30 @@ pub fn user(org: (i64, String), kind: OrgKind, role: Role) -> Caller {
         name: format!("{} user", org.1),
         org_name: org.1,
     })
+}
+
+/// Every status change the domain's one state machine makes (`domain::status::apply`, any
+/// action, any actor), as (from, to) status codes.
+pub fn workflow_moves() -> std::collections::BTreeSet<(&'static str, &'static str)> {
+    use billing_reports::domain::{Action, ActorKind, Status, status::apply};
+    let actors = [
+        ActorKind::Partner,
+        ActorKind::Distributor,
+        ActorKind::Vendor,
+        ActorKind::Admin,
+        ActorKind::System,
+    ];
+    let mut moves = std::collections::BTreeSet::new();
+    for from in Status::all() {
+        for action in Action::all() {
+            for actor in actors {
+                if let Ok(to) = apply(from, action, actor)
+                    && to.as_code() != from.as_code()
+                {
+                    moves.insert((from.as_code(), to.as_code()));
+                }
+            }
+        }
+    }
+    moves
 }

@@ -99,7 +99,8 @@ impl Db {
     }
 
     /// Runs the migrations, then judges the flags of any report stored before they were kept
-    /// (migration 0005 leaves them empty; the rule lives in the domain, not in SQL).
+    /// (migration 0005 leaves them empty; the rule lives in the domain, not in SQL) and seals
+    /// the history entries written before the hash chain (migration 0010).
     pub async fn migrate(&self) -> Result<(), DbError> {
         match self.backend {
             Backend::Sqlite => sqlx::migrate!("migrations/sqlite").run(&self.pool).await?,
@@ -108,6 +109,13 @@ impl Db {
                     .run(&self.pool)
                     .await?
             }
+        }
+        let sealed = reports::chain::seal_unsealed(self).await?;
+        if sealed > 0 {
+            tracing::info!(
+                sealed,
+                "sealed the history of reports written before the chain"
+            );
         }
         let judged = reports::backfill_flags(self).await?;
         if judged > 0 {

@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod cycle;
+pub mod integrity;
 pub mod reports;
 pub mod settings;
 pub mod usage_import;

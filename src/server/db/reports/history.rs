@@ -2,7 +2,7 @@
 
 use sqlx::{Any, FromRow, Transaction};
 
-use super::bad;
+use super::{bad, chain};
 use crate::domain::{
     HistoryEntry, HistoryEvent, Role, Status, history,
     usage::{self, LineChange, LineValues},
@@ -50,23 +50,43 @@ pub async fn append_history(
     report_id: i64,
     entry: &NewHistoryEntry,
 ) -> Result<(), SqlError> {
+    let from_status = entry.from_status.map(history::status_code);
+    let to_status = entry.to_status.map(history::status_code);
+    let content = chain::Content {
+        report_id,
+        at: &entry.at,
+        actor: &entry.actor,
+        actor_org: entry.actor_org.as_deref(),
+        actor_role: entry.actor_role.map(|role| role.as_code()),
+        action: entry.event.as_code(),
+        from_status: from_status.as_deref(),
+        to_status: to_status.as_deref(),
+        comment: entry.comment.as_deref(),
+        before_json: entry.before_json.as_deref(),
+        after_json: entry.after_json.as_deref(),
+        prices_json: entry.prices_json.as_deref(),
+    };
+    let prev = chain::link(tx, report_id).await?;
+    let hash = content.hash(&prev);
     sqlx::query(
         "INSERT INTO history (report_id, at, actor, actor_org, actor_role, action, from_status, \
-                to_status, comment, before_json, after_json, prices_json) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                to_status, comment, before_json, after_json, prices_json, prev_hash, hash) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
     )
     .bind(report_id)
-    .bind(entry.at.clone())
-    .bind(entry.actor.clone())
-    .bind(entry.actor_org.clone())
-    .bind(entry.actor_role.map(|role| role.as_code()))
-    .bind(entry.event.as_code())
-    .bind(entry.from_status.map(history::status_code))
-    .bind(entry.to_status.map(history::status_code))
-    .bind(entry.comment.clone())
-    .bind(entry.before_json.clone())
-    .bind(entry.after_json.clone())
-    .bind(entry.prices_json.clone())
+    .bind(content.at)
+    .bind(content.actor)
+    .bind(content.actor_org)
+    .bind(content.actor_role)
+    .bind(content.action)
+    .bind(content.from_status)
+    .bind(content.to_status)
+    .bind(content.comment)
+    .bind(content.before_json)
+    .bind(content.after_json)
+    .bind(content.prices_json)
+    .bind(prev)
+    .bind(hash)
     .execute(&mut **tx)
     .await?;
     Ok(())
