@@ -55,6 +55,13 @@ e2e: npm
 bench:
 	cargo bench --features ssr --bench domain
 	cargo bench --features ssr --bench list
+	# The full proofs of integrity (bounded runs of the same tests are in `make test`):
+	# 8 clients x 10,000 conflicting actions, 200 kills of the server, a million garbage bodies,
+	# a million cases of each property.
+	BR_RACE_ACTIONS=10000 cargo test --release --features ssr --test races -- --nocapture --test-threads=1
+	BR_CRASH_POINTS=200 cargo test --release --features ssr --test crash -- --nocapture --test-threads=1
+	BR_FUZZ_CASES=1000000 cargo test --release --features ssr --test garbage -- --nocapture --test-threads=1
+	PROPTEST_CASES=1000000 cargo test --release --features ssr --test properties
 
 ## The release bundle and its size (raw and gzip).
 release-size: tools npm

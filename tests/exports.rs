@@ -21,7 +21,7 @@ use billing_reports::{
         services::{ServiceError, UserCaller, reports::list_for_export},
     },
 };
-use common::{TestApp, plant_canaries, report_id, spawn_app};
+use common::{TestApp, past_the_guards, plant_canaries, report_id, spawn_app};
 use http_body_util::BodyExt;
 use rust_decimal::Decimal;
 use serde_json::json;
@@ -569,13 +569,15 @@ async fn line_exports_follow_the_opened_report(backend: Backend) {
     let id = report_id(&app, "Harbor IT Services", "completed").await;
     // Partner text that a spreadsheet would run as a formula, with a comma and quotes in it.
     let comment = "=HYPERLINK(\"http://evil.example\", \"click\")";
-    sqlx::query(
-        "UPDATE line_items SET comment = $1 WHERE id = \
-         (SELECT MIN(id) FROM line_items WHERE report_id = $2)",
+    // Written past the guards: the report is completed, its lines frozen.
+    past_the_guards(
+        &app.db,
+        &[&format!(
+            "UPDATE line_items SET comment = '{}' WHERE id = \
+             (SELECT MIN(id) FROM line_items WHERE report_id = {id})",
+            comment.replace('\'', "''")
+        )],
     )
-    .bind(comment)
-    .bind(id)
-    .execute(app.db.pool())
     .await
     .expect("a comment");
 

@@ -74,12 +74,15 @@ async fn entries_written_before_the_codes_still_read(backend: Backend) {
             .fetch_one(db.pool())
             .await
             .expect("a report");
+    // Linked to the newest entry like any other (its hash is not what this test is about).
     sqlx::query(
         "INSERT INTO history (report_id, at, actor, actor_org, actor_role, action, from_status, \
-             to_status, comment) \
+             to_status, comment, prev_hash, hash) \
          VALUES ($1, '2026-11-20T10:00:00Z', 'Dana', 'Summit Tech Distribution', 'BillingManager', \
              'distributor_edit', 'Under review — manual submission', \
-             'Under review — manual submission', 'PO number (none) → PO-1')",
+             'Under review — manual submission', 'PO number (none) → PO-1', \
+             (SELECT h.hash FROM history h WHERE h.report_id = $1 ORDER BY h.id DESC LIMIT 1), \
+             'not checked here')",
     )
     .bind(id)
     .execute(db.pool())

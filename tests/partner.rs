@@ -24,7 +24,9 @@ use billing_reports::{
         },
     },
 };
-use common::{PASSWORD, TestApp, org, plant_canaries, report_id, shared_db, spawn_app, user};
+use common::{
+    PASSWORD, TestApp, org, past_the_guards, plant_canaries, report_id, shared_db, spawn_app, user,
+};
 use serde_json::{Value, json};
 
 on_both_backends!(
@@ -957,12 +959,17 @@ async fn the_previous_cycle_and_its_anomaly(backend: Backend) {
     let (watched, orphan) = (&lines[0], &lines[1]);
 
     // The watched line: charged 200 last month, 1,000 provisioned (and used) now.
-    sqlx::query("UPDATE line_items SET chargeable = 200 WHERE report_id = $1 AND product_id = $2")
-        .bind(previous)
-        .bind(watched.product_id)
-        .execute(db.pool())
-        .await
-        .expect("last month's line");
+    // Last month's report went to the vendor: its lines are changed past the guards.
+    past_the_guards(
+        &db,
+        &[&format!(
+            "UPDATE line_items SET chargeable = 200 WHERE report_id = {previous} \
+             AND product_id = {}",
+            watched.product_id
+        )],
+    )
+    .await
+    .expect("last month's line");
     sqlx::query(
         "UPDATE line_items SET provisioned = 1000, \
                 used = CASE WHEN used IS NULL THEN NULL ELSE 1000 END, chargeable = 1000 \
@@ -983,13 +990,16 @@ async fn the_previous_cycle_and_its_anomaly(backend: Backend) {
     .fetch_one(db.pool())
     .await
     .expect("a product on neither report");
-    sqlx::query("UPDATE line_items SET product_id = $1 WHERE report_id = $2 AND product_id = $3")
-        .bind(unused)
-        .bind(previous)
-        .bind(orphan.product_id)
-        .execute(db.pool())
-        .await
-        .expect("move last month's line");
+    past_the_guards(
+        &db,
+        &[&format!(
+            "UPDATE line_items SET product_id = {unused} WHERE report_id = {previous} \
+             AND product_id = {}",
+            orphan.product_id
+        )],
+    )
+    .await
+    .expect("move last month's line");
 
     let opened = || {
         let (db, reader) = (db.clone(), user_of(&partner).clone());

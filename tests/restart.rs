@@ -3,13 +3,6 @@
 
 mod common;
 
-use std::{
-    io::{Read, Write},
-    net::{TcpListener, TcpStream},
-    process::{Child, Command as Process, Stdio},
-    time::Duration,
-};
-
 use billing_reports::{
     domain::{Actor, OrgKind, Role},
     server::{
@@ -20,108 +13,12 @@ use billing_reports::{
         },
     },
 };
-use common::durable_db;
+use common::{
+    durable_db,
+    server::{Server, run},
+};
 
 on_both_backends!(data_survives_restarts);
-
-const BINARY: &str = env!("CARGO_BIN_EXE_billing-reports");
-
-fn run(url: &str, args: &[&str]) {
-    let status = Process::new(BINARY)
-        .args(["--database-url", url, "--log-level", "warn"])
-        .args(args)
-        .status()
-        .expect("run the binary");
-    assert!(status.success(), "{args:?} failed: {status}");
-}
-
-struct Server(Child, u16);
-
-impl Server {
-    fn start(url: &str) -> Server {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map(|a| a.port())
-            .expect("a free port");
-        let child = Process::new(BINARY)
-            .args([
-                "--database-url",
-                url,
-                "--log-level",
-                "warn",
-                "--listen",
-                &format!("127.0.0.1:{port}"),
-            ])
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("start the server");
-        let server = Server(child, port);
-        for _ in 0..100 {
-            if server
-                .get("/readyz")
-                .is_some_and(|body| body.contains("200 OK"))
-            {
-                return server;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        panic!("the server did not become ready");
-    }
-
-    /// A plain HTTP/1.1 GET; the whole response (head and body) as text.
-    fn get(&self, path: &str) -> Option<String> {
-        self.request(&format!(
-            "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-        ))
-    }
-
-    fn request(&self, raw: &str) -> Option<String> {
-        let mut stream = TcpStream::connect(("127.0.0.1", self.1)).ok()?;
-        stream
-            .set_read_timeout(Some(Duration::from_secs(10)))
-            .ok()?;
-        stream.write_all(raw.as_bytes()).ok()?;
-        let mut response = String::new();
-        stream.read_to_string(&mut response).ok()?;
-        Some(response)
-    }
-
-    /// Signs in as the demo distributor and returns the session cookie.
-    fn sign_in(&self) -> String {
-        let body = "email=dana%40summit-tech.example&password=demo-password";
-        let response = self
-            .request(&format!(
-                "POST /api/auth/sign-in HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\
-                 Content-Type: application/x-www-form-urlencoded\r\nAccept: application/json\r\n\
-                 Content-Length: {}\r\n\r\n{body}",
-                body.len()
-            ))
-            .expect("sign-in response");
-        response
-            .lines()
-            .find_map(|line| {
-                let (name, value) = line.split_once(':')?;
-                name.eq_ignore_ascii_case("set-cookie")
-                    .then_some(value.trim())
-            })
-            .and_then(|cookie| cookie.split(';').next())
-            .map(str::to_owned)
-            .unwrap_or_else(|| panic!("no session cookie in:\n{response}"))
-    }
-
-    fn get_signed_in(&self, path: &str, cookie: &str) -> Option<String> {
-        self.request(&format!(
-            "GET {path} HTTP/1.1\r\nHost: localhost\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n"
-        ))
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 async fn data_survives_restarts(backend: Backend) {
     let (db, url, _guard) = durable_db(backend).await;
@@ -168,7 +65,7 @@ async fn data_survives_restarts(backend: Backend) {
 
     for _ in 0..2 {
         let server = Server::start(&url);
-        let cookie = server.sign_in();
+        let cookie = server.sign_in("dana@summit-tech.example");
         let page = server
             .get_signed_in("/?partner=Blue%20Ridge&status=under_review", &cookie)
             .expect("page");

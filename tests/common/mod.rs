@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod server;
+
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use axum::{
@@ -230,7 +232,8 @@ fn encode(text: &str) -> String {
         .collect()
 }
 
-async fn read(response: Response<Body>) -> (StatusCode, String) {
+/// A response's status and body as text.
+pub async fn read(response: Response<Body>) -> (StatusCode, String) {
     let status = response.status();
     let bytes = response
         .into_body()
