@@ -23,6 +23,28 @@ use crate::app::{App, shell};
 /// Largest request body accepted (server-function arguments and forms are small).
 const BODY_LIMIT_BYTES: usize = 256 * 1024;
 
+const HEALTHZ: &str = "/healthz";
+const READYZ: &str = "/readyz";
+
+/// Every route [`build`] serves besides the server functions (which list themselves, see
+/// `leptos::server_fn::axum::server_fn_paths`), as (method, path): the probes, the exports,
+/// the pages and the usage upload. The access tests call each of them as every kind of user.
+pub fn route_table() -> Vec<(&'static str, String)> {
+    let mut table = vec![("GET", HEALTHZ.to_owned()), ("GET", READYZ.to_owned())];
+    table.extend(
+        exports::PATHS
+            .iter()
+            .map(|path| ("GET", (*path).to_owned())),
+    );
+    table.extend(
+        generate_route_list(App)
+            .iter()
+            .map(|route| ("GET", route.path().to_owned())),
+    );
+    table.push(("POST", usage_upload::PATH.to_owned()));
+    table
+}
+
 /// The whole application as an axum router: used by `main` and by the tests alike.
 pub fn build(state: AppState) -> Router {
     let routes = generate_route_list(App);
@@ -30,8 +52,8 @@ pub fn build(state: AppState) -> Router {
     let options = state.leptos_options.clone();
 
     Router::new()
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
+        .route(HEALTHZ, get(healthz))
+        .route(READYZ, get(readyz))
         .merge(exports::routes())
         .leptos_routes_with_context(
             &state,

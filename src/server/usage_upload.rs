@@ -25,10 +25,13 @@ use crate::domain::feed::MAX_FILE_BYTES;
 
 /// The upload route, with its own body limit (a little above the feed's, so that the import
 /// itself says the file is too large, in its words).
+/// Where the usage file is posted.
+pub const PATH: &str = "/usage/import";
+
 pub fn routes() -> Router<AppState> {
     let limit = usize::try_from(MAX_FILE_BYTES + 1_000_000).unwrap_or(usize::MAX);
     Router::new()
-        .route("/usage/import", post(upload))
+        .route(PATH, post(upload))
         .layer(RequestBodyLimitLayer::new(limit))
 }
 

@@ -38,12 +38,27 @@ use table::{Table, line_table, report_table};
 
 /// The export routes, to be merged into the application router.
 pub fn routes() -> Router<AppState> {
+    let [
+        list_csv_path,
+        list_xlsx_path,
+        lines_csv_path,
+        lines_xlsx_path,
+    ] = PATHS;
     Router::new()
-        .route("/reports/export.csv", get(list_csv))
-        .route("/reports/export.xlsx", get(list_xlsx))
-        .route("/reports/{id}/lines.csv", get(lines_csv))
-        .route("/reports/{id}/lines.xlsx", get(lines_xlsx))
+        .route(list_csv_path, get(list_csv))
+        .route(list_xlsx_path, get(list_xlsx))
+        .route(lines_csv_path, get(lines_csv))
+        .route(lines_xlsx_path, get(lines_xlsx))
 }
+
+/// Where the exports are served (GET): the list as CSV and as a workbook, one report's lines
+/// likewise.
+pub const PATHS: [&str; 4] = [
+    "/reports/export.csv",
+    "/reports/export.xlsx",
+    "/reports/{id}/lines.csv",
+    "/reports/{id}/lines.xlsx",
+];
 
 /// What an export handler answers: the file, or a plain-text refusal.
 type Answer = Result<Response, Response>;
