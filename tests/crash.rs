@@ -1,8 +1,9 @@
 //! Crashes: the real server is killed (SIGKILL) at a random moment while clients act on reports
-//! over HTTP, then started again on the same database, many times over. After every restart no
-//! report is half-written (its total is the sum of its lines; its history is as long as its
-//! version), every action a client saw acknowledged is there exactly once, and every report's
-//! history chain holds (`billing-reports verify-history`).
+//! over HTTP, and a usage import running beside it is killed at the same moment; then the server
+//! is started again on the same database, many times over. After every kill no report is
+//! half-written (its total is the sum of its lines; its history is as long as its version),
+//! every action a client saw acknowledged is there exactly once, the import is all there or not
+//! at all, and at the end every report's history chain holds (`billing-reports verify-history`).
 //!
 //! `BR_CRASH_POINTS` sets the number of kills per backend: 8 in the test command, 200 in
 //! `make bench`.
@@ -163,6 +164,52 @@ async fn check_nothing_half_written(
     }
 }
 
+/// The months of the import: far from the demo's, so that no report takes part.
+const IMPORT_FROM: i64 = 205_001;
+
+/// A usage file of every demo partner and product for many months, large enough that a kill
+/// can land while it is read or written; and its number of rows.
+async fn usage_file(db: &Db) -> (std::path::PathBuf, i64) {
+    let partners: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM organisations WHERE kind = 'partner' ORDER BY id")
+            .fetch_all(db.pool())
+            .await
+            .expect("partners");
+    let skus: Vec<String> =
+        sqlx::query_scalar("SELECT sku FROM products WHERE reports_usage = 1 ORDER BY id")
+            .fetch_all(db.pool())
+            .await
+            .expect("products");
+    let mut text = String::from("partner,sku,period,provisioned,used\n");
+    let mut rows = 0;
+    for year in 2050..2090 {
+        for month in 1..=12 {
+            for partner in &partners {
+                for sku in &skus {
+                    text.push_str(&format!("{partner},{sku},{year}-{month:02},20,15\n"));
+                    rows += 1;
+                }
+            }
+        }
+    }
+    let path = std::env::temp_dir().join(format!(
+        "br-crash-usage-{}-{}.csv",
+        std::process::id(),
+        rows
+    ));
+    std::fs::write(&path, text).expect("write the usage file");
+    (path, rows)
+}
+
+/// Usage rows of the import's months in the database.
+async fn imported(db: &Db) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM usage_feed WHERE period >= $1")
+        .bind(IMPORT_FROM)
+        .fetch_one(db.pool())
+        .await
+        .expect("count")
+}
+
 async fn killed_at_any_moment_nothing_is_half_written_or_lost(backend: Backend) {
     let (db, url, _guard) = durable_db(backend).await;
     db.close().await;
@@ -185,7 +232,11 @@ async fn killed_at_any_moment_nothing_is_half_written_or_lost(backend: Backend) 
         start.insert(*id, status_and_version(&db, *id).await.1);
     }
 
+    let (usage, rows) = usage_file(&db).await;
+    let usage = usage.to_string_lossy().into_owned();
+
     let mut acks: Vec<Ack> = Vec::new();
+    let mut imports_cut = 0;
     let mut dice = 0x2545_f491_4f6c_dd1d_u64;
     let total = points();
     for point in 0..total {
@@ -204,17 +255,42 @@ async fn killed_at_any_moment_nothing_is_half_written_or_lost(backend: Backend) 
                 thread::spawn(move || client(port, url, reports, cookies, point * 2 + n, stop))
             })
             .collect();
+        let import = Process::new(BINARY)
+            .args([
+                "--database-url",
+                &url,
+                "--log-level",
+                "warn",
+                "usage",
+                "import",
+                &usage,
+            ])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("start an import");
         dice ^= dice << 13;
         dice ^= dice >> 7;
         dice ^= dice << 17;
         thread::sleep(Duration::from_millis(50 + dice % 400));
         server.kill();
+        let mut import = import;
+        let _ = import.kill();
+        let _ = import.wait();
         stop.store(true, Ordering::SeqCst);
         for client in clients {
             acks.extend(client.join().expect("client"));
         }
         check_nothing_half_written(&db, &reports, &acks, &start).await;
+        let imported = imported(&db).await;
+        assert!(
+            imported == 0 || imported == rows,
+            "a cut import left {imported} of {rows} rows"
+        );
+        imports_cut += i64::from(imported == 0);
     }
+    // The import, run to its end, is all there.
+    run(&url, &["usage", "import", &usage]);
+    assert_eq!(imported(&db).await, rows);
     // Started again, the chains hold.
     let checked = Process::new(BINARY)
         .args([
@@ -229,10 +305,12 @@ async fn killed_at_any_moment_nothing_is_half_written_or_lost(backend: Backend) 
     let printed = String::from_utf8_lossy(&checked.stdout);
     assert!(checked.status.success(), "{printed}");
     println!(
-        "{total} kills during {} acknowledged actions: nothing half-written, nothing lost; {}",
+        "{total} kills during {} acknowledged actions and an import of {rows} usage rows (cut \
+         {imports_cut} times, whole the others): nothing half-written, nothing lost; {}",
         acks.len(),
         printed.trim()
     );
+    let _ = std::fs::remove_file(&usage);
     assert!(!acks.is_empty(), "the clients acted between the kills");
     db.close().await;
 }
