@@ -74,7 +74,7 @@ fn Verdict(found: IntegrityCheck) -> impl IntoView {
         <div class="integrity-verdict" class:intact=intact class:broken=!intact>
             <p class="verdict" role="status">
                 <strong>{sentence}</strong>
-                " Checked "
+                " As of "
                 <LocalTime utc=found.checked_at.clone() />
                 "."
             </p>
