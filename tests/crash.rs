@@ -25,6 +25,7 @@ use billing_reports::server::db::{Backend, Db};
 use common::{
     durable_db,
     server::{BINARY, Server, post, run},
+    status_and_version,
 };
 
 on_both_backends!(killed_at_any_moment_nothing_is_half_written_or_lost);
@@ -44,14 +45,6 @@ fn points() -> u64 {
 struct Ack {
     report: i64,
     po_number: Option<String>,
-}
-
-async fn status_and_version(db: &Db, id: i64) -> (String, i64) {
-    sqlx::query_as("SELECT status, version FROM reports WHERE id = $1")
-        .bind(id)
-        .fetch_one(db.pool())
-        .await
-        .expect("report")
 }
 
 /// One client: acts on the reports in turn over HTTP until the server is gone, as the page

@@ -20,7 +20,7 @@ use billing_reports::{
         },
     },
 };
-use common::{VENDOR, org, shared_db, user, workflow_moves};
+use common::{VENDOR, org, shared_db, status_and_version, user, workflow_moves};
 
 on_both_backends!(conflicting_actions_lose_nothing_and_double_nothing);
 
@@ -68,14 +68,6 @@ impl Dice {
             .wrapping_add(1_442_695_040_888_963_407);
         (self.0 >> 33) % sides
     }
-}
-
-async fn status_and_version(db: &Db, id: i64) -> (String, i64) {
-    sqlx::query_as("SELECT status, version FROM reports WHERE id = $1")
-        .bind(id)
-        .fetch_one(db.pool())
-        .await
-        .expect("report")
 }
 
 /// One client: reads a report, picks what its status allows (a PO number or a submission while

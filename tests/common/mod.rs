@@ -166,15 +166,11 @@ impl TestApp {
         json: serde_json::Value,
         cookie: Option<&str>,
     ) -> (StatusCode, String) {
-        let mut request = Request::post(format!("/api/{endpoint}"))
-            .header(header::CONTENT_TYPE, "application/json")
-            .header(header::ACCEPT, "application/json");
-        if let Some(cookie) = cookie {
-            request = request.header(header::COOKIE, cookie);
-        }
-        read(
-            self.send(request.body(Body::from(json.to_string())).expect("request"))
-                .await,
+        self.post_as(
+            &format!("/api/{endpoint}"),
+            "application/json",
+            &json.to_string(),
+            cookie,
         )
         .await
     }
@@ -363,13 +359,7 @@ pub async fn past_the_guards(db: &Db, sqls: &[&str]) -> Result<(), sqlx::Error> 
                     .execute(&mut *conn)
                     .await?;
             }
-            let mut done = Ok(());
-            for sql in sqls {
-                if let Err(error) = sqlx::raw_sql(sql).execute(&mut *conn).await {
-                    done = Err(error);
-                    break;
-                }
-            }
+            let done = run_each(&mut conn, sqls).await;
             for table in ["reports", "line_items"] {
                 sqlx::raw_sql(&format!("ALTER TABLE {table} ENABLE TRIGGER USER"))
                     .execute(&mut *conn)
@@ -383,13 +373,7 @@ pub async fn past_the_guards(db: &Db, sqls: &[&str]) -> Result<(), sqlx::Error> 
                     .execute(&mut *conn)
                     .await?;
             }
-            let mut done = Ok(());
-            for sql in sqls {
-                if let Err(error) = sqlx::raw_sql(sql).execute(&mut *conn).await {
-                    done = Err(error);
-                    break;
-                }
-            }
+            let done = run_each(&mut conn, sqls).await;
             sqlx::raw_sql(include_str!(
                 "../../migrations/sqlite/0009_workflow_guards.sql"
             ))
@@ -478,6 +462,23 @@ pub fn user(org: (i64, String), kind: OrgKind, role: Role) -> Caller {
         name: format!("{} user", org.1),
         org_name: org.1,
     })
+}
+
+/// Runs `sqls` in order, stopping at the first that fails.
+async fn run_each(conn: &mut sqlx::AnyConnection, sqls: &[&str]) -> Result<(), sqlx::Error> {
+    for sql in sqls {
+        sqlx::raw_sql(sql).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// A report's status code and version.
+pub async fn status_and_version(db: &Db, id: i64) -> (String, i64) {
+    sqlx::query_as("SELECT status, version FROM reports WHERE id = $1")
+        .bind(id)
+        .fetch_one(db.pool())
+        .await
+        .expect("report")
 }
 
 /// Every status change the domain's one state machine makes (`domain::status::apply`, any
