@@ -48,7 +48,7 @@ const CALLERS: &[(&str, Option<&str>, &str)] = &[
     (
         "vendor",
         Some("vera@vendor.example"),
-        "SELECT MIN(id) FROM reports WHERE status = 'msp_preparing'",
+        "SELECT MIN(id) FROM reports WHERE sent_to_vendor_at IS NULL",
     ),
     (
         "region without billing reports",
@@ -146,6 +146,8 @@ async fn every_caller_is_refused_a_foreign_report_everywhere(backend: Backend) {
             "version": version,
             "line_id": line,
             "action": { "SetPoNumber": { "po_number": "PO-FOREIGN" } },
+            "step": "SubmitToVendor",
+            "items": [{ "id": foreign, "version": version }],
             "code": "BDN-FOREIGN",
             "value": "1",
             "period": "2027-01",

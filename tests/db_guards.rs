@@ -1,7 +1,8 @@
-//! The database keeps the workflow and the history by itself (migrations 0009 and 0010): a
+//! The database keeps the workflow and the history by itself (migrations 0009 to 0011): a
 //! direct UPDATE cannot move a report along a path SPEC §4 does not have, change a completed
-//! report or frozen prices, or go back in versions; and an entry of the history changed,
-//! removed or reordered behind the triggers' back is named by the chain check.
+//! report or frozen prices, go back in versions, or forget that the vendor received a report;
+//! and an entry of the history changed, removed or reordered behind the triggers' back is named
+//! by the chain check.
 
 mod common;
 
@@ -9,7 +10,7 @@ use std::collections::BTreeSet;
 
 use axum::http::StatusCode;
 use billing_reports::{
-    domain::{Status, integrity::IntegrityCheck},
+    domain::{Status, integrity::IntegrityCheck, policy::reached_vendor},
     server::{
         db::{Backend, Db, reports::chain},
         services::integrity,
@@ -19,6 +20,7 @@ use common::{shared_db, spawn_app, workflow_moves};
 
 on_both_backends!(
     the_database_allows_exactly_the_moves_of_the_workflow,
+    the_database_never_forgets_that_the_vendor_received_a_report,
     direct_updates_cannot_corrupt_reports,
     the_demo_history_chains_hold,
     the_check_names_the_first_broken_entry,
@@ -30,18 +32,22 @@ fn sub_status(code: &str) -> Option<&'static str> {
     (code == "under_review").then_some("manual")
 }
 
-/// A new report of the first demo partner in status `code`, for `period`.
+/// A new report of the first demo partner in status `code`, for `period` (saying when it
+/// reached the vendor when the status says it did).
 async fn report_in(db: &Db, code: &str, period: i64) -> i64 {
+    let sent = (code == "submitted_to_vendor" || code == "completed").then_some(SENT);
     sqlx::query_scalar(
         "INSERT INTO reports (partner_id, distributor_id, region_id, period, currency, status, \
-             sub_status, submission_deadline, review_deadline, created_at, updated_at) \
+             sub_status, submission_deadline, review_deadline, created_at, updated_at, \
+             sent_to_vendor_at) \
          SELECT partner_id, distributor_id, region_id, $1, currency, $2, $3, submission_deadline, \
-             review_deadline, created_at, updated_at FROM reports ORDER BY id LIMIT 1 \
+             review_deadline, created_at, updated_at, $4 FROM reports ORDER BY id LIMIT 1 \
          RETURNING id",
     )
     .bind(period)
     .bind(code)
     .bind(sub_status(code))
+    .bind(sent)
     .fetch_one(db.pool())
     .await
     .expect("a report to move")
@@ -61,13 +67,17 @@ async fn the_database_allows_exactly_the_moves_of_the_workflow(backend: Backend)
             // A month of its own for each (one report per partner and month).
             let id = report_in(&db, from, 200_001 + (n / 12) * 100 + n % 12).await;
             n += 1;
+            // Recording the vendor's receipt as the application does, so that only the move
+            // itself is judged here.
             let moved = sqlx::query(
-                "UPDATE reports SET status = $1, sub_status = $2, version = version + 1 \
+                "UPDATE reports SET status = $1, sub_status = $2, version = version + 1, \
+                     sent_to_vendor_at = COALESCE(sent_to_vendor_at, $4) \
                  WHERE id = $3",
             )
             .bind(*to)
             .bind(sub_status(to))
             .bind(id)
+            .bind(SENT)
             .execute(db.pool())
             .await;
             if moved.is_ok() {
@@ -86,6 +96,59 @@ async fn the_database_allows_exactly_the_moves_of_the_workflow(backend: Backend)
     assert_eq!(allowed.len(), 6, "SPEC §4 has six status changes");
 }
 
+/// When a report made up here reached the vendor.
+const SENT: &str = "2000-02-03T10:00:00Z";
+
+/// The statuses that say a report reached the vendor are exactly those the database refuses
+/// without saying when (on insert and on update alike), and once said, when never changes.
+async fn the_database_never_forgets_that_the_vendor_received_a_report(backend: Backend) {
+    let (db, _url, _guard) = shared_db(backend).await;
+    for (n, status) in Status::all().into_iter().enumerate() {
+        let inserted = sqlx::query(
+            "INSERT INTO reports (partner_id, distributor_id, region_id, period, currency, \
+                 status, sub_status, submission_deadline, review_deadline, created_at, \
+                 updated_at) \
+             SELECT partner_id, distributor_id, region_id, $1, currency, $2, $3, \
+                 submission_deadline, review_deadline, created_at, updated_at \
+             FROM reports ORDER BY id LIMIT 1",
+        )
+        .bind(190_001 + n as i64)
+        .bind(status.as_code())
+        .bind(status.sub_status_code())
+        .execute(db.pool())
+        .await;
+        assert_eq!(
+            inserted.is_err(),
+            reached_vendor(status),
+            "{status:?} without sent_to_vendor_at: {inserted:?}"
+        );
+    }
+    let sent = demo_report(&db, "completed").await;
+    let unsent: i64 = sqlx::query_scalar(
+        "SELECT MIN(id) FROM reports WHERE status = 'under_review' AND sent_to_vendor_at IS NULL",
+    )
+    .fetch_one(db.pool())
+    .await
+    .expect("a report under review that never reached the vendor");
+    let before = (snapshot(&db, sent).await, snapshot(&db, unsent).await);
+    for sql in [
+        format!("UPDATE reports SET sent_to_vendor_at = NULL WHERE id = {sent}"),
+        format!("UPDATE reports SET sent_to_vendor_at = '{SENT}' WHERE id = {sent}"),
+        // Sent to the vendor without saying when.
+        format!(
+            "UPDATE reports SET status = 'submitted_to_vendor', sub_status = NULL, \
+                 version = version + 1 WHERE id = {unsent}"
+        ),
+    ] {
+        let done = sqlx::query(&sql).execute(db.pool()).await;
+        assert!(done.is_err(), "accepted: {sql}");
+    }
+    assert_eq!(
+        before,
+        (snapshot(&db, sent).await, snapshot(&db, unsent).await)
+    );
+}
+
 /// One demo report in `status` (a code): its id.
 async fn demo_report(db: &Db, status: &str) -> i64 {
     sqlx::query_scalar("SELECT id FROM reports WHERE status = $1 ORDER BY id LIMIT 1")
@@ -97,9 +160,18 @@ async fn demo_report(db: &Db, status: &str) -> i64 {
 
 /// Everything stored about a report and its lines, as text, to compare before and after.
 async fn snapshot(db: &Db, id: i64) -> String {
-    let header: (String, Option<String>, Option<String>, i64, i64, String) = sqlx::query_as(
-        "SELECT status, sub_status, po_number, total_e4, version, updated_at FROM reports \
-         WHERE id = $1",
+    type Header = (
+        String,
+        Option<String>,
+        Option<String>,
+        i64,
+        i64,
+        String,
+        Option<String>,
+    );
+    let header: Header = sqlx::query_as(
+        "SELECT status, sub_status, po_number, total_e4, version, updated_at, sent_to_vendor_at \
+         FROM reports WHERE id = $1",
     )
     .bind(id)
     .fetch_one(db.pool())

@@ -1161,10 +1161,11 @@ async fn report_for(db: &Db, partner: &str, period: Period) -> i64 {
     sqlx::query_scalar(
         "INSERT INTO reports (partner_id, distributor_id, region_id, period, currency, status, \
                 sub_status, po_number, submission_deadline, review_deadline, total_e4, \
-                auto_penalties, has_comments, version, created_at, updated_at) \
+                auto_penalties, has_comments, version, created_at, updated_at, \
+                sent_to_vendor_at) \
          SELECT r.partner_id, r.distributor_id, r.region_id, $1, r.currency, 'completed', NULL, \
                 r.po_number, $2, r.review_deadline, r.total_e4, r.auto_penalties, \
-                r.has_comments, 1, r.created_at, r.updated_at \
+                r.has_comments, 1, r.created_at, r.updated_at, r.updated_at \
          FROM reports r JOIN organisations p ON p.id = r.partner_id \
          WHERE p.name = $3 ORDER BY r.period DESC LIMIT 1 RETURNING id",
     )

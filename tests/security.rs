@@ -11,7 +11,7 @@ use axum::{
     http::{Request, StatusCode, header},
 };
 use billing_reports::{
-    domain::{OpenedReport, Status, policy::reached_vendor, query::ListedReports},
+    domain::{OpenedReport, Status, query::ListedReports},
     server::db::Backend,
 };
 use common::{PASSWORD, TestApp, plant_canaries, report_id, spawn_app, spawn_app_with};
@@ -60,10 +60,11 @@ enum ListAccess {
     OwnWithoutPricing(&'static str),
     /// Only its own partners' reports, with pricing.
     OwnPartners(&'static str),
-    /// Only reports that reached the vendor.
+    /// Only reports the vendor has received.
     ReachedVendor,
     Everything,
-    Nothing,
+    /// Refused with "Billing reports are not available in your region".
+    RegionUnavailable,
 }
 
 /// The access table. Every registered server function and every route must appear here: the
@@ -85,7 +86,7 @@ fn access(endpoint: &str, actor: &str) -> ListAccess {
         ("reports/list", "distributor Y") => OwnPartners("Atlas Distribution Europe"),
         ("reports/list", "vendor") => ReachedVendor,
         ("reports/list", "platform admin") => Everything,
-        ("reports/list", "region without billing reports") => Nothing,
+        ("reports/list", "region without billing reports") => RegionUnavailable,
         // Open to everyone: who is signed in (nothing for anonymous), the demo accounts, signing
         // in and out, the pages (which check the session themselves) and the probes.
         // Opening one report: checked per object in `opening_a_report_follows_the_same_table`.
@@ -94,6 +95,10 @@ fn access(endpoint: &str, actor: &str) -> ListAccess {
         // Acting on one report: checked per object in `acting_on_a_report_follows_the_policy`.
         ("reports/act", "anonymous") => Refused,
         ("reports/act", _) => Everything,
+        // One step on many reports: checked per object in tests/vendor.rs (and with another
+        // tenant's report in tests/access_matrix.rs).
+        ("reports/bulk", "anonymous") => Refused,
+        ("reports/bulk", _) => Everything,
         // Verifying a pricing code: checked per object in `tests/pricing.rs`.
         ("reports/verify-code", "anonymous") => Refused,
         ("reports/verify-code", _) => Everything,
@@ -183,12 +188,19 @@ async fn every_server_function_and_route_follows_the_access_table(backend: Backe
             )
             .await;
         let expected = access("reports/list", actor);
-        if expected == ListAccess::Refused {
-            assert_eq!(status, StatusCode::UNAUTHORIZED, "{actor} listed reports");
-            assert!(body.contains("Unauthenticated"), "{actor}: {body}");
-            continue;
+        match expected {
+            ListAccess::Refused => {
+                assert_eq!(status, StatusCode::UNAUTHORIZED, "{actor} listed reports");
+                assert!(body.contains("Unauthenticated"), "{actor}: {body}");
+                continue;
+            }
+            ListAccess::RegionUnavailable => {
+                assert_eq!(status, StatusCode::FORBIDDEN, "{actor}: {body}");
+                assert!(body.contains("RegionUnavailable"), "{actor}: {body}");
+                continue;
+            }
+            _ => assert_eq!(status, StatusCode::OK, "{actor}: {body}"),
         }
-        assert_eq!(status, StatusCode::OK, "{actor}: {body}");
         let listed: ListedReports = serde_json::from_str(&body).expect("a list");
         match (expected, listed) {
             (ListAccess::OwnWithoutPricing(name), ListedReports::Partner(page)) => {
@@ -215,15 +227,19 @@ async fn every_server_function_and_route_follows_the_access_table(backend: Backe
             }
             (ListAccess::ReachedVendor, ListedReports::Priced(page)) => {
                 assert!(page.total_count > 0);
-                assert!(
-                    page.rows.iter().all(|row| reached_vendor(row.status)),
-                    "{actor} sees an unsent report"
-                );
+                for row in &page.rows {
+                    let sent: Option<String> =
+                        sqlx::query_scalar("SELECT sent_to_vendor_at FROM reports WHERE id = $1")
+                            .bind(row.id)
+                            .fetch_one(app.db.pool())
+                            .await
+                            .expect("report");
+                    assert!(sent.is_some(), "{actor} sees an unsent report: {row:?}");
+                }
             }
             (ListAccess::Everything, ListedReports::Priced(page)) => {
                 assert_eq!(page.total_count, 144)
             }
-            (ListAccess::Nothing, ListedReports::Priced(page)) => assert_eq!(page.total_count, 0),
             (expected, listed) => panic!("{actor}: expected {expected:?}, got {listed:?}"),
         }
 
@@ -251,7 +267,7 @@ async fn every_server_function_and_route_follows_the_access_table(backend: Backe
                 ),
                 // The list's "not available in your region" is a refusal for a file.
                 (EXPORT_CSV | EXPORT_XLSX, Some(_))
-                    if access(route, actor) == ListAccess::Nothing =>
+                    if access(route, actor) == ListAccess::RegionUnavailable =>
                 {
                     assert_eq!(status, StatusCode::FORBIDDEN, "{actor} {route}: {html}")
                 }
@@ -621,6 +637,17 @@ async fn opening_a_report_follows_the_same_table(backend: Backend) {
                 html.contains(partner),
                 "{actor}: the page does not show the report"
             );
+        } else if *actor == "region without billing reports" {
+            // Told why, on the page and to the function alike, whoever's report it is.
+            assert_eq!(status, StatusCode::FORBIDDEN, "{actor}: {body}");
+            assert!(body.contains("RegionUnavailable"), "{body}");
+            let (_, html) = app
+                .get_as(&format!("/reports/{id}"), cookie.as_deref())
+                .await;
+            assert!(
+                html.contains("Billing reports are not available in your region"),
+                "{html}"
+            );
         } else {
             // Not found, exactly as for an id that does not exist.
             assert_eq!(
@@ -662,7 +689,7 @@ async fn acting_on_a_report_follows_the_policy(backend: Backend) {
         ("vendor", StatusCode::NOT_FOUND),
         ("support (read-only)", StatusCode::FORBIDDEN),
         ("platform admin", StatusCode::FORBIDDEN),
-        ("region without billing reports", StatusCode::NOT_FOUND),
+        ("region without billing reports", StatusCode::FORBIDDEN),
         ("distributor X", StatusCode::OK),
     ];
     for (actor, expected) in table {

@@ -2,6 +2,7 @@
 //! takes the caller from the request, calls a service or repository, and maps the error.
 
 pub mod auth;
+pub mod bulk;
 pub mod cycle;
 pub mod error;
 pub mod integrity;

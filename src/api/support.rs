@@ -16,6 +16,7 @@ use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 
 use super::ApiError;
+use crate::domain::Refusal;
 use crate::server::{
     auth::{self, Session},
     http_error::{self, ErrorKind},
@@ -77,7 +78,7 @@ impl ApiError {
             ApiError::Unauthenticated => ErrorKind::Unauthenticated,
             ApiError::NotFound => ErrorKind::NotFound,
             ApiError::Conflict { .. } | ApiError::SettingsChanged => ErrorKind::Conflict,
-            ApiError::Refused(_) => ErrorKind::Forbidden,
+            ApiError::Refused(_) | ApiError::RegionUnavailable => ErrorKind::Forbidden,
             ApiError::Throttled { .. } | ApiError::Busy => ErrorKind::Throttled,
             ApiError::Internal { .. } | ApiError::Unreachable => ErrorKind::Internal,
         }
@@ -92,6 +93,7 @@ impl From<ServiceError> for ApiError {
             ServiceError::NotFound => ApiError::NotFound,
             ServiceError::Conflict { current_version } => ApiError::Conflict { current_version },
             ServiceError::SettingsChanged => ApiError::SettingsChanged,
+            ServiceError::Refused(Refusal::RegionDisabled) => ApiError::RegionUnavailable,
             ServiceError::Refused(refusal) => ApiError::Refused(refusal.to_string()),
             ServiceError::Invalid(message) => ApiError::Invalid(message),
             ServiceError::InvalidField(field, message) => ApiError::InvalidField(field, message),

@@ -193,17 +193,8 @@ impl AutoApproveRule {
                 "reports with penalties or returned by the vendor wait for a person".into(),
             );
         }
-        if flags.has_comments {
-            return Some("the partner commented on a line".into());
-        }
-        if flags.auto_penalties {
-            return Some("penalties were applied".into());
-        }
-        if flags.anomaly {
-            return Some("a line moved unusually against the previous month".into());
-        }
-        if flags.below_used {
-            return Some("a line is charged below what was used".into());
+        if let Some(why) = flags.unclean() {
+            return Some(why.into());
         }
         if let Some(limit) = self.max_total {
             if limit.currency != *currency {

@@ -110,6 +110,23 @@ impl ReportFlags {
         }
     }
 
+    /// Why a report is not clean, or `None` when it is: a clean report has no partner comment,
+    /// no deadline penalty and neither anomaly flag (below used, unusual change). Only clean
+    /// reports are approved unattended or taken in bulk; the others wait for a person's look.
+    pub const fn unclean(&self) -> Option<&'static str> {
+        if self.has_comments {
+            Some("the partner commented on a line")
+        } else if self.auto_penalties {
+            Some("penalties were applied")
+        } else if self.anomaly {
+            Some("a line moved unusually against the previous month")
+        } else if self.below_used {
+            Some("a line is charged below what was used")
+        } else {
+            None
+        }
+    }
+
     /// The flags the report carries, in the markers' order.
     pub fn raised(&self) -> Vec<RiskFlag> {
         RiskFlag::ALL

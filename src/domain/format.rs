@@ -167,12 +167,21 @@ pub fn money_with_code_in(style: NumberStyle, amount: Decimal, currency: Currenc
     format!("{} {}", currency.code(), money_in(style, amount, currency))
 }
 
-/// A whole number with thousands separators.
+/// A phrase as a sentence on its own: capitalised, with a full stop.
+pub fn sentence(phrase: &str) -> String {
+    let mut chars = phrase.chars();
+    match chars.next() {
+        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
+        None => String::new(),
+    }
+}
+
 /// A count with its noun, singular or plural: "1 report", "12,400 reports".
 pub fn count_of(n: u64, one: &str, many: &str) -> String {
     format!("{} {}", units(n), if n == 1 { one } else { many })
 }
 
+/// A whole number with thousands separators.
 pub fn units(value: u64) -> String {
     units_in(NumberStyle::default(), value)
 }

@@ -100,28 +100,37 @@ pub struct FilterTotals {
 impl FilterTotals {
     /// The totals `actor` may see of the matching reports `groups`.
     pub fn of(groups: &[MatchedGroup], actor: &Actor) -> FilterTotals {
-        let mut by_currency: BTreeMap<Currency, CurrencyTotal> = BTreeMap::new();
-        let mut totals = FilterTotals::default();
-        for group in groups {
-            if !shows_pricing(actor, group.status) {
-                totals.withheld += group.reports;
-                continue;
-            }
-            totals.reports += group.reports;
-            let entry = by_currency.entry(group.currency).or_insert(CurrencyTotal {
-                currency: group.currency,
-                reports: 0,
-                total: Decimal::ZERO,
-            });
-            entry.reports += group.reports;
-            entry.total += group.total;
+        let (shown, withheld): (Vec<&MatchedGroup>, Vec<&MatchedGroup>) = groups
+            .iter()
+            .partition(|group| shows_pricing(actor, group.status));
+        FilterTotals {
+            by_currency: per_currency(
+                shown
+                    .iter()
+                    .map(|group| (group.currency, group.reports, group.total)),
+            ),
+            reports: shown.iter().map(|group| group.reports).sum(),
+            withheld: withheld.iter().map(|group| group.reports).sum(),
         }
-        totals.by_currency = by_currency.into_values().collect();
-        totals
-            .by_currency
-            .sort_by_key(|total| std::cmp::Reverse(total.reports));
-        totals
     }
+}
+
+/// Adds up `(currency, reports, total)` per currency, never across currencies: the currency
+/// with the most reports first.
+pub fn per_currency(items: impl Iterator<Item = (Currency, u64, Decimal)>) -> Vec<CurrencyTotal> {
+    let mut by_currency: BTreeMap<Currency, CurrencyTotal> = BTreeMap::new();
+    for (currency, reports, total) in items {
+        let entry = by_currency.entry(currency).or_insert(CurrencyTotal {
+            currency,
+            reports: 0,
+            total: Decimal::ZERO,
+        });
+        entry.reports += reports;
+        entry.total += total;
+    }
+    let mut totals: Vec<CurrencyTotal> = by_currency.into_values().collect();
+    totals.sort_by_key(|total| std::cmp::Reverse(total.reports));
+    totals
 }
 
 /// How many reports each of the viewer's two lists holds for the other filters.

@@ -16,6 +16,7 @@
 //! * [`flags`] — a report's flags (comments, penalties, below used, anomaly), judged from its lines;
 //! * [`text`] — the one length limit of free text;
 //! * [`policy`] — SPEC §2 visibility and authorisation, and which actions a page offers;
+//! * [`bulk`] — one step on many reports at once: which reports qualify, and why not;
 //! * [`workflow`] — one command decided against a report: what to store, or a typed refusal;
 //! * [`history`] — what a history entry records (typed events, stored as codes), and who reads what;
 //! * [`integrity`] — what a check of the history's hash chain found;
@@ -34,6 +35,7 @@
 
 #![deny(clippy::float_arithmetic)]
 
+pub mod bulk;
 pub mod currency;
 pub mod cycle;
 pub mod deadline;
@@ -73,7 +75,7 @@ pub use numbers::{MarginPercent, ThresholdPercent, UnitPrice, Units};
 pub use period::{Period, PeriodError};
 pub use policy::{
     Actor, ListScope, OrgKind, ReportOwners, Role, Viewer, authorize, can_see, can_see_pricing,
-    list_scope, offers, permits, shows_pricing,
+    list_scope, offers, permits, shows_pricing, visible,
 };
 pub use report::{
     LineView, OpenedReport, PartnerLineView, PartnerReportDetail, PartnerReportSummary,

@@ -138,16 +138,22 @@ pub struct Actor {
     pub region_enabled: bool,
 }
 
-/// Which partner and distributor a report belongs to.
+/// Who holds a report: the partner and distributor it belongs to, and whether the vendor has
+/// received it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportOwners {
     /// The partner organisation the report is for.
     pub partner_org_id: i64,
     /// That partner's distributor.
     pub distributor_org_id: i64,
+    /// Whether the report has ever reached the vendor (stored when it first did, never cleared):
+    /// the vendor keeps sight of it whatever happens to it afterwards.
+    pub received_by_vendor: bool,
 }
 
-/// Whether a report in this status has reached the vendor. Vendors see nothing before that.
+/// Whether a report in this status has reached the vendor: moving a report into such a status
+/// records that the vendor received it (and the database refuses such a status without that
+/// record). Vendors see nothing before.
 pub const fn reached_vendor(status: Status) -> bool {
     match status {
         Status::SubmittedToVendor
@@ -170,19 +176,33 @@ pub const fn region_allows(actor: &Actor) -> bool {
 ///
 /// * partner: its own reports only;
 /// * distributor: its own partners' reports only;
-/// * vendor: reports that have reached it (submitted, completed, or returned by it);
+/// * vendor: reports it has received, whatever their status now (a report it returned and the
+///   distributor then sent back to the partner stays in sight);
 /// * operator: every report.
 ///
 /// Nobody outside the operator sees anything in a region where billing reports are disabled.
-pub fn can_see(actor: &Actor, owners: &ReportOwners, status: Status) -> bool {
+pub fn can_see(actor: &Actor, owners: &ReportOwners) -> bool {
     if !region_allows(actor) {
         return false;
     }
     match actor.org_kind {
         OrgKind::Partner => owners.partner_org_id == actor.org_id,
         OrgKind::Distributor => owners.distributor_org_id == actor.org_id,
-        OrgKind::Vendor => reached_vendor(status),
+        OrgKind::Vendor => owners.received_by_vendor,
         OrgKind::Operator => true,
+    }
+}
+
+/// Whether this user may see this report, and if not the words to say so: a user of a region
+/// without billing reports is told that; anyone else who may not see it hears "not found",
+/// exactly as for a report that does not exist.
+pub fn visible(actor: &Actor, owners: &ReportOwners) -> Result<(), Refusal> {
+    if !region_allows(actor) {
+        Err(Refusal::RegionDisabled)
+    } else if can_see(actor, owners) {
+        Ok(())
+    } else {
+        Err(Refusal::NotFound)
     }
 }
 
@@ -284,9 +304,7 @@ pub fn authorize(
     status: Status,
     action: Action,
 ) -> Result<Status, Refusal> {
-    if region_allows(actor) && !can_see(actor, owners, status) {
-        return Err(Refusal::NotFound);
-    }
+    visible(actor, owners)?;
     permits(&actor.viewer(), status, action)
 }
 
@@ -318,7 +336,7 @@ pub enum ListScope {
     Partner(i64),
     /// Reports of this distributor's partners.
     Distributor(i64),
-    /// Reports that have reached the vendor.
+    /// Reports the vendor has received.
     ReachedVendor,
     /// Every report.
     All,
@@ -361,6 +379,15 @@ mod tests {
         ReportOwners {
             partner_org_id: PARTNER_ORG,
             distributor_org_id: DISTRIBUTOR_ORG,
+            received_by_vendor: false,
+        }
+    }
+
+    /// The owners of a report that has reached the vendor.
+    fn received() -> ReportOwners {
+        ReportOwners {
+            received_by_vendor: true,
+            ..owners()
         }
     }
 
@@ -379,6 +406,7 @@ mod tests {
         let others = ReportOwners {
             partner_org_id: OTHER_PARTNER_ORG,
             distributor_org_id: OTHER_DISTRIBUTOR_ORG,
+            received_by_vendor: true,
         };
         for kind in OrgKind::all() {
             for org in [PARTNER_ORG, DISTRIBUTOR_ORG, OTHER_PARTNER_ORG] {
@@ -393,14 +421,10 @@ mod tests {
                                 ListScope::Nothing => false,
                                 ListScope::Partner(id) => owners.partner_org_id == id,
                                 ListScope::Distributor(id) => owners.distributor_org_id == id,
-                                ListScope::ReachedVendor => reached_vendor(status),
+                                ListScope::ReachedVendor => owners.received_by_vendor,
                                 ListScope::All => true,
                             };
-                            assert_eq!(
-                                in_scope,
-                                can_see(&who, &owners, status),
-                                "{who:?} {status:?}"
-                            );
+                            assert_eq!(in_scope, can_see(&who, &owners), "{who:?} {status:?}");
                         }
                     }
                 }
@@ -410,61 +434,74 @@ mod tests {
 
     #[test]
     fn partners_see_their_own_reports_only() {
-        for status in Status::all() {
-            assert!(can_see(
-                &actor(OrgKind::Partner, PARTNER_ORG, Role::Support),
-                &owners(),
-                status
-            ));
-            assert!(!can_see(
-                &actor(OrgKind::Partner, OTHER_PARTNER_ORG, Role::Administrator),
-                &owners(),
-                status
-            ));
-            // A partner whose id happens to equal the distributor's still sees nothing.
-            assert!(!can_see(
-                &actor(OrgKind::Partner, DISTRIBUTOR_ORG, Role::Administrator),
-                &owners(),
-                status
-            ));
-        }
+        assert!(can_see(
+            &actor(OrgKind::Partner, PARTNER_ORG, Role::Support),
+            &owners()
+        ));
+        assert!(!can_see(
+            &actor(OrgKind::Partner, OTHER_PARTNER_ORG, Role::Administrator),
+            &owners()
+        ));
+        // A partner whose id happens to equal the distributor's still sees nothing.
+        assert!(!can_see(
+            &actor(OrgKind::Partner, DISTRIBUTOR_ORG, Role::Administrator),
+            &owners()
+        ));
     }
 
     #[test]
     fn distributors_see_their_partners_reports_only() {
-        for status in Status::all() {
-            assert!(can_see(
-                &actor(OrgKind::Distributor, DISTRIBUTOR_ORG, Role::BillingManager),
-                &owners(),
-                status
-            ));
-            assert!(!can_see(
-                &actor(
-                    OrgKind::Distributor,
-                    OTHER_DISTRIBUTOR_ORG,
-                    Role::Administrator
-                ),
-                &owners(),
-                status
-            ));
-        }
+        assert!(can_see(
+            &actor(OrgKind::Distributor, DISTRIBUTOR_ORG, Role::BillingManager),
+            &owners()
+        ));
+        assert!(!can_see(
+            &actor(
+                OrgKind::Distributor,
+                OTHER_DISTRIBUTOR_ORG,
+                Role::Administrator
+            ),
+            &owners()
+        ));
     }
 
     #[test]
-    fn vendors_see_reports_that_reached_them() {
+    fn vendors_see_every_report_they_received_and_nothing_else() {
         let vendor = actor(OrgKind::Vendor, 10, Role::Administrator);
-        let visible: Vec<Status> = Status::all()
+        let reached: Vec<Status> = Status::all()
             .into_iter()
-            .filter(|s| can_see(&vendor, &owners(), *s))
+            .filter(|s| reached_vendor(*s))
             .collect();
         assert_eq!(
-            visible,
+            reached,
             vec![
                 Status::UnderReview(ReviewReason::ReturnedByVendor),
                 Status::SubmittedToVendor,
                 Status::Completed
             ]
         );
+        // Received once, in sight whatever its status now (the status is not asked): returned
+        // by the vendor and then rejected by the distributor, it is still the vendor's to see.
+        assert_eq!(visible(&vendor, &received()), Ok(()));
+        assert_eq!(visible(&vendor, &owners()), Err(Refusal::NotFound));
+    }
+
+    #[test]
+    fn a_region_without_billing_reports_is_named_not_hidden() {
+        for kind in [OrgKind::Partner, OrgKind::Distributor] {
+            // The report is this user's own, and still out of reach.
+            let org_id = if kind == OrgKind::Partner {
+                PARTNER_ORG
+            } else {
+                DISTRIBUTOR_ORG
+            };
+            let off = Actor {
+                region_enabled: false,
+                ..actor(kind, org_id, Role::Administrator)
+            };
+            assert_eq!(visible(&off, &received()), Err(Refusal::RegionDisabled));
+            assert_eq!(list_scope(&off), ListScope::Nothing);
+        }
     }
 
     #[test]
@@ -475,8 +512,8 @@ mod tests {
             ..admin
         };
         for status in Status::all() {
-            assert!(can_see(&admin, &owners(), status));
-            assert!(can_see(&admin_off, &owners(), status));
+            assert!(can_see(&admin, &owners()));
+            assert!(can_see(&admin_off, &owners()));
             for action in Action::all() {
                 assert!(authorize(&admin, &owners(), status, action).is_err());
             }
@@ -519,7 +556,7 @@ mod tests {
             region_enabled: false,
             ..actor(OrgKind::Partner, PARTNER_ORG, Role::Administrator)
         };
-        assert!(!can_see(&partner, &owners(), Status::MspPreparing));
+        assert!(!can_see(&partner, &owners()));
         assert_eq!(
             authorize(&partner, &owners(), Status::MspPreparing, Action::Submit),
             Err(Refusal::RegionDisabled)
@@ -587,7 +624,7 @@ mod tests {
         assert_eq!(
             authorize(
                 &vendor,
-                &owners(),
+                &received(),
                 Status::SubmittedToVendor,
                 Action::Complete
             ),

@@ -112,12 +112,12 @@ pub async fn generate(db: &Db, url: &str, spec: ScaleSpec) -> Result<ScaleReport
             let (region_id, currency) =
                 catalogue.regions[(distributor as usize) % catalogue.regions.len()];
             let report_id = report_base + n as i64;
-            let status = match (month, n % 7) {
-                (0, 0) => "msp_preparing,",
-                (0, 1 | 2) => "under_review,manual",
-                (0, 3) => "rejected,",
-                (0..=1, _) => "submitted_to_vendor,",
-                _ => "completed,",
+            let (status, reached) = match (month, n % 7) {
+                (0, 0) => ("msp_preparing,", false),
+                (0, 1 | 2) => ("under_review,manual", false),
+                (0, 3) => ("rejected,", false),
+                (0..=1, _) => ("submitted_to_vendor,", true),
+                _ => ("completed,", true),
             };
             let mut figures = Vec::with_capacity(lines_per_report as usize);
             let mut inputs = Vec::with_capacity(lines_per_report as usize);
@@ -173,7 +173,7 @@ pub async fn generate(db: &Db, url: &str, spec: ScaleSpec) -> Result<ScaleReport
             let (y, m) = (next.year(), next.month());
             let _ = writeln!(
                 reports,
-                "{report_id},{},{},{region_id},{},{},{status},{y:04}-{m:02}-05T23:59:00Z,{y:04}-{m:02}-12T23:59:00Z,{total},0,{},{},{},1,{y:04}-{m:02}-01T02:00:00Z,{y:04}-{m:02}-01T02:00:00Z",
+                "{report_id},{},{},{region_id},{},{},{status},{y:04}-{m:02}-05T23:59:00Z,{y:04}-{m:02}-12T23:59:00Z,{total},0,{},{},{},1,{y:04}-{m:02}-01T02:00:00Z,{y:04}-{m:02}-01T02:00:00Z,{}",
                 org_base + (distributors + partner) as i64,
                 org_base + distributor as i64,
                 period.to_key(),
@@ -181,13 +181,18 @@ pub async fn generate(db: &Db, url: &str, spec: ScaleSpec) -> Result<ScaleReport
                 i64::from(flags.has_comments),
                 i64::from(flags.below_used),
                 i64::from(flags.anomaly),
+                if reached {
+                    format!("{y:04}-{m:02}-10T09:00:00Z")
+                } else {
+                    String::new()
+                },
             );
         }
         sink.rows(
             "reports",
             "id, partner_id, distributor_id, region_id, period, currency, status, sub_status, \
              submission_deadline, review_deadline, total_e4, auto_penalties, has_comments, \
-             below_used, anomaly, version, created_at, updated_at",
+             below_used, anomaly, version, created_at, updated_at, sent_to_vendor_at",
             &reports,
         )
         .await?;

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
 use crate::api::{ApiError, auth::CurrentUser};
+use crate::ui::components::region_unavailable::{RegionUnavailable, set_forbidden_status};
 use crate::ui::pages::not_found::set_not_found_status;
 
 /// What a page shows while its data is on the way.
@@ -44,6 +45,10 @@ pub fn unpack<T>(
     match (loaded, not_found) {
         (Ok(value), _) => content(value),
         (Err(ApiError::Unauthenticated), _) => view! { <Redirect path="/sign-in" /> }.into_any(),
+        (Err(ApiError::RegionUnavailable), _) => {
+            set_forbidden_status();
+            view! { <RegionUnavailable region=None /> }.into_any()
+        }
         (Err(ApiError::NotFound), Some(notice)) => {
             set_not_found_status();
             notice()

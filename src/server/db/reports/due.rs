@@ -4,7 +4,7 @@
 
 use sqlx::FromRow;
 
-use super::header::Basics;
+use super::header::{Basics, Flags};
 use super::list_sql::status_in;
 use crate::domain::{
     Currency, Period, ReportFlags, Status,
@@ -53,10 +53,8 @@ struct DueRow {
     version: i64,
     deadline: String,
     po_number: Option<String>,
-    auto_penalties: i64,
-    has_comments: i64,
-    below_used: Option<i64>,
-    anomaly: Option<i64>,
+    #[sqlx(flatten)]
+    flags: Flags,
     total_e4: i64,
     #[sqlx(flatten)]
     rule: RuleRow,
@@ -82,11 +80,12 @@ pub async fn due_reports(
     };
     let sql = format!(
         "SELECT r.id, r.partner_id, {basics}, r.version, {deadline} AS deadline, r.po_number, \
-                r.auto_penalties, r.has_comments, r.below_used, r.anomaly, r.total_e4, {rule_columns} \
+                {flags}, r.total_e4, {rule_columns} \
          FROM reports r JOIN organisations d ON d.id = r.distributor_id \
          WHERE {statuses} AND {deadline} < $1{rule} \
          ORDER BY {deadline}, r.id LIMIT $2",
         basics = Basics::COLUMNS,
+        flags = Flags::COLUMNS,
         rule_columns = RuleRow::COLUMNS,
         statuses = status_in(&action.statuses()),
     );
@@ -106,12 +105,7 @@ pub async fn due_reports(
                 version: row.version,
                 deadline: row.deadline,
                 po_number: row.po_number,
-                flags: ReportFlags {
-                    auto_penalties: row.auto_penalties != 0,
-                    has_comments: row.has_comments != 0,
-                    below_used: row.below_used == Some(1),
-                    anomaly: row.anomaly == Some(1),
-                },
+                flags: row.flags.decode(),
                 total: from_scaled_e4(row.total_e4),
                 currency: basics.currency,
                 rule: row.rule.decode()?,

@@ -8,6 +8,7 @@ use crate::domain::{
     Currency, Period, ReportFlags, ReportOwners, Status, ThresholdPercent,
     flags::LineFlags,
     from_scaled_e4,
+    policy::reached_vendor,
     pricing::{CodeKind, PricingRules, Unlocks},
     usage::UsageRules,
     workflow::ReportState,
@@ -25,6 +26,9 @@ pub struct LockedReport {
     pub currency: Currency,
     pub status: Status,
     pub po_number: Option<String>,
+    /// Whether the report has ever reached the vendor.
+    pub received_by_vendor: bool,
+    pub flags: ReportFlags,
     pub version: i64,
     pub threshold: ThresholdPercent,
     pub rules: PricingRules,
@@ -37,6 +41,7 @@ impl LockedReport {
             owners: ReportOwners {
                 partner_org_id: self.partner_id,
                 distributor_org_id: self.distributor_id,
+                received_by_vendor: self.received_by_vendor,
             },
             status: self.status,
             po_number: self.po_number.clone(),
@@ -117,6 +122,31 @@ impl Terms {
     }
 }
 
+/// A report's stored flags: the columns every read that judges or shows them selects (as
+/// [`Flags::COLUMNS`]), decoded here and nowhere else.
+#[derive(FromRow)]
+pub(super) struct Flags {
+    auto_penalties: i64,
+    has_comments: i64,
+    /// NULL until judged (reports stored before the flags were kept, see `flags::backfill`).
+    below_used: Option<i64>,
+    anomaly: Option<i64>,
+}
+
+impl Flags {
+    pub(super) const COLUMNS: &'static str =
+        "r.auto_penalties, r.has_comments, r.below_used, r.anomaly";
+
+    pub(super) const fn decode(&self) -> ReportFlags {
+        ReportFlags {
+            auto_penalties: self.auto_penalties != 0,
+            has_comments: self.has_comments != 0,
+            below_used: matches!(self.below_used, Some(1)),
+            anomaly: matches!(self.anomaly, Some(1)),
+        }
+    }
+}
+
 fn bad_in(id: i64, what: &str, error: impl std::fmt::Display) -> SqlError {
     SqlError::Decode(format!("report {id}: bad {what}: {error}").into())
 }
@@ -130,6 +160,9 @@ struct HeaderRow {
     #[sqlx(flatten)]
     basics: Basics,
     po_number: Option<String>,
+    sent_to_vendor_at: Option<String>,
+    #[sqlx(flatten)]
+    flags: Flags,
     version: i64,
     #[sqlx(flatten)]
     terms: Terms,
@@ -159,11 +192,13 @@ async fn header_of(
     lock: &str,
 ) -> Result<Option<LockedReport>, SqlError> {
     let sql = format!(
-        "SELECT r.id, r.partner_id, r.distributor_id, r.region_id, {}, r.po_number, r.version, {} \
+        "SELECT r.id, r.partner_id, r.distributor_id, r.region_id, {}, r.po_number, \
+                r.sent_to_vendor_at, {}, r.version, {} \
          FROM reports r JOIN organisations d ON d.id = r.distributor_id \
          JOIN regions g ON g.id = r.region_id \
          WHERE r.id = $1{lock}",
         Basics::COLUMNS,
+        Flags::COLUMNS,
         Terms::COLUMNS,
     );
     let Some(row) = sqlx::query_as::<_, HeaderRow>(&sql)
@@ -184,6 +219,8 @@ async fn header_of(
         currency: basics.currency,
         status: basics.status,
         po_number: row.po_number,
+        received_by_vendor: row.sent_to_vendor_at.is_some(),
+        flags: row.flags.decode(),
         version: row.version,
         threshold: usage.threshold,
         rules,
@@ -221,7 +258,7 @@ pub async fn update_header(
                 auto_penalties = COALESCE($8, auto_penalties), \
                 submission_deadline = COALESCE($9, submission_deadline), \
                 review_deadline = COALESCE($10, review_deadline), updated_at = $11, \
-                version = version + 1 \
+                sent_to_vendor_at = COALESCE(sent_to_vendor_at, $14), version = version + 1 \
          WHERE id = $12 AND version = $13",
     )
     .bind(update.status.as_code())
@@ -237,6 +274,9 @@ pub async fn update_header(
     .bind(update.updated_at.clone())
     .bind(id)
     .bind(expected_version)
+    // Moving into a status that reaches the vendor records when it first did; later moves
+    // keep that record as it is.
+    .bind(reached_vendor(update.status).then(|| update.updated_at.clone()))
     .execute(&mut **tx)
     .await?;
     Ok(result.rows_affected() == 1)
@@ -267,12 +307,11 @@ struct OpenRow {
     #[sqlx(flatten)]
     basics: Basics,
     po_number: Option<String>,
+    sent_to_vendor_at: Option<String>,
     submission_deadline: String,
     review_deadline: String,
-    auto_penalties: i64,
-    has_comments: i64,
-    below_used: Option<i64>,
-    anomaly: Option<i64>,
+    #[sqlx(flatten)]
+    flags: Flags,
     version: i64,
     #[sqlx(flatten)]
     terms: Terms,
@@ -291,14 +330,14 @@ pub async fn open(db: &Db, id: i64, as_of: &str) -> Result<Option<OpenReport>, S
     let sql = format!(
         "SELECT r.id, r.partner_id, r.distributor_id, p.name AS partner_name, \
                 d.name AS distributor_name, g.name AS region_name, {}, r.po_number, \
-                r.submission_deadline, r.review_deadline, r.auto_penalties, r.has_comments, \
-                r.below_used, r.anomaly, r.version, {} \
+                r.sent_to_vendor_at, r.submission_deadline, r.review_deadline, {}, r.version, {} \
          FROM reports r \
          JOIN organisations p ON p.id = r.partner_id \
          JOIN organisations d ON d.id = r.distributor_id \
          JOIN regions g ON g.id = r.region_id \
          WHERE r.id = $1",
         Basics::COLUMNS,
+        Flags::COLUMNS,
         Terms::COLUMNS,
     );
     let Some(row) = sqlx::query_as::<_, OpenRow>(&sql)
@@ -323,12 +362,7 @@ pub async fn open(db: &Db, id: i64, as_of: &str) -> Result<Option<OpenReport>, S
             po_number: row.po_number,
             submission_deadline: row.submission_deadline,
             review_deadline: row.review_deadline,
-            flags: ReportFlags {
-                auto_penalties: row.auto_penalties != 0,
-                has_comments: row.has_comments != 0,
-                below_used: row.below_used == Some(1),
-                anomaly: row.anomaly == Some(1),
-            },
+            flags: row.flags.decode(),
             usage_rules,
             as_of: as_of.to_owned(),
             version: row.version,
@@ -336,6 +370,7 @@ pub async fn open(db: &Db, id: i64, as_of: &str) -> Result<Option<OpenReport>, S
         owners: crate::domain::ReportOwners {
             partner_org_id: row.partner_id,
             distributor_org_id: row.distributor_id,
+            received_by_vendor: row.sent_to_vendor_at.is_some(),
         },
         rules,
     }))
@@ -389,8 +424,9 @@ async fn insert(
         "INSERT INTO reports (partner_id, distributor_id, region_id, period, currency, status, \
                 sub_status, po_number, submission_deadline, review_deadline, total_e4, \
                 auto_penalties, has_comments, below_used, anomaly, version, created_at, \
-                updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $16) \
+                updated_at, sent_to_vendor_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $16, \
+                 $17) \
          {on_conflict}RETURNING id"
     );
     sqlx::query_scalar(&sql)
@@ -410,6 +446,7 @@ async fn insert(
         .bind(i64::from(report.below_used))
         .bind(i64::from(report.anomaly))
         .bind(report.created_at.clone())
+        .bind(reached_vendor(report.status).then(|| report.created_at.clone()))
         .fetch_optional(&mut **tx)
         .await
 }

@@ -4,10 +4,10 @@
 
 use sqlx::FromRow;
 
-use super::header::Basics;
+use super::header::{Basics, Flags};
 use super::list_sql::{FROM_REPORTS, Statement, order_by, push_conditions};
 use crate::domain::{
-    Currency, ListScope, ReportFlags, ReportSummary, Status, from_scaled_e4,
+    Currency, ListScope, ReportSummary, Status, from_scaled_e4,
     query::{
         Choice, FilterOptions, FoundReports, ListQuery, MatchedGroup, PAGE_SIZE, ReportFilter,
     },
@@ -28,11 +28,8 @@ struct SummaryRow {
     review_deadline: String,
     total_e4: i64,
     version: i64,
-    auto_penalties: i64,
-    has_comments: i64,
-    /// NULL until judged (reports stored before the flags were kept, see `flags::backfill`).
-    below_used: Option<i64>,
-    anomaly: Option<i64>,
+    #[sqlx(flatten)]
+    flags: Flags,
 }
 
 impl SummaryRow {
@@ -52,12 +49,7 @@ impl SummaryRow {
             review_deadline: self.review_deadline,
             total: Some(from_scaled_e4(self.total_e4)),
             version: self.version,
-            flags: ReportFlags {
-                auto_penalties: self.auto_penalties != 0,
-                has_comments: self.has_comments != 0,
-                below_used: self.below_used == Some(1),
-                anomaly: self.anomaly == Some(1),
-            },
+            flags: self.flags.decode(),
         })
     }
 }
@@ -67,10 +59,10 @@ fn rows_statement(query: &ListQuery, limit: i64, offset: i64) -> Statement {
     let mut statement = Statement::new(format!(
         "SELECT r.id, r.partner_id, p.name AS partner_name, d.name AS distributor_name, \
                 g.name AS region_name, {}, r.po_number, r.submission_deadline, \
-                r.review_deadline, r.total_e4, r.version, \
-                r.auto_penalties, r.has_comments, r.below_used, r.anomaly \
+                r.review_deadline, r.total_e4, r.version, {} \
          {FROM_REPORTS}",
         Basics::COLUMNS,
+        Flags::COLUMNS,
     ));
     push_conditions(&mut statement, query);
     statement

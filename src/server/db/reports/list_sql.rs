@@ -11,7 +11,6 @@ use crate::domain::{
     ListScope, Status,
     deadline::DeadlineOf,
     flags::RiskFlag,
-    policy::reached_vendor,
     query::{ListQuery, SortKey},
 };
 
@@ -74,11 +73,7 @@ pub(super) fn push_conditions(statement: &mut Statement, query: &ListQuery) {
             statement.and().push("r.distributor_id = ").push_bind(id);
         }
         ListScope::ReachedVendor => {
-            let reached: Vec<Status> = Status::all()
-                .into_iter()
-                .filter(|status| reached_vendor(*status))
-                .collect();
-            statement.and().push(&status_in(&reached));
+            statement.and().push("r.sent_to_vendor_at IS NOT NULL");
         }
         ListScope::All => {}
     }

@@ -8,13 +8,14 @@
 use super::{Caller, ServiceError, UserCaller};
 use crate::domain::notice::NoticeKind;
 use crate::domain::{
-    Action, HistoryEvent, ReportLine, Status, authorize, can_see, compute,
+    Action, HistoryEvent, ReportLine, Status, authorize, compute,
     deadline::DeadlineOf,
     pricing::{
         self as pricing_rules, CodeRefusal, LinePricing, PriceChange, VerifiedCode, parse_code,
     },
     report_total,
     usage::{LineValues, line_changes},
+    visible,
     workflow::{self, Acting, CommandError, ReportState, decide},
 };
 use crate::server::db::{
@@ -25,7 +26,9 @@ use crate::server::db::{
 
 pub use crate::domain::workflow::{Command, LineEdit};
 
+mod bulk;
 mod read;
+pub use bulk::act_on_many;
 pub use read::{filter_options, list, list_for_export, open};
 
 /// Asks the pricing service about a code for one line of a report the distributor may edit now.
@@ -44,9 +47,7 @@ pub async fn verify_code(
         .await?
         .ok_or(ServiceError::NotFound)?;
     let state = header.state();
-    if !can_see(&user.actor, &state.owners, state.status) {
-        return Err(ServiceError::NotFound);
-    }
+    visible(&user.actor, &state.owners)?;
     authorize(
         &user.actor,
         &state.owners,
@@ -108,15 +109,11 @@ pub async fn act(
     // first, and again once the lock is held (the status, and so the vendor's view, may move).
     if let Caller::User(user) = caller {
         let mut conn = db.acquire().await?;
-        let visible = reports::read_header(&mut conn, report_id)
+        let header = reports::read_header(&mut conn, report_id)
             .await?
-            .is_some_and(|header| {
-                let state = header.state();
-                can_see(&user.actor, &state.owners, state.status)
-            });
-        if !visible {
-            return Err(ServiceError::NotFound);
-        }
+            .ok_or(ServiceError::NotFound)?;
+        let state = header.state();
+        visible(&user.actor, &state.owners)?;
     }
     let mut tx = db.begin_write().await?;
     let now = time::OffsetDateTime::now_utc();
@@ -153,10 +150,8 @@ pub async fn act_in(
     // Visibility first, so a stale version never tells a stranger that the report exists; then
     // the version, so whoever lost a race hears "changed meanwhile" rather than a refusal that
     // only holds for the new state.
-    if let Caller::User(user) = caller
-        && !can_see(&user.actor, &state.owners, state.status)
-    {
-        return Err(ServiceError::NotFound);
+    if let Caller::User(user) = caller {
+        visible(&user.actor, &state.owners)?;
     }
     if header.version != expected_version {
         return Err(ServiceError::Conflict {

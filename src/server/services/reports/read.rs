@@ -2,12 +2,13 @@
 //! report, each in the shape the viewer may receive. Nothing here writes.
 
 use crate::domain::{
-    ListScope, OpenedReport, Period, can_see, list_scope,
+    ListScope, OpenedReport, Period, list_scope,
     pricing::PriceChange,
     query::{FilterOptions, FoundReports, ListQuery, ListedReports, ReportFilter, ViewCounts},
     shows_pricing,
     to_do::ListView,
     view::LoadedReport,
+    visible,
 };
 use crate::server::db::{Db, now_utc, pricing, reports};
 use crate::server::services::{ServiceError, UserCaller};
@@ -20,6 +21,7 @@ pub async fn list(
     filter: &ReportFilter,
 ) -> Result<ListedReports, ServiceError> {
     let actor = &user.actor;
+    refuse_region(actor)?;
     let query = ListQuery::for_viewer(actor, filter, this_month());
     let found = reports::list(db, &query).await?;
     // A viewer with a to-do sees how many reports each of their two lists holds.
@@ -55,6 +57,7 @@ pub async fn list(
 /// platform admins); the years it has reports in for a partner; nothing for distributors, who see
 /// one distributor's reports.
 pub async fn filter_options(db: &Db, user: &UserCaller) -> Result<FilterOptions, ServiceError> {
+    refuse_region(&user.actor)?;
     match list_scope(&user.actor) {
         scope if scope.spans_distributors() => Ok(reports::filter_options(db).await?),
         ListScope::Partner(partner_id) => Ok(FilterOptions {
@@ -62,6 +65,16 @@ pub async fn filter_options(db: &Db, user: &UserCaller) -> Result<FilterOptions,
             ..FilterOptions::default()
         }),
         _ => Ok(FilterOptions::default()),
+    }
+}
+
+/// Refuses every list to a user of a region without billing reports, in those words rather
+/// than with an empty list.
+fn refuse_region(actor: &crate::domain::Actor) -> Result<(), ServiceError> {
+    if crate::domain::policy::region_allows(actor) {
+        Ok(())
+    } else {
+        Err(crate::domain::Refusal::RegionDisabled.into())
     }
 }
 
@@ -78,9 +91,7 @@ pub async fn open(db: &Db, user: &UserCaller, id: i64) -> Result<OpenedReport, S
     let report = reports::open(db, id, &now_utc())
         .await?
         .ok_or(ServiceError::NotFound)?;
-    if !can_see(&user.actor, &report.owners, report.header.status) {
-        return Err(ServiceError::NotFound);
-    }
+    visible(&user.actor, &report.owners)?;
     let partner_id = report.owners.partner_org_id;
     let (lines, previous, codes) = {
         let mut conn = db.acquire().await?;
@@ -134,9 +145,7 @@ pub async fn list_for_export(
     filter: &ReportFilter,
     limit: u32,
 ) -> Result<ListedReports, ServiceError> {
-    if !crate::domain::policy::region_allows(&user.actor) {
-        return Err(crate::domain::Refusal::RegionDisabled.into());
-    }
+    refuse_region(&user.actor)?;
     let query = ListQuery::for_viewer(&user.actor, filter, this_month());
     let rows = reports::list_all(db, &query, limit.saturating_add(1)).await?;
     if rows.len() > usize::try_from(limit).unwrap_or(usize::MAX) {

@@ -5,8 +5,8 @@
 //! filter. The parts, one per file: `list` (heading, downloads, filters and rows), `filters`,
 //! `choice_select` and `admin_filters` (the form), `views` (the "To do" / "All reports"
 //! choice), `table` (count, rows, sortable column heads), `cells` (the deadline and the flags of
-//! a row), `totals` (the filter's totals per currency), `pager`, and `region_unavailable` (for
-//! users whose region has no billing reports).
+//! a row), `totals` (the filter's totals per currency) and `pager`. Users whose region has no
+//! billing reports get the shared notice instead.
 
 mod admin_filters;
 mod cells;
@@ -14,7 +14,6 @@ mod choice_select;
 mod filters;
 mod list;
 mod pager;
-mod region_unavailable;
 mod table;
 mod totals;
 mod views;
@@ -27,8 +26,8 @@ use crate::app::UserResource;
 use crate::domain::query::ReportFilter;
 use crate::ui::components::unpack::{loading, signed_in, unless_signed_out, unpack};
 
+use crate::ui::components::region_unavailable::RegionUnavailable;
 use list::ReportList;
-use region_unavailable::RegionUnavailable;
 
 /// The list for whoever is signed in; the sign-in page for nobody; a clear word for a user whose
 /// region has no billing reports.

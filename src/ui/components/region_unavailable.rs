@@ -1,10 +1,20 @@
-//! What a signed-in user whose region has no billing reports yet sees instead of the list.
+//! What a signed-in user whose region has no billing reports yet sees instead of any page of
+//! reports: the list, a report, its settings, its notices.
 
 use leptos::prelude::*;
 
+/// Answers the page being rendered on the server with 403 (does nothing in the browser): a
+/// report page, say, that this user's region keeps from them.
+pub fn set_forbidden_status() {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(axum::http::StatusCode::FORBIDDEN);
+    }
+}
+
 /// A plain word that there is nothing here, and whom to ask.
 #[component]
-pub(super) fn RegionUnavailable(region: Option<String>) -> impl IntoView {
+pub fn RegionUnavailable(region: Option<String>) -> impl IntoView {
     let region = region.unwrap_or_else(|| "your region".to_owned());
     view! {
         <section class="page narrow notice">
