@@ -492,12 +492,27 @@ async fn another_tenants_report_is_not_found_like_a_missing_one(backend: Backend
             "completed",
         ),
         ("vera@vendor.example", "Harbor IT Services", "msp_preparing"),
-        (
-            "lucia@andes-cloud.example",
-            "Rheinland Systemhaus GmbH",
-            "completed",
-        ),
     ];
+    // A user of a region without billing reports is told so for any report, existing or not.
+    let cookie = app.sign_in("lucia@andes-cloud.example").await;
+    let rheinland = report_id(&app, "Rheinland Systemhaus GmbH", "completed").await;
+    for path in [rheinland.to_string(), "999999".to_owned()] {
+        for extension in ["csv", "xlsx"] {
+            let (code, headers, body) = download(
+                &app,
+                &format!("/reports/{path}/lines.{extension}"),
+                Some(&cookie),
+            )
+            .await;
+            assert_eq!(code, StatusCode::FORBIDDEN, "{path}.{extension}");
+            assert!(headers.get(header::CONTENT_DISPOSITION).is_none());
+            assert!(
+                String::from_utf8_lossy(&body)
+                    .contains("Billing reports are not available in your region"),
+                "{path}.{extension}"
+            );
+        }
+    }
     for (account, partner, status) in table {
         let cookie = app.sign_in(account).await;
         let foreign = report_id(&app, partner, status).await;

@@ -44,10 +44,10 @@ pub enum ApiError {
     /// The action is not allowed now; the message says why.
     #[error("{0}")]
     Refused(String),
-    /// The user's region has no billing reports: every page and function says so in these
-    /// words (pages draw the full notice).
-    #[error("Billing reports are not available in your region")]
-    RegionUnavailable,
+    /// The user's region has no billing reports: every page and function says so, in the words
+    /// of `Refusal::RegionDisabled` (pages draw the full notice).
+    #[error("{0}")]
+    RegionUnavailable(String),
     /// Something failed on the server; the details are in its log under this request id.
     #[error(
         "Something went wrong on our side. Please try again; if it keeps happening, quote reference {request_id}."

@@ -78,7 +78,7 @@ impl ApiError {
             ApiError::Unauthenticated => ErrorKind::Unauthenticated,
             ApiError::NotFound => ErrorKind::NotFound,
             ApiError::Conflict { .. } | ApiError::SettingsChanged => ErrorKind::Conflict,
-            ApiError::Refused(_) | ApiError::RegionUnavailable => ErrorKind::Forbidden,
+            ApiError::Refused(_) | ApiError::RegionUnavailable(_) => ErrorKind::Forbidden,
             ApiError::Throttled { .. } | ApiError::Busy => ErrorKind::Throttled,
             ApiError::Internal { .. } | ApiError::Unreachable => ErrorKind::Internal,
         }
@@ -93,7 +93,9 @@ impl From<ServiceError> for ApiError {
             ServiceError::NotFound => ApiError::NotFound,
             ServiceError::Conflict { current_version } => ApiError::Conflict { current_version },
             ServiceError::SettingsChanged => ApiError::SettingsChanged,
-            ServiceError::Refused(Refusal::RegionDisabled) => ApiError::RegionUnavailable,
+            ServiceError::Refused(refusal @ Refusal::RegionDisabled) => {
+                ApiError::RegionUnavailable(refusal.to_string())
+            }
             ServiceError::Refused(refusal) => ApiError::Refused(refusal.to_string()),
             ServiceError::Invalid(message) => ApiError::Invalid(message),
             ServiceError::InvalidField(field, message) => ApiError::InvalidField(field, message),

@@ -87,12 +87,18 @@ impl BulkStep {
         None
     }
 
-    /// The button, for `n` selected reports.
+    /// The button, for `n` selected reports (with none, what it will do).
     pub fn button(&self, n: usize) -> String {
-        let reports = super::format::count_of(n as u64, "report", "reports");
+        let reports = match n {
+            0 => String::new(),
+            n => format!(
+                " {}",
+                super::format::count_of(n as u64, "report", "reports")
+            ),
+        };
         match self {
-            BulkStep::SubmitToVendor => format!("Submit {reports} to the vendor"),
-            BulkStep::Complete => format!("Complete {reports}"),
+            BulkStep::SubmitToVendor => format!("Submit{reports} to the vendor"),
+            BulkStep::Complete => format!("Complete{reports}"),
         }
     }
 
@@ -269,5 +275,6 @@ mod tests {
             "Submit 1 report to the vendor"
         );
         assert_eq!(BulkStep::Complete.button(3), "Complete 3 reports");
+        assert_eq!(BulkStep::SubmitToVendor.button(0), "Submit to the vendor");
     }
 }

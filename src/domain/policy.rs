@@ -197,12 +197,21 @@ pub fn can_see(actor: &Actor, owners: &ReportOwners) -> bool {
 /// without billing reports is told that; anyone else who may not see it hears "not found",
 /// exactly as for a report that does not exist.
 pub fn visible(actor: &Actor, owners: &ReportOwners) -> Result<(), Refusal> {
-    if !region_allows(actor) {
-        Err(Refusal::RegionDisabled)
-    } else if can_see(actor, owners) {
+    in_region(actor)?;
+    if can_see(actor, owners) {
         Ok(())
     } else {
         Err(Refusal::NotFound)
+    }
+}
+
+/// Refuses anything about reports to a user of a region without billing reports, in those
+/// words: asked before any report is looked up, so that nothing tells them which reports exist.
+pub const fn in_region(actor: &Actor) -> Result<(), Refusal> {
+    if region_allows(actor) {
+        Ok(())
+    } else {
+        Err(Refusal::RegionDisabled)
     }
 }
 

@@ -45,7 +45,7 @@ pub fn unpack<T>(
     match (loaded, not_found) {
         (Ok(value), _) => content(value),
         (Err(ApiError::Unauthenticated), _) => view! { <Redirect path="/sign-in" /> }.into_any(),
-        (Err(ApiError::RegionUnavailable), _) => {
+        (Err(ApiError::RegionUnavailable(_)), _) => {
             set_forbidden_status();
             view! { <RegionUnavailable region=None /> }.into_any()
         }

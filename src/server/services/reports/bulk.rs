@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 use crate::domain::{
     bulk::{BulkCandidate, BulkItem, BulkStep, MAX_REPORTS},
     format::{count_of, sentence},
+    policy::in_region,
     visible,
 };
 use crate::server::db::{Db, reports};
@@ -26,6 +27,7 @@ pub async fn act_on_many(
     step: BulkStep,
     items: &[BulkItem],
 ) -> Result<Vec<Result<Outcome, ServiceError>>, ServiceError> {
+    in_region(&user.actor)?;
     let viewer = user.actor.viewer();
     if BulkStep::for_viewer(&viewer) != Some(step) {
         return Err(crate::domain::Refusal::WrongActor {

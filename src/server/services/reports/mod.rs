@@ -10,6 +10,7 @@ use crate::domain::notice::NoticeKind;
 use crate::domain::{
     Action, HistoryEvent, ReportLine, Status, authorize, compute,
     deadline::DeadlineOf,
+    policy::in_region,
     pricing::{
         self as pricing_rules, CodeRefusal, LinePricing, PriceChange, VerifiedCode, parse_code,
     },
@@ -41,6 +42,7 @@ pub async fn verify_code(
     line_id: i64,
     code: &str,
 ) -> Result<VerifiedCode, ServiceError> {
+    in_region(&user.actor)?;
     // A read: nothing is locked, so nobody can make another tenant's report wait.
     let mut tx = db.pool().begin().await?;
     let header = reports::read_header(&mut tx, report_id)
@@ -108,6 +110,7 @@ pub async fn act(
     // A person may only make a report wait for them if they may see it: checked without a lock
     // first, and again once the lock is held (the status, and so the vendor's view, may move).
     if let Caller::User(user) = caller {
+        in_region(&user.actor)?;
         let mut conn = db.acquire().await?;
         let header = reports::read_header(&mut conn, report_id)
             .await?

@@ -3,6 +3,7 @@
 
 use crate::domain::{
     ListScope, OpenedReport, Period, list_scope,
+    policy::in_region,
     pricing::PriceChange,
     query::{FilterOptions, FoundReports, ListQuery, ListedReports, ReportFilter, ViewCounts},
     shows_pricing,
@@ -21,7 +22,7 @@ pub async fn list(
     filter: &ReportFilter,
 ) -> Result<ListedReports, ServiceError> {
     let actor = &user.actor;
-    refuse_region(actor)?;
+    in_region(actor)?;
     let query = ListQuery::for_viewer(actor, filter, this_month());
     let found = reports::list(db, &query).await?;
     // A viewer with a to-do sees how many reports each of their two lists holds.
@@ -57,7 +58,7 @@ pub async fn list(
 /// platform admins); the years it has reports in for a partner; nothing for distributors, who see
 /// one distributor's reports.
 pub async fn filter_options(db: &Db, user: &UserCaller) -> Result<FilterOptions, ServiceError> {
-    refuse_region(&user.actor)?;
+    in_region(&user.actor)?;
     match list_scope(&user.actor) {
         scope if scope.spans_distributors() => Ok(reports::filter_options(db).await?),
         ListScope::Partner(partner_id) => Ok(FilterOptions {
@@ -65,16 +66,6 @@ pub async fn filter_options(db: &Db, user: &UserCaller) -> Result<FilterOptions,
             ..FilterOptions::default()
         }),
         _ => Ok(FilterOptions::default()),
-    }
-}
-
-/// Refuses every list to a user of a region without billing reports, in those words rather
-/// than with an empty list.
-fn refuse_region(actor: &crate::domain::Actor) -> Result<(), ServiceError> {
-    if crate::domain::policy::region_allows(actor) {
-        Ok(())
-    } else {
-        Err(crate::domain::Refusal::RegionDisabled.into())
     }
 }
 
@@ -88,6 +79,7 @@ fn this_month() -> Option<Period> {
 /// or without any pricing field for partners (and for distributors while the partner is still
 /// preparing it). Another tenant's report, like a missing one, is "not found".
 pub async fn open(db: &Db, user: &UserCaller, id: i64) -> Result<OpenedReport, ServiceError> {
+    in_region(&user.actor)?;
     let report = reports::open(db, id, &now_utc())
         .await?
         .ok_or(ServiceError::NotFound)?;
@@ -145,7 +137,7 @@ pub async fn list_for_export(
     filter: &ReportFilter,
     limit: u32,
 ) -> Result<ListedReports, ServiceError> {
-    refuse_region(&user.actor)?;
+    in_region(&user.actor)?;
     let query = ListQuery::for_viewer(&user.actor, filter, this_month());
     let rows = reports::list_all(db, &query, limit.saturating_add(1)).await?;
     if rows.len() > usize::try_from(limit).unwrap_or(usize::MAX) {

@@ -5,12 +5,19 @@ use leptos::prelude::*;
 
 use crate::api::ApiError;
 use crate::domain::{
-    OrgKind,
+    Viewer,
+    bulk::BulkStep,
     query::{FilterOptions, ListedReports, ReportFilter},
+    to_do::ListView,
 };
 use crate::ui::components::unpack::{loading, unpack};
 
-use super::{filters::Filters, table::ReportTable, views::ViewChoice};
+use super::{
+    bulk::{BulkBar, BulkState},
+    filters::Filters,
+    table::ReportTable,
+    views::ViewChoice,
+};
 
 /// The heading, the filters and the rows. The filters navigate: the URL is the state.
 #[component]
@@ -18,10 +25,15 @@ pub(super) fn ReportList(
     filter: Memo<ReportFilter>,
     reports: Resource<Result<ListedReports, ApiError>>,
     options: FilterOptions,
-    /// The viewer's kind of organisation: what their list opens on, and whether it is one
-    /// partner's reports, chosen by year.
-    kind: OrgKind,
+    /// Who is looking: their kind of organisation decides what their list opens on (and whether
+    /// it is one partner's reports, chosen by year); with their role, whether they may take a
+    /// step on many reports of their to-do at once.
+    viewer: Viewer,
 ) -> impl IntoView {
+    let kind = viewer.org_kind;
+    // Made here, above the rows, so a summary outlives the list being fetched again.
+    let bulk = BulkStep::for_viewer(&viewer).map(|step| BulkState::new(step, viewer));
+    let reload = Callback::new(move |()| reports.refetch());
     // The filter with its view written out, as the server settles it: every link, the form and
     // the downloads keep the view the viewer is in.
     let shown = Memo::new(move |_| filter.read().settled_for(kind));
@@ -51,9 +63,18 @@ pub(super) fn ReportList(
                 {move || Suspend::new(async move {
                     unpack(reports.await, None, |page| {
                         let filter = shown.get_untracked();
+                        // Bulk steps are taken from the to-do, where every report awaits them.
+                        let bulk = bulk.filter(|_| {
+                            filter.view == Some(ListView::ToDo)
+                                && matches!(page, ListedReports::Priced(_))
+                        });
+                        let bar = bulk.filter(|_| page.total_count() > 0).map(|state| {
+                            view! { <BulkBar state page=page.clone() reload /> }
+                        });
                         view! {
                             <ViewChoice counts=page.views() filter=filter.clone() kind />
-                            <ReportTable page filter kind spans />
+                            {bar}
+                            <ReportTable page filter kind spans bulk />
                         }
                         .into_any()
                     })

@@ -5,10 +5,12 @@
 //! filter. The parts, one per file: `list` (heading, downloads, filters and rows), `filters`,
 //! `choice_select` and `admin_filters` (the form), `views` (the "To do" / "All reports"
 //! choice), `table` (count, rows, sortable column heads), `cells` (the deadline and the flags of
-//! a row), `totals` (the filter's totals per currency) and `pager`. Users whose region has no
+//! a row), `totals` (the filter's totals per currency), `pager`, and `bulk` (one step on many
+//! reports of the to-do). Users whose region has no
 //! billing reports get the shared notice instead.
 
 mod admin_filters;
+mod bulk;
 mod cells;
 mod choice_select;
 mod filters;
@@ -55,8 +57,8 @@ pub fn ReportsPage() -> impl IntoView {
                 unpack(unless_signed_out(user, &options), None, move |user| {
                     if user.region_enabled {
                         let options = options.unwrap_or_default();
-                        let kind = user.org_kind;
-                        view! { <ReportList filter reports options kind /> }.into_any()
+                        let viewer = user.viewer();
+                        view! { <ReportList filter reports options viewer /> }.into_any()
                     } else {
                         view! { <RegionUnavailable region=user.region_name /> }.into_any()
                     }

@@ -13,6 +13,7 @@ use crate::domain::{
 use crate::ui::{components::status_badge::StatusBadge, format};
 
 use super::{
+    bulk::BulkState,
     cells::{deadline_cell, markers},
     pager::{Pager, PagerProps},
     totals::{FilterTotalsLine, FilterTotalsLineProps},
@@ -36,6 +37,8 @@ pub(super) fn ReportTable(
     kind: OrgKind,
     /// The list spans distributors: the distributor and region columns are drawn.
     spans: bool,
+    /// The viewer's step on many reports, when the rows can be selected for it.
+    bulk: Option<BulkState>,
 ) -> impl IntoView {
     if page.total_count() == 0 {
         let why = if filter.view == Some(ListView::ToDo) && !filter.narrows() {
@@ -92,7 +95,13 @@ pub(super) fn ReportTable(
         ListedReports::Priced(page) => (None, Some(page.totals.clone())),
     };
     // One row shape for both: partners' rows have no total at all (the column is not drawn).
-    let rows: Vec<(PartnerReportSummary, Option<String>, Option<String>)> = match page {
+    type Row = (
+        PartnerReportSummary,
+        Option<String>,
+        Option<String>,
+        Option<AnyView>,
+    );
+    let rows: Vec<Row> = match page {
         ListedReports::Priced(page) => page
             .rows
             .into_iter()
@@ -104,7 +113,8 @@ pub(super) fn ReportTable(
                 let deadline = DeadlineOf::running(row.status)
                     .map(|whose| whose.pick(&row.submission_deadline, &row.review_deadline))
                     .map(str::to_owned);
-                (row.for_partner(), deadline, Some(total))
+                let pick = bulk.map(|bulk| bulk.cell(&row).into_any());
+                (row.for_partner(), deadline, Some(total), pick)
             })
             .collect(),
         ListedReports::Partner(page) => page
@@ -112,17 +122,18 @@ pub(super) fn ReportTable(
             .into_iter()
             .map(|row| {
                 let deadline = row.partner_deadline().map(str::to_owned);
-                (row, deadline, None)
+                (row, deadline, None, None)
             })
             .collect(),
     };
     let priced = totals.is_some();
     let rows = rows
         .into_iter()
-        .map(|(row, deadline, total)| {
+        .map(|(row, deadline, total, pick)| {
             let next = due_next == Some(row.id);
             view! {
                 <tr class:due-next=next>
+                    {pick}
                     <td class="partner" data-label="Partner">
                         <span>
                             <a href=filter.report_href(row.id)>{row.partner_name}</a>
@@ -154,6 +165,9 @@ pub(super) fn ReportTable(
             <table class="reports">
                 <thead>
                     <tr>
+                        {bulk.map(|_| view! {
+                            <th scope="col" class="pick-cell"><span class="visually-hidden">"Select"</span></th>
+                        })}
                         {sortable("Partner", &[SortKey::Partner], "")}
                         {sortable("Status", &[SortKey::Status], "")}
                         {sortable("Cycle", &[SortKey::Newest, SortKey::Oldest], "")}

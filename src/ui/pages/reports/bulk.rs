@@ -1,0 +1,291 @@
+//! One step on many reports from the to-do list (a distributor submits clean reports to the
+//! vendor, the vendor completes them): a box on each row that qualifies, the reason on each row
+//! that does not (`domain::bulk` decides both), a bar with the count and the totals per currency,
+//! a confirmation, and a summary of what went through and what was left, and why.
+//!
+//! The selection and the summary live above the rows, so the list can be fetched again after
+//! the step without losing the summary. The server decides every report again.
+
+use leptos::prelude::*;
+use rust_decimal::Decimal;
+
+use crate::api::{ApiError, bulk::act_on_reports};
+use crate::domain::{
+    Currency, ReportSummary, Viewer,
+    bulk::{BulkCandidate, BulkItem, BulkResult, BulkStep, selection_totals},
+    format::{count_of, sentence},
+    query::ListedReports,
+};
+use crate::ui::format;
+
+/// A report as selected: enough to name it, total it and ask for it at its version.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct Picked {
+    item: BulkItem,
+    name: String,
+    currency: Currency,
+    total: Decimal,
+}
+
+/// What one bulk step did, for the summary.
+#[derive(Clone, Debug, PartialEq)]
+struct Summary {
+    step: BulkStep,
+    done: Vec<String>,
+    left: Vec<(String, String)>,
+    error: Option<String>,
+}
+
+/// The bulk step of one viewer on one list: who, which step, what is selected, what happened.
+#[derive(Clone, Copy)]
+pub(super) struct BulkState {
+    step: BulkStep,
+    viewer: Viewer,
+    picked: RwSignal<Vec<Picked>>,
+    confirming: RwSignal<bool>,
+    summary: RwSignal<Option<Summary>>,
+}
+
+impl BulkState {
+    pub(super) fn new(step: BulkStep, viewer: Viewer) -> BulkState {
+        BulkState {
+            step,
+            viewer,
+            picked: RwSignal::new(Vec::new()),
+            confirming: RwSignal::new(false),
+            summary: RwSignal::new(None),
+        }
+    }
+
+    /// The first cell of a row: its box when the report qualifies, else why not.
+    pub(super) fn cell(&self, row: &ReportSummary) -> impl IntoView + use<> {
+        let candidate = BulkCandidate {
+            status: row.status,
+            flags: row.flags,
+            po_number: row.po_number.as_deref(),
+        };
+        let name = format!("{}, {}", row.partner_name, format::period_short(row.period));
+        let blocker = self.step.blocker(&self.viewer, &candidate);
+        let picked = self.picked;
+        let confirming = self.confirming;
+        let choice = Picked {
+            item: BulkItem {
+                id: row.id,
+                version: row.version,
+            },
+            name: name.clone(),
+            currency: row.currency,
+            total: row.total.unwrap_or_default(),
+        };
+        let id = row.id;
+        let checked = move || picked.read().iter().any(|p| p.item.id == id);
+        let toggle = move |_| {
+            confirming.set(false);
+            picked.update(|all| match all.iter().position(|p| p.item.id == id) {
+                Some(at) => {
+                    all.remove(at);
+                }
+                None => all.push(choice.clone()),
+            });
+        };
+        let content = match blocker {
+            None => view! {
+                <input type="checkbox" class="pick" aria-label=format!("Select {name}")
+                    prop:checked=checked on:change=toggle />
+            }
+            .into_any(),
+            Some(why) => view! {
+                <input type="checkbox" class="pick" disabled aria-label=format!("{name} cannot be selected") />
+                <span class="why">{sentence(&why)}</span>
+            }
+            .into_any(),
+        };
+        view! {
+            <td class="pick-cell" data-label="Select">
+                <label class="pick-wrap">{content}</label>
+            </td>
+        }
+    }
+
+    /// Every report of `page` that qualifies, as picked.
+    fn qualifying(&self, page: &ListedReports) -> Vec<Picked> {
+        let ListedReports::Priced(page) = page else {
+            return Vec::new();
+        };
+        page.rows
+            .iter()
+            .filter(|row| {
+                let candidate = BulkCandidate {
+                    status: row.status,
+                    flags: row.flags,
+                    po_number: row.po_number.as_deref(),
+                };
+                self.step.blocker(&self.viewer, &candidate).is_none()
+            })
+            .map(|row| Picked {
+                item: BulkItem {
+                    id: row.id,
+                    version: row.version,
+                },
+                name: format!("{}, {}", row.partner_name, format::period_short(row.period)),
+                currency: row.currency,
+                total: row.total.unwrap_or_default(),
+            })
+            .collect()
+    }
+}
+
+/// "USD 1,234.00 · EUR 56.00": the selection's totals, never added across currencies.
+fn totals_text(picked: &[Picked]) -> String {
+    let amounts: Vec<(Currency, Decimal)> = picked.iter().map(|p| (p.currency, p.total)).collect();
+    selection_totals(&amounts)
+        .iter()
+        .map(|total| format::money_with_code(total.total, total.currency))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// The bar above the rows: count, totals, the step's button; its confirmation; the summary.
+#[component]
+pub(super) fn BulkBar(
+    state: BulkState,
+    page: ListedReports,
+    /// Fetches the list again once the step is done.
+    reload: Callback<()>,
+) -> impl IntoView {
+    let BulkState {
+        step,
+        picked,
+        confirming,
+        summary,
+        ..
+    } = state;
+    let all = state.qualifying(&page);
+    let none_qualify = all.is_empty();
+    let running = Action::new(move |items: &Vec<Picked>| {
+        let items = items.clone();
+        async move {
+            let asked: Vec<BulkItem> = items.iter().map(|p| p.item).collect();
+            (items, act_on_reports(step, asked).await)
+        }
+    });
+    Effect::new(move |_| {
+        let Some((items, result)) = running.value().get() else {
+            return;
+        };
+        summary.set(Some(summarise(step, &items, result)));
+        picked.set(Vec::new());
+        confirming.set(false);
+        reload.run(());
+    });
+    let count = move || picked.read().len();
+    let select_all = move |_| {
+        summary.set(None);
+        picked.set(all.clone());
+    };
+    view! {
+        {move || summary.get().map(|summary| view! { <BulkSummary summary /> })}
+        <div class="bulk-bar" role="group" aria-label="Act on several reports">
+            <span class="bulk-count">
+                {move || match count() {
+                    0 if none_qualify => "No report on this page can be taken in bulk.".to_owned(),
+                    0 => "Select clean reports to take them in one step.".to_owned(),
+                    n => format!("{} selected: {}", count_of(n as u64, "report", "reports"), picked.with(|p| totals_text(p))),
+                }}
+            </span>
+            <span class="bulk-buttons" hidden=none_qualify>
+                <button type="button" class="button" on:click=select_all>
+                    "Select all that qualify"
+                </button>
+                <button type="button" class="button" disabled=move || count() == 0
+                    on:click=move |_| { picked.set(Vec::new()); confirming.set(false); }>
+                    "Clear"
+                </button>
+                <button type="button" class="button primary" disabled=move || count() == 0 || running.pending().get()
+                    on:click=move |_| { summary.set(None); confirming.set(true); }>
+                    {move || step.button(count())}
+                </button>
+            </span>
+        </div>
+        {move || confirming.get().then(|| {
+            let chosen = picked.get();
+            let question = format!("{}?", step.button(chosen.len()));
+            let totals = totals_text(&chosen);
+            view! {
+                <div class="bulk-confirm" role="alertdialog" aria-labelledby="bulk-question">
+                    <p id="bulk-question"><strong>{question}</strong></p>
+                    <p>{format!("Total: {totals}. Each report is taken on its own, with its own history entry; one that changed since this list was shown is left as it is.")}</p>
+                    <p class="bulk-buttons">
+                        <button type="button" class="button primary" disabled=move || running.pending().get()
+                            on:click=move |_| { running.dispatch(picked.get_untracked()); }>
+                            {move || if running.pending().get() { "Working…".to_owned() } else { format!("Yes, {}", step.button(chosen.len()).to_lowercase()) }}
+                        </button>
+                        <button type="button" class="button" on:click=move |_| confirming.set(false)>
+                            "Cancel"
+                        </button>
+                    </p>
+                </div>
+            }
+        })}
+    }
+}
+
+/// What the answer says, by report name.
+fn summarise(
+    step: BulkStep,
+    items: &[Picked],
+    result: Result<Vec<BulkResult>, ApiError>,
+) -> Summary {
+    let mut summary = Summary {
+        step,
+        done: Vec::new(),
+        left: Vec::new(),
+        error: None,
+    };
+    match result {
+        Ok(results) => {
+            for (picked, outcome) in items.iter().zip(results) {
+                match outcome {
+                    Ok(_) => summary.done.push(picked.name.clone()),
+                    Err(why) => summary.left.push((picked.name.clone(), why)),
+                }
+            }
+        }
+        Err(error) => summary.error = Some(error.to_string()),
+    }
+    summary
+}
+
+/// "2 reports submitted to the vendor: …; 1 left as it was: … — why."
+#[component]
+fn BulkSummary(summary: Summary) -> impl IntoView {
+    let done = (!summary.done.is_empty()).then(|| {
+        format!(
+            "{} {}: {}.",
+            count_of(summary.done.len() as u64, "report", "reports"),
+            summary.step.done(),
+            summary.done.join("; ")
+        )
+    });
+    let left_count = summary.left.len();
+    let left = summary
+        .left
+        .into_iter()
+        .map(|(name, why)| view! { <li><strong>{name}</strong>": "{why}</li> })
+        .collect_view();
+    let class = if summary.error.is_some() || left_count > 0 {
+        "notice bulk-summary"
+    } else {
+        "notice ok bulk-summary"
+    };
+    view! {
+        <div class=class role="status" tabindex="-1">
+            {summary.error.map(|error| view! { <p>{error}</p> })}
+            {done.map(|done| view! { <p>{done}</p> })}
+            {(left_count > 0).then(|| view! {
+                <p>{format!("{} left as {}:", count_of(left_count as u64, "report", "reports"), if left_count == 1 { "it was" } else { "they were" })}</p>
+                <ul>{left}</ul>
+            })}
+        </div>
+    }
+}
