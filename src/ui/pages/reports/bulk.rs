@@ -57,26 +57,30 @@ impl BulkState {
         }
     }
 
-    /// The first cell of a row: its box when the report qualifies, else why not.
-    pub(super) fn cell(&self, row: &ReportSummary) -> impl IntoView + use<> {
+    /// Forgets the selection, the question and the summary: another list is shown.
+    pub(super) fn reset(&self) {
+        self.picked.set(Vec::new());
+        self.confirming.set(false);
+        self.summary.set(None);
+    }
+
+    /// Why this row's report cannot be selected, or `None` when it can.
+    fn blocker(&self, row: &ReportSummary) -> Option<String> {
         let candidate = BulkCandidate {
             status: row.status,
             flags: row.flags,
             po_number: row.po_number.as_deref(),
         };
-        let name = format!("{}, {}", row.partner_name, format::period_short(row.period));
-        let blocker = self.step.blocker(&self.viewer, &candidate);
+        self.step.blocker(&self.viewer, &candidate)
+    }
+
+    /// The first cell of a row: its box when the report qualifies, else why not.
+    pub(super) fn cell(&self, row: &ReportSummary) -> impl IntoView + use<> {
+        let blocker = self.blocker(row);
+        let choice = Picked::of(row);
+        let name = choice.name.clone();
         let picked = self.picked;
         let confirming = self.confirming;
-        let choice = Picked {
-            item: BulkItem {
-                id: row.id,
-                version: row.version,
-            },
-            name: name.clone(),
-            currency: row.currency,
-            total: row.total.unwrap_or_default(),
-        };
         let id = row.id;
         let checked = move || picked.read().iter().any(|p| p.item.id == id);
         let toggle = move |_| {
@@ -114,24 +118,23 @@ impl BulkState {
         };
         page.rows
             .iter()
-            .filter(|row| {
-                let candidate = BulkCandidate {
-                    status: row.status,
-                    flags: row.flags,
-                    po_number: row.po_number.as_deref(),
-                };
-                self.step.blocker(&self.viewer, &candidate).is_none()
-            })
-            .map(|row| Picked {
-                item: BulkItem {
-                    id: row.id,
-                    version: row.version,
-                },
-                name: format!("{}, {}", row.partner_name, format::period_short(row.period)),
-                currency: row.currency,
-                total: row.total.unwrap_or_default(),
-            })
+            .filter(|row| self.blocker(row).is_none())
+            .map(Picked::of)
             .collect()
+    }
+}
+
+impl Picked {
+    fn of(row: &ReportSummary) -> Picked {
+        Picked {
+            item: BulkItem {
+                id: row.id,
+                version: row.version,
+            },
+            name: format!("{}, {}", row.partner_name, format::period_short(row.period)),
+            currency: row.currency,
+            total: row.total.unwrap_or_default(),
+        }
     }
 }
 

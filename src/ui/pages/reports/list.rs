@@ -31,12 +31,22 @@ pub(super) fn ReportList(
     viewer: Viewer,
 ) -> impl IntoView {
     let kind = viewer.org_kind;
-    // Made here, above the rows, so a summary outlives the list being fetched again.
-    let bulk = BulkStep::for_viewer(&viewer).map(|step| BulkState::new(step, viewer));
-    let reload = Callback::new(move |()| reports.refetch());
     // The filter with its view written out, as the server settles it: every link, the form and
     // the downloads keep the view the viewer is in.
     let shown = Memo::new(move |_| filter.read().settled_for(kind));
+    // Made here, above the rows, so a summary outlives the list being fetched again.
+    let bulk = BulkStep::for_viewer(&viewer).map(|step| BulkState::new(step, viewer));
+    let reload = Callback::new(move |()| reports.refetch());
+    // A selection belongs to the list it was made in: another filter or page starts afresh.
+    Effect::watch(
+        move || shown.get(),
+        move |_, _, _| {
+            if let Some(bulk) = bulk {
+                bulk.reset();
+            }
+        },
+        false,
+    );
     let export = move |format: &str| {
         let mut all = shown.get();
         all.page = 1;
