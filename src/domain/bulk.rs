@@ -16,7 +16,7 @@ use super::flags::ReportFlags;
 use super::listing::{CurrencyTotal, per_currency};
 use super::policy::{OrgKind, Viewer, permits};
 use super::query::PAGE_SIZE;
-use super::status::{Action, Status};
+use super::status::{Action, Refusal, Status};
 
 /// The most reports one bulk step takes: one page of the list.
 pub const MAX_REPORTS: usize = PAGE_SIZE as usize;
@@ -62,6 +62,23 @@ impl BulkStep {
         (viewer.region_allows() && viewer.role.may_act()).then_some(step)
     }
 
+    /// Whether `viewer` may take this step at all, and if not the refusal: a region without
+    /// billing reports, a role that only reads, or a step that is another side's.
+    pub fn permit(&self, viewer: &Viewer) -> Result<(), Refusal> {
+        if !viewer.region_allows() {
+            Err(Refusal::RegionDisabled)
+        } else if !viewer.role.may_act() {
+            Err(Refusal::ReadOnly)
+        } else if BulkStep::for_viewer(viewer) != Some(*self) {
+            Err(Refusal::WrongActor {
+                action: self.action(),
+                actor: viewer.org_kind.actor_kind(),
+            })
+        } else {
+            Ok(())
+        }
+    }
+
     /// The workflow action each report takes.
     pub const fn action(&self) -> Action {
         match self {
@@ -72,8 +89,8 @@ impl BulkStep {
 
     /// Why this report cannot be taken in bulk by `viewer`, or `None` when it can.
     pub fn blocker(&self, viewer: &Viewer, report: &BulkCandidate) -> Option<String> {
-        if BulkStep::for_viewer(viewer) != Some(*self) {
-            return Some(format!("you can't {} in bulk", self.action().describe()));
+        if let Err(refusal) = self.permit(viewer) {
+            return Some(refusal.to_string());
         }
         if permits(viewer, report.status, self.action()).is_err() {
             return Some(format!("it is {}", report.status.label()));
@@ -158,8 +175,26 @@ mod tests {
                     ..viewer(kind, role)
                 };
                 assert_eq!(BulkStep::for_viewer(&off), None);
+                // Operators are tied to no region; everyone else is told about theirs first.
+                if kind != OrgKind::Operator {
+                    assert_eq!(
+                        BulkStep::SubmitToVendor.permit(&off),
+                        Err(Refusal::RegionDisabled)
+                    );
+                }
             }
         }
+        let support = viewer(OrgKind::Distributor, Role::Support);
+        assert_eq!(
+            BulkStep::SubmitToVendor.permit(&support),
+            Err(Refusal::ReadOnly)
+        );
+        let vendor = viewer(OrgKind::Vendor, Role::BillingManager);
+        assert_eq!(BulkStep::Complete.permit(&vendor), Ok(()));
+        assert!(matches!(
+            BulkStep::SubmitToVendor.permit(&vendor),
+            Err(Refusal::WrongActor { .. })
+        ));
     }
 
     #[test]

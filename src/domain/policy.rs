@@ -424,17 +424,19 @@ mod tests {
                         region_enabled: enabled,
                         ..actor(kind, org, Role::Support)
                     };
-                    for status in Status::all() {
-                        for owners in [owners(), others] {
-                            let in_scope = match list_scope(&who) {
-                                ListScope::Nothing => false,
-                                ListScope::Partner(id) => owners.partner_org_id == id,
-                                ListScope::Distributor(id) => owners.distributor_org_id == id,
-                                ListScope::ReachedVendor => owners.received_by_vendor,
-                                ListScope::All => true,
-                            };
-                            assert_eq!(in_scope, can_see(&who, &owners), "{who:?} {status:?}");
-                        }
+                    let unsent = ReportOwners {
+                        received_by_vendor: false,
+                        ..others
+                    };
+                    for owners in [owners(), received(), others, unsent] {
+                        let in_scope = match list_scope(&who) {
+                            ListScope::Nothing => false,
+                            ListScope::Partner(id) => owners.partner_org_id == id,
+                            ListScope::Distributor(id) => owners.distributor_org_id == id,
+                            ListScope::ReachedVendor => owners.received_by_vendor,
+                            ListScope::All => true,
+                        };
+                        assert_eq!(in_scope, can_see(&who, &owners), "{who:?} {owners:?}");
                     }
                 }
             }

@@ -9,7 +9,6 @@ use std::collections::BTreeSet;
 use crate::domain::{
     bulk::{BulkCandidate, BulkItem, BulkStep, MAX_REPORTS},
     format::{count_of, sentence},
-    policy::in_region,
     visible,
 };
 use crate::server::db::{Db, reports};
@@ -18,8 +17,8 @@ use crate::server::services::{Caller, ServiceError, UserCaller};
 use super::{Command, Outcome, act_in};
 
 /// Takes `step` on every report of `items`, each on its own; returns what happened to each, in
-/// the order asked. The whole call is refused (and nothing changes) when the viewer has no such
-/// step, the list is empty or longer than a page, or names a report twice.
+/// the order asked. The whole call is refused (and nothing changes) when the viewer may not take
+/// the step, or the list is empty, longer than a page, or names a report twice.
 #[tracing::instrument(skip(db, user, items), fields(reports = items.len()), err(Debug))]
 pub async fn act_on_many(
     db: &Db,
@@ -27,15 +26,7 @@ pub async fn act_on_many(
     step: BulkStep,
     items: &[BulkItem],
 ) -> Result<Vec<Result<Outcome, ServiceError>>, ServiceError> {
-    in_region(&user.actor)?;
-    let viewer = user.actor.viewer();
-    if BulkStep::for_viewer(&viewer) != Some(step) {
-        return Err(crate::domain::Refusal::WrongActor {
-            action: step.action(),
-            actor: user.actor.org_kind.actor_kind(),
-        }
-        .into());
-    }
+    step.permit(&user.actor.viewer())?;
     if items.is_empty() {
         return Err(ServiceError::Invalid(
             "Please select at least one report.".to_owned(),

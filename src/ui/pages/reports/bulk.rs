@@ -193,7 +193,10 @@ pub(super) fn BulkBar(
                 {move || match count() {
                     0 if none_qualify => "No report on this page can be taken in bulk.".to_owned(),
                     0 => "Select clean reports to take them in one step.".to_owned(),
-                    n => format!("{} selected: {}", count_of(n as u64, "report", "reports"), picked.with(|p| totals_text(p))),
+                    n => {
+                        let reports = count_of(n as u64, "report", "reports");
+                        format!("{reports} selected: {}", picked.with(|p| totals_text(p)))
+                    }
                 }}
             </span>
             <span class="bulk-buttons" hidden=none_qualify>
@@ -204,7 +207,8 @@ pub(super) fn BulkBar(
                     on:click=move |_| { picked.set(Vec::new()); confirming.set(false); }>
                     "Clear"
                 </button>
-                <button type="button" class="button primary" disabled=move || count() == 0 || running.pending().get()
+                <button type="button" class="button primary"
+                    disabled=move || count() == 0 || running.pending().get()
                     on:click=move |_| { summary.set(None); confirming.set(true); }>
                     {move || step.button(count())}
                 </button>
@@ -213,15 +217,21 @@ pub(super) fn BulkBar(
         {move || confirming.get().then(|| {
             let chosen = picked.get();
             let question = format!("{}?", step.button(chosen.len()));
-            let totals = totals_text(&chosen);
+            let detail = format!(
+                "Total: {}. Each report is taken on its own, with its own history entry; one \
+                 that changed since this list was shown is left as it is.",
+                totals_text(&chosen)
+            );
+            let yes = format!("Yes, {}", step.button(chosen.len()).to_lowercase());
             view! {
                 <div class="bulk-confirm" role="alertdialog" aria-labelledby="bulk-question">
                     <p id="bulk-question"><strong>{question}</strong></p>
-                    <p>{format!("Total: {totals}. Each report is taken on its own, with its own history entry; one that changed since this list was shown is left as it is.")}</p>
+                    <p>{detail}</p>
                     <p class="bulk-buttons">
-                        <button type="button" class="button primary" disabled=move || running.pending().get()
+                        <button type="button" class="button primary"
+                            disabled=move || running.pending().get()
                             on:click=move |_| { running.dispatch(picked.get_untracked()); }>
-                            {move || if running.pending().get() { "Working…".to_owned() } else { format!("Yes, {}", step.button(chosen.len()).to_lowercase()) }}
+                            {move || if running.pending().get() { "Working…".to_owned() } else { yes.clone() }}
                         </button>
                         <button type="button" class="button" on:click=move |_| confirming.set(false)>
                             "Cancel"
@@ -276,6 +286,15 @@ fn BulkSummary(summary: Summary) -> impl IntoView {
         .into_iter()
         .map(|(name, why)| view! { <li><strong>{name}</strong>": "{why}</li> })
         .collect_view();
+    let left_heading = format!(
+        "{} left as {}:",
+        count_of(left_count as u64, "report", "reports"),
+        if left_count == 1 {
+            "it was"
+        } else {
+            "they were"
+        }
+    );
     let class = if summary.error.is_some() || left_count > 0 {
         "notice bulk-summary"
     } else {
@@ -286,7 +305,7 @@ fn BulkSummary(summary: Summary) -> impl IntoView {
             {summary.error.map(|error| view! { <p>{error}</p> })}
             {done.map(|done| view! { <p>{done}</p> })}
             {(left_count > 0).then(|| view! {
-                <p>{format!("{} left as {}:", count_of(left_count as u64, "report", "reports"), if left_count == 1 { "it was" } else { "they were" })}</p>
+                <p>{left_heading}</p>
                 <ul>{left}</ul>
             })}
         </div>
