@@ -1,7 +1,8 @@
 //! One step on many reports from the to-do list (a distributor submits clean reports to the
 //! vendor, the vendor completes them): a box on each row that qualifies, the reason on each row
 //! that does not (`domain::bulk` decides both), a bar with the count and the totals per currency,
-//! a confirmation, and a summary of what went through and what was left, and why.
+//! a confirmation, and a summary (`bulk_summary`) of what went through and what was left, and
+//! why.
 //!
 //! The selection and the summary live above the rows, so the list can be fetched again after
 //! the step without losing the summary. The server decides every report again.
@@ -9,31 +10,24 @@
 use leptos::prelude::*;
 use rust_decimal::Decimal;
 
-use crate::api::{ApiError, bulk::act_on_reports};
+use crate::api::bulk::act_on_reports;
 use crate::domain::{
     Currency, ReportSummary, Viewer,
-    bulk::{BulkCandidate, BulkItem, BulkResult, BulkStep, selection_totals},
+    bulk::{BulkCandidate, BulkItem, BulkStep, selection_totals},
     format::{count_of, sentence},
     query::ListedReports,
 };
 use crate::ui::format;
 
+use super::bulk_summary::{BulkSummary, Summary, summarise};
+
 /// A report as selected: enough to name it, total it and ask for it at its version.
 #[derive(Clone, Debug, PartialEq)]
 pub(super) struct Picked {
     item: BulkItem,
-    name: String,
+    pub(super) name: String,
     currency: Currency,
     total: Decimal,
-}
-
-/// What one bulk step did, for the summary.
-#[derive(Clone, Debug, PartialEq)]
-struct Summary {
-    step: BulkStep,
-    done: Vec<String>,
-    left: Vec<(String, String)>,
-    error: Option<String>,
 }
 
 /// The bulk step of one viewer on one list: who, which step, what is selected, what happened.
@@ -240,74 +234,5 @@ pub(super) fn BulkBar(
                 </div>
             }
         })}
-    }
-}
-
-/// What the answer says, by report name.
-fn summarise(
-    step: BulkStep,
-    items: &[Picked],
-    result: Result<Vec<BulkResult>, ApiError>,
-) -> Summary {
-    let mut summary = Summary {
-        step,
-        done: Vec::new(),
-        left: Vec::new(),
-        error: None,
-    };
-    match result {
-        Ok(results) => {
-            for (picked, outcome) in items.iter().zip(results) {
-                match outcome {
-                    Ok(_) => summary.done.push(picked.name.clone()),
-                    Err(why) => summary.left.push((picked.name.clone(), why)),
-                }
-            }
-        }
-        Err(error) => summary.error = Some(error.to_string()),
-    }
-    summary
-}
-
-/// "2 reports submitted to the vendor: …; 1 left as it was: … — why."
-#[component]
-fn BulkSummary(summary: Summary) -> impl IntoView {
-    let done = (!summary.done.is_empty()).then(|| {
-        format!(
-            "{} {}: {}.",
-            count_of(summary.done.len() as u64, "report", "reports"),
-            summary.step.done(),
-            summary.done.join("; ")
-        )
-    });
-    let left_count = summary.left.len();
-    let left = summary
-        .left
-        .into_iter()
-        .map(|(name, why)| view! { <li><strong>{name}</strong>": "{why}</li> })
-        .collect_view();
-    let left_heading = format!(
-        "{} left as {}:",
-        count_of(left_count as u64, "report", "reports"),
-        if left_count == 1 {
-            "it was"
-        } else {
-            "they were"
-        }
-    );
-    let class = if summary.error.is_some() || left_count > 0 {
-        "notice bulk-summary"
-    } else {
-        "notice ok bulk-summary"
-    };
-    view! {
-        <div class=class role="status" tabindex="-1">
-            {summary.error.map(|error| view! { <p>{error}</p> })}
-            {done.map(|done| view! { <p>{done}</p> })}
-            {(left_count > 0).then(|| view! {
-                <p>{left_heading}</p>
-                <ul>{left}</ul>
-            })}
-        </div>
     }
 }

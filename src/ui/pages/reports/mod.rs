@@ -5,12 +5,13 @@
 //! filter. The parts, one per file: `list` (heading, downloads, filters and rows), `filters`,
 //! `choice_select` and `admin_filters` (the form), `views` (the "To do" / "All reports"
 //! choice), `table` (count, rows, sortable column heads), `cells` (the deadline and the flags of
-//! a row), `totals` (the filter's totals per currency), `pager`, and `bulk` (one step on many
-//! reports of the to-do). Users whose region has no
+//! a row), `totals` (the filter's totals per currency), `pager`, and `bulk` with `bulk_summary`
+//! (one step on many reports of the to-do). Users whose region has no
 //! billing reports get the shared notice instead.
 
 mod admin_filters;
 mod bulk;
+mod bulk_summary;
 mod cells;
 mod choice_select;
 mod filters;
