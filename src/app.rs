@@ -16,8 +16,8 @@ use crate::ui::{
     components::{notice_bell::NoticeBell, user_menu::UserMenu},
     pages::{
         integrity::IntegrityPage, not_found::NotFound, notices::NoticesPage,
-        report::ReportDetailPage, reports::ReportsPage, settings::SettingsPage,
-        sign_in::SignInPage, usage::UsagePage,
+        overview::OverviewPage, report::ReportDetailPage, reports::ReportsPage,
+        settings::SettingsPage, sign_in::SignInPage, usage::UsagePage,
     },
 };
 
@@ -124,6 +124,7 @@ fn Shell() -> impl IntoView {
                             let runs_cycle = user.viewer().runs_cycle();
                             let sees_settings = user.viewer().sees_settings();
                             let checks_history = user.viewer().checks_history();
+                            let sees_overview = user.viewer().sees_overview();
                             let here = move |path: &'static str| {
                                 location.pathname.with(|now| now == path).then_some("page")
                             };
@@ -132,6 +133,14 @@ fn Shell() -> impl IntoView {
                                     <a href="/" aria-current=move || here("/")>
                                         "Reports"
                                     </a>
+                                    {sees_overview
+                                        .then(|| {
+                                            view! {
+                                                <a href="/overview" aria-current=move || here("/overview")>
+                                                    "Overview"
+                                                </a>
+                                            }
+                                        })}
                                     {runs_cycle
                                         .then(|| {
                                             view! {
@@ -174,6 +183,7 @@ fn Shell() -> impl IntoView {
                 <Route path=StaticSegment("notices") view=NoticesPage />
                 <Route path=StaticSegment("settings") view=SettingsPage />
                 <Route path=StaticSegment("integrity") view=IntegrityPage />
+                <Route path=StaticSegment("overview") view=OverviewPage ssr=SsrMode::Async />
                 <Route path=(StaticSegment("reports"), ParamSegment("id")) view=ReportDetailPage ssr=SsrMode::Async />
             </Routes>
         </main>

@@ -119,12 +119,16 @@ fn access(endpoint: &str, actor: &str) -> ListAccess {
         ("settings/read" | "settings/save", _) => Everything,
         // Checking the history's chain: platform admins only, checked per actor in
         // tests/db_guards.rs.
+        // The channel overview: the platform's staff only, checked per actor in
+        // tests/overview.rs.
+        ("reports/overview", "anonymous") => Refused,
+        ("reports/overview", _) => Everything,
         ("integrity/check", "anonymous") => Refused,
         ("integrity/check", _) => Everything,
         ("auth/me" | "auth/demo-accounts" | "auth/sign-in" | "auth/sign-out", _) => Everything,
         ("/" | "/sign-in" | "/healthz" | "/readyz" | "/reports/{id}", _) => Everything,
         // The pages check the session themselves; the usage page says who may use it.
-        ("/usage" | "/notices" | "/settings" | "/integrity", _) => Everything,
+        ("/usage" | "/notices" | "/settings" | "/integrity" | "/overview", _) => Everything,
         // Exporting the list: the list's own rows, all pages at once.
         (EXPORT_CSV | EXPORT_XLSX, "anonymous") => Refused,
         (EXPORT_CSV | EXPORT_XLSX, actor) => access("reports/list", actor),

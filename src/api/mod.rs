@@ -7,6 +7,7 @@ pub mod cycle;
 pub mod error;
 pub mod integrity;
 pub mod notices;
+pub mod overview;
 pub mod reports;
 pub mod settings;
 #[cfg(feature = "ssr")]

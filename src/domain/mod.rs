@@ -49,6 +49,7 @@ pub mod listing;
 pub mod money;
 pub mod notice;
 pub mod numbers;
+pub mod overview;
 pub mod period;
 pub mod policy;
 pub mod pricing;

@@ -267,6 +267,12 @@ impl Viewer {
         matches!(self.org_kind, OrgKind::Operator) && matches!(self.role, Role::PlatformAdmin)
     }
 
+    /// Whether this viewer sees the overview of the whole channel (read-only): the platform's
+    /// staff, admins and support alike.
+    pub const fn sees_overview(&self) -> bool {
+        matches!(self.org_kind, OrgKind::Operator)
+    }
+
     /// Whether this viewer sees its organisation's cycle settings: a distributor's users.
     pub const fn sees_settings(&self) -> bool {
         matches!(self.org_kind, OrgKind::Distributor) && self.region_allows()

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::currency::Currency;
 use super::flags::RiskFlag;
 use super::period::Period;
 use super::policy::{Actor, OrgKind, can_see_pricing};
@@ -12,6 +13,9 @@ pub use super::listing::{
     CurrencyTotal, FilterTotals, FoundReports, ListQuery, ListedReports, MatchedGroup,
     PartnerReportPage, ReportPage, ViewCounts,
 };
+
+/// The URL form of "only reports whose deadline has passed" (`deadline=passed`).
+pub const OVERDUE_PARAM: &str = "passed";
 
 /// Rows per page of a report list.
 pub const PAGE_SIZE: u32 = 50;
@@ -241,6 +245,10 @@ pub struct ReportFilter {
     pub partner: Option<String>,
     /// Only reports carrying this flag.
     pub flag: Option<RiskFlag>,
+    /// Only reports in this currency.
+    pub currency: Option<Currency>,
+    /// Only reports whose running deadline has passed (see `deadline::DeadlineOf::running`).
+    pub overdue: bool,
     /// The to-do or everything; none chosen is the viewer's default (see `to_do`).
     pub view: Option<ListView>,
     /// The order; none chosen is the view's own order (see `to_do`).
@@ -277,6 +285,8 @@ impl ReportFilter {
                 .map(|text| text.trim().to_owned())
                 .filter(|text| !text.is_empty()),
             flag: get("flag").and_then(|text| RiskFlag::from_param(&text)),
+            currency: get("currency").and_then(|text| Currency::parse(&text).ok()),
+            overdue: get("deadline").is_some_and(|text| text == OVERDUE_PARAM),
             view: get("view").and_then(|text| ListView::from_param(&text)),
             sort: get("sort").and_then(|text| SortKey::from_param(&text)),
             page: get("page")
@@ -318,6 +328,12 @@ impl ReportFilter {
         if let Some(flag) = self.flag {
             pairs.push(("flag", flag.to_param().to_owned()));
         }
+        if let Some(currency) = self.currency {
+            pairs.push(("currency", currency.code().to_owned()));
+        }
+        if self.overdue {
+            pairs.push(("deadline", OVERDUE_PARAM.to_owned()));
+        }
         if let Some(sort) = self.sort {
             pairs.push(("sort", sort.to_param().to_owned()));
         }
@@ -345,6 +361,8 @@ impl ReportFilter {
             || self.to.is_some()
             || self.partner.is_some()
             || self.flag.is_some()
+            || self.currency.is_some()
+            || self.overdue
     }
 }
 
@@ -527,6 +545,8 @@ mod tests {
             to: Period::parse("2026-03").ok(),
             partner: Some("Acme & Co".to_owned()),
             flag: Some(RiskFlag::BelowUsed),
+            currency: Some(Currency::Eur),
+            overdue: true,
             view: Some(ListView::All),
             sort: Some(SortKey::Deadline),
             page: 3,
@@ -534,7 +554,7 @@ mod tests {
         let query = filter.to_query();
         assert_eq!(
             query,
-            "view=all&status=completed&region=2&distributor=7&from=2026-01&to=2026-03&partner=Acme%20%26%20Co&flag=below_used&sort=deadline&page=3"
+            "view=all&status=completed&region=2&distributor=7&from=2026-01&to=2026-03&partner=Acme%20%26%20Co&flag=below_used&currency=EUR&deadline=passed&sort=deadline&page=3"
         );
         let pairs: Vec<(String, String)> = query
             .split('&')

@@ -372,6 +372,9 @@ pub enum Refusal {
     /// Someone other than a platform admin asked to check the history's integrity.
     #[error("Only platform admins can check the integrity of the history")]
     HistoryCheckAdminOnly,
+    /// Someone other than the platform's staff asked for the channel overview.
+    #[error("Only platform admins can see the overview of every region")]
+    OverviewAdminOnly,
     /// A reason (for a rejection or a return) was left blank.
     #[error("Please give a reason")]
     ReasonRequired,

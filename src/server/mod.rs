@@ -2,6 +2,7 @@
 //! services, security. Nothing here is compiled into the browser bundle.
 
 pub mod auth;
+pub mod chart;
 pub mod commands;
 pub mod config;
 pub mod db;

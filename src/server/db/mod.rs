@@ -187,6 +187,13 @@ pub fn now_utc() -> String {
     rfc3339(time::OffsetDateTime::now_utc())
 }
 
+/// The current UTC time in whole seconds, the form deadlines are stored in (so that comparing
+/// the text compares the moments).
+pub fn now_utc_seconds() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    rfc3339(now.replace_nanosecond(0).unwrap_or(now))
+}
+
 /// A moment as UTC RFC 3339 text, the one timestamp format stored.
 pub fn rfc3339(at: time::OffsetDateTime) -> String {
     at.to_offset(time::UtcOffset::UTC)

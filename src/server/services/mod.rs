@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod cycle;
 pub mod integrity;
+pub mod overview;
 pub mod reports;
 pub mod settings;
 pub mod usage_import;

@@ -4,6 +4,7 @@
 pub mod integrity;
 pub mod not_found;
 pub mod notices;
+pub mod overview;
 pub mod report;
 pub mod reports;
 pub mod settings;

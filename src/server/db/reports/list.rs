@@ -137,22 +137,7 @@ impl GroupRow {
 pub async fn list(db: &Db, query: &ListQuery) -> Result<FoundReports, SqlError> {
     let page = query.filter.page();
     let offset = i64::from(page - 1) * i64::from(PAGE_SIZE);
-
-    // Summed as scaled integers (exact); the sum is cast back from PostgreSQL's NUMERIC.
-    let mut grouped = Statement::new(format!(
-        "SELECT r.currency, r.status, r.sub_status, COUNT(*) AS reports, \
-                CAST(SUM(r.total_e4) AS BIGINT) AS total_e4 {FROM_REPORTS}"
-    ));
-    push_conditions(&mut grouped, query);
-    grouped.push(" GROUP BY r.currency, r.status, r.sub_status");
-    let Statement { sql, args, .. } = grouped;
-    let groups = sqlx::query_as_with::<_, GroupRow, _>(&sql, args)
-        .fetch_all(db.pool())
-        .await?
-        .into_iter()
-        .map(GroupRow::decode)
-        .collect::<Result<Vec<_>, _>>()?;
-
+    let groups = groups(db, query).await?;
     let rows = summaries(db, rows_statement(query, i64::from(PAGE_SIZE), offset)).await?;
     Ok(FoundReports {
         rows,
@@ -162,6 +147,24 @@ pub async fn list(db: &Db, query: &ListQuery) -> Result<FoundReports, SqlError> 
         page_size: PAGE_SIZE,
         as_of: crate::server::db::now_utc(),
     })
+}
+
+/// How many reports `query` matches in each currency and status, and their totals.
+pub async fn groups(db: &Db, query: &ListQuery) -> Result<Vec<MatchedGroup>, SqlError> {
+    // Summed as scaled integers (exact); the sum is cast back from PostgreSQL's NUMERIC.
+    let mut grouped = Statement::new(format!(
+        "SELECT r.currency, r.status, r.sub_status, COUNT(*) AS reports, \
+                CAST(SUM(r.total_e4) AS BIGINT) AS total_e4 {FROM_REPORTS}"
+    ));
+    push_conditions(&mut grouped, query);
+    grouped.push(" GROUP BY r.currency, r.status, r.sub_status");
+    let Statement { sql, args, .. } = grouped;
+    sqlx::query_as_with::<_, GroupRow, _>(&sql, args)
+        .fetch_all(db.pool())
+        .await?
+        .into_iter()
+        .map(GroupRow::decode)
+        .collect()
 }
 
 /// How many reports `query` matches.

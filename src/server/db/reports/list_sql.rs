@@ -142,6 +142,20 @@ pub(super) fn push_conditions(statement: &mut Statement, query: &ListQuery) {
         // A literal, so that the (flag, period) index matches the condition.
         statement.and().push(flag_column(flag)).push(" = 1");
     }
+    if let Some(currency) = filter.currency {
+        statement
+            .and()
+            .push("r.currency = ")
+            .push_bind(currency.code().to_owned());
+    }
+    if filter.overdue {
+        // Deadlines are stored as whole-second UTC text: comparing the text compares moments.
+        statement
+            .and()
+            .push(&running_deadline())
+            .push(" < ")
+            .push_bind(crate::server::db::now_utc_seconds());
+    }
 }
 
 fn escape_like(text: &str) -> String {

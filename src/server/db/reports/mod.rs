@@ -13,6 +13,7 @@ mod history;
 mod lines;
 mod list;
 mod list_sql;
+mod overview;
 
 pub use due::{DueReport, deadlines_between, due_reports};
 pub use flags::{backfill_flags, clear_open_flags, flag_basis};
@@ -22,7 +23,8 @@ pub use header::{
 };
 pub use history::{NewHistoryEntry, StoredHistory, append_history, history};
 pub use lines::{NewLine, StoredLine, chargeable_in_period, insert_line, lines, save_line};
-pub use list::{count, explain_list, filter_options, list, list_all, partner_years};
+pub use list::{count, explain_list, filter_options, groups, list, list_all, partner_years};
+pub use overview::monthly;
 
 use super::{SqlError, bad};
 use crate::domain::scaled_e4;

@@ -30,7 +30,7 @@ pub use crate::domain::workflow::{Command, LineEdit};
 mod bulk;
 mod read;
 pub use bulk::act_on_many;
-pub use read::{filter_options, list, list_for_export, open};
+pub use read::{filter_options, list, list_for_export, open, this_month};
 
 /// Asks the pricing service about a code for one line of a report the distributor may edit now.
 /// Changes nothing: applying the code is [`Command::ApplyCode`], which verifies it again.

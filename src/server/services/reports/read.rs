@@ -70,7 +70,7 @@ pub async fn filter_options(db: &Db, user: &UserCaller) -> Result<FilterOptions,
 }
 
 /// The calendar month it is now (UTC); `None` only for a clock outside years 1 to 9999.
-fn this_month() -> Option<Period> {
+pub fn this_month() -> Option<Period> {
     let now = time::OffsetDateTime::now_utc();
     Period::new(now.year(), u32::from(u8::from(now.month()))).ok()
 }
