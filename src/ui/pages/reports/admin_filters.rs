@@ -1,18 +1,42 @@
-//! The region and distributor choices, drawn for those whose list spans more than one
+//! The region, distributor and currency choices, drawn for those whose list spans more than one
 //! distributor. The distributors offered follow the chosen region.
 
 use leptos::{ev::Event, prelude::*};
 
-use crate::domain::query::{FilterOptions, ReportFilter};
+use super::choice_select::{Choices, choice_select};
+use crate::domain::{
+    Currency,
+    query::{FilterOptions, ReportFilter},
+};
 
-/// The two selects, each showing the filter's choice; a change calls `on_region` or
-/// `on_distributor`.
+/// The three selects, each showing the filter's choice; a change calls the region's, the
+/// distributor's or the currency's handler of `on_change`.
 pub(super) fn admin_filters(
     filter: Memo<ReportFilter>,
     options: FilterOptions,
-    on_region: impl FnMut(Event) + 'static,
-    on_distributor: impl FnMut(Event) + 'static,
+    on_change: (
+        impl FnMut(Event) + 'static,
+        impl FnMut(Event) + 'static,
+        impl FnMut(Event) + 'static,
+    ),
 ) -> impl IntoView {
+    let (on_region, on_distributor, on_currency) = on_change;
+    let currency_select = Choices {
+        id: "filter-currency",
+        name: "currency",
+        label: "Currency",
+        none: "All currencies",
+        choices: Currency::all()
+            .iter()
+            .map(|currency| {
+                (
+                    *currency,
+                    currency.code().to_owned(),
+                    currency.code().to_owned(),
+                )
+            })
+            .collect(),
+    };
     let regions = options.regions;
     let distributors = options.distributors;
     let region_choices = regions
@@ -56,5 +80,6 @@ pub(super) fn admin_filters(
                 {distributor_choices}
             </select>
         </div>
+        {choice_select(currency_select, move || filter.read().currency, on_currency)}
     }
 }

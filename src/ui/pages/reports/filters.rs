@@ -7,9 +7,9 @@ use leptos::prelude::*;
 use leptos_router::{NavigateOptions, hooks::use_navigate};
 
 use crate::domain::{
-    OrgKind, Period,
+    Currency, OrgKind, Period,
     flags::RiskFlag,
-    query::{FilterOptions, ReportFilter, SortKey, StatusFilter},
+    query::{FilterOptions, OVERDUE_PARAM, ReportFilter, SortKey, StatusFilter},
 };
 
 use super::{
@@ -64,6 +64,20 @@ pub(super) fn Filters(
         move |ev| {
             let value = RiskFlag::from_param(&event_target_value(&ev));
             apply(&|f: &mut ReportFilter| f.flag = value);
+        }
+    };
+    let on_deadline = {
+        let apply = apply.clone();
+        move |ev| {
+            let passed = event_target_value(&ev) == OVERDUE_PARAM;
+            apply(&|f: &mut ReportFilter| f.overdue = passed);
+        }
+    };
+    let on_currency = {
+        let apply = apply.clone();
+        move |ev| {
+            let value = Currency::parse(&event_target_value(&ev)).ok();
+            apply(&|f: &mut ReportFilter| f.currency = value);
         }
     };
     let on_sort = {
@@ -160,8 +174,10 @@ pub(super) fn Filters(
     });
     let years = options.years.clone();
     let spans_distributors = !options.distributors.is_empty();
-    let admin_filters =
-        spans_distributors.then(|| admin_filters(filter, options, on_region, on_distributor));
+    let admin_filters = spans_distributors.then(|| {
+        let on_change = (on_region, on_distributor, on_currency);
+        admin_filters(filter, options, on_change)
+    });
     // Clearing keeps the view: the to-do stays the to-do.
     let cleared = move || ReportFilter {
         view: filter.with_untracked(|f| f.view),
@@ -211,6 +227,21 @@ pub(super) fn Filters(
             .map(|flag| (flag, flag.to_param().to_owned(), flag.choice().to_owned()))
             .collect(),
     };
+    // Whether the deadline running for a report's status has passed.
+    let deadline_select = (!partner).then(|| Choices {
+        id: "filter-deadline",
+        name: "deadline",
+        label: "Deadline",
+        none: "Any",
+        choices: vec![((), OVERDUE_PARAM.to_owned(), "Passed".to_owned())],
+    });
+    let deadline_field = deadline_select.map(|select| {
+        choice_select(
+            select,
+            move || filter.read().overdue.then_some(()),
+            on_deadline,
+        )
+    });
     // On a phone the column heads are hidden (each report is a card): the order is chosen here.
     let sort_select = Choices {
         id: "filter-sort",
@@ -262,6 +293,7 @@ pub(super) fn Filters(
             {cycle_fields}
             {year_field}
             {choice_select(flag_select, move || filter.read().flag, on_flag)}
+            {deadline_field}
             {admin_filters}
             <div class="sort-field">
                 {choice_select(sort_select, move || Some(filter.read().sort_for(kind)), on_sort)}
