@@ -80,11 +80,13 @@ tools:
 	  cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
 
 ## Debian packages the tests need, each installed only when missing: Chromium for the browser
-## journeys, curl to wait for the server, the PostgreSQL server and client. Needs root (or sudo).
-SYSTEM_PACKAGES := chromium:chromium curl:curl pg_isready:postgresql-client pg_ctlcluster:postgresql
+## journeys, curl to wait for the server, the PostgreSQL server and client, poppler-utils to read
+## the PDFs back in the tests, and the DejaVu fonts the PDFs embed. Needs root (or sudo).
+SYSTEM_PACKAGES := chromium:chromium curl:curl pg_isready:postgresql-client pg_ctlcluster:postgresql \
+  pdftotext:poppler-utils /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf:fonts-dejavu-core
 system:
 	@missing=""; for pair in $(SYSTEM_PACKAGES); do \
-	   command -v $${pair%%:*} >/dev/null 2>&1 || [ -x /usr/bin/$${pair%%:*} ] || missing="$$missing $${pair#*:}"; \
+	   command -v $${pair%%:*} >/dev/null 2>&1 || [ -x /usr/bin/$${pair%%:*} ] || [ -f $${pair%%:*} ] || missing="$$missing $${pair#*:}"; \
 	 done; \
 	 if [ -n "$$missing" ]; then \
 	   echo "installing:$$missing"; \

@@ -132,9 +132,10 @@ fn access(endpoint: &str, actor: &str) -> ListAccess {
         // Exporting the list: the list's own rows, all pages at once.
         (EXPORT_CSV | EXPORT_XLSX, "anonymous") => Refused,
         (EXPORT_CSV | EXPORT_XLSX, actor) => access("reports/list", actor),
-        // Exporting one report's lines: checked per object in tests/exports.rs.
-        (LINES_CSV | LINES_XLSX, "anonymous") => Refused,
-        (LINES_CSV | LINES_XLSX, _) => Everything,
+        // Exporting one report (its lines, or the whole as a PDF): checked per object in
+        // tests/exports.rs and tests/pdf.rs.
+        (LINES_CSV | LINES_XLSX | REPORT_PDF, "anonymous") => Refused,
+        (LINES_CSV | LINES_XLSX | REPORT_PDF, _) => Everything,
         // The usage upload: the vendor's billing team and platform admins, checked per actor in
         // tests/cycle_access.rs.
         ("/usage/import", "anonymous") => Refused,
@@ -147,6 +148,7 @@ const EXPORT_CSV: &str = "/reports/export.csv";
 const EXPORT_XLSX: &str = "/reports/export.xlsx";
 const LINES_CSV: &str = "/reports/{id}/lines.csv";
 const LINES_XLSX: &str = "/reports/{id}/lines.xlsx";
+const REPORT_PDF: &str = "/reports/{id}/report.pdf";
 
 /// The routes the router serves for reading (GET), from its own table.
 fn get_routes() -> Vec<String> {
@@ -262,10 +264,10 @@ async fn every_server_function_and_route_follows_the_access_table(backend: Backe
                     "{actor} {route}: {status}"
                 ),
                 // Files answer anonymous callers 401 rather than sending them to a page.
-                (EXPORT_CSV | EXPORT_XLSX | LINES_CSV | LINES_XLSX, None) => {
+                (EXPORT_CSV | EXPORT_XLSX | LINES_CSV | LINES_XLSX | REPORT_PDF, None) => {
                     assert_eq!(status, StatusCode::UNAUTHORIZED, "{actor} {route}")
                 }
-                (LINES_CSV | LINES_XLSX, Some(_)) => assert!(
+                (LINES_CSV | LINES_XLSX | REPORT_PDF, Some(_)) => assert!(
                     status == StatusCode::OK || status == StatusCode::NOT_FOUND,
                     "{actor} {route}: {status}"
                 ),

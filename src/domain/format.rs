@@ -138,6 +138,12 @@ pub fn unit_price_in(style: NumberStyle, price: Decimal, currency: Currency) -> 
     grouped(style, price, places)
 }
 
+/// A number with exactly `places` decimals and thousands separators: `12,345.60`, `1,500`
+/// (`value` has at most `places` decimals: nothing is rounded).
+pub fn number(value: Decimal, places: usize) -> String {
+    grouped(NumberStyle::default(), value, places)
+}
+
 /// `value` with `places` decimals and thousands separators (`value` has at most `places`).
 fn grouped(style: NumberStyle, value: Decimal, places: usize) -> String {
     let text = format!("{:.*}", places, value.abs());

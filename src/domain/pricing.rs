@@ -246,6 +246,38 @@ pub struct PriceChange {
     pub after: Vec<LinePricing>,
 }
 
+impl PriceChange {
+    /// What changed on each line, in words: (line, "unit price 4.20 → 3.90, code none → X").
+    pub fn described(&self) -> Vec<(String, String)> {
+        self.before
+            .iter()
+            .zip(&self.after)
+            .map(|(before, after)| {
+                let mut parts = Vec::new();
+                if before.unit_price != after.unit_price {
+                    parts.push(format!(
+                        "unit price {} → {}",
+                        before.unit_price, after.unit_price
+                    ));
+                }
+                if before.margin != after.margin {
+                    parts.push(format!("margin {}% → {}%", before.margin, after.margin));
+                }
+                if before.code != after.code {
+                    let code =
+                        |c: &Option<String>| c.clone().unwrap_or_else(|| "no code".to_owned());
+                    parts.push(format!(
+                        "code {} → {}",
+                        code(&before.code),
+                        code(&after.code)
+                    ));
+                }
+                (after.line.clone(), parts.join(", "))
+            })
+            .collect()
+    }
+}
+
 /// A pricing code as the vendor issued it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CodeRecord {

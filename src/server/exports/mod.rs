@@ -10,6 +10,7 @@
 //! them.
 
 mod csv;
+mod pdf;
 mod table;
 mod xlsx;
 
@@ -34,7 +35,7 @@ use super::{
     state::AppState,
 };
 use crate::domain::{OpenedReport, query::ReportFilter};
-use table::{Table, line_table, report_table};
+use table::{Table, history_table, line_table, report_table};
 
 /// The export routes, to be merged into the application router.
 pub fn routes() -> Router<AppState> {
@@ -43,21 +44,24 @@ pub fn routes() -> Router<AppState> {
         list_xlsx_path,
         lines_csv_path,
         lines_xlsx_path,
+        report_pdf_path,
     ] = PATHS;
     Router::new()
         .route(list_csv_path, get(list_csv))
         .route(list_xlsx_path, get(list_xlsx))
         .route(lines_csv_path, get(lines_csv))
         .route(lines_xlsx_path, get(lines_xlsx))
+        .route(report_pdf_path, get(report_pdf))
 }
 
 /// Where the exports are served (GET): the list as CSV and as a workbook, one report's lines
-/// likewise.
-pub const PATHS: [&str; 4] = [
+/// likewise, and one report as a PDF.
+pub const PATHS: [&str; 5] = [
     "/reports/export.csv",
     "/reports/export.xlsx",
     "/reports/{id}/lines.csv",
     "/reports/{id}/lines.xlsx",
+    "/reports/{id}/report.pdf",
 ];
 
 /// What an export handler answers: the file, or a plain-text refusal.
@@ -118,6 +122,65 @@ async fn export_list(
     respond(headers, format, list_file_stem(&filter), table).await
 }
 
+/// One report as a PDF (header, lines, total, history), if the caller may open the report: with
+/// the columns of the caller's spreadsheet of its lines, so a partner's has no price.
+async fn report_pdf(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Answer {
+    let session = signed_in(&state, &headers).await?;
+    let id: i64 = id.parse().map_err(|_| not_found())?;
+    let opened = report_service::open(&state.db, &session.caller, id)
+        .await
+        .map_err(|error| refused(&headers, error))?;
+    let (stem, title) = names(&opened);
+    let history = history_table(&opened);
+    let lines = line_table(opened);
+    let body = tokio::task::spawn_blocking(move || pdf::to_pdf(&title, &lines, &history))
+        .await
+        .map_err(|error| internal(&headers, "writing a PDF", error))?
+        .map_err(|error| internal(&headers, "writing a PDF", error))?;
+    tracing::info!(
+        user_id = session.caller.actor.user_id,
+        report_id = id,
+        "report PDF downloaded"
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{stem}.pdf\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// A report's file name (without extension) and its title in a document.
+fn names(opened: &OpenedReport) -> (String, String) {
+    let header = match opened {
+        OpenedReport::Priced(detail) => &detail.header,
+        OpenedReport::Partner(detail) => &detail.header,
+    };
+    let stem = format!(
+        "report-{}-{}-{}",
+        header.id,
+        slug(&header.partner_name),
+        header.period
+    );
+    let title = format!(
+        "Billing report {}: {}, {}",
+        header.id,
+        header.partner_name,
+        crate::domain::format::period_long(header.period)
+    );
+    (stem, title)
+}
+
 /// One report's lines, if the caller may open the report.
 async fn export_lines(
     state: &AppState,
@@ -131,16 +194,7 @@ async fn export_lines(
     let opened = report_service::open(&state.db, &session.caller, id)
         .await
         .map_err(|error| refused(headers, error))?;
-    let header = match &opened {
-        OpenedReport::Priced(detail) => &detail.header,
-        OpenedReport::Partner(detail) => &detail.header,
-    };
-    let stem = format!(
-        "report-{}-{}-{}",
-        header.id,
-        slug(&header.partner_name),
-        header.period
-    );
+    let (stem, _) = names(&opened);
     let table = line_table(opened);
     tracing::info!(
         user_id = session.caller.actor.user_id,

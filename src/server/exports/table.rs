@@ -11,8 +11,8 @@ use std::borrow::Cow;
 use rust_decimal::Decimal;
 
 use crate::domain::{
-    Currency, OpenedReport, PartnerReportSummary, ProductRef, ReportHeader, Units, UsageFigures,
-    query::ListedReports,
+    Currency, HistoryEntry, OpenedReport, PartnerReportSummary, ProductRef, ReportHeader, Units,
+    UsageFigures, pricing::PriceChange, query::ListedReports,
 };
 
 /// A sheet of cells, written the same way as CSV or as a workbook.
@@ -99,6 +99,63 @@ impl Cell {
             Cell::Text(text) => Cow::Borrowed(text),
             Cell::Number { value, places, .. } => Cow::Owned(fixed(*value, *places)),
         }
+    }
+}
+
+impl Cell {
+    /// The cell as people read it in a document: amounts and units with thousands separators.
+    pub(super) fn display_text(&self) -> Cow<'_, str> {
+        match self {
+            Cell::Number {
+                value,
+                places,
+                grouped: true,
+            } => Cow::Owned(crate::domain::format::number(*value, *places as usize)),
+            other => other.plain_text(),
+        }
+    }
+}
+
+/// A report's history, newest last as it happened: when (UTC), who, what, the status it moved
+/// between, and the comment with what changed (prices only in the priced shape's entries).
+pub(super) fn history_table(opened: &OpenedReport) -> Table {
+    let (entries, price_changes): (&[HistoryEntry], &[(i64, PriceChange)]) = match opened {
+        OpenedReport::Partner(detail) => (&detail.history, &[]),
+        OpenedReport::Priced(detail) => (&detail.history, &detail.price_changes),
+    };
+    let rows = entries
+        .iter()
+        .map(|entry| {
+            let mut notes: Vec<String> = entry.comment.iter().cloned().collect();
+            notes.extend(
+                entry
+                    .changes
+                    .iter()
+                    .map(|change| format!("{}: {}", change.after.line, change.describe())),
+            );
+            if let Some((_, change)) = price_changes.iter().find(|(id, _)| *id == entry.id) {
+                notes.extend(
+                    change
+                        .described()
+                        .into_iter()
+                        .map(|(line, parts)| format!("{line}: {parts}")),
+                );
+            }
+            vec![
+                Cell::text(entry.at.replacen('T', " ", 1).replace('Z', " UTC")),
+                Cell::text(entry.who()),
+                Cell::text(entry.event.label()),
+                Cell::text(entry.status_change()),
+                Cell::text(notes.join("\n")),
+            ]
+        })
+        .collect();
+    Table {
+        sheet: "History",
+        about: Vec::new(),
+        columns: vec!["When", "Who", "What", "Status", "Comment and changes"],
+        rows,
+        footer: None,
     }
 }
 

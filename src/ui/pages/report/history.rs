@@ -68,23 +68,9 @@ fn line_changes_view(changes: &[LineChange]) -> impl IntoView + use<> {
 /// The prices one history entry changed, line by line.
 fn price_change_view(change: &PriceChange) -> impl IntoView + use<> {
     let items = change
-        .before
-        .iter()
-        .zip(&change.after)
-        .map(|(before, after)| {
-            let mut parts = Vec::new();
-            if before.unit_price != after.unit_price {
-                parts.push(format!("unit price {} → {}", before.unit_price, after.unit_price));
-            }
-            if before.margin != after.margin {
-                parts.push(format!("margin {}% → {}%", before.margin, after.margin));
-            }
-            if before.code != after.code {
-                let code = |c: &Option<String>| c.clone().unwrap_or_else(|| "no code".to_owned());
-                parts.push(format!("code {} → {}", code(&before.code), code(&after.code)));
-            }
-            view! { <li><strong>{after.line.clone()}</strong>{format!(": {}", parts.join(", "))}</li> }
-        })
+        .described()
+        .into_iter()
+        .map(|(line, parts)| view! { <li><strong>{line}</strong>{format!(": {parts}")}</li> })
         .collect_view();
-    view! { <ul class="price-changes">{items}</ul> }
+    view! { <ul class="line-changes">{items}</ul> }
 }

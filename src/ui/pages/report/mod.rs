@@ -254,6 +254,7 @@ fn Report(
                 <p class="downloads">
                     <a href=format!("{exports}.csv") download>"Download CSV"</a>
                     <a href=format!("{exports}.xlsx") download>"Download Excel"</a>
+                    <a href=format!("/reports/{id}/report.pdf") download>"Download PDF"</a>
                 </p>
             </div>
             {lines_notice}
