@@ -79,8 +79,8 @@ pub struct Overview {
     /// Totals per currency, the currency with the most reports first.
     pub totals: Vec<CurrencyFigure>,
     pub regions: Vec<RegionSeries>,
-    /// The cycle whose deadlines run now: the month that ended last.
-    pub cycle: Option<Period>,
+    /// The cycle whose missed deadlines are shown (see [`latest_cycle`]).
+    pub cycle: Period,
     /// The deadlines missed in that cycle, each kind with its reports.
     pub missed: Vec<Figure>,
     /// When the server read the figures (UTC, RFC 3339).
@@ -228,6 +228,17 @@ pub fn region_series(groups: &[MonthGroup], filter: &ReportFilter) -> Vec<Region
         .collect()
 }
 
+/// The cycle whose missed deadlines the overview shows: the newest of `filter`'s range, up to the
+/// current one, that has reports (`groups`); the current one when none has.
+pub fn latest_cycle(groups: &[MonthGroup], filter: &ReportFilter, current: Period) -> Period {
+    groups
+        .iter()
+        .map(|group| group.period)
+        .filter(|period| *period <= current && filter.to.is_none_or(|to| *period <= to))
+        .max()
+        .unwrap_or(current)
+}
+
 /// The kinds of missed deadline in `cycle` for `filter`'s region, each as the list filter that
 /// finds its reports: reports still waiting past the deadline running in their status, and
 /// reports the deadline job submitted for their partner, with penalties.
@@ -353,6 +364,39 @@ mod tests {
         assert_eq!(
             months[1].href,
             "/?view=all&region=2&period=2026-11&currency=EUR"
+        );
+    }
+
+    #[test]
+    fn missed_deadlines_are_those_of_the_newest_cycle_with_reports() {
+        let group = |period: &str| MonthGroup {
+            region_id: 1,
+            region: "Europe".to_owned(),
+            currency: Currency::Eur,
+            period: month(period),
+            reports: 1,
+            total: Decimal::ONE,
+        };
+        let filter = ReportFilter {
+            to: Some(month("2026-11")),
+            ..ReportFilter::default()
+        };
+        let groups = [group("2026-09"), group("2026-10")];
+        assert_eq!(
+            latest_cycle(&groups, &filter, month("2026-11")),
+            month("2026-10")
+        );
+        assert_eq!(
+            latest_cycle(&[], &filter, month("2026-11")),
+            month("2026-11")
+        );
+        let earlier = ReportFilter {
+            to: Some(month("2026-09")),
+            ..filter
+        };
+        assert_eq!(
+            latest_cycle(&groups, &earlier, month("2026-11")),
+            month("2026-09")
         );
     }
 

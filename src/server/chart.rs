@@ -14,7 +14,7 @@ const HEIGHT: i64 = 220;
 const LEFT: i64 = 56;
 const RIGHT: i64 = 8;
 const TOP: i64 = 12;
-const BOTTOM: i64 = 40;
+const BOTTOM: i64 = 46;
 /// How many gridlines above zero, at most.
 const STEPS: i64 = 4;
 
@@ -92,14 +92,14 @@ pub fn monthly_totals(series: &RegionSeries) -> String {
             let _ = write!(
                 svg,
                 r#"<text class="axis" x="{centre}" y="{}" text-anchor="middle">{}</text>"#,
-                HEIGHT - BOTTOM + 16,
+                HEIGHT - BOTTOM + 18,
                 name.get(..3).unwrap_or(name)
             );
             if index == 0 || month.period.month() == 1 {
                 let _ = write!(
                     svg,
                     r#"<text class="axis year" x="{centre}" y="{}" text-anchor="middle">{}</text>"#,
-                    HEIGHT - BOTTOM + 30,
+                    HEIGHT - BOTTOM + 40,
                     month.period.year()
                 );
             }
@@ -206,8 +206,9 @@ mod tests {
         assert!(svg.contains("Australia &amp; New Zealand"));
         assert!(svg.contains(r#"href="/?period=2026-10&amp;region=1""#));
         assert!(svg.contains("October 2026: AUD 1,234.56, 2 reports"));
-        // Gridlines every 500 up to 1,500: the tallest bar is 1,234.56 / 1,500 of the plot.
-        assert!(svg.contains(r#"height="138.3""#), "{svg}");
+        // Gridlines every 500 up to 1,500: the tallest bar is 1,234.56 / 1,500 of the 162-point
+        // plot.
+        assert!(svg.contains(r#"height="133.3""#), "{svg}");
         assert!(svg.contains(">1.5k</text>"), "{svg}");
         assert!(svg.contains(r#"height="0""#));
     }

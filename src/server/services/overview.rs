@@ -41,21 +41,20 @@ pub async fn overview(
             total: total.total,
         })
         .collect();
-    let mut regions =
-        overview::region_series(&reports::monthly(db, &query(&filter)).await?, &filter);
+    let monthly = reports::monthly(db, &query(&filter)).await?;
+    let mut regions = overview::region_series(&monthly, &filter);
     for series in &mut regions {
         series.chart_svg = chart::monthly_totals(series);
     }
-    let cycle = this_month.previous();
+    let current = this_month.previous().unwrap_or(this_month);
+    let cycle = overview::latest_cycle(&monthly, &filter, current);
     let mut missed = Vec::new();
-    if let Some(cycle) = cycle {
-        for (label, kind) in overview::missed_deadlines(&filter, cycle) {
-            missed.push(Figure {
-                reports: reports::count(db, &query(&kind)).await?,
-                href: kind.list_href(),
-                label,
-            });
-        }
+    for (label, kind) in overview::missed_deadlines(&filter, cycle) {
+        missed.push(Figure {
+            reports: reports::count(db, &query(&kind)).await?,
+            href: kind.list_href(),
+            label,
+        });
     }
     Ok(Overview {
         statuses: overview::status_figures(&groups, &filter),

@@ -1,6 +1,6 @@
 //! The overview's figures: reports per status, totals per currency, each region's monthly totals
 //! (the server's SVG chart with a table of the same numbers) and the deadlines missed in the
-//! current cycle. Each figure is a link to the list of exactly its reports.
+//! newest cycle. Each figure is a link to the list of exactly its reports.
 
 use leptos::prelude::*;
 
@@ -40,7 +40,8 @@ pub(super) fn Figures(overview: Overview) -> impl IntoView {
         .into_iter()
         .map(|series| view! { <RegionChart series /> })
         .collect_view();
-    let missed = overview.cycle.map(|cycle| {
+    let missed = {
+        let cycle = overview.cycle;
         let items = overview
             .missed
             .into_iter()
@@ -52,7 +53,7 @@ pub(super) fn Figures(overview: Overview) -> impl IntoView {
                 <ul>{items}</ul>
             </section>
         }
-    });
+    };
     view! {
         <p class="overview-scope">
             {range}": "<a href=list_href>{reports}</a>

@@ -11,10 +11,11 @@ use leptos_router::{
     hooks::{use_navigate, use_query_map},
 };
 
-use crate::api::{overview::get_overview, reports::report_filter_options};
+use crate::api::{ApiError, overview::get_overview, reports::report_filter_options};
 use crate::app::UserResource;
 use crate::domain::{
     Period, Refusal,
+    overview::Overview,
     query::{FilterOptions, ReportFilter},
 };
 use crate::ui::components::unpack::{loading, signed_in, unless_signed_out, unpack};
@@ -48,7 +49,7 @@ pub fn OverviewPage() -> impl IntoView {
                         }
                         let options = options.unwrap_or_default();
                         view! {
-                            <RangeForm asked options />
+                            <RangeForm asked options overview />
                             <Transition fallback=loading>
                                 {move || Suspend::new(async move {
                                     unpack(overview.await, None, |overview| {
@@ -65,9 +66,20 @@ pub fn OverviewPage() -> impl IntoView {
     }
 }
 
-/// The region and the first and last cycle. A change navigates: the URL is the state.
+/// The region and the first and last cycle. A change navigates: the URL is the state. A range
+/// left open shows the one the overview settled on.
 #[component]
-fn RangeForm(asked: Memo<ReportFilter>, options: FilterOptions) -> impl IntoView {
+fn RangeForm(
+    asked: Memo<ReportFilter>,
+    options: FilterOptions,
+    overview: Resource<Result<Overview, ApiError>>,
+) -> impl IntoView {
+    let settled = move || {
+        overview
+            .get()
+            .and_then(Result::ok)
+            .map(|overview| overview.filter)
+    };
     let navigate = use_navigate();
     let apply = move |change: &dyn Fn(&mut ReportFilter)| {
         let mut next = asked.get_untracked();
@@ -127,12 +139,12 @@ fn RangeForm(asked: Memo<ReportFilter>, options: FilterOptions) -> impl IntoView
             <div class="field month">
                 <label for="overview-from">"Cycle from"</label>
                 <input id="overview-from" name="from" type="month" placeholder="YYYY-MM"
-                    prop:value=move || month(asked.read().from) on:change=on_from />
+                    prop:value=move || month(asked.read().from.or_else(|| settled()?.from)) on:change=on_from />
             </div>
             <div class="field month">
                 <label for="overview-to">"Cycle to"</label>
                 <input id="overview-to" name="to" type="month" placeholder="YYYY-MM"
-                    prop:value=move || month(asked.read().to) on:change=on_to />
+                    prop:value=move || month(asked.read().to.or_else(|| settled()?.to)) on:change=on_to />
             </div>
             <div class="actions">
                 <button class="button" type="submit">"Apply"</button>
