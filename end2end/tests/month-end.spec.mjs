@@ -142,3 +142,91 @@ test('a missed deadline is submitted with penalties; a clean report goes to the 
   await screenshot(page, 'auto-approved-desktop');
   console.expectNone();
 });
+
+/** Sets the PO number of `partner`'s January report from its page, as the distributor does. */
+async function setPoNumber(page, partner, po) {
+  await page.goto(`/?view=all&period=${JANUARY}&partner=${encodeURIComponent(partner)}`);
+  await waitForHydration(page);
+  await expect(page.locator('table.reports td.partner a')).toHaveCount(1);
+  await page.locator('table.reports td.partner a').first().click();
+  await waitForHydration(page);
+  await page.getByLabel('PO number', { exact: true }).fill(po);
+  await page.getByRole('button', { name: 'Save PO number only' }).click();
+  await expect(page.locator('.report-head')).toContainText(po);
+}
+
+const JANUARY = '2027-01';
+
+test('three clean reports go to the vendor in one step; a fourth is refused with its reason', async ({ page }) => {
+  const console = watchConsole(page);
+  await signIn(page, DANA);
+  const ids = {};
+  for (const partner of ['Harbor IT Services', 'Blue Ridge Managed Security', 'Lakeside Computer Solutions', 'Prairie Networks']) {
+    ids[partner] = await partnerId(page, partner);
+  }
+  // January's usage: Harbor over-provisioned again; the three others used what they provisioned.
+  const folder = mkdtempSync(join(tmpdir(), 'bulk-'));
+  const usage = join(folder, `usage-${JANUARY}.csv`);
+  writeFileSync(usage, [
+    'partner,sku,period,provisioned,used',
+    `${ids['Harbor IT Services']},TM-V1-EPS,${JANUARY},100,40`,
+    `${ids['Blue Ridge Managed Security']},TM-V1-EPS,${JANUARY},40,40`,
+    `${ids['Lakeside Computer Solutions']},TM-V1-EPS,${JANUARY},30,30`,
+    `${ids['Prairie Networks']},TM-V1-EPS,${JANUARY},20,20`,
+  ].join('\n') + '\n');
+  expect(command('usage', 'import', usage)).toContain('4 rows');
+  // The day after the partners' deadline (5 February), before the review window ends: all four
+  // are submitted for their partners, Harbor's with penalties, and wait for the distributor.
+  const said = command('jobs', 'run-due', '--now', '2027-02-06T00:00:00Z');
+  expect(said).toContain('auto-submitted 4 (1 with penalties)');
+  await signIn(page, DANA);
+
+  // A clean report still needs its PO number before it can go in bulk.
+  for (const [partner, po] of [['Blue Ridge Managed Security', 'PO-BR-2701'], ['Lakeside Computer Solutions', 'PO-LK-2701']]) {
+    await setPoNumber(page, partner, po);
+  }
+  await page.goto(`/?view=todo&period=${JANUARY}`);
+  await waitForHydration(page);
+  const rows = page.locator('table.reports tbody tr');
+  await expect(rows).toHaveCount(4);
+  const row = (partner) => rows.filter({ hasText: partner });
+  await expect(row('Harbor IT Services').locator('.why')).toHaveText('Penalties were applied.');
+  await expect(row('Prairie Networks').locator('.why')).toHaveText('No PO number is set.');
+  await expect(row('Prairie Networks').locator('input.pick')).toBeDisabled();
+  await screenshot(page, 'bulk-before-po-desktop');
+
+  await setPoNumber(page, 'Prairie Networks', 'PO-PN-2701');
+  await page.goto(`/?view=todo&period=${JANUARY}`);
+  await waitForHydration(page);
+  await expect(rows).toHaveCount(4);
+  await expect(row('Harbor IT Services').locator('input.pick')).toBeDisabled();
+  await page.getByRole('button', { name: 'Select all that qualify' }).click();
+  await expect(page.locator('.bulk-count')).toContainText('3 reports selected: USD');
+  for (const [name, viewport] of Object.entries(VIEWPORTS)) {
+    await page.setViewportSize(viewport);
+    await screenshot(page, `bulk-selected-${name}`);
+  }
+  await page.setViewportSize(VIEWPORTS.desktop);
+  await page.getByRole('button', { name: 'Submit 3 reports to the vendor' }).click();
+  const confirm = page.getByRole('alertdialog');
+  await expect(confirm).toContainText('Submit 3 reports to the vendor?');
+  await expect(confirm).toContainText('Total: USD');
+  await confirm.getByRole('button', { name: 'Yes, submit 3 reports to the vendor' }).click();
+  await expect(page.locator('.bulk-summary')).toContainText('3 reports submitted to the vendor');
+  await screenshot(page, 'bulk-done-desktop');
+
+  // The three went, each with its own history entry; Harbor's waits in the to-do.
+  await page.goto(`/?view=todo&period=${JANUARY}`);
+  await waitForHydration(page);
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText('Harbor IT Services');
+  await page.goto(`/?view=all&period=${JANUARY}&status=submitted_to_vendor`);
+  await waitForHydration(page);
+  await expect(rows).toHaveCount(3);
+  await rows.filter({ hasText: 'Lakeside' }).locator('td.partner a').click();
+  await waitForHydration(page);
+  await expect(page.locator('.report-head')).toContainText('Submitted to vendor');
+  await expect(page.locator('table.history tbody tr').first()).toContainText('Submitted to the vendor');
+  await expect(page.locator('table.history tbody tr').first()).toContainText('Dana');
+  console.expectNone();
+});
