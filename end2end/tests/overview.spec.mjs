@@ -83,9 +83,15 @@ for (const [name, viewport] of Object.entries(VIEWPORTS)) {
 }
 
 test('nobody but the platform staff gets the overview', async ({ page }) => {
+  const console = watchConsole(page);
   await page.setViewportSize(VIEWPORTS.desktop);
   await signIn(page, 'dana@summit-tech.example');
   await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Overview' })).toHaveCount(0);
   await page.goto('/overview');
   await expect(page.getByRole('alert')).toHaveText('Only platform admins can see the overview of every region');
+  // Told by the page, without a request the server would refuse.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Reports' }).click();
+  await page.goBack();
+  await expect(page.getByRole('alert')).toHaveText('Only platform admins can see the overview of every region');
+  console.expectNone();
 });

@@ -31,7 +31,18 @@ pub fn OverviewPage() -> impl IntoView {
         let query = query.read();
         ReportFilter::from_params(|key| query.get(key))
     });
-    let overview = Resource::new(move || asked.get(), get_overview);
+    // Only the platform's staff are asked for: nobody else is sent a request bound to be refused.
+    let overview = Resource::new(
+        move || asked.get(),
+        move |asked| async move {
+            match user.await {
+                Ok(Some(user)) if !user.viewer().sees_overview() => {
+                    Err(ApiError::Refused(Refusal::OverviewAdminOnly.to_string()))
+                }
+                _ => get_overview(asked).await,
+            }
+        },
+    );
     let options = Resource::new(|| (), |()| report_filter_options());
     view! {
         <section class="page overview">

@@ -24,9 +24,15 @@ mod views;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::reports::{list_reports, report_filter_options};
+use crate::api::{
+    ApiError,
+    reports::{list_reports, report_filter_options},
+};
 use crate::app::UserResource;
-use crate::domain::query::ReportFilter;
+use crate::domain::{
+    Refusal,
+    query::{FilterOptions, ReportFilter},
+};
 use crate::ui::components::unpack::{loading, signed_in, unless_signed_out, unpack};
 
 use crate::ui::components::region_unavailable::RegionUnavailable;
@@ -48,8 +54,32 @@ pub fn ReportsPage() -> impl IntoView {
         let query = query.read();
         ReportFilter::from_params(|key| query.get(key))
     });
-    let reports = Resource::new(move || filter.get(), list_reports);
-    let options = Resource::new(|| (), |()| report_filter_options());
+    // A user whose region has no billing reports gets the notice: nothing is asked of the
+    // server that it would only refuse.
+    let in_region =
+        move || async move { !matches!(user.await, Ok(Some(user)) if !user.region_enabled) };
+    let reports = Resource::new(
+        move || filter.get(),
+        move |filter| async move {
+            if in_region().await {
+                list_reports(filter).await
+            } else {
+                Err(ApiError::RegionUnavailable(
+                    Refusal::RegionDisabled.to_string(),
+                ))
+            }
+        },
+    );
+    let options = Resource::new(
+        || (),
+        move |()| async move {
+            if in_region().await {
+                report_filter_options().await
+            } else {
+                Ok(FilterOptions::default())
+            }
+        },
+    );
     view! {
         <Transition fallback=loading>
             {move || Suspend::new(async move {
