@@ -3,9 +3,7 @@
 //! the total, and the history. A4 landscape; when the lines or the history run onto another page,
 //! that page starts with the report's name and the table's column heads again.
 //!
-//! The font is DejaVu Sans from Debian's `fonts-dejavu-core` (installed by `make system`), read
-//! once from `PDF_FONT_DIR` (default `/usr/share/fonts/truetype/dejavu`) and embedded, subset,
-//! in each file. Layout happens first, into pages of drawing operations, so that every page can
+//! The font (`font`) is DejaVu Sans, embedded, subset, in each file. Layout happens first, into pages of drawing operations, so that every page can
 //! say "page 2 of 3"; then krilla writes them. Coordinates are points, top-left origin.
 //!
 //! Positions and sizes are `f32`, as krilla and skrifa take them: the one place the project uses
@@ -13,7 +11,7 @@
 //! and is drawn as such; no number is computed on.
 #![allow(clippy::disallowed_types)]
 
-use std::sync::OnceLock;
+mod font;
 
 use krilla::{
     Document,
@@ -22,14 +20,11 @@ use krilla::{
     metadata::Metadata,
     page::PageSettings,
     paint::Fill,
-    text::{Font, TextDirection},
-};
-use skrifa::{
-    FontRef, MetadataProvider,
-    instance::{LocationRef, Size},
+    text::TextDirection,
 };
 
 use super::table::{Cell, Table};
+use font::{Face, Fonts, fonts, wrap};
 
 const PAGE_WIDTH: f32 = 841.89;
 const PAGE_HEIGHT: f32 = 595.28;
@@ -40,76 +35,6 @@ const PAD: f32 = 3.0;
 const MAX_COLUMN: f32 = 150.0;
 /// The longest word kept on one line; a longer one is broken.
 const MAX_WORD: f32 = 80.0;
-
-/// One font face: its bytes (for measuring) and krilla's handle (for drawing).
-struct Face {
-    data: &'static [u8],
-    font: Font,
-    units_per_em: f32,
-}
-
-struct Fonts {
-    regular: Face,
-    bold: Face,
-}
-
-impl Face {
-    fn load(path: &std::path::Path) -> Result<Face, String> {
-        let bytes = std::fs::read(path)
-            .map_err(|error| format!("cannot read the PDF font {}: {error}", path.display()))?;
-        // Read once per process and kept for its lifetime: the faces are shared by every file.
-        let data: &'static [u8] = Box::leak(bytes.into_boxed_slice());
-        let parsed = FontRef::new(data).map_err(|error| format!("{}: {error}", path.display()))?;
-        let units_per_em = f32::from(
-            parsed
-                .metrics(Size::unscaled(), LocationRef::default())
-                .units_per_em,
-        );
-        let font =
-            Font::new(data.into(), 0).ok_or_else(|| format!("{}: not a font", path.display()))?;
-        Ok(Face {
-            data,
-            font,
-            units_per_em,
-        })
-    }
-
-    /// How wide `text` is at `size` points.
-    fn width(&self, text: &str, size: f32) -> f32 {
-        let Ok(font) = FontRef::new(self.data) else {
-            return 0.0;
-        };
-        let charmap = font.charmap();
-        let metrics = font.glyph_metrics(Size::unscaled(), LocationRef::default());
-        let units: f32 = text
-            .chars()
-            .map(|c| {
-                charmap
-                    .map(c)
-                    .and_then(|glyph| metrics.advance_width(glyph))
-                    .unwrap_or(self.units_per_em / 2.0)
-            })
-            .sum();
-        units / self.units_per_em * size
-    }
-}
-
-/// The two faces, loaded on first use.
-fn fonts() -> Result<&'static Fonts, String> {
-    static FONTS: OnceLock<Result<Fonts, String>> = OnceLock::new();
-    FONTS
-        .get_or_init(|| {
-            let dir = std::env::var("PDF_FONT_DIR")
-                .unwrap_or_else(|_| "/usr/share/fonts/truetype/dejavu".to_owned());
-            let dir = std::path::Path::new(&dir);
-            Ok(Fonts {
-                regular: Face::load(&dir.join("DejaVuSans.ttf"))?,
-                bold: Face::load(&dir.join("DejaVuSans-Bold.ttf"))?,
-            })
-        })
-        .as_ref()
-        .map_err(Clone::clone)
-}
 
 /// One drawing operation.
 enum Op {
@@ -360,7 +285,7 @@ impl Layout {
         let lines = texts
             .iter()
             .zip(spans)
-            .map(|(text, width)| wrap(self.face(bold), text, width - 2.0 * PAD).len())
+            .map(|(text, width)| wrap(self.face(bold), text, width - 2.0 * PAD, BODY).len())
             .max()
             .unwrap_or(1)
             .max(1);
@@ -399,7 +324,10 @@ impl Layout {
         let spans = spans(widths, texts);
         for (((text, width), span), right) in texts.iter().zip(widths).zip(spans).zip(numeric) {
             let face = self.face(bold);
-            for (index, line) in wrap(face, text, span - 2.0 * PAD).into_iter().enumerate() {
+            for (index, line) in wrap(face, text, span - 2.0 * PAD, BODY)
+                .into_iter()
+                .enumerate()
+            {
                 let line_x = if *right {
                     x + width - PAD - face.width(&line, BODY)
                 } else {
@@ -516,38 +444,6 @@ fn fill(grey: u8) -> Fill {
     }
 }
 
-/// `text` in lines no wider than `width`: at spaces where possible, inside a word where not.
-fn wrap(face: &Face, text: &str, width: f32) -> Vec<String> {
-    let mut lines = Vec::new();
-    for paragraph in text.split('\n') {
-        let mut line = String::new();
-        for word in paragraph.split_whitespace() {
-            let candidate = if line.is_empty() {
-                word.to_owned()
-            } else {
-                format!("{line} {word}")
-            };
-            if face.width(&candidate, BODY) <= width + 0.01 {
-                line = candidate;
-                continue;
-            }
-            if !line.is_empty() {
-                lines.push(std::mem::take(&mut line));
-            }
-            for c in word.chars() {
-                line.push(c);
-                if face.width(&line, BODY) > width + 0.01 && line.chars().count() > 1 {
-                    let last = line.pop().unwrap_or(c);
-                    lines.push(std::mem::take(&mut line));
-                    line.push(last);
-                }
-            }
-        }
-        lines.push(line);
-    }
-    lines
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -626,7 +522,7 @@ mod tests {
         let fonts = fonts().expect("the DejaVu fonts");
         let face = &fonts.regular;
         let width = face.width("Customer decommissioned", BODY);
-        let lines = wrap(face, "Customer decommissioned a branch office", width);
+        let lines = wrap(face, "Customer decommissioned a branch office", width, BODY);
         assert_eq!(lines[0], "Customer decommissioned");
         assert!(
             lines
@@ -637,6 +533,7 @@ mod tests {
             face,
             "TM-VERY-LONG-PRODUCT-CODE",
             face.width("TM-VERY", BODY),
+            BODY,
         );
         assert!(long.len() > 1);
         assert_eq!(long.concat(), "TM-VERY-LONG-PRODUCT-CODE");
