@@ -3,8 +3,9 @@
 //! the total, and the history. A4 landscape; when the lines or the history run onto another page,
 //! that page starts with the report's name and the table's column heads again.
 //!
-//! The font (`font`) is DejaVu Sans, embedded, subset, in each file. Layout happens first, into pages of drawing operations, so that every page can
-//! say "page 2 of 3"; then krilla writes them. Coordinates are points, top-left origin.
+//! The font (`font`) is DejaVu Sans, embedded, subset, in each file. Layout happens first, into
+//! pages of drawing operations, so that every page can say "page 2 of 3"; then krilla writes
+//! them. Coordinates are points, top-left origin.
 //!
 //! Positions and sizes are `f32`, as krilla and skrifa take them: the one place the project uses
 //! floats, and only for geometry. Every amount arrives here as finished text (`Cell::display_text`)
