@@ -14,12 +14,13 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 POSTGRES_ADMIN_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 export POSTGRES_ADMIN_URL
 
-.PHONY: help run test tools system npm lint test-rust e2e bench release-size start-postgres
+.PHONY: help run test tools system npm lint test-rust e2e bench release-size dist dist-check start-postgres
 
 help:
 	@echo "make run    build (release) and serve on http://127.0.0.1:3000 with demo data"
 	@echo "make test   fmt, clippy (server + wasm32), tests on SQLite and PostgreSQL, browser journeys"
 	@echo "make bench  benchmarks, printed as a table"
+	@echo "make dist   the release archive (binary, site, settings, systemd unit); dist-check serves from it"
 
 ## The app, on an SQLite file under data/, with the demo data on first start. The job runner is
 ## off so the demo keeps the statuses of its story (its months are in the past); run the jobs by
@@ -68,6 +69,22 @@ release-size: tools npm
 	cargo leptos build --release
 	@wasm=target/site/pkg/billing-reports.wasm; \
 	 echo "release .wasm: $$(stat -c %s $$wasm) bytes raw, $$(gzip -9 -c $$wasm | wc -c) bytes gzip"
+
+## The release archive: the binary, its site folder beside it, the sample settings and the
+## systemd unit (deploy/), and the README. Runs from any folder with no Rust or Node.
+DIST_ARCHIVE := $(TARGET_DIR)/dist/billing-reports-$(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)-linux-$(shell uname -m).tar.gz
+dist: tools npm
+	cargo leptos build --release
+	@rm -rf $(TARGET_DIR)/dist/billing-reports && mkdir -p $(TARGET_DIR)/dist/billing-reports
+	cp $(TARGET_DIR)/release/billing-reports $(TARGET_DIR)/dist/billing-reports/
+	cp -r target/site $(TARGET_DIR)/dist/billing-reports/site
+	cp deploy/billing-reports.env deploy/billing-reports.service README.md $(TARGET_DIR)/dist/billing-reports/
+	tar -C $(TARGET_DIR)/dist -czf $(DIST_ARCHIVE) billing-reports
+	@echo "archive: $(DIST_ARCHIVE) ($$(stat -c %s $(DIST_ARCHIVE)) bytes)"
+
+## Unpacks the archive into a temporary folder and serves a page from it.
+dist-check: dist
+	bash tests/dist.sh $(DIST_ARCHIVE)
 
 ## Tools a fresh machine lacks, each installed only when missing.
 tools:

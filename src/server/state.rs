@@ -54,6 +54,11 @@ impl AppState {
         if leptos_options.output_name.is_empty() {
             leptos_options.output_name = "billing-reports".into();
         }
+        if std::env::var_os("LEPTOS_SITE_ROOT").is_none()
+            && let Some(beside) = site_beside_binary(&leptos_options.site_root)
+        {
+            leptos_options.site_root = beside.into();
+        }
         leptos_options.site_addr = config.listen;
         Self {
             leptos_options,
@@ -74,6 +79,18 @@ impl AppState {
             trusted_proxies: config.trusted_proxies.clone(),
         }
     }
+}
+
+/// The `site` folder beside the running binary, when the configured site folder is not where
+/// the server runs: an archive from `make dist`, unpacked anywhere, serves its own assets.
+fn site_beside_binary(configured: &str) -> Option<String> {
+    if std::path::Path::new(configured).is_dir() {
+        return None;
+    }
+    let beside = std::env::current_exe().ok()?.parent()?.join("site");
+    beside
+        .is_dir()
+        .then(|| beside.to_string_lossy().into_owned())
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The release archive on its own: unpacked into a temporary folder, started from another folder
+# with nothing but an SQLite file, it serves a page and its assets, and stops when asked.
+# Usage: tests/dist.sh ARCHIVE   (run by `make dist-check`)
+set -euo pipefail
+archive=$(realpath "$1")
+work=$(mktemp -d)
+server=""
+cleanup() {
+  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+tar -xzf "$archive" -C "$work"
+app="$work/billing-reports"
+for file in billing-reports site/pkg/billing-reports.js site/pkg/billing-reports.wasm \
+            site/pkg/billing-reports.css billing-reports.env billing-reports.service README.md; do
+  [ -e "$app/$file" ] || { echo "the archive lacks $file"; exit 1; }
+done
+
+# A free port, then the server started from / (not from the archive) with its own database.
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+(cd / && env -i PATH=/usr/bin:/bin HOME="$work" \
+  DATABASE_URL="sqlite:$work/billing-reports.db?mode=rwc" LISTEN_ADDR="127.0.0.1:$port" \
+  DEMO_DATA=true JOBS_EVERY_SECONDS=0 "$app/billing-reports" >"$work/server.log" 2>&1) &
+server=$!
+for _ in $(seq 1 120); do
+  curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
+  kill -0 "$server" 2>/dev/null || { echo "the server exited:"; cat "$work/server.log"; exit 1; }
+  sleep 0.5
+done
+page=$(curl -fsS "http://127.0.0.1:$port/sign-in")
+grep -q 'Sign in' <<<"$page" || { echo "no sign-in page"; exit 1; }
+grep -q '/pkg/billing-reports.js' <<<"$page" || { echo "the page names no bundle"; exit 1; }
+for asset in billing-reports.js billing-reports.wasm billing-reports.css; do
+  code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/pkg/$asset")
+  [ "$code" = 200 ] || { echo "/pkg/$asset answered $code"; cat "$work/server.log"; exit 1; }
+done
+kill -TERM "$server"
+wait "$server" 2>/dev/null || true
+server=""
+echo "the archive serves pages and assets from $work (any folder, no checkout)"
