@@ -64,6 +64,11 @@ pub struct Config {
     #[arg(long, env = "JOBS_EVERY_SECONDS", default_value_t = 60)]
     pub jobs_every_seconds: u64,
 
+    /// On SIGTERM or Ctrl-C: how many seconds requests in flight and the job runner's current
+    /// run get to finish before the process exits anyway (no new request is taken meanwhile).
+    #[arg(long, env = "SHUTDOWN_GRACE_SECONDS", default_value_t = 20)]
+    pub shutdown_grace_seconds: u64,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }

@@ -1,28 +1,41 @@
 //! The job runner inside the server: every few seconds (a setting), everything due now. Several
 //! instances may run it at once; the cycle service acts on each report once (see
-//! `services::cycle`). A failed run is logged and retried at the next tick.
+//! `services::cycle`). A failed run is logged and retried at the next tick. When the server
+//! stops, the runner finishes the run it is in (each report's step is its own transaction
+//! anyway) and starts no other.
 
 use std::time::Duration;
+
+use tokio::{sync::watch, task::JoinHandle};
 
 use super::db::Db;
 use super::services::cycle;
 
-/// Starts the runner on its own task (nothing when `every_seconds` is 0).
-pub fn start(db: Db, every_seconds: u64) {
+/// Starts the runner on its own task (nothing when `every_seconds` is 0); it ends once `stop`
+/// turns true, after the run it is in.
+pub fn start(
+    db: Db,
+    every_seconds: u64,
+    mut stop: watch::Receiver<bool>,
+) -> Option<JoinHandle<()>> {
     if every_seconds == 0 {
         tracing::info!("job runner off on this instance");
-        return;
+        return None;
     }
-    tokio::spawn(async move {
+    Some(tokio::spawn(async move {
         let mut ticks = tokio::time::interval(Duration::from_secs(every_seconds));
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
-            ticks.tick().await;
+            tokio::select! {
+                _ = ticks.tick() => {}
+                _ = stop.wait_for(|stopping| *stopping) => break,
+            }
             match cycle::run_due(&db, time::OffsetDateTime::now_utc()).await {
                 Ok(run) if run == cycle::DueRun::default() => {}
                 Ok(run) => tracing::info!(summary = %run.sentence(), "jobs ran"),
                 Err(error) => tracing::error!(%error, "jobs failed; retrying at the next tick"),
             }
         }
-    });
+        tracing::info!("job runner stopped");
+    }))
 }

@@ -84,8 +84,11 @@ pub async fn load_demo(db: &Db, vendor_name: &str) -> anyhow::Result<bool> {
     Ok(db::seed::demo(db, vendor_name, &hash).await?)
 }
 
+/// Serves until SIGTERM or Ctrl-C; then takes no new request, gives those in flight and the job
+/// runner's current run `--shutdown-grace-seconds` to finish, and returns.
 async fn serve(config: Config, db: Db) -> anyhow::Result<()> {
-    jobs::start(db.clone(), config.jobs_every_seconds);
+    let (stop, stopping) = tokio::sync::watch::channel(false);
+    let jobs = jobs::start(db.clone(), config.jobs_every_seconds, stopping.clone());
     let state = AppState::new(&config, db);
     let app = router::build(state);
     let listener = tokio::net::TcpListener::bind(config.listen)
@@ -95,10 +98,38 @@ async fn serve(config: Config, db: Db) -> anyhow::Result<()> {
     tracing::info!(%url, "listening");
     println!("Billing Reports is running at {url}");
     let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("server error")
+    let mut until_stopped = stopping;
+    let mut server = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = until_stopped.wait_for(|stopping| *stopping).await;
+            })
+            .await
+    });
+    tokio::select! {
+        served = &mut server => return served.context("server task")?.context("server error"),
+        () = shutdown_signal() => {}
+    }
+    let grace = std::time::Duration::from_secs(config.shutdown_grace_seconds);
+    tracing::info!(
+        grace_seconds = grace.as_secs(),
+        "shutting down: no new requests, finishing those in flight"
+    );
+    let _ = stop.send(true);
+    match tokio::time::timeout(grace, &mut server).await {
+        Ok(served) => served.context("server task")?.context("server error")?,
+        Err(_) => {
+            tracing::warn!("requests still in flight when the grace period ended; stopping anyway");
+            server.abort();
+        }
+    }
+    if let Some(jobs) = jobs
+        && tokio::time::timeout(grace, jobs).await.is_err()
+    {
+        tracing::warn!("the job runner was still running when the grace period ended");
+    }
+    tracing::info!("stopped");
+    Ok(())
 }
 
 async fn shutdown_signal() {
@@ -120,5 +151,4 @@ async fn shutdown_signal() {
         () = ctrl_c => {},
         () = terminate => {},
     }
-    tracing::info!("shutting down");
 }

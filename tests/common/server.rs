@@ -25,6 +25,11 @@ pub struct Server(Child, u16);
 impl Server {
     /// Starts serving `url` and waits until it is ready.
     pub fn start(url: &str) -> Server {
+        Server::start_with(url, &[])
+    }
+
+    /// [`Server::start`] with more settings in the environment.
+    pub fn start_with(url: &str, env: &[(&str, &str)]) -> Server {
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .map(|a| a.port())
@@ -39,6 +44,7 @@ impl Server {
                 &format!("127.0.0.1:{port}"),
             ])
             .env("JOBS_EVERY_SECONDS", "0")
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .spawn()
             .expect("start the server");
@@ -58,6 +64,27 @@ impl Server {
     /// Where it listens, for a client on another thread.
     pub fn port(&self) -> u16 {
         self.1
+    }
+
+    /// Asks the process to stop (SIGTERM), as systemd or a container runtime does.
+    pub fn terminate(&self) {
+        let status = Process::new("kill")
+            .args(["-TERM", &self.0.id().to_string()])
+            .status()
+            .expect("kill");
+        assert!(status.success(), "SIGTERM sent");
+    }
+
+    /// Waits up to `limit` for the process to exit; its status, or `None` if it is still running.
+    pub fn wait_exit(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
+        let start = std::time::Instant::now();
+        while start.elapsed() < limit {
+            if let Ok(Some(status)) = self.0.try_wait() {
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        None
     }
 
     /// Ends the process at once (SIGKILL): no request finishes, nothing is flushed.
