@@ -21,7 +21,7 @@ done
 
 # A free port, then the server started from / (not from the archive) with its own database.
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-(cd / && env -i PATH=/usr/bin:/bin HOME="$work" \
+(cd / && exec env -i PATH=/usr/bin:/bin HOME="$work" \
   DATABASE_URL="sqlite:$work/billing-reports.db?mode=rwc" LISTEN_ADDR="127.0.0.1:$port" \
   DEMO_DATA=true JOBS_EVERY_SECONDS=0 "$app/billing-reports" >"$work/server.log" 2>&1) &
 server=$!
@@ -37,7 +37,10 @@ for asset in billing-reports.js billing-reports.wasm billing-reports.css; do
   code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/pkg/$asset")
   [ "$code" = 200 ] || { echo "/pkg/$asset answered $code"; cat "$work/server.log"; exit 1; }
 done
+# It stops when asked, cleanly.
 kill -TERM "$server"
-wait "$server" 2>/dev/null || true
+status=0
+wait "$server" || status=$?
 server=""
-echo "the archive serves pages and assets from $work (any folder, no checkout)"
+[ "$status" = 0 ] || { echo "the server exited with $status on SIGTERM"; cat "$work/server.log"; exit 1; }
+echo "the archive serves pages and assets from $work (any folder, no checkout), and stops cleanly"
