@@ -7,6 +7,7 @@
 //!
 //! cargo bench --features ssr --bench list
 
+use billing_reports::server::vendor::Vendor;
 use std::time::{Duration, Instant};
 
 use axum::{
@@ -205,7 +206,7 @@ async fn pages(label: &str, url: &str, db: &Db) {
     .expect("a 500-line report");
 
     let config = <Config as clap::Parser>::parse_from(["billing-reports", "--database-url", url]);
-    let router = router::build(AppState::new(&config, db.clone()));
+    let router = router::build(AppState::new(&config, db.clone(), Vendor::Builtin));
     let form = "email=ops%40billing-reports.example&password=demo-password";
     let response = router
         .clone()

@@ -4,6 +4,7 @@
 
 mod common;
 
+use billing_reports::server::vendor::Vendor;
 use billing_reports::{
     domain::{
         Currency, HistoryEvent, MarginPercent, OrgKind, Period, ReviewReason, Role, Status,
@@ -203,12 +204,12 @@ async fn a_month_runs_end_to_end(backend: Backend) {
     );
 
     let october = Period::parse(OCTOBER).expect("period");
-    let generated = generate(&db, october, GENERATED_AT)
+    let generated = generate(&db, &Vendor::Builtin, october, GENERATED_AT)
         .await
         .expect("generate");
     assert_eq!(generated.created, 4, "{generated:?}");
     assert_eq!(
-        generate(&db, october, GENERATED_AT)
+        generate(&db, &Vendor::Builtin, october, GENERATED_AT)
             .await
             .expect("again")
             .created,
@@ -235,11 +236,11 @@ async fn a_month_runs_end_to_end(backend: Backend) {
     );
     assert_eq!(notices(&db, "report_ready").await, 4);
     // Three days before the deadline each partner is reminded, once however often jobs run.
-    let reminded = run_due(&db, datetime!(2026-11-03 00:00 UTC))
+    let reminded = run_due(&db, &Vendor::Builtin, datetime!(2026-11-03 00:00 UTC))
         .await
         .expect("run");
     assert_eq!(reminded.reminders, 4, "{reminded:?}");
-    let again = run_due(&db, datetime!(2026-11-03 00:05 UTC))
+    let again = run_due(&db, &Vendor::Builtin, datetime!(2026-11-03 00:05 UTC))
         .await
         .expect("run");
     assert_eq!(again.reminders, 0, "{again:?}");
@@ -262,6 +263,7 @@ async fn a_month_runs_end_to_end(backend: Backend) {
     }];
     reports::act(
         &db,
+        &Vendor::Builtin,
         &partner,
         first_report,
         version,
@@ -271,11 +273,11 @@ async fn a_month_runs_end_to_end(backend: Backend) {
     .expect("submit");
 
     // Just before the deadline nothing happens; just after, the rest is submitted for them.
-    let early = run_due(&db, datetime!(2026-11-05 23:58 UTC))
+    let early = run_due(&db, &Vendor::Builtin, datetime!(2026-11-05 23:58 UTC))
         .await
         .expect("run");
     assert_eq!(early.auto_submitted, 0);
-    let run = run_due(&db, datetime!(2026-11-06 00:00:30 UTC))
+    let run = run_due(&db, &Vendor::Builtin, datetime!(2026-11-06 00:00:30 UTC))
         .await
         .expect("run");
     assert_eq!((run.auto_submitted, run.with_penalties), (3, 2), "{run:?}");
@@ -321,7 +323,7 @@ async fn a_month_runs_end_to_end(backend: Backend) {
     settings::save(&db, &southwind, &rule("100.00"), 1, GENERATED_AT)
         .await
         .expect("a low limit");
-    let run = run_due(&db, datetime!(2026-11-13 00:00:30 UTC))
+    let run = run_due(&db, &Vendor::Builtin, datetime!(2026-11-13 00:00:30 UTC))
         .await
         .expect("run");
     assert_eq!((run.auto_approved, run.waiting), (0, 1), "{run:?}");
@@ -329,7 +331,7 @@ async fn a_month_runs_end_to_end(backend: Backend) {
         .await
         .expect("a higher limit");
     assert_eq!(saved.changed, 1);
-    let run = run_due(&db, datetime!(2026-11-13 00:01 UTC))
+    let run = run_due(&db, &Vendor::Builtin, datetime!(2026-11-13 00:01 UTC))
         .await
         .expect("run");
     assert_eq!(run.auto_approved, 1, "{run:?}");
@@ -363,6 +365,7 @@ async fn a_month_runs_end_to_end(backend: Backend) {
     let (_, version, _) = report_of(&db, first).await;
     let submitted = reports::act(
         &db,
+        &Vendor::Builtin,
         &distributor,
         first_report,
         version,
@@ -380,6 +383,7 @@ async fn a_month_runs_end_to_end(backend: Backend) {
     );
     let done = reports::act(
         &db,
+        &Vendor::Builtin,
         &vendor,
         first_report,
         submitted.version,
@@ -535,7 +539,7 @@ async fn a_corrected_file_updates_reports_in_preparation_only(backend: Backend) 
     import(&db, csv(&rows(80, 80)), false, GENERATED_AT)
         .await
         .expect("import");
-    generate(&db, Period::parse(OCTOBER).expect("p"), GENERATED_AT)
+    generate(&db, &Vendor::Builtin, Period::parse(OCTOBER).expect("p"), GENERATED_AT)
         .await
         .expect("generate");
     // The first partner submits; the second is still preparing.
@@ -551,6 +555,7 @@ async fn a_corrected_file_updates_reports_in_preparation_only(backend: Backend) 
     }];
     reports::act(
         &db,
+        &Vendor::Builtin,
         &partner,
         first_report,
         version,
@@ -624,7 +629,7 @@ async fn two_runners_act_on_each_report_once(backend: Backend) {
         .expect("import");
     let at = datetime!(2026-11-06 00:00 UTC);
     // Both runners also generate the month before acting on it.
-    let (a, b) = tokio::join!(run_due(&db, at), run_due(&db, at));
+    let (a, b) = tokio::join!(run_due(&db, &Vendor::Builtin, at), run_due(&db, &Vendor::Builtin, at));
     let (a, b) = (a.expect("runner a"), b.expect("runner b"));
     let count = |sql: &str| {
         let db = db.clone();
@@ -638,7 +643,7 @@ async fn two_runners_act_on_each_report_once(backend: Backend) {
     };
     assert_eq!(a.generated + b.generated, 40, "{a:?} {b:?}");
     assert_eq!(count("SELECT COUNT(*) FROM reports").await, 40);
-    let (a2, b2) = tokio::join!(run_due(&db, at), run_due(&db, at));
+    let (a2, b2) = tokio::join!(run_due(&db, &Vendor::Builtin, at), run_due(&db, &Vendor::Builtin, at));
     let submitted = a.auto_submitted
         + b.auto_submitted
         + a2.expect("a").auto_submitted

@@ -7,6 +7,7 @@
 
 mod common;
 
+use billing_reports::server::vendor::Vendor;
 use billing_reports::{
     domain::{
         HistoryEntry, HistoryEvent, OrgKind, ReviewReason, Role, Status,
@@ -91,7 +92,7 @@ async fn every_code_on_a_demo_line_verifies_again_with_the_lines_terms(backend: 
                 let Caller::User(distributor) = distributor else {
                     panic!("a user")
                 };
-                let again = verify_code(&db, &distributor, id, line.id, &code)
+                let again = verify_code(&db, &Vendor::Builtin, &distributor, id, line.id, &code)
                     .await
                     .expect("the service verifies it");
                 assert_eq!(again, verified);

@@ -4,6 +4,7 @@
 
 mod common;
 
+use billing_reports::server::vendor::Vendor;
 use std::collections::BTreeMap;
 
 use axum::http::StatusCode;
@@ -461,6 +462,7 @@ async fn saving_lines_judges_the_flags_again(backend: Backend) {
     let save = |chargeable: u64, version: i64| {
         act(
             db,
+            &Vendor::Builtin,
             &partner,
             id,
             version,

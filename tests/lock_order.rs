@@ -5,6 +5,7 @@
 
 mod common;
 
+use billing_reports::server::vendor::Vendor;
 use std::time::Duration;
 
 use billing_reports::{
@@ -52,6 +53,7 @@ async fn a_stranger_never_waits_for_a_report_it_may_not_see(backend: Backend) {
         PROMPTLY,
         reports::act(
             &db,
+            &Vendor::Builtin,
             &stranger,
             report,
             version,
@@ -69,7 +71,7 @@ async fn a_stranger_never_waits_for_a_report_it_may_not_see(backend: Backend) {
     };
     let verified = tokio::time::timeout(
         PROMPTLY,
-        reports::verify_code(&db, &stranger, report, line, "BDN-NA-0001"),
+        reports::verify_code(&db, &Vendor::Builtin, &stranger, report, line, "BDN-NA-0001"),
     )
     .await
     .expect("the stranger's code check waited for the report's lock");

@@ -5,6 +5,7 @@
 
 mod common;
 
+use billing_reports::server::vendor::Vendor;
 use std::collections::BTreeSet;
 
 use axum::http::StatusCode;
@@ -587,7 +588,7 @@ async fn refused_partner_edits_change_nothing(backend: Backend) {
         },
         Command::Submit { edits: vec![] },
     ] {
-        match act(&app.db, &support, id, version, command).await {
+        match act(&app.db, &Vendor::Builtin, &support, id, version, command).await {
             Err(ServiceError::Refused(refusal)) => {
                 assert_eq!(refusal, Refusal::ReadOnly);
                 assert_eq!(
@@ -600,7 +601,7 @@ async fn refused_partner_edits_change_nothing(backend: Backend) {
     }
     assert_eq!(snapshot(&app.db, id).await, before);
     // Reading is allowed.
-    let read = open(&app.db, user_of(&support), id)
+    let read = open(&app.db, &Vendor::Builtin, user_of(&support), id)
         .await
         .expect("support opens");
     assert!(matches!(read, OpenedReport::Partner(_)));
@@ -1004,7 +1005,7 @@ async fn the_previous_cycle_and_its_anomaly(backend: Backend) {
     let opened = || {
         let (db, reader) = (db.clone(), user_of(&partner).clone());
         async move {
-            match open(&db, &reader, id).await.expect("open") {
+            match open(&db, &Vendor::Builtin, &reader, id).await.expect("open") {
                 OpenedReport::Partner(detail) => detail,
                 OpenedReport::Priced(_) => panic!("a partner got prices"),
             }
@@ -1076,6 +1077,7 @@ async fn the_previous_cycle_and_its_anomaly(backend: Backend) {
     ] {
         version = act(
             &db,
+            &Vendor::Builtin,
             &partner,
             id,
             version,
@@ -1112,6 +1114,7 @@ async fn the_previous_cycle_and_its_anomaly(backend: Backend) {
     for (chargeable, anomaly) in [(250, true), (215, false), (220, false), (221, true)] {
         version = act(
             &db,
+            &Vendor::Builtin,
             &partner,
             id,
             version,

@@ -6,6 +6,7 @@
 
 mod common;
 
+use billing_reports::server::vendor::Vendor;
 use billing_reports::{
     domain::{
         HistoryEvent, OpenedReport, OrgKind, ReportDetail, Role, from_scaled_e4,
@@ -71,11 +72,12 @@ async fn target(db: &Db) -> Target {
 
 /// Verifies the target's code for its line and applies the value it grants, as the page does.
 async fn apply_granted(db: &Db, dana: &Caller, t: &Target) -> Outcome {
-    let verified = verify_code(db, as_user(dana), t.report, t.line, &t.code)
+    let verified = verify_code(db, &Vendor::Builtin, as_user(dana), t.report, t.line, &t.code)
         .await
         .expect("valid");
     act(
         db,
+        &Vendor::Builtin,
         dana,
         t.report,
         t.version,
@@ -109,7 +111,7 @@ async fn priced(db: &Db, caller: &Caller, report: i64) -> ReportDetail {
     let Caller::User(user) = caller else {
         panic!("a user")
     };
-    match open(db, user, report).await.expect("open") {
+    match open(db, &Vendor::Builtin, user, report).await.expect("open") {
         OpenedReport::Priced(detail) => detail,
         OpenedReport::Partner(_) => panic!("expected the priced shape"),
     }
@@ -132,6 +134,7 @@ async fn a_verified_code_reprices_the_line_exactly_as_previewed(backend: Backend
     // Verifying tells what the code grants and changes nothing.
     let verified = verify_code(
         &db,
+        &Vendor::Builtin,
         as_user(&dana),
         t.report,
         t.line,
@@ -167,6 +170,7 @@ async fn a_verified_code_reprices_the_line_exactly_as_previewed(backend: Backend
     // ...is what the server stores.
     let outcome = act(
         &db,
+        &Vendor::Builtin,
         &dana,
         t.report,
         t.version,
@@ -239,7 +243,7 @@ async fn a_verified_code_reprices_the_line_exactly_as_previewed(backend: Backend
         OrgKind::Partner,
         Role::BillingManager,
     );
-    let opened = open(&db, as_user(&partner), t.report).await.expect("open");
+    let opened = open(&db, &Vendor::Builtin, as_user(&partner), t.report).await.expect("open");
     let json = serde_json::to_string(&opened).expect("json");
     assert!(matches!(opened, OpenedReport::Partner(_)));
     // The price as JSON carries it (a quoted decimal), so that digits of a timestamp are not
@@ -264,7 +268,7 @@ async fn bad_codes_and_values_change_nothing(backend: Backend) {
     let (db, _url, _guard) = shared_db(backend).await;
     let t = target(&db).await;
     let dana = distributor(&db, &t.distributor, Role::BillingManager).await;
-    let verified = verify_code(&db, as_user(&dana), t.report, t.line, &t.code)
+    let verified = verify_code(&db, &Vendor::Builtin, as_user(&dana), t.report, t.line, &t.code)
         .await
         .expect("valid");
     let before = stored(&db, t.report).await;
@@ -335,7 +339,7 @@ async fn bad_codes_and_values_change_nothing(backend: Backend) {
         (Command::ResetPricing, "nothing to reset"),
     ];
     for (command, expected) in cases {
-        let refused = act(&db, &dana, t.report, t.version, command.clone())
+        let refused = act(&db, &Vendor::Builtin, &dana, t.report, t.version, command.clone())
             .await
             .expect_err("refused");
         match refused.invalid_message() {
@@ -357,11 +361,11 @@ async fn bad_codes_and_values_change_nothing(backend: Backend) {
         value: verified.granted.to_input(),
     };
     assert!(matches!(
-        act(&db, &support, t.report, t.version, apply.clone()).await,
+        act(&db, &Vendor::Builtin, &support, t.report, t.version, apply.clone()).await,
         Err(ServiceError::Refused(_))
     ));
     assert!(matches!(
-        verify_code(&db, as_user(&support), t.report, t.line, &t.code).await,
+        verify_code(&db, &Vendor::Builtin, as_user(&support), t.report, t.line, &t.code).await,
         Err(ServiceError::Refused(_))
     ));
     let stranger_name: String = sqlx::query_scalar(
@@ -373,16 +377,16 @@ async fn bad_codes_and_values_change_nothing(backend: Backend) {
     .expect("another distributor");
     let stranger = distributor(&db, &stranger_name, Role::Administrator).await;
     assert!(matches!(
-        act(&db, &stranger, t.report, t.version, apply.clone()).await,
+        act(&db, &Vendor::Builtin, &stranger, t.report, t.version, apply.clone()).await,
         Err(ServiceError::NotFound)
     ));
     assert!(matches!(
-        verify_code(&db, as_user(&stranger), t.report, t.line, &t.code).await,
+        verify_code(&db, &Vendor::Builtin, as_user(&stranger), t.report, t.line, &t.code).await,
         Err(ServiceError::NotFound)
     ));
     // A stale version is a conflict, not an edit.
     assert!(matches!(
-        act(&db, &dana, t.report, t.version - 1, apply.clone()).await,
+        act(&db, &Vendor::Builtin, &dana, t.report, t.version - 1, apply.clone()).await,
         Err(ServiceError::Conflict { .. })
     ));
     assert_eq!(stored(&db, t.report).await, before);
@@ -390,6 +394,7 @@ async fn bad_codes_and_values_change_nothing(backend: Backend) {
     // Once submitted to the vendor, prices are frozen.
     let submitted = act(
         &db,
+        &Vendor::Builtin,
         &dana,
         t.report,
         t.version,
@@ -402,11 +407,11 @@ async fn bad_codes_and_values_change_nothing(backend: Backend) {
     .expect("submit to the vendor");
     let frozen = stored(&db, t.report).await;
     assert!(matches!(
-        act(&db, &dana, t.report, submitted.version, apply).await,
+        act(&db, &Vendor::Builtin, &dana, t.report, submitted.version, apply).await,
         Err(ServiceError::Refused(_))
     ));
     assert!(matches!(
-        verify_code(&db, as_user(&dana), t.report, t.line, &t.code).await,
+        verify_code(&db, &Vendor::Builtin, as_user(&dana), t.report, t.line, &t.code).await,
         Err(ServiceError::Refused(_))
     ));
     assert_eq!(stored(&db, t.report).await, frozen);
@@ -421,7 +426,7 @@ async fn reset_brings_the_catalogue_back(backend: Backend) {
     // What the confirmation says before the reset is what the reset stores.
     let asked = priced(&db, &dana, t.report).await.reset_preview(None);
     assert!(asked.lines >= 1, "{asked:?}");
-    let reset = act(&db, &dana, t.report, applied.version, Command::ResetPricing)
+    let reset = act(&db, &Vendor::Builtin, &dana, t.report, applied.version, Command::ResetPricing)
         .await
         .expect("reset");
     let after = priced(&db, &dana, t.report).await;
@@ -470,6 +475,7 @@ async fn removing_one_code_leaves_the_other_lines_as_previewed(backend: Backend)
     assert_ne!(asked.total, before.total, "the code changed the total");
     let removed = act(
         &db,
+        &Vendor::Builtin,
         &dana,
         t.report,
         applied.version,
@@ -503,6 +509,7 @@ async fn removing_one_code_leaves_the_other_lines_as_previewed(backend: Backend)
     let snapshot = stored(&db, t.report).await;
     let again = act(
         &db,
+        &Vendor::Builtin,
         &dana,
         t.report,
         removed.version,
@@ -639,13 +646,14 @@ async fn partners_never_see_applied_pricing(backend: Backend) {
     .expect("targets");
     let dana = distributor(db, "Summit Tech Distribution", Role::Administrator).await;
     for (report, line, code) in &targets {
-        let verified = verify_code(db, as_user(&dana), *report, *line, code)
+        let verified = verify_code(db, &Vendor::Builtin, as_user(&dana), *report, *line, code)
             .await
             .expect("valid");
         // A report may get several codes: each applied to the version the last one left.
         let (version, _, _) = stored(db, *report).await;
         act(
             db,
+            &Vendor::Builtin,
             &dana,
             *report,
             version,

@@ -8,6 +8,7 @@
 
 mod common;
 
+use billing_reports::server::vendor::Vendor;
 use std::collections::BTreeMap;
 
 use billing_reports::{
@@ -104,7 +105,7 @@ async fn client(db: Db, n: u64, targets: Vec<Target>, vendor: Caller, actions: u
             ),
             other => panic!("report {} left the race's loop: {other}", target.id),
         };
-        match act(&db, caller, target.id, version, command).await {
+        match act(&db, &Vendor::Builtin, caller, target.id, version, command).await {
             Ok(Outcome { version, .. }) => tally.acks.push(Ack {
                 report: target.id,
                 version,
@@ -140,6 +141,7 @@ async fn conflicting_actions_lose_nothing_and_double_nothing(backend: Backend) {
         let (_, version) = status_and_version(&db, id).await;
         act(
             &db,
+            &Vendor::Builtin,
             &distributor,
             id,
             version,

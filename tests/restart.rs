@@ -3,6 +3,7 @@
 
 mod common;
 
+use billing_reports::server::vendor::Vendor;
 use billing_reports::{
     domain::{Actor, OrgKind, Role},
     server::{
@@ -52,6 +53,7 @@ async fn data_survives_restarts(backend: Backend) {
     });
     act(
         &db,
+        &Vendor::Builtin,
         &caller,
         report,
         version,

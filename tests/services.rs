@@ -3,6 +3,7 @@
 
 mod common;
 
+use billing_reports::server::vendor::Vendor;
 use std::sync::Arc;
 
 use billing_reports::{
@@ -111,7 +112,7 @@ async fn a_report_travels_the_whole_workflow(backend: Backend) {
             comment: Some("Checked against the customer portal.".to_owned()),
         })
         .collect();
-    let outcome = act(&db, &partner, id, version, Command::Submit { edits })
+    let outcome = act(&db, &Vendor::Builtin, &partner, id, version, Command::Submit { edits })
         .await
         .expect("submit");
     assert_eq!(outcome.status, Status::UnderReview(ReviewReason::Manual));
@@ -119,6 +120,7 @@ async fn a_report_travels_the_whole_workflow(backend: Backend) {
 
     let refused = act(
         &db,
+        &Vendor::Builtin,
         &distributor,
         id,
         outcome.version,
@@ -135,6 +137,7 @@ async fn a_report_travels_the_whole_workflow(backend: Backend) {
 
     let bad_po = act(
         &db,
+        &Vendor::Builtin,
         &distributor,
         id,
         outcome.version,
@@ -150,6 +153,7 @@ async fn a_report_travels_the_whole_workflow(backend: Backend) {
 
     let outcome = act(
         &db,
+        &Vendor::Builtin,
         &distributor,
         id,
         outcome.version,
@@ -161,6 +165,7 @@ async fn a_report_travels_the_whole_workflow(backend: Backend) {
     .expect("PO number");
     let outcome = act(
         &db,
+        &Vendor::Builtin,
         &distributor,
         id,
         outcome.version,
@@ -172,7 +177,7 @@ async fn a_report_travels_the_whole_workflow(backend: Backend) {
     .await
     .expect("submit to vendor");
     assert_eq!(outcome.status, Status::SubmittedToVendor);
-    let outcome = act(&db, &vendor, id, outcome.version, Command::Complete)
+    let outcome = act(&db, &Vendor::Builtin, &vendor, id, outcome.version, Command::Complete)
         .await
         .expect("complete");
     assert_eq!(outcome.status, Status::Completed);
@@ -251,6 +256,7 @@ async fn refused_actions_change_nothing(backend: Backend) {
         (
             act(
                 &db,
+                &Vendor::Builtin,
                 &partner,
                 done,
                 done_version,
@@ -262,6 +268,7 @@ async fn refused_actions_change_nothing(backend: Backend) {
         (
             act(
                 &db,
+                &Vendor::Builtin,
                 &stranger,
                 done,
                 done_version,
@@ -273,6 +280,7 @@ async fn refused_actions_change_nothing(backend: Backend) {
         (
             act(
                 &db,
+                &Vendor::Builtin,
                 &distributor,
                 review,
                 review_version,
@@ -286,6 +294,7 @@ async fn refused_actions_change_nothing(backend: Backend) {
         (
             act(
                 &db,
+                &Vendor::Builtin,
                 &support,
                 review,
                 review_version,
@@ -297,11 +306,11 @@ async fn refused_actions_change_nothing(backend: Backend) {
             "read-only",
         ),
         (
-            act(&db, &partner, review, review_version, Command::Complete).await,
+            act(&db, &Vendor::Builtin, &partner, review, review_version, Command::Complete).await,
             "not found",
         ),
         (
-            act(&db, &distributor, 999_999, 1, Command::Complete).await,
+            act(&db, &Vendor::Builtin, &distributor, 999_999, 1, Command::Complete).await,
             "not found",
         ),
     ];
@@ -352,6 +361,7 @@ async fn submit_needs_comments_on_lowered_lines(backend: Backend) {
 
     let refused = act(
         &db,
+        &Vendor::Builtin,
         &partner,
         id,
         version,
@@ -376,6 +386,7 @@ async fn submit_needs_comments_on_lowered_lines(backend: Backend) {
         + 1;
     let refused = act(
         &db,
+        &Vendor::Builtin,
         &partner,
         id,
         version,
@@ -396,6 +407,7 @@ async fn submit_needs_comments_on_lowered_lines(backend: Backend) {
 
     let saved = act(
         &db,
+        &Vendor::Builtin,
         &partner,
         id,
         version,
@@ -430,6 +442,7 @@ async fn a_stale_version_is_a_conflict(backend: Backend) {
     let (id, version) = report_in(&db, "Blue Ridge Managed Security", "under_review").await;
     act(
         &db,
+        &Vendor::Builtin,
         &distributor,
         id,
         version,
@@ -442,6 +455,7 @@ async fn a_stale_version_is_a_conflict(backend: Backend) {
     let entries = history_count(&db, id).await;
     let second = act(
         &db,
+        &Vendor::Builtin,
         &distributor,
         id,
         version,
@@ -471,7 +485,7 @@ async fn auto_submit_charges_uncommented_violations_at_provisioned(backend: Back
     .execute(db.pool())
     .await
     .expect("prepare a violation");
-    let outcome = act(&db, &Caller::System, id, version, Command::AutoSubmit)
+    let outcome = act(&db, &Vendor::Builtin, &Caller::System, id, version, Command::AutoSubmit)
         .await
         .expect("auto-submit");
     assert_eq!(
@@ -529,6 +543,7 @@ async fn concurrent_writers_one_wins_each_round(backend: Backend) {
                 let po_number = format!("PO-{round}-{task}");
                 act(
                     &db,
+                    &Vendor::Builtin,
                     &distributor,
                     id,
                     version,
@@ -573,6 +588,7 @@ async fn rejecting_needs_a_reason_and_gives_a_new_deadline(backend: Backend) {
             .expect("deadline");
     let outcome = act(
         &db,
+        &Vendor::Builtin,
         &distributor,
         id,
         version,
@@ -651,6 +667,7 @@ async fn a_vendors_return_gives_a_fresh_review_deadline(backend: Backend) {
     let (submission_before, review_before) = deadlines().await;
     let outcome = act(
         &db,
+        &Vendor::Builtin,
         &vendor,
         id,
         version,
@@ -711,7 +728,7 @@ async fn partners_do_not_read_what_distributor_and_vendor_tell_each_other(backen
     ];
     let mut version = version;
     for (caller, command) in steps {
-        version = act(&db, caller, id, version, command)
+        version = act(&db, &Vendor::Builtin, caller, id, version, command)
             .await
             .expect("step")
             .version;
@@ -723,7 +740,7 @@ async fn partners_do_not_read_what_distributor_and_vendor_tell_each_other(backen
         let user = user.clone();
         let db = db.clone();
         async move {
-            let opened = open(&db, &user, id).await.expect("open");
+            let opened = open(&db, &Vendor::Builtin, &user, id).await.expect("open");
             serde_json::to_string(&opened).expect("json")
         }
     };
@@ -751,6 +768,7 @@ async fn free_text_is_bounded_and_an_unchanged_po_number_changes_nothing(backend
     let (id, version) = report_in(&db, "Blue Ridge Managed Security", "under_review").await;
     let po = act(
         &db,
+        &Vendor::Builtin,
         &distributor,
         id,
         version,
@@ -787,7 +805,7 @@ async fn free_text_is_bounded_and_an_unchanged_po_number_changes_nothing(backend
         ),
     ];
     for (command, field, expected) in attempts {
-        match act(&db, &distributor, id, po.version, command).await {
+        match act(&db, &Vendor::Builtin, &distributor, id, po.version, command).await {
             Err(ServiceError::InvalidField(at, text)) => {
                 assert_eq!((at, text.as_str()), (field, expected))
             }
@@ -816,6 +834,7 @@ async fn submitting_to_the_vendor_can_set_the_po_number_in_the_same_step(backend
     let before = (state(&db, id).await, history_count(&db, id).await);
     let bad = act(
         &db,
+        &Vendor::Builtin,
         &distributor,
         id,
         version,
@@ -833,6 +852,7 @@ async fn submitting_to_the_vendor_can_set_the_po_number_in_the_same_step(backend
 
     let outcome = act(
         &db,
+        &Vendor::Builtin,
         &distributor,
         id,
         version,
@@ -896,6 +916,7 @@ async fn amounts_that_could_not_be_stored_are_refused(backend: Backend) {
     );
     let refused = act(
         &db,
+        &Vendor::Builtin,
         &partner,
         id,
         version,

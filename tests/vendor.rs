@@ -5,6 +5,7 @@
 
 mod common;
 
+use billing_reports::server::vendor::Vendor;
 use billing_reports::{
     domain::{
         HistoryEvent, OrgKind, Refusal, ReviewReason, Role, Status,
@@ -101,7 +102,7 @@ async fn the_vendor_keeps_sight_of_a_report_it_returned_and_the_distributor_reje
     .await
     .expect("an unsent report");
     assert!(matches!(
-        open(&db, person(&vendor), unsent).await,
+        open(&db, &Vendor::Builtin, person(&vendor), unsent).await,
         Err(ServiceError::NotFound)
     ));
     assert!(!vendor_list(&db, &vendor).await.contains(&unsent));
@@ -110,6 +111,7 @@ async fn the_vendor_keeps_sight_of_a_report_it_returned_and_the_distributor_reje
     let reason = "Please confirm the seat count.";
     let returned = act(
         &db,
+        &Vendor::Builtin,
         &vendor,
         id,
         version,
@@ -125,6 +127,7 @@ async fn the_vendor_keeps_sight_of_a_report_it_returned_and_the_distributor_reje
     );
     let rejected = act(
         &db,
+        &Vendor::Builtin,
         &distributor,
         id,
         returned.version,
@@ -138,7 +141,7 @@ async fn the_vendor_keeps_sight_of_a_report_it_returned_and_the_distributor_reje
 
     // Rejected: with the partner now, and still on the vendor's list and open to it.
     assert!(vendor_list(&db, &vendor).await.contains(&id));
-    let opened = open(&db, person(&vendor), id)
+    let opened = open(&db, &Vendor::Builtin, person(&vendor), id)
         .await
         .expect("the vendor still opens it");
     let billing_reports::domain::OpenedReport::Priced(detail) = opened else {
@@ -152,13 +155,14 @@ async fn the_vendor_keeps_sight_of_a_report_it_returned_and_the_distributor_reje
     ]));
     // It has nothing to do there: told why, not "not found".
     assert!(matches!(
-        act(&db, &vendor, id, rejected.version, Command::Complete).await,
+        act(&db, &Vendor::Builtin, &vendor, id, rejected.version, Command::Complete).await,
         Err(ServiceError::Refused(Refusal::WrongStatus { .. }))
     ));
 
     // The partner resubmits: under review by the distributor, still in the vendor's sight.
     let resubmitted = act(
         &db,
+        &Vendor::Builtin,
         &partner,
         id,
         rejected.version,
@@ -208,10 +212,11 @@ async fn a_region_without_billing_reports_is_named_by_every_read(backend: Backen
             .fetch_one(db.pool())
             .await
             .expect("a report");
-    refused(open(&db, person(&lucia), any).await.map(drop));
+    refused(open(&db, &Vendor::Builtin, person(&lucia), any).await.map(drop));
     refused(
         act(
             &db,
+            &Vendor::Builtin,
             &lucia,
             any,
             version,
@@ -263,6 +268,7 @@ async fn under_review_with_po(db: &Db, distributor: &Caller) -> Vec<(i64, i64, b
             None => {
                 act(
                     db,
+                    &Vendor::Builtin,
                     distributor,
                     id,
                     version,

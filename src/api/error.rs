@@ -48,6 +48,9 @@ pub enum ApiError {
     /// of `Refusal::RegionDisabled` (pages draw the full notice).
     #[error("{0}")]
     RegionUnavailable(String),
+    /// A system the server depends on (the vendor's) did not answer usably; nothing changed.
+    #[error("{0}")]
+    Unavailable(String),
     /// Something failed on the server; the details are in its log under this request id.
     #[error(
         "Something went wrong on our side. Please try again; if it keeps happening, quote reference {request_id}."

@@ -47,7 +47,7 @@ pub async fn open_report(id: i64) -> Result<OpenedReport, ApiError> {
 
     let session = support::require_session().await?;
     let state = support::state()?;
-    services::reports::open(&state.db, &session.caller, id)
+    services::reports::open(&state.db, &state.vendor, &session.caller, id)
         .await
         .map_err(support::refuse)
 }
@@ -126,7 +126,7 @@ pub async fn act_on_report(id: i64, version: i64, action: ReportAction) -> Resul
         ReportAction::RemoveCode { line_id } => Command::RemoveCode { line_id },
     };
     let caller = crate::server::services::Caller::User(session.caller);
-    act(&state.db, &caller, id, version, command)
+    act(&state.db, &state.vendor, &caller, id, version, command)
         .await
         .map(|outcome| outcome.version)
         .map_err(support::refuse)
@@ -145,7 +145,7 @@ pub async fn verify_pricing_code(
 
     let session = support::require_session().await?;
     let state = support::state()?;
-    services::reports::verify_code(&state.db, &session.caller, id, line_id, &code)
+    services::reports::verify_code(&state.db, &state.vendor, &session.caller, id, line_id, &code)
         .await
         .map_err(support::refuse)
 }

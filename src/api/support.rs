@@ -80,6 +80,7 @@ impl ApiError {
             ApiError::Conflict { .. } | ApiError::SettingsChanged => ErrorKind::Conflict,
             ApiError::Refused(_) | ApiError::RegionUnavailable(_) => ErrorKind::Forbidden,
             ApiError::Throttled { .. } | ApiError::Busy => ErrorKind::Throttled,
+            ApiError::Unavailable(_) => ErrorKind::Unavailable,
             ApiError::Internal { .. } | ApiError::Unreachable => ErrorKind::Internal,
         }
     }
@@ -99,6 +100,10 @@ impl From<ServiceError> for ApiError {
             ServiceError::Refused(refusal) => ApiError::Refused(refusal.to_string()),
             ServiceError::Invalid(message) => ApiError::Invalid(message),
             ServiceError::InvalidField(field, message) => ApiError::InvalidField(field, message),
+            ServiceError::Vendor(error) => {
+                tracing::warn!(detail = %error.detail(), "the vendor's systems did not answer usably");
+                ApiError::Unavailable(error.to_string())
+            }
             ServiceError::Database(error) => internal("report action", error),
         }
     }

@@ -44,11 +44,14 @@ pub enum HistoryEvent {
     PricingReset,
     /// The distributor took the special pricing off one line (back to the catalogue).
     PricingCodeRemoved,
+    /// The vendor's system received the submitted report and answered with its reference (the
+    /// comment holds it).
+    DeliveredToVendor,
 }
 
 impl HistoryEvent {
     /// Every event, for table tests.
-    pub const fn all() -> [HistoryEvent; 15] {
+    pub const fn all() -> [HistoryEvent; 16] {
         [
             HistoryEvent::Generated,
             HistoryEvent::UsageImported,
@@ -65,6 +68,7 @@ impl HistoryEvent {
             HistoryEvent::PricingCodeApplied,
             HistoryEvent::PricingReset,
             HistoryEvent::PricingCodeRemoved,
+            HistoryEvent::DeliveredToVendor,
         ]
     }
 
@@ -86,6 +90,7 @@ impl HistoryEvent {
             HistoryEvent::PricingCodeApplied => "apply_pricing_code",
             HistoryEvent::PricingReset => "reset_pricing",
             HistoryEvent::PricingCodeRemoved => "remove_pricing_code",
+            HistoryEvent::DeliveredToVendor => "deliver_to_vendor",
         }
     }
 
@@ -119,6 +124,7 @@ impl HistoryEvent {
             HistoryEvent::PricingCodeApplied => "Applied special pricing",
             HistoryEvent::PricingReset => "Reset prices to the catalogue",
             HistoryEvent::PricingCodeRemoved => "Removed special pricing",
+            HistoryEvent::DeliveredToVendor => "Received by the vendor",
         }
     }
 
@@ -156,7 +162,8 @@ impl HistoryEvent {
             | HistoryEvent::Completed
             | HistoryEvent::ReturnedByVendor
             | HistoryEvent::AutoApproved
-            | HistoryEvent::PoNumberSet => true,
+            | HistoryEvent::PoNumberSet
+            | HistoryEvent::DeliveredToVendor => true,
         }
     }
 
@@ -177,7 +184,8 @@ impl HistoryEvent {
             | HistoryEvent::PoNumberSet
             | HistoryEvent::PricingCodeApplied
             | HistoryEvent::PricingReset
-            | HistoryEvent::PricingCodeRemoved => true,
+            | HistoryEvent::PricingCodeRemoved
+            | HistoryEvent::DeliveredToVendor => true,
         }
     }
 

@@ -13,6 +13,7 @@
 //! * [`usage`] — the partner's side of a line: reading what was typed, why a comment is needed,
 //!   what a deadline would do, and the month-over-month anomaly;
 //! * [`deadline`] — how long is left until a deadline;
+//! * [`delivery`] — delivering submitted reports to the vendor: when, how often, how it reads;
 //! * [`flags`] — a report's flags (comments, penalties, below used, anomaly), judged from its lines;
 //! * [`text`] — the one length limit of free text;
 //! * [`policy`] — SPEC §2 visibility and authorisation, and which actions a page offers;
@@ -39,6 +40,7 @@ pub mod bulk;
 pub mod currency;
 pub mod cycle;
 pub mod deadline;
+pub mod delivery;
 pub mod feed;
 pub mod flags;
 pub mod format;

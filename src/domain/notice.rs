@@ -99,7 +99,8 @@ impl NoticeKind {
             | HistoryEvent::PoNumberSet
             | HistoryEvent::PricingCodeApplied
             | HistoryEvent::PricingReset
-            | HistoryEvent::PricingCodeRemoved => None,
+            | HistoryEvent::PricingCodeRemoved
+            | HistoryEvent::DeliveredToVendor => None,
         }
     }
 

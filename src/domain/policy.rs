@@ -261,6 +261,22 @@ impl Viewer {
         }
     }
 
+    /// Whether this viewer sees where a report's delivery to the vendor stands (and the
+    /// vendor's reference): everyone but the partner, for whom it changes nothing.
+    pub const fn sees_delivery(&self) -> bool {
+        !matches!(self.org_kind, OrgKind::Partner)
+    }
+
+    /// Whether this viewer sees the deliveries in flight and failed, and may retry one: the
+    /// vendor's billing team (not its support users) and platform admins.
+    pub const fn manages_deliveries(&self) -> bool {
+        match self.org_kind {
+            OrgKind::Vendor => self.role.may_act(),
+            OrgKind::Operator => matches!(self.role, Role::PlatformAdmin),
+            OrgKind::Distributor | OrgKind::Partner => false,
+        }
+    }
+
     /// Whether this viewer may check the history's hash chain: platform admins, who audit the
     /// whole platform.
     pub const fn checks_history(&self) -> bool {

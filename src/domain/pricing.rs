@@ -352,6 +352,12 @@ pub fn verify_for_line(
     rules: PricingRules,
 ) -> Result<VerifiedCode, CodeRefusal> {
     let terms = verify_code(record, partner_id, product_id, period)?;
+    grant(code, terms, rules)
+}
+
+/// A code the vendor found valid with `terms`, judged against what the region's `rules` let
+/// codes change.
+pub fn grant(code: String, terms: CodeTerms, rules: PricingRules) -> Result<VerifiedCode, CodeRefusal> {
     let granted = granted_value(terms, rules.unlocks)?;
     Ok(VerifiedCode {
         code,

@@ -386,6 +386,7 @@ mod tests {
             history: Vec::new(),
             price_changes: Vec::new(),
             granted_codes: Vec::new(),
+            delivery: None,
         };
         let price = UnitPrice::parse("4.3333").expect("price");
         let margin = MarginPercent::parse("12.5").expect("margin");
@@ -502,6 +503,9 @@ pub struct ReportDetail {
     /// The codes the vendor granted the partner that apply to this report's lines in its period,
     /// for the distributor to choose from.
     pub granted_codes: Vec<GrantedCode>,
+    /// Where its latest delivery to the vendor stands (with the vendor's reference once
+    /// delivered); `None` until it is submitted to the vendor.
+    pub delivery: Option<super::delivery::DeliveryStatus>,
 }
 
 impl ReportDetail {

@@ -375,6 +375,10 @@ pub enum Refusal {
     /// Someone other than the platform's staff asked for the channel overview.
     #[error("Only platform admins can see the overview of every region")]
     OverviewAdminOnly,
+    /// Someone other than the vendor's billing team or a platform admin asked for the deliveries
+    /// to the vendor.
+    #[error("Only the vendor's billing team and platform admins can see and retry deliveries")]
+    DeliveriesOnly,
     /// A reason (for a rejection or a return) was left blank.
     #[error("Please give a reason")]
     ReasonRequired,

@@ -27,6 +27,8 @@ pub struct LoadedReport {
     /// The codes the vendor issued to the partner, as stored (loaded only for viewers who see
     /// pricing; never sent as they are).
     pub codes: Vec<CodeRecord>,
+    /// The report's latest delivery to the vendor, if it was ever submitted there.
+    pub delivery: Option<super::delivery::DeliveryStatus>,
 }
 
 impl LoadedReport {
@@ -89,6 +91,7 @@ impl LoadedReport {
             history: self.history,
             price_changes: self.price_changes,
             granted_codes: granted,
+            delivery: self.delivery.filter(|_| actor.viewer().sees_delivery()),
         })
     }
 }

@@ -7,6 +7,7 @@ use anyhow::Context;
 
 use super::config::{CycleCommand, JobsCommand, UsageCommand};
 use super::db::Db;
+use super::vendor::Vendor;
 use super::services::{cycle, integrity, usage_import};
 use crate::domain::Period;
 
@@ -35,10 +36,10 @@ pub async fn usage(db: &Db, command: UsageCommand) -> anyhow::Result<ExitCode> {
 }
 
 /// `cycle generate --period YYYY-MM`.
-pub async fn cycle(db: &Db, command: CycleCommand) -> anyhow::Result<ExitCode> {
+pub async fn cycle(db: &Db, vendor: &Vendor, command: CycleCommand) -> anyhow::Result<ExitCode> {
     let CycleCommand::Generate { period } = command;
     let period = Period::parse(&period).map_err(|error| anyhow::anyhow!("{error}"))?;
-    let generated = cycle::generate(db, period, time::OffsetDateTime::now_utc())
+    let generated = cycle::generate(db, vendor, period, time::OffsetDateTime::now_utc())
         .await
         .map_err(|error| anyhow::anyhow!("{error}"))?;
     for problem in &generated.problems {
@@ -53,7 +54,7 @@ pub async fn cycle(db: &Db, command: CycleCommand) -> anyhow::Result<ExitCode> {
 }
 
 /// `jobs run-due [--now RFC3339]`.
-pub async fn jobs(db: &Db, command: JobsCommand) -> anyhow::Result<ExitCode> {
+pub async fn jobs(db: &Db, vendor: &Vendor, command: JobsCommand) -> anyhow::Result<ExitCode> {
     let JobsCommand::RunDue { now } = command;
     let at = match now {
         Some(text) => {
@@ -64,7 +65,7 @@ pub async fn jobs(db: &Db, command: JobsCommand) -> anyhow::Result<ExitCode> {
         }
         None => time::OffsetDateTime::now_utc(),
     };
-    let run = cycle::run_due(db, at)
+    let run = cycle::run_due(db, vendor, at)
         .await
         .map_err(|error| anyhow::anyhow!("{error}"))?;
     println!(

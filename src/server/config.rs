@@ -69,8 +69,50 @@ pub struct Config {
     #[arg(long, env = "SHUTDOWN_GRACE_SECONDS", default_value_t = 20)]
     pub shutdown_grace_seconds: u64,
 
+    /// Where list prices, margins and pricing codes come from, and where submitted reports are
+    /// delivered: the price book in this database, or the vendor's endpoint (SPEC §6).
+    #[arg(long, env = "PRICING", value_enum, default_value_t = PricingSource::Builtin, global = true)]
+    pub pricing: PricingSource,
+
+    /// The vendor endpoint's base address, for `--pricing http`.
+    #[arg(long, env = "PRICING_URL", global = true)]
+    pub pricing_url: Option<String>,
+
+    /// The bearer token for the vendor endpoint (environment only, so it never shows in `ps`).
+    #[arg(skip = std::env::var("PRICING_TOKEN").unwrap_or_default())]
+    pub pricing_token: String,
+
+    /// Seconds the vendor endpoint gets to answer one call.
+    #[arg(long, env = "PRICING_TIMEOUT_SECONDS", default_value_t = 10, global = true)]
+    pub pricing_timeout_seconds: u64,
+
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// Which adapter of the vendor port answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PricingSource {
+    Builtin,
+    Http,
+}
+
+impl Config {
+    /// The vendor port this configuration names, or why it cannot be set up.
+    pub fn vendor(&self) -> Result<crate::server::vendor::Vendor, String> {
+        use crate::server::vendor::{Vendor, http};
+        match self.pricing {
+            PricingSource::Builtin => Ok(Vendor::Builtin),
+            PricingSource::Http => {
+                let url = self
+                    .pricing_url
+                    .as_deref()
+                    .ok_or("--pricing http needs --pricing-url (or PRICING_URL)")?;
+                let timeout = std::time::Duration::from_secs(self.pricing_timeout_seconds.max(1));
+                Ok(Vendor::Http(http::Client::new(url, &self.pricing_token, timeout)?))
+            }
+        }
+    }
 }
 
 /// Reads `--public-url` as the origin a browser sends: `https://billing.example.com`, scheme and

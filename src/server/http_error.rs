@@ -27,6 +27,8 @@ pub enum ErrorKind {
     Forbidden,
     /// Too many failed sign-ins.
     Throttled,
+    /// A system we depend on (the vendor's) did not answer usably; try again later.
+    Unavailable,
     /// Something failed on the server.
     Internal,
 }
@@ -41,6 +43,7 @@ impl ErrorKind {
             ErrorKind::Conflict => StatusCode::CONFLICT,
             ErrorKind::Forbidden => StatusCode::FORBIDDEN,
             ErrorKind::Throttled => StatusCode::TOO_MANY_REQUESTS,
+            ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -54,6 +57,7 @@ impl ServiceError {
             ServiceError::Conflict { .. } | ServiceError::SettingsChanged => ErrorKind::Conflict,
             ServiceError::Refused(_) => ErrorKind::Forbidden,
             ServiceError::Invalid(_) | ServiceError::InvalidField(..) => ErrorKind::Invalid,
+            ServiceError::Vendor(_) => ErrorKind::Unavailable,
             ServiceError::Database(_) => ErrorKind::Internal,
         }
     }

@@ -1,4 +1,5 @@
-//! The job runner inside the server: every few seconds (a setting), everything due now. Several
+//! The job runner inside the server: every few seconds (a setting), everything due now (the
+//! cycle's deadlines and the deliveries to the vendor). Several
 //! instances may run it at once; the cycle service acts on each report once (see
 //! `services::cycle`). A failed run is logged and retried at the next tick. When the server
 //! stops, the runner finishes the run it is in (each report's step is its own transaction
@@ -10,11 +11,13 @@ use tokio::{sync::watch, task::JoinHandle};
 
 use super::db::Db;
 use super::services::cycle;
+use super::vendor::Vendor;
 
 /// Starts the runner on its own task (nothing when `every_seconds` is 0); it ends once `stop`
 /// turns true, after the run it is in.
 pub fn start(
     db: Db,
+    vendor: Vendor,
     every_seconds: u64,
     mut stop: watch::Receiver<bool>,
 ) -> Option<JoinHandle<()>> {
@@ -30,7 +33,7 @@ pub fn start(
                 _ = ticks.tick() => {}
                 _ = stop.wait_for(|stopping| *stopping) => break,
             }
-            match cycle::run_due(&db, time::OffsetDateTime::now_utc()).await {
+            match cycle::run_due(&db, &vendor, time::OffsetDateTime::now_utc()).await {
                 Ok(run) if run == cycle::DueRun::default() => {}
                 Ok(run) => tracing::info!(summary = %run.sentence(), "jobs ran"),
                 Err(error) => tracing::error!(%error, "jobs failed; retrying at the next tick"),

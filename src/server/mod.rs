@@ -16,6 +16,7 @@ pub mod services;
 pub mod state;
 pub mod telemetry;
 pub mod usage_upload;
+pub mod vendor;
 
 use anyhow::Context;
 
@@ -33,13 +34,15 @@ pub async fn run(config: Config) -> anyhow::Result<std::process::ExitCode> {
         .await
         .context("could not migrate the database")?;
     tracing::info!(backend = ?db.backend(), "database ready");
+    let vendor = config.vendor().map_err(anyhow::Error::msg)?;
+    tracing::info!(pricing = vendor.name(), "vendor port");
 
     let done: anyhow::Result<std::process::ExitCode> = Ok(std::process::ExitCode::SUCCESS);
     match config.command.clone().unwrap_or(Command::Serve) {
         Command::Migrate => done,
         Command::Usage { command } => commands::usage(&db, command).await,
-        Command::Cycle { command } => commands::cycle(&db, command).await,
-        Command::Jobs { command } => commands::jobs(&db, command).await,
+        Command::Cycle { command } => commands::cycle(&db, &vendor, command).await,
+        Command::Jobs { command } => commands::jobs(&db, &vendor, command).await,
         Command::VerifyHistory => commands::verify_history(&db).await,
         Command::Seed { set: SeedSet::Demo } => {
             let loaded = load_demo(&db, &config.vendor_name).await?;
@@ -72,7 +75,7 @@ pub async fn run(config: Config) -> anyhow::Result<std::process::ExitCode> {
                 let loaded = load_demo(&db, &config.vendor_name).await?;
                 tracing::info!(loaded, "demo data");
             }
-            serve(config, db).await?;
+            serve(config, db, vendor).await?;
             done
         }
     }
@@ -86,10 +89,15 @@ pub async fn load_demo(db: &Db, vendor_name: &str) -> anyhow::Result<bool> {
 
 /// Serves until SIGTERM or Ctrl-C; then takes no new request, gives those in flight and the job
 /// runner's current run `--shutdown-grace-seconds` to finish, and returns.
-async fn serve(config: Config, db: Db) -> anyhow::Result<()> {
+async fn serve(config: Config, db: Db, vendor: vendor::Vendor) -> anyhow::Result<()> {
     let (stop, stopping) = tokio::sync::watch::channel(false);
-    let jobs = jobs::start(db.clone(), config.jobs_every_seconds, stopping.clone());
-    let state = AppState::new(&config, db);
+    let jobs = jobs::start(
+        db.clone(),
+        vendor.clone(),
+        config.jobs_every_seconds,
+        stopping.clone(),
+    );
+    let state = AppState::new(&config, db, vendor);
     let app = router::build(state);
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await

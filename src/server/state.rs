@@ -17,6 +17,8 @@ use super::{
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
+    /// The vendor's systems: prices, codes, deliveries (built in or HTTP).
+    pub vendor: super::vendor::Vendor,
     pub vendor_name: String,
     pub sessions: SessionPolicy,
     /// The demo accounts the sign-in page lists; `None` unless the server runs with the demo data.
@@ -41,7 +43,7 @@ pub struct DemoSignIns {
 }
 
 impl AppState {
-    pub fn new(config: &Config, db: Db) -> Self {
+    pub fn new(config: &Config, db: Db, vendor: super::vendor::Vendor) -> Self {
         // Built by cargo-leptos, the binary knows its bundle's name and site folder; the
         // environment (LEPTOS_SITE_ROOT, ...) may override them.
         let mut leptos_options = leptos::config::get_configuration(None)
@@ -63,6 +65,7 @@ impl AppState {
         Self {
             leptos_options,
             db,
+            vendor,
             vendor_name: config.vendor_name.clone(),
             sessions: SessionPolicy {
                 idle_secs: config.session_idle_minutes.max(1) * 60,

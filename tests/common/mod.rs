@@ -98,7 +98,8 @@ pub async fn spawn_app_with(backend: Backend, flags: &[&str]) -> TestApp {
     let mut args = vec!["billing-reports", "--database-url", &url, "--demo"];
     args.extend_from_slice(flags);
     let config = <Config as clap::Parser>::parse_from(args);
-    let state = AppState::new(&config, db.clone());
+    let vendor = config.vendor().expect("the vendor port of the flags");
+    let state = AppState::new(&config, db.clone(), vendor);
     TestApp {
         router: router::build(state),
         db,

@@ -88,3 +88,11 @@ pub async fn insert_partner(
     .fetch_one(conn)
     .await
 }
+
+/// An organisation's name.
+pub async fn name(conn: &mut sqlx::AnyConnection, org_id: i64) -> Result<String, SqlError> {
+    sqlx::query_scalar("SELECT name FROM organisations WHERE id = $1")
+        .bind(org_id)
+        .fetch_one(conn)
+        .await
+}

@@ -106,7 +106,7 @@ impl CodeRow {
 
 /// The code with exactly this text, if the vendor issued one.
 pub async fn find_code(
-    tx: &mut Transaction<'static, Any>,
+    conn: &mut AnyConnection,
     code: &str,
 ) -> Result<Option<CodeRecord>, SqlError> {
     let sql = format!(
@@ -115,7 +115,7 @@ pub async fn find_code(
     );
     let row: Option<CodeRow> = sqlx::query_as(&sql)
         .bind(code)
-        .fetch_optional(&mut **tx)
+        .fetch_optional(conn)
         .await?;
     row.map(CodeRow::decode).transpose()
 }

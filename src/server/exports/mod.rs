@@ -131,7 +131,7 @@ async fn report_pdf(
 ) -> Answer {
     let session = signed_in(&state, &headers).await?;
     let id: i64 = id.parse().map_err(|_| not_found())?;
-    let opened = report_service::open(&state.db, &session.caller, id)
+    let opened = report_service::open(&state.db, &state.vendor, &session.caller, id)
         .await
         .map_err(|error| refused(&headers, error))?;
     let (stem, title) = names(&opened);
@@ -191,7 +191,7 @@ async fn export_lines(
     let session = signed_in(state, headers).await?;
     // An id that is not a number names no report: the same answer as any missing one.
     let id: i64 = id.parse().map_err(|_| not_found())?;
-    let opened = report_service::open(&state.db, &session.caller, id)
+    let opened = report_service::open(&state.db, &state.vendor, &session.caller, id)
         .await
         .map_err(|error| refused(headers, error))?;
     let (stem, _) = names(&opened);
@@ -238,6 +238,7 @@ fn refused(headers: &HeaderMap, error: ServiceError) -> Response {
             plain(status, message)
         }
         ServiceError::Refused(refusal) => plain(status, format!("{refusal}.")),
+        ServiceError::Vendor(error) => plain(status, error.to_string()),
         // Reading never races a writer's version check; if it ever did, it is our fault.
         error @ (ServiceError::Conflict { .. }
         | ServiceError::SettingsChanged

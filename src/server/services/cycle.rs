@@ -23,13 +23,13 @@ use crate::server::db::{
     Db,
     feed::{PartnerToGenerate, StoredUsage, partners_to_generate, usage_lines},
     notices::notify,
-    pricing::price_book,
     reports::{
         DueReport, NewHistoryEntry, NewLine, NewReport, append_history, deadlines_between,
         due_reports, flag_basis, insert_line, insert_report_if_new,
     },
     rfc3339, users,
 };
+use crate::server::vendor::{PriceBook, PriceWanted, Vendor};
 
 /// Refuses anyone who does not run the monthly cycle (see `Viewer::runs_cycle`).
 pub fn authorize(user: &UserCaller) -> Result<(), ServiceError> {
@@ -47,24 +47,27 @@ const GENERATE_BATCH: usize = 200;
 const DUE_BATCH: i64 = 50_000;
 
 /// Generates `period`'s reports: one per partner with usage in a region with billing reports
-/// that has none yet, in MSP preparing, lines priced from the price book, deadlines from the
-/// distributor's windows, with a "Generated" history entry dated `at`. Running it again creates
-/// nothing new.
-#[tracing::instrument(skip(db), err(Debug))]
+/// that has none yet, in MSP preparing, lines priced by the vendor's list prices (asked before
+/// anything is written: a vendor that does not answer leaves the period as it was), deadlines
+/// from the distributor's windows, with a "Generated" history entry dated `at`. Running it again
+/// creates nothing new.
+#[tracing::instrument(skip(db, vendor), err(Debug))]
 pub async fn generate(
     db: &Db,
+    vendor: &Vendor,
     period: Period,
     at: time::OffsetDateTime,
 ) -> Result<Generated, ServiceError> {
-    let (partners, mut usage, prices) = {
+    let (partners, mut usage) = {
         let mut conn = db.acquire().await?;
         (
             partners_to_generate(&mut conn, period).await?,
             usage_lines(&mut conn, period).await?,
-            price_book(&mut conn, period).await?,
         )
     };
     let skus = skus(db).await?;
+    let wanted = prices_wanted(db, &partners, &usage, &skus).await?;
+    let prices = vendor.prices(db, period, &wanted).await?;
     let now = rfc3339(at);
     let mut generated = Generated {
         period: Some(period),
@@ -141,7 +144,7 @@ pub async fn generate(
 fn priced_lines(
     partner: &PartnerToGenerate,
     usage: &[(i64, StoredUsage)],
-    prices: &HashMap<(i64, i64), (crate::domain::UnitPrice, crate::domain::MarginPercent)>,
+    prices: &PriceBook,
 ) -> Result<Vec<NewLine>, i64> {
     usage
         .iter()
@@ -169,6 +172,36 @@ fn priced_lines(
         .collect()
 }
 
+/// Every region × product the partners to generate have usage of, as the vendor is asked.
+async fn prices_wanted(
+    db: &Db,
+    partners: &[PartnerToGenerate],
+    usage: &HashMap<i64, Vec<(i64, StoredUsage)>>,
+    skus: &HashMap<i64, String>,
+) -> Result<Vec<PriceWanted>, ServiceError> {
+    let regions: HashMap<i64, String> = sqlx::query_as("SELECT id, code FROM regions")
+        .fetch_all(db.pool())
+        .await?
+        .into_iter()
+        .collect();
+    let mut wanted: Vec<PriceWanted> = partners
+        .iter()
+        .flat_map(|partner| {
+            let lines = usage.get(&partner.partner_id).map_or(&[][..], Vec::as_slice);
+            lines.iter().map(|&(product_id, _)| PriceWanted {
+                region_id: partner.region_id,
+                region_code: regions.get(&partner.region_id).cloned().unwrap_or_default(),
+                product_id,
+                sku: skus.get(&product_id).cloned().unwrap_or_default(),
+                currency: partner.currency,
+            })
+        })
+        .collect();
+    wanted.sort_by_key(|want| (want.region_id, want.product_id));
+    wanted.dedup_by_key(|want| (want.region_id, want.product_id));
+    Ok(wanted)
+}
+
 async fn skus(db: &Db) -> Result<HashMap<i64, String>, ServiceError> {
     let rows: Vec<(i64, String)> = sqlx::query_as("SELECT id, sku FROM products")
         .fetch_all(db.pool())
@@ -193,6 +226,8 @@ pub struct DueRun {
     pub reminders: u64,
     pub sessions_swept: u64,
     pub failures_swept: u64,
+    /// Submissions delivered to the vendor, or tried and not yet.
+    pub deliveries: super::deliveries::DeliveryRun,
 }
 
 impl DueRun {
@@ -201,7 +236,7 @@ impl DueRun {
         format!(
             "generated {}, reminders {}, auto-submitted {} ({} with penalties), auto-approved {}, \
              waiting for a person {}, changed by someone else first {}, \
-             expired sessions removed {}, old sign-in failures removed {}",
+             expired sessions removed {}, old sign-in failures removed {}, {}",
             self.generated,
             self.reminders,
             self.auto_submitted,
@@ -210,7 +245,8 @@ impl DueRun {
             self.waiting,
             self.skipped,
             self.sessions_swept,
-            self.failures_swept
+            self.failures_swept,
+            self.deliveries.sentence()
         )
     }
 }
@@ -219,15 +255,19 @@ impl DueRun {
 /// complete once it is over; earlier generation is started by hand), auto-submits reports past
 /// their partner's deadline, auto-approves clean reports past a review window where the
 /// distributor has the rule, and sweeps expired sessions and old sign-in failures.
-#[tracing::instrument(skip(db), err(Debug))]
-pub async fn run_due(db: &Db, at: time::OffsetDateTime) -> Result<DueRun, ServiceError> {
+#[tracing::instrument(skip(db, vendor), err(Debug))]
+pub async fn run_due(
+    db: &Db,
+    vendor: &Vendor,
+    at: time::OffsetDateTime,
+) -> Result<DueRun, ServiceError> {
     let at = at.replace_nanosecond(0).unwrap_or(at);
     let now = rfc3339(at);
     let mut run = DueRun::default();
     let this_month = Period::new(at.year(), u32::from(u8::from(at.month())))
         .map_err(|e| ServiceError::Invalid(e.to_string()))?;
     if let Some(ended) = this_month.previous() {
-        run.generated = generate(db, ended, at).await?.created;
+        run.generated = generate(db, vendor, ended, at).await?.created;
     }
     for action in [DueAction::AutoSubmit, DueAction::AutoApprove] {
         let due = {
@@ -244,6 +284,7 @@ pub async fn run_due(db: &Db, at: time::OffsetDateTime) -> Result<DueRun, Servic
         users::sweep(db, unix, unix - crate::server::auth::THROTTLE_WINDOW_SECS).await?;
     run.sessions_swept = sessions;
     run.failures_swept = failures;
+    run.deliveries = super::deliveries::run_due(db, vendor, at).await?;
     Ok(run)
 }
 
@@ -305,9 +346,7 @@ async fn act_on_due(
         db,
         &mut tx,
         &Caller::System,
-        report.id,
-        report.version,
-        command,
+        reports::Step::new(report.id, report.version, command),
         at,
     )
     .await;

@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod cycle;
+pub mod deliveries;
 pub mod integrity;
 pub mod overview;
 pub mod reports;
@@ -49,8 +50,20 @@ pub enum ServiceError {
     /// The value of one form field is not acceptable; the message says why.
     #[error("{1}")]
     InvalidField(crate::domain::workflow::Field, String),
+    /// The vendor's systems gave no usable answer (not in time, or outside the contract).
+    #[error("{0}")]
+    Vendor(crate::server::vendor::VendorError),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
+}
+
+impl From<crate::server::vendor::VendorError> for ServiceError {
+    fn from(error: crate::server::vendor::VendorError) -> Self {
+        match error {
+            crate::server::vendor::VendorError::Database(error) => ServiceError::Database(error),
+            other => ServiceError::Vendor(other),
+        }
+    }
 }
 
 impl ServiceError {

@@ -279,9 +279,7 @@ pub async fn import(
             db,
             &mut tx,
             &Caller::System,
-            report_id,
-            version,
-            command,
+            reports::Step::new(report_id, version, command),
             at,
         )
         .await?;

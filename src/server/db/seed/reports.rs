@@ -11,7 +11,9 @@ use super::story::{Dates, People, Story, at_minutes};
 use super::{Demo, Partner, Sequence, catalogue, codes, invalid};
 use crate::domain::notice::NoticeKind;
 use crate::domain::{
-    LineInput, Period, ReviewReason, Status, Units, compute, pricing::granted_codes, report_total,
+    LineInput, Period, ReviewReason, Status, Units, compute,
+    pricing::{VerifiedCode, granted_codes},
+    report_total,
 };
 use crate::server::db::{
     SqlError, notices,
@@ -302,8 +304,18 @@ pub(super) async fn insert(
                 code: code.code.clone(),
                 value: code.value.to_input(),
             };
+            let verified = VerifiedCode {
+                code: code.code.clone(),
+                kind: code.kind,
+                granted: code.value,
+            };
             story
-                .act(&people.distributor, command, at_minutes(review, minutes))
+                .act_verified(
+                    &people.distributor,
+                    command,
+                    Some(verified),
+                    at_minutes(review, minutes),
+                )
                 .await?;
         }
         story

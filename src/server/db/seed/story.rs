@@ -7,11 +7,12 @@ use sqlx::{Any, Transaction};
 use time::{Date, Month, OffsetDateTime, Time};
 
 use super::{Partner, invalid, refused};
-use crate::domain::{Actor, OrgKind, Period, Role, Status};
+use crate::domain::{Actor, OrgKind, Period, Role, Status, pricing::VerifiedCode};
 use crate::server::db::{Db, SqlError};
 use crate::server::services::{
     Caller, UserCaller,
-    reports::{Command, act_in},
+    deliveries,
+    reports::{Command, Step, act_in},
 };
 
 /// A report's actions as they happen: each one through the report service, in the demo's
@@ -31,17 +32,33 @@ impl Story<'_> {
         command: Command,
         at: OffsetDateTime,
     ) -> Result<(), SqlError> {
-        let outcome = act_in(
-            self.db,
-            self.tx,
-            caller,
-            self.report_id,
-            self.version,
+        self.act_verified(caller, command, None, at).await
+    }
+
+    /// [`Self::act`] for a step that applies a code the story knows the vendor granted.
+    pub(super) async fn act_verified(
+        &mut self,
+        caller: &Caller,
+        command: Command,
+        verified: Option<VerifiedCode>,
+        at: OffsetDateTime,
+    ) -> Result<(), SqlError> {
+        let step = Step {
+            report_id: self.report_id,
+            expected_version: self.version,
             command,
-            at,
-        )
-        .await
-        .map_err(refused)?;
+            verified,
+        };
+        let outcome = act_in(self.db, self.tx, caller, step, at)
+            .await
+            .map_err(refused)?;
+        // The built-in vendor receives a submission the moment it is made.
+        if let Some(delivery_id) = outcome.delivery_id {
+            let at = at + time::Duration::minutes(1);
+            deliveries::deliver_in(self.db, self.tx, self.report_id, delivery_id, at)
+                .await
+                .map_err(refused)?;
+        }
         self.version = outcome.version;
         self.status = outcome.status;
         Ok(())

@@ -14,7 +14,7 @@ use crate::domain::{
 use crate::server::db::{Db, reports};
 use crate::server::services::{Caller, ServiceError, UserCaller};
 
-use super::{Command, Outcome, act_in};
+use super::{Command, Outcome, Step, act_in};
 
 /// Takes `step` on every report of `items`, each on its own; returns what happened to each, in
 /// the order asked. The whole call is refused (and nothing changes) when the viewer may not take
@@ -86,7 +86,7 @@ async fn one(
         BulkStep::Complete => Command::Complete,
     };
     let at = time::OffsetDateTime::now_utc();
-    let outcome = act_in(db, &mut tx, caller, item.id, item.version, command, at).await?;
+    let outcome = act_in(db, &mut tx, caller, Step::new(item.id, item.version, command), at).await?;
     tx.commit().await?;
     Ok(outcome)
 }

@@ -11,18 +11,20 @@ use crate::domain::{
     Action, HistoryEvent, ReportLine, Status, authorize, compute,
     deadline::DeadlineOf,
     policy::in_region,
-    pricing::{
-        self as pricing_rules, CodeRefusal, LinePricing, PriceChange, VerifiedCode, parse_code,
-    },
+    delivery::starts_delivery,
+    pricing::{self as pricing_rules, LinePricing, PriceChange, VerifiedCode, parse_code},
     report_total,
     usage::{LineValues, line_changes},
     visible,
     workflow::{self, Acting, CommandError, ReportState, decide},
 };
 use crate::server::db::{
-    Db, notices, pricing,
+    Db, deliveries, notices, orgs,
     reports::{self, HeaderUpdate, NewHistoryEntry},
     rfc3339,
+};
+use crate::server::vendor::{
+    CodeVerdict, ProductKey, Submission, Vendor, submission::SubmissionHeader,
 };
 
 pub use crate::domain::workflow::{Command, LineEdit};
@@ -32,11 +34,12 @@ mod read;
 pub use bulk::act_on_many;
 pub use read::{filter_options, list, list_for_export, open, this_month};
 
-/// Asks the pricing service about a code for one line of a report the distributor may edit now.
+/// Asks the vendor about a code for one line of a report the distributor may edit now.
 /// Changes nothing: applying the code is [`Command::ApplyCode`], which verifies it again.
-#[tracing::instrument(skip(db, user), err(Debug))]
+#[tracing::instrument(skip(db, vendor, user), err(Debug))]
 pub async fn verify_code(
     db: &Db,
+    vendor: &Vendor,
     user: &UserCaller,
     report_id: i64,
     line_id: i64,
@@ -44,28 +47,38 @@ pub async fn verify_code(
 ) -> Result<VerifiedCode, ServiceError> {
     in_region(&user.actor)?;
     // A read: nothing is locked, so nobody can make another tenant's report wait.
-    let mut tx = db.pool().begin().await?;
-    let header = reports::read_header(&mut tx, report_id)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    let state = header.state();
-    visible(&user.actor, &state.owners)?;
+    let (state, lines) = read_for(db, user, report_id).await?;
     authorize(
         &user.actor,
         &state.owners,
         state.status,
         Action::DistributorEdit,
     )?;
-    let lines = reports::lines(&mut tx, report_id).await?;
-    let verified = verify_for_line(&mut tx, &state, &lines, line_id, code).await;
-    tx.rollback().await?;
-    verified
+    verify_for_line(db, vendor, &state, &lines, line_id, code).await
 }
 
-/// Asks the price book about a code typed for one line: well formed, issued, for this partner,
-/// product and period, and granting the value the region unlocks.
+/// A report's state and lines, read without a lock, once the user may see it.
+async fn read_for(
+    db: &Db,
+    user: &UserCaller,
+    report_id: i64,
+) -> Result<(ReportState, Vec<ReportLine>), ServiceError> {
+    let mut conn = db.acquire().await?;
+    let header = reports::read_header(&mut conn, report_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let state = header.state();
+    visible(&user.actor, &state.owners)?;
+    let lines = reports::lines(&mut conn, report_id).await?;
+    Ok((state, lines))
+}
+
+/// Asks the vendor about a code typed for one line (well formed, issued, for this partner,
+/// product and period) and judges what it grants against the region's rules. Never called with
+/// a write transaction open: the vendor may be slow.
 async fn verify_for_line(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    db: &Db,
+    vendor: &Vendor,
     state: &ReportState,
     lines: &[ReportLine],
     line_id: i64,
@@ -75,19 +88,20 @@ async fn verify_for_line(
         .iter()
         .find(|line| line.id == line_id)
         .ok_or_else(|| invalid(CommandError::NotALine))?;
-    let refused =
-        |refusal: CodeRefusal| ServiceError::Invalid(format!("{}: {refusal}", line.product.name));
-    let code = parse_code(typed).map_err(refused)?;
-    let record = pricing::find_code(tx, &code).await?;
-    pricing_rules::verify_for_line(
-        code,
-        record.as_ref(),
-        state.owners.partner_org_id,
-        line.product_id,
-        state.period,
-        state.rules,
-    )
-    .map_err(refused)
+    let refused = |reason: String| ServiceError::Invalid(format!("{}: {reason}", line.product.name));
+    let code = parse_code(typed).map_err(|refusal| refused(refusal.to_string()))?;
+    let product = ProductKey {
+        id: line.product_id,
+        sku: &line.product.sku,
+    };
+    let verdict = vendor
+        .verify_code(db, &code, state.owners.partner_org_id, product, state.period)
+        .await?;
+    match verdict {
+        CodeVerdict::Valid(terms) => pricing_rules::grant(code, terms, state.rules)
+            .map_err(|refusal| refused(refusal.to_string())),
+        CodeVerdict::Invalid(reason) => Err(refused(reason)),
+    }
 }
 
 /// What an accepted action left behind.
@@ -95,13 +109,18 @@ async fn verify_for_line(
 pub struct Outcome {
     pub status: Status,
     pub version: i64,
+    /// The delivery to the vendor the action wrote (a submission to the vendor), if any.
+    pub delivery_id: Option<i64>,
 }
 
 /// Runs one action on one report as one transaction with one history entry: locks and loads the
-/// report, lets the domain decide, stores the decision and appends its entry.
-#[tracing::instrument(skip(db, caller, command), fields(action = ?command.action()), err(Debug))]
+/// report, lets the domain decide, stores the decision and appends its entry. A code to apply is
+/// verified with the vendor first, before any lock is taken; the version check then tells
+/// whether the report moved meanwhile.
+#[tracing::instrument(skip(db, vendor, caller, command), fields(action = ?command.action()), err(Debug))]
 pub async fn act(
     db: &Db,
+    vendor: &Vendor,
     caller: &Caller,
     report_id: i64,
     expected_version: i64,
@@ -109,29 +128,68 @@ pub async fn act(
 ) -> Result<Outcome, ServiceError> {
     // A person may only make a report wait for them if they may see it: checked without a lock
     // first, and again once the lock is held (the status, and so the vendor's view, may move).
-    if let Caller::User(user) = caller {
-        in_region(&user.actor)?;
-        let mut conn = db.acquire().await?;
-        let header = reports::read_header(&mut conn, report_id)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
-        let state = header.state();
-        visible(&user.actor, &state.owners)?;
-    }
+    let verified = match caller {
+        Caller::User(user) => {
+            in_region(&user.actor)?;
+            let (state, lines) = read_for(db, user, report_id).await?;
+            match &command {
+                Command::ApplyCode { line_id, code, .. } => {
+                    workflow::permit(&state, command.action(), acting(caller))?;
+                    Some(verify_for_line(db, vendor, &state, &lines, *line_id, code).await?)
+                }
+                _ => None,
+            }
+        }
+        Caller::System => None,
+    };
     let mut tx = db.begin_write().await?;
     let now = time::OffsetDateTime::now_utc();
     let outcome = act_in(
         db,
         &mut tx,
         caller,
-        report_id,
-        expected_version,
-        command,
+        Step {
+            report_id,
+            expected_version,
+            command,
+            verified,
+        },
         now,
     )
     .await?;
     tx.commit().await?;
     Ok(outcome)
+}
+
+/// One step of [`act_in`]: the command for a report at the version the caller saw, with the
+/// vendor's verdict on the code when the command applies one (asked before the lock).
+pub struct Step {
+    pub report_id: i64,
+    pub expected_version: i64,
+    pub command: Command,
+    pub verified: Option<VerifiedCode>,
+}
+
+impl Step {
+    /// A step that applies no code.
+    pub fn new(report_id: i64, expected_version: i64, command: Command) -> Self {
+        Step {
+            report_id,
+            expected_version,
+            command,
+            verified: None,
+        }
+    }
+}
+
+fn acting(caller: &Caller) -> Acting<'_> {
+    match caller {
+        Caller::User(user) => Acting::User {
+            actor: &user.actor,
+            name: &user.name,
+        },
+        Caller::System => Acting::System,
+    }
 }
 
 /// [`act`] inside a transaction the caller owns and commits, at `at`: the history entry, a
@@ -141,11 +199,15 @@ pub async fn act_in(
     db: &Db,
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     caller: &Caller,
-    report_id: i64,
-    expected_version: i64,
-    command: Command,
+    step: Step,
     at: time::OffsetDateTime,
 ) -> Result<Outcome, ServiceError> {
+    let Step {
+        report_id,
+        expected_version,
+        command,
+        verified,
+    } = step;
     let header = reports::lock_header(db, tx, report_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
@@ -161,24 +223,17 @@ pub async fn act_in(
             current_version: header.version,
         });
     }
-    let acting = match caller {
-        Caller::User(user) => Acting::User {
-            actor: &user.actor,
-            name: &user.name,
-        },
-        Caller::System => Acting::System,
-    };
+    let acting = acting(caller);
     workflow::permit(&state, command.action(), acting)?;
     let lines = reports::lines(tx, report_id).await?;
-    let verified = match &command {
-        Command::ApplyCode { line_id, code, .. } => {
-            Some(verify_for_line(tx, &state, &lines, *line_id, code).await?)
-        }
-        _ => None,
-    };
     let lines_before = partner_values(&lines);
     let prices_before = price_snapshot(&lines);
     let now = rfc3339(at);
+    if matches!(command, Command::ApplyCode { .. }) && verified.is_none() {
+        return Err(ServiceError::Invalid(
+            "The code was not verified with the vendor; please try again.".to_owned(),
+        ));
+    }
     let decision =
         decide(&state, lines, command, acting, verified.as_ref(), &now).map_err(invalid)?;
 
@@ -260,9 +315,34 @@ pub async fn act_in(
     if let Some(kind) = NoticeKind::for_event(decision.event) {
         notices::notify(tx, report_id, kind, &now, None).await?;
     }
+    let version = expected_version + 1;
+    let delivery_id = if starts_delivery(decision.event) {
+        let submission = Submission::new(
+            SubmissionHeader {
+                report_id,
+                partner_id: header.partner_id,
+                distributor: &orgs::name(tx, header.distributor_id).await?,
+                period: state.period,
+                currency: state.currency,
+                po_number: decision.po_number.as_deref(),
+                comment: decision.comment.as_deref(),
+                total: update.total,
+            },
+            &decision.lines,
+            &figures,
+        );
+        let payload = serde_json::to_string(&submission)
+            .map_err(|error| ServiceError::Invalid(error.to_string()))?;
+        // Unique per submission and stable once stored: every try of it sends this key.
+        let key = format!("br-{report_id}-v{version}-{}", at.unix_timestamp_nanos());
+        Some(deliveries::enqueue(tx, report_id, &key, &payload, &now).await?)
+    } else {
+        None
+    };
     Ok(Outcome {
         status: decision.status,
-        version: expected_version + 1,
+        version,
+        delivery_id,
     })
 }
 

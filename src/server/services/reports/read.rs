@@ -11,7 +11,8 @@ use crate::domain::{
     view::LoadedReport,
     visible,
 };
-use crate::server::db::{Db, now_utc, pricing, reports};
+use crate::server::db::{Db, deliveries, now_utc, reports};
+use crate::server::vendor::{ProductKey, Vendor};
 use crate::server::services::{ServiceError, UserCaller};
 
 /// The reports a user may see, matching `filter`: with pricing where the policy allows it, and
@@ -78,27 +79,48 @@ pub fn this_month() -> Option<Period> {
 /// One report as the user may see it: with pricing and the codes the vendor granted the partner,
 /// or without any pricing field for partners (and for distributors while the partner is still
 /// preparing it). Another tenant's report, like a missing one, is "not found".
-pub async fn open(db: &Db, user: &UserCaller, id: i64) -> Result<OpenedReport, ServiceError> {
+pub async fn open(
+    db: &Db,
+    vendor: &Vendor,
+    user: &UserCaller,
+    id: i64,
+) -> Result<OpenedReport, ServiceError> {
     in_region(&user.actor)?;
     let report = reports::open(db, id, &now_utc())
         .await?
         .ok_or(ServiceError::NotFound)?;
     visible(&user.actor, &report.owners)?;
     let partner_id = report.owners.partner_org_id;
-    let (lines, previous, codes) = {
+    let (lines, previous, delivery) = {
         let mut conn = db.acquire().await?;
         let lines = reports::lines(&mut conn, id).await?;
         let previous = match report.header.period.previous() {
             Some(period) => reports::chargeable_in_period(&mut conn, partner_id, period).await?,
             None => Vec::new(),
         };
-        // Codes are pricing: not even loaded for a viewer who is not to see prices.
-        let codes = if shows_pricing(&user.actor, report.header.status) {
-            pricing::granted_codes(&mut conn, partner_id, report.header.period).await?
-        } else {
-            Vec::new()
-        };
-        (lines, previous, codes)
+        let delivery = deliveries::latest_for_report(&mut conn, id).await?;
+        (lines, previous, delivery)
+    };
+    // Codes are pricing: not even asked for when the viewer is not to see prices.
+    let codes = if shows_pricing(&user.actor, report.header.status) {
+        let products: Vec<_> = lines
+            .iter()
+            .map(|line| ProductKey {
+                id: line.product_id,
+                sku: &line.product.sku,
+            })
+            .collect();
+        // The report opens without the list when the vendor does not answer (the log says
+        // why); a code can still be typed, and is verified when applied.
+        vendor
+            .granted_codes(db, partner_id, report.header.period, &products)
+            .await
+            .unwrap_or_else(|error| {
+                tracing::warn!(report = id, detail = %error.detail(), "granted codes unavailable");
+                Vec::new()
+            })
+    } else {
+        Vec::new()
     };
     let stored = reports::history(db, id).await?;
     let price_changes = stored
@@ -122,6 +144,7 @@ pub async fn open(db: &Db, user: &UserCaller, id: i64) -> Result<OpenedReport, S
         history: stored.into_iter().map(|stored| stored.entry).collect(),
         price_changes,
         codes,
+        delivery,
     };
     Ok(loaded.opened_by(&user.actor))
 }

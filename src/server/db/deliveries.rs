@@ -1,0 +1,175 @@
+//! The delivery outbox (migration 0012): one row per submission to the vendor, written in the
+//! submitting transaction and worked off by the job runner. `domain::delivery` decides when a
+//! row is tried again or given up; these queries only store what was decided.
+
+use sqlx::{AnyConnection, FromRow};
+
+use super::SqlError;
+use crate::domain::delivery::{DeliveryState, DeliveryStatus};
+
+/// A delivery due for a try.
+#[derive(Clone, Debug, FromRow)]
+pub struct DueDelivery {
+    pub id: i64,
+    pub report_id: i64,
+    pub idempotency_key: String,
+    pub payload: String,
+    pub attempts: i64,
+}
+
+/// Writes a submission's delivery, due at once.
+pub async fn enqueue(
+    conn: &mut AnyConnection,
+    report_id: i64,
+    key: &str,
+    payload: &str,
+    now: &str,
+) -> Result<i64, SqlError> {
+    sqlx::query_scalar(
+        "INSERT INTO deliveries (report_id, idempotency_key, payload, state, attempts, \
+         next_attempt_at, created_at) VALUES ($1, $2, $3, 'pending', 0, $4, $4) RETURNING id",
+    )
+    .bind(report_id)
+    .bind(key)
+    .bind(payload)
+    .bind(now)
+    .fetch_one(conn)
+    .await
+}
+
+/// Pending deliveries whose next try is due at `now`, oldest first.
+pub async fn due(
+    conn: &mut AnyConnection,
+    now: &str,
+    limit: i64,
+) -> Result<Vec<DueDelivery>, SqlError> {
+    sqlx::query_as(
+        "SELECT id, report_id, idempotency_key, payload, attempts FROM deliveries \
+         WHERE state = 'pending' AND next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $2",
+    )
+    .bind(now)
+    .bind(limit)
+    .fetch_all(conn)
+    .await
+}
+
+/// Takes a due delivery for one try: counts the try and moves its next one to `lease_until`,
+/// so that no other runner tries it meanwhile (and a runner that dies mid-try leaves it due
+/// again later). False when another runner took it first.
+pub async fn claim(
+    conn: &mut AnyConnection,
+    id: i64,
+    attempts: i64,
+    lease_until: &str,
+) -> Result<bool, SqlError> {
+    let done = sqlx::query(
+        "UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = $3 \
+         WHERE id = $1 AND state = 'pending' AND attempts = $2",
+    )
+    .bind(id)
+    .bind(attempts)
+    .bind(lease_until)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Records the vendor's reference; false when the delivery was no longer pending.
+pub async fn mark_delivered(
+    conn: &mut AnyConnection,
+    id: i64,
+    reference: &str,
+    now: &str,
+) -> Result<bool, SqlError> {
+    let done = sqlx::query(
+        "UPDATE deliveries SET state = 'delivered', reference = $2, delivered_at = $3, \
+         last_error = NULL WHERE id = $1 AND state = 'pending'",
+    )
+    .bind(id)
+    .bind(reference)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Records a failed try: due again at `retry_at`, or failed when that is `None`.
+pub async fn mark_failed_try(
+    conn: &mut AnyConnection,
+    id: i64,
+    retry_at: Option<&str>,
+    error: &str,
+) -> Result<(), SqlError> {
+    let query = match retry_at {
+        Some(retry_at) => sqlx::query(
+            "UPDATE deliveries SET next_attempt_at = $3, last_error = $2 \
+             WHERE id = $1 AND state = 'pending'",
+        )
+        .bind(id)
+        .bind(error)
+        .bind(retry_at),
+        None => sqlx::query(
+            "UPDATE deliveries SET state = 'failed', last_error = $2 \
+             WHERE id = $1 AND state = 'pending'",
+        )
+        .bind(id)
+        .bind(error),
+    };
+    query.execute(conn).await?;
+    Ok(())
+}
+
+/// Puts a failed delivery back in line, due at `now`, with its count of tries started afresh;
+/// false when it was not failed (delivered meanwhile, or already retried).
+pub async fn retry(conn: &mut AnyConnection, id: i64, now: &str) -> Result<bool, SqlError> {
+    let done = sqlx::query(
+        "UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt_at = $2 \
+         WHERE id = $1 AND state = 'failed'",
+    )
+    .bind(id)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A report's latest delivery, if it was ever submitted to the vendor.
+pub async fn latest_for_report(
+    conn: &mut AnyConnection,
+    report_id: i64,
+) -> Result<Option<DeliveryStatus>, SqlError> {
+    let row: Option<(String, i64, Option<String>)> = sqlx::query_as(
+        "SELECT state, attempts, reference FROM deliveries WHERE report_id = $1 \
+         ORDER BY id DESC LIMIT 1",
+    )
+    .bind(report_id)
+    .fetch_optional(conn)
+    .await?;
+    row.map(|(state, attempts, reference)| {
+        Ok(DeliveryStatus {
+            state: decode_state(&state)?,
+            attempts,
+            reference,
+        })
+    })
+    .transpose()
+}
+
+/// The vendor's reference of a report's latest delivered submission.
+pub async fn reference_of(
+    conn: &mut AnyConnection,
+    report_id: i64,
+) -> Result<Option<String>, SqlError> {
+    sqlx::query_scalar(
+        "SELECT reference FROM deliveries WHERE report_id = $1 AND state = 'delivered' \
+         ORDER BY id DESC LIMIT 1",
+    )
+    .bind(report_id)
+    .fetch_optional(conn)
+    .await
+}
+
+fn decode_state(code: &str) -> Result<DeliveryState, SqlError> {
+    DeliveryState::from_code(code)
+        .ok_or_else(|| SqlError::Decode(format!("unknown delivery state {code:?}").into()))
+}
