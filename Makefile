@@ -52,6 +52,7 @@ e2e: npm
 	cargo leptos build
 	TARGET_DIR=$(TARGET_DIR) E2E_BACKEND=sqlite bash end2end/run.sh
 	TARGET_DIR=$(TARGET_DIR) E2E_BACKEND=postgres bash end2end/run.sh
+	RUSTFLAGS='$(DEV_RUSTFLAGS)' TARGET_DIR=$(TARGET_DIR) E2E_PRICING=http bash end2end/run.sh
 
 bench:
 	cargo bench --features ssr --bench domain

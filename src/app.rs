@@ -15,9 +15,9 @@ use crate::api::{
 use crate::ui::{
     components::{notice_bell::NoticeBell, user_menu::UserMenu},
     pages::{
-        integrity::IntegrityPage, not_found::NotFound, notices::NoticesPage,
-        overview::OverviewPage, report::ReportDetailPage, reports::ReportsPage,
-        settings::SettingsPage, sign_in::SignInPage, usage::UsagePage,
+        deliveries::DeliveriesPage, integrity::IntegrityPage, not_found::NotFound,
+        notices::NoticesPage, overview::OverviewPage, report::ReportDetailPage,
+        reports::ReportsPage, settings::SettingsPage, sign_in::SignInPage, usage::UsagePage,
     },
 };
 
@@ -125,6 +125,7 @@ fn Shell() -> impl IntoView {
                             let sees_settings = user.viewer().sees_settings();
                             let checks_history = user.viewer().checks_history();
                             let sees_overview = user.viewer().sees_overview();
+                            let manages_deliveries = user.viewer().manages_deliveries();
                             let here = move |path: &'static str| {
                                 location.pathname.with(|now| now == path).then_some("page")
                             };
@@ -146,6 +147,14 @@ fn Shell() -> impl IntoView {
                                             view! {
                                                 <a href="/usage" aria-current=move || here("/usage")>
                                                     "Usage feed"
+                                                </a>
+                                            }
+                                        })}
+                                    {manages_deliveries
+                                        .then(|| {
+                                            view! {
+                                                <a href="/deliveries" aria-current=move || here("/deliveries")>
+                                                    "Deliveries"
                                                 </a>
                                             }
                                         })}
@@ -184,6 +193,7 @@ fn Shell() -> impl IntoView {
                 <Route path=StaticSegment("settings") view=SettingsPage />
                 <Route path=StaticSegment("integrity") view=IntegrityPage />
                 <Route path=StaticSegment("overview") view=OverviewPage ssr=SsrMode::Async />
+                <Route path=StaticSegment("deliveries") view=DeliveriesPage />
                 <Route path=(StaticSegment("reports"), ParamSegment("id")) view=ReportDetailPage ssr=SsrMode::Async />
             </Routes>
         </main>

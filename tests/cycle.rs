@@ -539,9 +539,14 @@ async fn a_corrected_file_updates_reports_in_preparation_only(backend: Backend) 
     import(&db, csv(&rows(80, 80)), false, GENERATED_AT)
         .await
         .expect("import");
-    generate(&db, &Vendor::Builtin, Period::parse(OCTOBER).expect("p"), GENERATED_AT)
-        .await
-        .expect("generate");
+    generate(
+        &db,
+        &Vendor::Builtin,
+        Period::parse(OCTOBER).expect("p"),
+        GENERATED_AT,
+    )
+    .await
+    .expect("generate");
     // The first partner submits; the second is still preparing.
     let (first_report, version, _) = report_of(&db, first).await;
     let lines = stored::lines(&mut db.acquire().await.expect("conn"), first_report)
@@ -629,7 +634,10 @@ async fn two_runners_act_on_each_report_once(backend: Backend) {
         .expect("import");
     let at = datetime!(2026-11-06 00:00 UTC);
     // Both runners also generate the month before acting on it.
-    let (a, b) = tokio::join!(run_due(&db, &Vendor::Builtin, at), run_due(&db, &Vendor::Builtin, at));
+    let (a, b) = tokio::join!(
+        run_due(&db, &Vendor::Builtin, at),
+        run_due(&db, &Vendor::Builtin, at)
+    );
     let (a, b) = (a.expect("runner a"), b.expect("runner b"));
     let count = |sql: &str| {
         let db = db.clone();
@@ -643,7 +651,10 @@ async fn two_runners_act_on_each_report_once(backend: Backend) {
     };
     assert_eq!(a.generated + b.generated, 40, "{a:?} {b:?}");
     assert_eq!(count("SELECT COUNT(*) FROM reports").await, 40);
-    let (a2, b2) = tokio::join!(run_due(&db, &Vendor::Builtin, at), run_due(&db, &Vendor::Builtin, at));
+    let (a2, b2) = tokio::join!(
+        run_due(&db, &Vendor::Builtin, at),
+        run_due(&db, &Vendor::Builtin, at)
+    );
     let submitted = a.auto_submitted
         + b.auto_submitted
         + a2.expect("a").auto_submitted

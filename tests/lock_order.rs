@@ -71,7 +71,14 @@ async fn a_stranger_never_waits_for_a_report_it_may_not_see(backend: Backend) {
     };
     let verified = tokio::time::timeout(
         PROMPTLY,
-        reports::verify_code(&db, &Vendor::Builtin, &stranger, report, line, "BDN-NA-0001"),
+        reports::verify_code(
+            &db,
+            &Vendor::Builtin,
+            &stranger,
+            report,
+            line,
+            "BDN-NA-0001",
+        ),
     )
     .await
     .expect("the stranger's code check waited for the report's lock");

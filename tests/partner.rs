@@ -1005,7 +1005,10 @@ async fn the_previous_cycle_and_its_anomaly(backend: Backend) {
     let opened = || {
         let (db, reader) = (db.clone(), user_of(&partner).clone());
         async move {
-            match open(&db, &Vendor::Builtin, &reader, id).await.expect("open") {
+            match open(&db, &Vendor::Builtin, &reader, id)
+                .await
+                .expect("open")
+            {
                 OpenedReport::Partner(detail) => detail,
                 OpenedReport::Priced(_) => panic!("a partner got prices"),
             }

@@ -13,13 +13,14 @@ use billing_reports::{
         pricing::{PriceChange, SpecialValue, verify_for_line},
     },
     server::{
-        db::{Backend, Db, pricing, reports},
+        db::{Backend, Db, pricing},
         services::{
             Caller, ServiceError,
             reports::{Command, Outcome, act, open, verify_code},
         },
     },
 };
+use common::pricing_target::{Target, as_user, stored, target};
 use common::{TestApp, org, report_id, shared_db, spawn_app, user};
 use rust_decimal::Decimal;
 use serde_json::json;
@@ -34,47 +35,18 @@ on_both_backends!(
     a_priced_report_offers_the_codes_granted_to_its_partner,
 );
 
-/// A line under review whose partner holds a code for its product, with no code applied yet.
-struct Target {
-    report: i64,
-    version: i64,
-    line: i64,
-    code: String,
-    distributor: String,
-    partner: String,
-}
-
-async fn target(db: &Db) -> Target {
-    let row: (i64, i64, i64, String, String, String) = sqlx::query_as(
-        "SELECT r.id, r.version, l.id, c.code, d.name, p.name \
-         FROM pricing_codes c \
-         JOIN reports r ON r.partner_id = c.partner_id AND r.status = 'under_review' \
-         JOIN line_items l ON l.report_id = r.id AND l.product_id = c.product_id \
-         JOIN organisations d ON d.id = r.distributor_id \
-         JOIN organisations p ON p.id = r.partner_id \
-         WHERE l.pricing_code IS NULL AND r.period BETWEEN c.valid_from AND c.valid_to \
-           AND EXISTS (SELECT 1 FROM users u WHERE u.org_id = d.id \
-                       AND u.role IN ('administrator', 'billing_manager')) \
-         ORDER BY r.id LIMIT 1",
-    )
-    .fetch_one(db.pool())
-    .await
-    .expect("a demo line that a code applies to");
-    Target {
-        report: row.0,
-        version: row.1,
-        line: row.2,
-        code: row.3,
-        distributor: row.4,
-        partner: row.5,
-    }
-}
-
 /// Verifies the target's code for its line and applies the value it grants, as the page does.
 async fn apply_granted(db: &Db, dana: &Caller, t: &Target) -> Outcome {
-    let verified = verify_code(db, &Vendor::Builtin, as_user(dana), t.report, t.line, &t.code)
-        .await
-        .expect("valid");
+    let verified = verify_code(
+        db,
+        &Vendor::Builtin,
+        as_user(dana),
+        t.report,
+        t.line,
+        &t.code,
+    )
+    .await
+    .expect("valid");
     act(
         db,
         &Vendor::Builtin,
@@ -95,32 +67,16 @@ async fn distributor(db: &Db, name: &str, role: Role) -> Caller {
     user(org(db, name).await, OrgKind::Distributor, role)
 }
 
-/// What the database holds for a report: version, total, history length.
-async fn stored(db: &Db, report: i64) -> (i64, i64, usize) {
-    let (version, total): (i64, i64) =
-        sqlx::query_as("SELECT version, total_e4 FROM reports WHERE id = $1")
-            .bind(report)
-            .fetch_one(db.pool())
-            .await
-            .expect("report");
-    let history = reports::history(db, report).await.expect("history").len();
-    (version, total, history)
-}
-
 async fn priced(db: &Db, caller: &Caller, report: i64) -> ReportDetail {
     let Caller::User(user) = caller else {
         panic!("a user")
     };
-    match open(db, &Vendor::Builtin, user, report).await.expect("open") {
+    match open(db, &Vendor::Builtin, user, report)
+        .await
+        .expect("open")
+    {
         OpenedReport::Priced(detail) => detail,
         OpenedReport::Partner(_) => panic!("expected the priced shape"),
-    }
-}
-
-fn as_user(caller: &Caller) -> &billing_reports::server::services::UserCaller {
-    match caller {
-        Caller::User(user) => user,
-        Caller::System => panic!("a user"),
     }
 }
 
@@ -243,7 +199,9 @@ async fn a_verified_code_reprices_the_line_exactly_as_previewed(backend: Backend
         OrgKind::Partner,
         Role::BillingManager,
     );
-    let opened = open(&db, &Vendor::Builtin, as_user(&partner), t.report).await.expect("open");
+    let opened = open(&db, &Vendor::Builtin, as_user(&partner), t.report)
+        .await
+        .expect("open");
     let json = serde_json::to_string(&opened).expect("json");
     assert!(matches!(opened, OpenedReport::Partner(_)));
     // The price as JSON carries it (a quoted decimal), so that digits of a timestamp are not
@@ -268,9 +226,16 @@ async fn bad_codes_and_values_change_nothing(backend: Backend) {
     let (db, _url, _guard) = shared_db(backend).await;
     let t = target(&db).await;
     let dana = distributor(&db, &t.distributor, Role::BillingManager).await;
-    let verified = verify_code(&db, &Vendor::Builtin, as_user(&dana), t.report, t.line, &t.code)
-        .await
-        .expect("valid");
+    let verified = verify_code(
+        &db,
+        &Vendor::Builtin,
+        as_user(&dana),
+        t.report,
+        t.line,
+        &t.code,
+    )
+    .await
+    .expect("valid");
     let before = stored(&db, t.report).await;
 
     let other_partners_code: String = sqlx::query_scalar(
@@ -339,9 +304,16 @@ async fn bad_codes_and_values_change_nothing(backend: Backend) {
         (Command::ResetPricing, "nothing to reset"),
     ];
     for (command, expected) in cases {
-        let refused = act(&db, &Vendor::Builtin, &dana, t.report, t.version, command.clone())
-            .await
-            .expect_err("refused");
+        let refused = act(
+            &db,
+            &Vendor::Builtin,
+            &dana,
+            t.report,
+            t.version,
+            command.clone(),
+        )
+        .await
+        .expect_err("refused");
         match refused.invalid_message() {
             Some(message) => assert!(message.contains(expected), "{command:?}: {message}"),
             None => panic!("{command:?}: {refused:?}"),
@@ -361,11 +333,27 @@ async fn bad_codes_and_values_change_nothing(backend: Backend) {
         value: verified.granted.to_input(),
     };
     assert!(matches!(
-        act(&db, &Vendor::Builtin, &support, t.report, t.version, apply.clone()).await,
+        act(
+            &db,
+            &Vendor::Builtin,
+            &support,
+            t.report,
+            t.version,
+            apply.clone()
+        )
+        .await,
         Err(ServiceError::Refused(_))
     ));
     assert!(matches!(
-        verify_code(&db, &Vendor::Builtin, as_user(&support), t.report, t.line, &t.code).await,
+        verify_code(
+            &db,
+            &Vendor::Builtin,
+            as_user(&support),
+            t.report,
+            t.line,
+            &t.code
+        )
+        .await,
         Err(ServiceError::Refused(_))
     ));
     let stranger_name: String = sqlx::query_scalar(
@@ -377,16 +365,40 @@ async fn bad_codes_and_values_change_nothing(backend: Backend) {
     .expect("another distributor");
     let stranger = distributor(&db, &stranger_name, Role::Administrator).await;
     assert!(matches!(
-        act(&db, &Vendor::Builtin, &stranger, t.report, t.version, apply.clone()).await,
+        act(
+            &db,
+            &Vendor::Builtin,
+            &stranger,
+            t.report,
+            t.version,
+            apply.clone()
+        )
+        .await,
         Err(ServiceError::NotFound)
     ));
     assert!(matches!(
-        verify_code(&db, &Vendor::Builtin, as_user(&stranger), t.report, t.line, &t.code).await,
+        verify_code(
+            &db,
+            &Vendor::Builtin,
+            as_user(&stranger),
+            t.report,
+            t.line,
+            &t.code
+        )
+        .await,
         Err(ServiceError::NotFound)
     ));
     // A stale version is a conflict, not an edit.
     assert!(matches!(
-        act(&db, &Vendor::Builtin, &dana, t.report, t.version - 1, apply.clone()).await,
+        act(
+            &db,
+            &Vendor::Builtin,
+            &dana,
+            t.report,
+            t.version - 1,
+            apply.clone()
+        )
+        .await,
         Err(ServiceError::Conflict { .. })
     ));
     assert_eq!(stored(&db, t.report).await, before);
@@ -407,11 +419,27 @@ async fn bad_codes_and_values_change_nothing(backend: Backend) {
     .expect("submit to the vendor");
     let frozen = stored(&db, t.report).await;
     assert!(matches!(
-        act(&db, &Vendor::Builtin, &dana, t.report, submitted.version, apply).await,
+        act(
+            &db,
+            &Vendor::Builtin,
+            &dana,
+            t.report,
+            submitted.version,
+            apply
+        )
+        .await,
         Err(ServiceError::Refused(_))
     ));
     assert!(matches!(
-        verify_code(&db, &Vendor::Builtin, as_user(&dana), t.report, t.line, &t.code).await,
+        verify_code(
+            &db,
+            &Vendor::Builtin,
+            as_user(&dana),
+            t.report,
+            t.line,
+            &t.code
+        )
+        .await,
         Err(ServiceError::Refused(_))
     ));
     assert_eq!(stored(&db, t.report).await, frozen);
@@ -426,9 +454,16 @@ async fn reset_brings_the_catalogue_back(backend: Backend) {
     // What the confirmation says before the reset is what the reset stores.
     let asked = priced(&db, &dana, t.report).await.reset_preview(None);
     assert!(asked.lines >= 1, "{asked:?}");
-    let reset = act(&db, &Vendor::Builtin, &dana, t.report, applied.version, Command::ResetPricing)
-        .await
-        .expect("reset");
+    let reset = act(
+        &db,
+        &Vendor::Builtin,
+        &dana,
+        t.report,
+        applied.version,
+        Command::ResetPricing,
+    )
+    .await
+    .expect("reset");
     let after = priced(&db, &dana, t.report).await;
     assert_eq!(reset.version, t.version + 2);
     for line in &after.lines {

@@ -123,12 +123,18 @@ fn access(endpoint: &str, actor: &str) -> ListAccess {
         // tests/overview.rs.
         ("reports/overview", "anonymous") => Refused,
         ("reports/overview", _) => Everything,
+        // Deliveries to the vendor: its billing team and platform admins only, checked per
+        // actor in tests/vendor_http.rs.
+        ("deliveries/list" | "deliveries/retry", "anonymous") => Refused,
+        ("deliveries/list" | "deliveries/retry", _) => Everything,
         ("integrity/check", "anonymous") => Refused,
         ("integrity/check", _) => Everything,
         ("auth/me" | "auth/demo-accounts" | "auth/sign-in" | "auth/sign-out", _) => Everything,
         ("/" | "/sign-in" | "/healthz" | "/readyz" | "/reports/{id}", _) => Everything,
         // The pages check the session themselves; the usage page says who may use it.
-        ("/usage" | "/notices" | "/settings" | "/integrity" | "/overview", _) => Everything,
+        ("/usage" | "/notices" | "/settings" | "/integrity" | "/overview" | "/deliveries", _) => {
+            Everything
+        }
         // Exporting the list: the list's own rows, all pages at once.
         (EXPORT_CSV | EXPORT_XLSX, "anonymous") => Refused,
         (EXPORT_CSV | EXPORT_XLSX, actor) => access("reports/list", actor),

@@ -112,9 +112,16 @@ async fn a_report_travels_the_whole_workflow(backend: Backend) {
             comment: Some("Checked against the customer portal.".to_owned()),
         })
         .collect();
-    let outcome = act(&db, &Vendor::Builtin, &partner, id, version, Command::Submit { edits })
-        .await
-        .expect("submit");
+    let outcome = act(
+        &db,
+        &Vendor::Builtin,
+        &partner,
+        id,
+        version,
+        Command::Submit { edits },
+    )
+    .await
+    .expect("submit");
     assert_eq!(outcome.status, Status::UnderReview(ReviewReason::Manual));
     assert_eq!(outcome.version, version + 1);
 
@@ -177,9 +184,16 @@ async fn a_report_travels_the_whole_workflow(backend: Backend) {
     .await
     .expect("submit to vendor");
     assert_eq!(outcome.status, Status::SubmittedToVendor);
-    let outcome = act(&db, &Vendor::Builtin, &vendor, id, outcome.version, Command::Complete)
-        .await
-        .expect("complete");
+    let outcome = act(
+        &db,
+        &Vendor::Builtin,
+        &vendor,
+        id,
+        outcome.version,
+        Command::Complete,
+    )
+    .await
+    .expect("complete");
     assert_eq!(outcome.status, Status::Completed);
 
     let (status, version_now, po, _) = state(&db, id).await;
@@ -306,11 +320,27 @@ async fn refused_actions_change_nothing(backend: Backend) {
             "read-only",
         ),
         (
-            act(&db, &Vendor::Builtin, &partner, review, review_version, Command::Complete).await,
+            act(
+                &db,
+                &Vendor::Builtin,
+                &partner,
+                review,
+                review_version,
+                Command::Complete,
+            )
+            .await,
             "not found",
         ),
         (
-            act(&db, &Vendor::Builtin, &distributor, 999_999, 1, Command::Complete).await,
+            act(
+                &db,
+                &Vendor::Builtin,
+                &distributor,
+                999_999,
+                1,
+                Command::Complete,
+            )
+            .await,
             "not found",
         ),
     ];
@@ -485,9 +515,16 @@ async fn auto_submit_charges_uncommented_violations_at_provisioned(backend: Back
     .execute(db.pool())
     .await
     .expect("prepare a violation");
-    let outcome = act(&db, &Vendor::Builtin, &Caller::System, id, version, Command::AutoSubmit)
-        .await
-        .expect("auto-submit");
+    let outcome = act(
+        &db,
+        &Vendor::Builtin,
+        &Caller::System,
+        id,
+        version,
+        Command::AutoSubmit,
+    )
+    .await
+    .expect("auto-submit");
     assert_eq!(
         outcome.status,
         Status::UnderReview(ReviewReason::AutoPenalties)

@@ -155,7 +155,15 @@ async fn the_vendor_keeps_sight_of_a_report_it_returned_and_the_distributor_reje
     ]));
     // It has nothing to do there: told why, not "not found".
     assert!(matches!(
-        act(&db, &Vendor::Builtin, &vendor, id, rejected.version, Command::Complete).await,
+        act(
+            &db,
+            &Vendor::Builtin,
+            &vendor,
+            id,
+            rejected.version,
+            Command::Complete
+        )
+        .await,
         Err(ServiceError::Refused(Refusal::WrongStatus { .. }))
     ));
 
@@ -212,7 +220,11 @@ async fn a_region_without_billing_reports_is_named_by_every_read(backend: Backen
             .fetch_one(db.pool())
             .await
             .expect("a report");
-    refused(open(&db, &Vendor::Builtin, person(&lucia), any).await.map(drop));
+    refused(
+        open(&db, &Vendor::Builtin, person(&lucia), any)
+            .await
+            .map(drop),
+    );
     refused(
         act(
             &db,

@@ -19,7 +19,12 @@ pub async fn generate_reports(period: String) -> Result<Generated, ApiError> {
     let period = Period::parse(&period)
         .map_err(|error| support::refuse(ApiError::Invalid(error.to_string())))?;
     let state = support::state()?;
-    cycle::generate(&state.db, &state.vendor, period, time::OffsetDateTime::now_utc())
-        .await
-        .map_err(support::refuse)
+    cycle::generate(
+        &state.db,
+        &state.vendor,
+        period,
+        time::OffsetDateTime::now_utc(),
+    )
+    .await
+    .map_err(support::refuse)
 }

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod bulk;
 pub mod cycle;
+pub mod deliveries;
 pub mod error;
 pub mod integrity;
 pub mod notices;

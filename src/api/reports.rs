@@ -145,7 +145,14 @@ pub async fn verify_pricing_code(
 
     let session = support::require_session().await?;
     let state = support::state()?;
-    services::reports::verify_code(&state.db, &state.vendor, &session.caller, id, line_id, &code)
-        .await
-        .map_err(support::refuse)
+    services::reports::verify_code(
+        &state.db,
+        &state.vendor,
+        &session.caller,
+        id,
+        line_id,
+        &code,
+    )
+    .await
+    .map_err(support::refuse)
 }

@@ -472,7 +472,10 @@ async fn billing_reports(
         body: received,
     });
     if mode == ModeName::Lost {
-        return Err(error(StatusCode::SERVICE_UNAVAILABLE, "answer lost on the way"));
+        return Err(error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "answer lost on the way",
+        ));
     }
     Ok((StatusCode::CREATED, Json(answer)).into_response())
 }

@@ -115,6 +115,30 @@ impl DeliveryStatus {
     }
 }
 
+/// A delivery in flight or failed, as the vendor's billing team and platform admins see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryItem {
+    pub id: i64,
+    pub report_id: i64,
+    pub partner_name: String,
+    pub distributor_name: String,
+    pub period: super::period::Period,
+    pub status: DeliveryStatus,
+    /// When it was submitted (UTC, RFC 3339).
+    pub submitted_at: String,
+    /// When it is tried next, while pending.
+    pub next_attempt_at: Option<String>,
+    /// What the last try met, for whoever looks into it.
+    pub last_error: Option<String>,
+}
+
+impl DeliveryItem {
+    /// Whether a person may put it back in line now.
+    pub fn may_retry(&self) -> bool {
+        self.status.state == DeliveryState::Failed
+    }
+}
+
 const fn tries(count: i64) -> &'static str {
     if count == 1 { "try" } else { "tries" }
 }
@@ -134,7 +158,10 @@ mod tests {
         assert_eq!(waits[7], AfterFailure::RetryIn(3_600));
         assert_eq!(waits[10], AfterFailure::RetryIn(3_600));
         assert_eq!(waits[11], AfterFailure::GiveUp);
-        assert_eq!(after_failure(100, TryFailure::Transient), AfterFailure::GiveUp);
+        assert_eq!(
+            after_failure(100, TryFailure::Transient),
+            AfterFailure::GiveUp
+        );
         assert_eq!(after_failure(1, TryFailure::Refused), AfterFailure::GiveUp);
     }
 
@@ -157,7 +184,10 @@ mod tests {
             attempts,
             reference: None,
         };
-        assert_eq!(status(DeliveryState::Pending, 0).describe(), "Delivery pending");
+        assert_eq!(
+            status(DeliveryState::Pending, 0).describe(),
+            "Delivery pending"
+        );
         assert_eq!(
             status(DeliveryState::Pending, 1).describe(),
             "Delivery pending (vendor not reached yet, 1 try)"

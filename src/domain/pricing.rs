@@ -357,7 +357,11 @@ pub fn verify_for_line(
 
 /// A code the vendor found valid with `terms`, judged against what the region's `rules` let
 /// codes change.
-pub fn grant(code: String, terms: CodeTerms, rules: PricingRules) -> Result<VerifiedCode, CodeRefusal> {
+pub fn grant(
+    code: String,
+    terms: CodeTerms,
+    rules: PricingRules,
+) -> Result<VerifiedCode, CodeRefusal> {
     let granted = granted_value(terms, rules.unlocks)?;
     Ok(VerifiedCode {
         code,

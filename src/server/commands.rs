@@ -7,8 +7,8 @@ use anyhow::Context;
 
 use super::config::{CycleCommand, JobsCommand, UsageCommand};
 use super::db::Db;
-use super::vendor::Vendor;
 use super::services::{cycle, integrity, usage_import};
+use super::vendor::Vendor;
 use crate::domain::Period;
 
 /// `usage import FILE [--dry-run]`: prints every problem as `row N: reason` and fails when

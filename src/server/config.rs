@@ -83,7 +83,12 @@ pub struct Config {
     pub pricing_token: String,
 
     /// Seconds the vendor endpoint gets to answer one call.
-    #[arg(long, env = "PRICING_TIMEOUT_SECONDS", default_value_t = 10, global = true)]
+    #[arg(
+        long,
+        env = "PRICING_TIMEOUT_SECONDS",
+        default_value_t = 10,
+        global = true
+    )]
     pub pricing_timeout_seconds: u64,
 
     #[command(subcommand)]
@@ -109,7 +114,11 @@ impl Config {
                     .as_deref()
                     .ok_or("--pricing http needs --pricing-url (or PRICING_URL)")?;
                 let timeout = std::time::Duration::from_secs(self.pricing_timeout_seconds.max(1));
-                Ok(Vendor::Http(http::Client::new(url, &self.pricing_token, timeout)?))
+                Ok(Vendor::Http(http::Client::new(
+                    url,
+                    &self.pricing_token,
+                    timeout,
+                )?))
             }
         }
     }
@@ -200,6 +209,9 @@ pub enum Command {
     /// Check every report's history chain; names the first broken entry of each report whose
     /// history was changed, removed or reordered outside the application (exit status 1).
     VerifyHistory,
+    /// Write the built-in price book and codes as the vendor stand-in's book file (JSON in the
+    /// terms of the vendor's contract), to try `--pricing http` against the same prices.
+    ExportPriceBook { file: std::path::PathBuf },
 }
 
 #[derive(Debug, Clone, Subcommand)]

@@ -44,6 +44,13 @@ pub async fn run(config: Config) -> anyhow::Result<std::process::ExitCode> {
         Command::Cycle { command } => commands::cycle(&db, &vendor, command).await,
         Command::Jobs { command } => commands::jobs(&db, &vendor, command).await,
         Command::VerifyHistory => commands::verify_history(&db).await,
+        Command::ExportPriceBook { file } => {
+            let book = vendor::book::export(&db).await?;
+            std::fs::write(&file, serde_json::to_vec_pretty(&book)?)
+                .with_context(|| format!("could not write {}", file.display()))?;
+            println!("Price book written to {}.", file.display());
+            done
+        }
         Command::Seed { set: SeedSet::Demo } => {
             let loaded = load_demo(&db, &config.vendor_name).await?;
             tracing::info!(loaded, "demo data");

@@ -4,7 +4,9 @@
 
 #![allow(dead_code)]
 
+pub mod pricing_target;
 pub mod server;
+pub mod stand_in;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 

@@ -5,7 +5,10 @@
 use sqlx::{AnyConnection, FromRow};
 
 use super::SqlError;
-use crate::domain::delivery::{DeliveryState, DeliveryStatus};
+use crate::domain::{
+    Period,
+    delivery::{DeliveryItem, DeliveryState, DeliveryStatus},
+};
 
 /// A delivery due for a try.
 #[derive(Clone, Debug, FromRow)]
@@ -172,4 +175,61 @@ pub async fn reference_of(
 fn decode_state(code: &str) -> Result<DeliveryState, SqlError> {
     DeliveryState::from_code(code)
         .ok_or_else(|| SqlError::Decode(format!("unknown delivery state {code:?}").into()))
+}
+
+/// The deliveries not delivered yet (failed first, then pending), oldest first, at most `limit`.
+pub async fn undelivered(
+    conn: &mut AnyConnection,
+    limit: i64,
+) -> Result<Vec<DeliveryItem>, SqlError> {
+    type Row = (
+        i64,
+        i64,
+        String,
+        String,
+        i64,
+        String,
+        i64,
+        String,
+        String,
+        Option<String>,
+    );
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT d.id, d.report_id, p.name, ds.name, r.period, d.state, d.attempts, \
+         d.created_at, d.next_attempt_at, d.last_error \
+         FROM deliveries d JOIN reports r ON r.id = d.report_id \
+         JOIN organisations p ON p.id = r.partner_id \
+         JOIN organisations ds ON ds.id = r.distributor_id \
+         WHERE d.state <> 'delivered' \
+         ORDER BY CASE d.state WHEN 'failed' THEN 0 ELSE 1 END, d.created_at, d.id LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter()
+        .map(|row| {
+            let (id, report_id, partner_name, distributor_name, period, state) =
+                (row.0, row.1, row.2, row.3, row.4, row.5);
+            let state = decode_state(&state)?;
+            let period = i32::try_from(period)
+                .ok()
+                .and_then(|key| Period::from_key(key).ok())
+                .ok_or_else(|| SqlError::Decode(format!("bad period {period}").into()))?;
+            Ok(DeliveryItem {
+                id,
+                report_id,
+                partner_name,
+                distributor_name,
+                period,
+                status: DeliveryStatus {
+                    state,
+                    attempts: row.6,
+                    reference: None,
+                },
+                submitted_at: row.7,
+                next_attempt_at: (state == DeliveryState::Pending).then_some(row.8),
+                last_error: row.9,
+            })
+        })
+        .collect()
 }

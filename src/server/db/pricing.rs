@@ -113,10 +113,7 @@ pub async fn find_code(
         "SELECT {} FROM pricing_codes WHERE code = $1",
         CodeRow::COLUMNS
     );
-    let row: Option<CodeRow> = sqlx::query_as(&sql)
-        .bind(code)
-        .fetch_optional(conn)
-        .await?;
+    let row: Option<CodeRow> = sqlx::query_as(&sql).bind(code).fetch_optional(conn).await?;
     row.map(CodeRow::decode).transpose()
 }
 
@@ -201,4 +198,53 @@ pub async fn insert_code(conn: &mut AnyConnection, code: &CodeRecord) -> Result<
     .bind(i64::from(code.valid_to.to_key()))
     .fetch_one(conn)
     .await
+}
+
+/// A price-book entry with the names the vendor's contract uses (region code, SKU, currency).
+#[derive(FromRow)]
+pub struct BookPrice {
+    pub region: String,
+    pub sku: String,
+    pub valid_from: i64,
+    pub valid_to: Option<i64>,
+    pub list_price_e4: i64,
+    pub margin_e4: i64,
+    pub currency: String,
+}
+
+/// A pricing code with the names the vendor's contract uses (SKU, the region's kind of code).
+#[derive(FromRow)]
+pub struct BookCode {
+    pub code: String,
+    pub partner_id: i64,
+    pub sku: String,
+    pub kind: String,
+    pub unit_price_e4: Option<i64>,
+    pub margin_e4: Option<i64>,
+    pub valid_from: i64,
+    pub valid_to: i64,
+}
+
+/// The whole price book and every code, in the order they were written.
+pub async fn whole_book(
+    conn: &mut AnyConnection,
+) -> Result<(Vec<BookPrice>, Vec<BookCode>), SqlError> {
+    let prices = sqlx::query_as(
+        "SELECT r.code AS region, p.sku, b.valid_from, b.valid_to, b.list_price_e4, \
+         b.margin_e4, r.currency FROM price_book b JOIN regions r ON r.id = b.region_id \
+         JOIN products p ON p.id = b.product_id ORDER BY b.id",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let codes = sqlx::query_as(
+        "SELECT c.code, c.partner_id, p.sku, r.pricing_code_kind AS kind, c.unit_price_e4, \
+         c.margin_e4, c.valid_from, c.valid_to FROM pricing_codes c \
+         JOIN products p ON p.id = c.product_id \
+         JOIN organisations o ON o.id = c.partner_id \
+         JOIN organisations d ON d.id = o.distributor_id \
+         JOIN regions r ON r.id = d.region_id ORDER BY c.id",
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok((prices, codes))
 }

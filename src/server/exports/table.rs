@@ -271,10 +271,17 @@ fn about_report(header: &ReportHeader) -> Vec<(&'static str, Cell)> {
 /// partner prepares it), with pricing and a total row otherwise.
 pub(super) fn line_table(opened: OpenedReport) -> Table {
     let mut columns = LINE_COLUMNS.to_vec();
-    let about = about_report(match &opened {
+    let mut about = about_report(match &opened {
         OpenedReport::Partner(detail) => &detail.header,
         OpenedReport::Priced(detail) => &detail.header,
     });
+    let reference = match &opened {
+        OpenedReport::Priced(detail) => detail.delivery.as_ref().and_then(|d| d.reference.clone()),
+        OpenedReport::Partner(_) => None,
+    };
+    if let Some(reference) = reference {
+        about.push(("Vendor reference", Cell::text(reference)));
+    }
     let (rows, footer) = match opened {
         OpenedReport::Partner(detail) => (
             detail

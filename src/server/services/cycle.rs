@@ -187,7 +187,9 @@ async fn prices_wanted(
     let mut wanted: Vec<PriceWanted> = partners
         .iter()
         .flat_map(|partner| {
-            let lines = usage.get(&partner.partner_id).map_or(&[][..], Vec::as_slice);
+            let lines = usage
+                .get(&partner.partner_id)
+                .map_or(&[][..], Vec::as_slice);
             lines.iter().map(|&(product_id, _)| PriceWanted {
                 region_id: partner.region_id,
                 region_code: regions.get(&partner.region_id).cloned().unwrap_or_default(),

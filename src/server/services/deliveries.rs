@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::{ServiceError, UserCaller};
 use crate::domain::{
     HistoryEvent, Refusal,
-    delivery::{AfterFailure, after_failure},
+    delivery::{AfterFailure, DeliveryItem, after_failure},
 };
 use crate::server::db::{
     Db,
@@ -192,4 +192,16 @@ pub async fn retry_now(
                 .to_owned(),
         ))
     }
+}
+
+/// The most deliveries the page lists.
+const LISTED: i64 = 500;
+
+/// The deliveries in flight and failed, for the vendor's billing team and platform admins.
+pub async fn undelivered(db: &Db, user: &UserCaller) -> Result<Vec<DeliveryItem>, ServiceError> {
+    if !user.actor.viewer().manages_deliveries() {
+        return Err(ServiceError::Refused(Refusal::DeliveriesOnly));
+    }
+    let mut conn = db.acquire().await?;
+    Ok(deliveries::undelivered(&mut conn, LISTED).await?)
 }

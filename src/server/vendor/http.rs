@@ -47,7 +47,10 @@ struct Answer {
 impl Answer {
     /// The start of the body, for the log.
     fn excerpt(&self) -> String {
-        String::from_utf8_lossy(&self.body).chars().take(200).collect()
+        String::from_utf8_lossy(&self.body)
+            .chars()
+            .take(200)
+            .collect()
     }
 }
 
@@ -133,9 +136,8 @@ impl Client {
     /// Reads an answer's body as `T`, or logs it and says the vendor answered outside the
     /// contract.
     fn read<T: DeserializeOwned>(name: &'static str, answer: &Answer) -> Result<T, VendorError> {
-        serde_json::from_slice(&answer.body).map_err(|error| {
-            unexpected(name, answer, &format!("not the contract's JSON: {error}"))
-        })
+        serde_json::from_slice(&answer.body)
+            .map_err(|error| unexpected(name, answer, &format!("not the contract's JSON: {error}")))
     }
 
     /// `GET /v1/prices` for each pair wanted (404: the vendor has no price for it).
@@ -164,7 +166,11 @@ impl Client {
                 return Err(unexpected(
                     "prices",
                     &answer,
-                    &format!("a price in {} for a {} region", price.currency, want.currency.code()),
+                    &format!(
+                        "a price in {} for a {} region",
+                        price.currency,
+                        want.currency.code()
+                    ),
                 ));
             }
             let terms = (
@@ -192,7 +198,14 @@ impl Client {
         })
         .map_err(|error| VendorError::Unexpected(error.to_string()))?;
         let answer = self
-            .call("verify", Method::POST, "/v1/codes/verify", Some(&body), None, true)
+            .call(
+                "verify",
+                Method::POST,
+                "/v1/codes/verify",
+                Some(&body),
+                None,
+                true,
+            )
             .await?;
         if answer.status != StatusCode::OK {
             return Err(unexpected("verify", &answer, "unexpected status"));
@@ -204,7 +217,9 @@ impl Client {
                     unit_price: verdict.unit_price,
                     channel_margin: verdict.channel_margin,
                 };
-                let terms = granted.terms().map_err(|e| unexpected("verify", &answer, &e))?;
+                let terms = granted
+                    .terms()
+                    .map_err(|e| unexpected("verify", &answer, &e))?;
                 Ok(CodeVerdict::Valid(terms))
             }
             VerifyAnswer {
@@ -241,7 +256,9 @@ impl Client {
                     unit_price: code.unit_price,
                     channel_margin: code.channel_margin,
                 };
-                let terms = granted.terms().map_err(|e| unexpected("codes", &answer, &e))?;
+                let terms = granted
+                    .terms()
+                    .map_err(|e| unexpected("codes", &answer, &e))?;
                 let valid_to = Period::from_str(&code.valid_to)
                     .map_err(|e| unexpected("codes", &answer, &e.to_string()))?;
                 records.push(CodeRecord {
@@ -277,7 +294,11 @@ impl Client {
         let received: DeliveryAnswer = Self::read("billing-reports", &answer)?;
         let reference = received.reference.trim();
         if reference.is_empty() || reference.len() > 100 {
-            return Err(unexpected("billing-reports", &answer, "no usable reference"));
+            return Err(unexpected(
+                "billing-reports",
+                &answer,
+                "no usable reference",
+            ));
         }
         Ok(reference.to_owned())
     }
@@ -390,7 +411,7 @@ mod tests {
 
     #[test]
     fn amounts_must_be_decimal_strings_within_the_domain_limits() {
-        assert_eq!(unit_price("4.20").map(|p| p.get().to_string()), Ok("4.20".into()));
+        assert_eq!(unit_price("4.20").map(|p| p.get()), Ok(Decimal::new(42, 1)));
         assert!(unit_price("4,20").is_err());
         assert!(unit_price("-1").is_err());
         assert!(margin("120").is_err());

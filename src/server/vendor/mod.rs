@@ -6,6 +6,7 @@
 //! Nothing here is ever called while a write transaction is open: the services ask the vendor
 //! first, then lock the report and check its version (see `services::reports::act`).
 
+pub mod book;
 pub mod builtin;
 pub mod http;
 pub mod submission;
@@ -18,7 +19,7 @@ use crate::domain::{
 };
 use crate::server::db::Db;
 
-pub use submission::{SubmittedLine, Submission};
+pub use submission::{Submission, SubmittedLine};
 
 /// The vendor port: which adapter answers.
 #[derive(Clone, Debug, Default)]

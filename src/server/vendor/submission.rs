@@ -46,7 +46,11 @@ pub struct SubmissionHeader<'a> {
 
 impl Submission {
     /// The submission of a report's lines as stored, with their figures.
-    pub fn new(header: SubmissionHeader<'_>, lines: &[ReportLine], figures: &[LineFigures]) -> Self {
+    pub fn new(
+        header: SubmissionHeader<'_>,
+        lines: &[ReportLine],
+        figures: &[LineFigures],
+    ) -> Self {
         Submission {
             report_id: header.report_id,
             partner_id: header.partner_id,

@@ -1,6 +1,8 @@
 //! One module per route: the report list (`reports`), one report (`report`), the usage feed
-//! (`usage`), the notices, a distributor's settings, the history's integrity, sign-in, and the page for unknown addresses.
+//! (`usage`), the notices, a distributor's settings, the history's integrity, the deliveries to
+//! the vendor, the overview, sign-in, and the page for unknown addresses.
 
+pub mod deliveries;
 pub mod integrity;
 pub mod not_found;
 pub mod notices;

@@ -10,8 +10,7 @@ use super::{Partner, invalid, refused};
 use crate::domain::{Actor, OrgKind, Period, Role, Status, pricing::VerifiedCode};
 use crate::server::db::{Db, SqlError};
 use crate::server::services::{
-    Caller, UserCaller,
-    deliveries,
+    Caller, UserCaller, deliveries,
     reports::{Command, Step, act_in},
 };
 

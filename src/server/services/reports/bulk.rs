@@ -86,7 +86,14 @@ async fn one(
         BulkStep::Complete => Command::Complete,
     };
     let at = time::OffsetDateTime::now_utc();
-    let outcome = act_in(db, &mut tx, caller, Step::new(item.id, item.version, command), at).await?;
+    let outcome = act_in(
+        db,
+        &mut tx,
+        caller,
+        Step::new(item.id, item.version, command),
+        at,
+    )
+    .await?;
     tx.commit().await?;
     Ok(outcome)
 }

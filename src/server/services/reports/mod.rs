@@ -10,8 +10,8 @@ use crate::domain::notice::NoticeKind;
 use crate::domain::{
     Action, HistoryEvent, ReportLine, Status, authorize, compute,
     deadline::DeadlineOf,
-    policy::in_region,
     delivery::starts_delivery,
+    policy::in_region,
     pricing::{self as pricing_rules, LinePricing, PriceChange, VerifiedCode, parse_code},
     report_total,
     usage::{LineValues, line_changes},
@@ -88,14 +88,21 @@ async fn verify_for_line(
         .iter()
         .find(|line| line.id == line_id)
         .ok_or_else(|| invalid(CommandError::NotALine))?;
-    let refused = |reason: String| ServiceError::Invalid(format!("{}: {reason}", line.product.name));
+    let refused =
+        |reason: String| ServiceError::Invalid(format!("{}: {reason}", line.product.name));
     let code = parse_code(typed).map_err(|refusal| refused(refusal.to_string()))?;
     let product = ProductKey {
         id: line.product_id,
         sku: &line.product.sku,
     };
     let verdict = vendor
-        .verify_code(db, &code, state.owners.partner_org_id, product, state.period)
+        .verify_code(
+            db,
+            &code,
+            state.owners.partner_org_id,
+            product,
+            state.period,
+        )
         .await?;
     match verdict {
         CodeVerdict::Valid(terms) => pricing_rules::grant(code, terms, state.rules)

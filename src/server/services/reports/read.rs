@@ -12,8 +12,8 @@ use crate::domain::{
     visible,
 };
 use crate::server::db::{Db, deliveries, now_utc, reports};
-use crate::server::vendor::{ProductKey, Vendor};
 use crate::server::services::{ServiceError, UserCaller};
+use crate::server::vendor::{ProductKey, Vendor};
 
 /// The reports a user may see, matching `filter`: with pricing where the policy allows it, and
 /// in the partner shape (no pricing field at all) for partners.

@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 use crate::domain::{
     Currency, ReportHeader,
     deadline::{DeadlineOf, TimeLeft},
+    delivery::{DeliveryState, DeliveryStatus},
 };
 use crate::ui::{
     components::{local_time::LocalTime, status_badge::StatusBadge},
@@ -16,9 +17,14 @@ use crate::ui::{
 
 use super::state::Preview;
 
-/// The report's header card. `total` is the total invoice amount, for those who see prices.
+/// The report's header card. `total` is the total invoice amount, for those who see prices;
+/// `delivery` where its submission to the vendor stands, for those who see that.
 #[component]
-pub(super) fn Header(header: ReportHeader, total: Option<AnyView>) -> impl IntoView {
+pub(super) fn Header(
+    header: ReportHeader,
+    total: Option<AnyView>,
+    delivery: Option<DeliveryStatus>,
+) -> impl IntoView {
     let (first, last) = (header.period.first_day(), header.period.last_day());
     let dates = format!("{} – {}", format::day(first), format::day(last),);
     view! {
@@ -39,6 +45,17 @@ pub(super) fn Header(header: ReportHeader, total: Option<AnyView>) -> impl IntoV
                 <div><dt>"Partner deadline"</dt><dd><LocalTime utc=header.submission_deadline.clone() />{time_left(&header, DeadlineOf::Partner)}</dd></div>
                 <div><dt>"Review deadline"</dt><dd><LocalTime utc=header.review_deadline.clone() />{time_left(&header, DeadlineOf::Distributor)}</dd></div>
                 {total}
+                {delivery.map(|delivery| view! {
+                    <div class="delivery">
+                        <dt>"Vendor reference"</dt>
+                        <dd>
+                            {delivery.reference.clone().unwrap_or_else(|| "None yet".to_owned())}
+                            <span class=if delivery.state == DeliveryState::Failed { "sub time-left urgent" } else { "sub" }>
+                                {delivery.describe()}
+                            </span>
+                        </dd>
+                    </div>
+                })}
             </dl>
             <ul class="flags">
                 {header.flags.auto_penalties.then(|| view! { <li class="flag warn">"Auto-submitted with penalties"</li> })}

@@ -187,9 +187,11 @@ fn Report(
 
     let currency = header.currency;
     let mut summary = None;
+    let mut delivery = None;
     let (total, lines) = match report {
         OpenedReport::Priced(detail) => {
             let saved_total = detail.total;
+            delivery = detail.delivery.clone();
             summary = Some(Summary {
                 lines: detail.lines.len(),
                 total: saved_total,
@@ -248,7 +250,7 @@ fn Report(
     view! {
         <section class="page report">
             <p class="breadcrumb"><a href=back>"← Billing reports"</a></p>
-            <Header header=header.clone() total />
+            <Header header=header.clone() total delivery />
             <div class="section-head">
                 <h2 class="section-title">"Lines"</h2>
                 <p class="downloads">
