@@ -335,11 +335,16 @@ async fn a_month_runs_end_to_end(backend: Backend) {
         .await
         .expect("run");
     assert_eq!(run.auto_approved, 1, "{run:?}");
+    // The same run delivers it to the (built-in) vendor.
+    assert_eq!(run.deliveries.delivered, 1, "{run:?}");
     let (_, _, status) = report_of(&db, clean).await;
     assert_eq!(status, Status::SubmittedToVendor);
     let approved = events(&db, clean_report).await;
-    assert_eq!(approved[approved.len() - 2].0, HistoryEvent::PoNumberSet);
-    let (event, comment) = approved.last().expect("entry").clone();
+    assert_eq!(approved[approved.len() - 3].0, HistoryEvent::PoNumberSet);
+    let (delivered, reference) = approved.last().expect("entry").clone();
+    assert_eq!(delivered, HistoryEvent::DeliveredToVendor);
+    assert!(reference.is_some_and(|r| r.starts_with("Vendor reference TM-B")));
+    let (event, comment) = approved[approved.len() - 2].clone();
     assert_eq!(event, HistoryEvent::AutoApproved);
     let comment = comment.unwrap_or_default();
     assert!(comment.contains("auto-approve rule"), "{comment}");

@@ -23,7 +23,7 @@ use billing_reports::{
 };
 use common::pricing_target::{as_user, stored, target};
 use common::stand_in::{StandIn, book_of};
-use common::{org, shared_db, spawn_app, user};
+use common::{org, server::BINARY, shared_db, spawn_app, user};
 use serde_json::json;
 use time::OffsetDateTime;
 
@@ -34,6 +34,7 @@ on_both_backends!(
     a_refused_delivery_fails_until_it_is_retried,
     list_prices_come_from_the_vendor_when_generating,
     only_the_vendors_billing_team_and_admins_see_and_retry_deliveries,
+    a_runner_killed_in_the_middle_of_a_delivery_delivers_it_once_later,
 );
 
 async fn distributor(db: &Db, name: &str) -> Caller {
@@ -193,14 +194,14 @@ async fn a_vendor_that_does_not_answer_usably_changes_nothing(backend: Backend) 
         .expect("answers again once the vendor is back");
 }
 
-/// A report under review with a PO number: submitted to the vendor by its distributor through
-/// `vendor`, giving the report and its delivery.
+/// A report under review: submitted to the vendor by its distributor through `vendor` (with a
+/// PO number and a comment), giving the report and its delivery.
 async fn submit_one(db: &Db, vendor: &Vendor, skip: i64) -> (i64, i64) {
     let (id, version, distributor_name): (i64, i64, String) = sqlx::query_as(
         "SELECT r.id, r.version, d.name FROM reports r \
          JOIN organisations d ON d.id = r.distributor_id \
-         WHERE r.status = 'under_review' AND r.po_number IS NOT NULL \
-         AND r.has_comments = 0 AND r.auto_penalties = 0 \
+         JOIN regions g ON g.id = r.region_id \
+         WHERE r.status = 'under_review' AND g.billing_enabled = 1 \
          AND EXISTS (SELECT 1 FROM users u WHERE u.org_id = d.id) \
          ORDER BY r.id LIMIT 1 OFFSET $1",
     )
@@ -210,7 +211,7 @@ async fn submit_one(db: &Db, vendor: &Vendor, skip: i64) -> (i64, i64) {
     .expect("a report to submit");
     let dana = distributor(db, &distributor_name).await;
     let command = Command::SubmitToVendor {
-        po_number: None,
+        po_number: Some(format!("PO-TEST-{id}")),
         comment: Some("Checked against the console.".to_owned()),
     };
     let outcome = act(db, vendor, &dana, id, version, command)
@@ -460,7 +461,7 @@ async fn only_the_vendors_billing_team_and_admins_see_and_retry_deliveries(backe
             .call_as("deliveries/list", json!({}), Some(&cookie))
             .await;
         assert_eq!(status.as_u16(), 403, "{email}: {body}");
-        assert!(!body.contains("deliveries\"") && !body.contains(&format!("\"id\":{delivery}")));
+        assert!(!body.contains("report_id"), "{email}: {body}");
         let (status, _) = app
             .call_as("deliveries/retry", json!({"id": delivery}), Some(&cookie))
             .await;
@@ -494,4 +495,90 @@ async fn only_the_vendors_billing_team_and_admins_see_and_retry_deliveries(backe
         .await;
     assert_eq!(status.as_u16(), 422, "not failed any more: {body}");
     assert!(body.contains("not failed any more"), "{body}");
+}
+
+/// `jobs run-due` at `now` (RFC 3339) through the HTTP adapter, as a process of its own.
+fn run_due_process(url: &str, stand_in: &StandIn, now: &str) -> std::process::Child {
+    std::process::Command::new(BINARY)
+        .args([
+            "--database-url",
+            url,
+            "--log-level",
+            "warn",
+            "--pricing",
+            "http",
+        ])
+        .args([
+            "--pricing-url",
+            &stand_in.url,
+            "jobs",
+            "run-due",
+            "--now",
+            now,
+        ])
+        .env("PRICING_TOKEN", common::stand_in::TOKEN)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("run the jobs")
+}
+
+async fn a_runner_killed_in_the_middle_of_a_delivery_delivers_it_once_later(backend: Backend) {
+    let (db, url, _guard) = shared_db(backend).await;
+    let stand_in = StandIn::start(&book_of(&db).await);
+    let (report, delivery) = submit_one(&db, &stand_in.vendor(5), 0).await;
+    let received_before = received(&db, report).await;
+    // The runner reaches the vendor, which takes its time; the runner is killed meanwhile.
+    stand_in
+        .set_mode(json!({"mode": "slow", "delay_ms": 3000, "times": 1}))
+        .await;
+    let now = |minutes: i64| {
+        let at = OffsetDateTime::now_utc() + time::Duration::minutes(minutes);
+        at.format(&time::format_description::well_known::Rfc3339)
+            .expect("time")
+    };
+    let mut runner = run_due_process(&url, &stand_in, &now(0));
+    let mut waited = 0;
+    while stand_in.calls("billing_reports").await == 0 {
+        assert!(waited < 600, "the runner never reached the vendor");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        waited += 1;
+    }
+    runner.kill().expect("kill -9");
+    runner.wait().expect("reaped");
+    let (state, attempts, _) = delivery_state(&db, delivery).await;
+    assert_eq!(
+        (state.as_str(), attempts),
+        ("pending", 1),
+        "claimed, not delivered"
+    );
+
+    // A later run, once the claim has lapsed, sends it again with the same key.
+    tokio::time::sleep(std::time::Duration::from_millis(3_500)).await;
+    let status = run_due_process(&url, &stand_in, &now(10))
+        .wait()
+        .expect("the second run");
+    assert!(status.success());
+    let (state, _, reference) = delivery_state(&db, delivery).await;
+    assert_eq!(state, "delivered");
+    let record = stand_in.record().await;
+    let ours: Vec<_> = record["submissions"]
+        .as_array()
+        .expect("submissions")
+        .iter()
+        .filter(|held| held["report_id"] == json!(report))
+        .collect();
+    assert_eq!(ours.len(), 1, "the vendor holds it once: {ours:?}");
+    assert_eq!(ours[0]["reference"], json!(reference.expect("reference")));
+    assert_eq!(received(&db, report).await, received_before + 1);
+}
+
+/// How many times the history says the vendor received the report (a demo report may have been
+/// there before).
+async fn received(db: &Db, report: i64) -> usize {
+    stored_reports::history(db, report)
+        .await
+        .expect("history")
+        .iter()
+        .filter(|stored| stored.entry.event == HistoryEvent::DeliveredToVendor)
+        .count()
 }

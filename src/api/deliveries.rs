@@ -1,7 +1,7 @@
 //! The deliveries page's server functions: the submissions not yet delivered to the vendor,
 //! and "retry now" on a failed one. The vendor's billing team and platform admins only.
 
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn::codec::Json};
 
 use super::ApiError;
 use crate::domain::delivery::DeliveryItem;
@@ -20,7 +20,7 @@ pub async fn list_deliveries() -> Result<Vec<DeliveryItem>, ApiError> {
 }
 
 /// Puts a failed delivery back in line, due at once.
-#[server(endpoint = "deliveries/retry")]
+#[server(endpoint = "deliveries/retry", input = Json)]
 pub async fn retry_delivery(id: i64) -> Result<(), ApiError> {
     use crate::api::support;
     use crate::server::services::deliveries;
