@@ -43,7 +43,9 @@ if [ "$pricing" = http ]; then
   pricing_url=$(sed -n 's/^listening on //p' "$workdir/stand-in.out")
   [ -n "$pricing_url" ] || { echo "the vendor stand-in did not start:"; cat "$workdir/stand-in.log"; exit 1; }
   server_env=(PRICING=http "PRICING_URL=$pricing_url" PRICING_TOKEN=e2e-stand-in)
-  specs=(tests/pricing.spec.mjs --project=journeys)
+  # The journeys' own calls of the binary (`jobs run-due`) go to the stand-in too.
+  export PRICING=http PRICING_URL="$pricing_url" PRICING_TOKEN=e2e-stand-in STAND_IN_URL="$pricing_url"
+  specs=(tests/pricing.spec.mjs tests/vendor-deliveries.spec.mjs --project=journeys)
 fi
 
 # The job runner is off: the demo's story is dated in its own months, and the journeys expect its

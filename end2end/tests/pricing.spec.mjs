@@ -40,9 +40,10 @@ test('a distributor applies a Bid Desk Number, previews, saves, and submits to t
   const saved = (await headerTotal(page).innerText()).trim();
 
   await specifyOnFirstLine(page);
-  // A code the vendor never issued is refused, in words.
+  // A code the vendor never issued is refused, in words: the line's product and the reason the
+  // vendor gave (the built-in price book's words, or those of the vendor's endpoint).
   await verify(page, 'BDN-NA-9999');
-  await expect(page.locator('.code-editor [role=alert]')).toContainText('no such code');
+  await expect(page.locator('.code-editor [role=alert]')).toContainText(/Endpoint Security Core: .*(no such code|unknown code)/);
   // Prairie's own code, typed in lower case, is verified and unlocks the unit price.
   await verify(page, 'bdn-na-1003');
   await expect(page.locator('.code-editor .verified')).toContainText('BDN-NA-1003 verified');
@@ -106,6 +107,8 @@ test('a distributor applies a Bid Desk Number, previews, saves, and submits to t
   await page.getByRole('button', { name: 'Yes, submit to Trend Micro' }).click();
   await expect(page.locator('.report-head .badge')).toHaveText('Submitted to vendor');
   await expect(headerTotal(page)).toHaveText(grantedTotal);
+  // On its way to the vendor's system: the job runner delivers it.
+  await expect(page.locator('.report-head .facts .delivery')).toContainText('Delivery pending');
   // Prices are frozen: nothing offers to change them any more.
   await expect(page.getByRole('button', { name: /Specify|Change/ })).toHaveCount(0);
   await screenshot(page, 'report-pricing-submitted-desktop');

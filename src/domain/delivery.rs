@@ -96,12 +96,13 @@ pub struct DeliveryStatus {
 }
 
 impl DeliveryStatus {
-    /// The state in a few words: "Delivery pending", "Delivered", "Delivery failed after 12 tries".
+    /// The state in a few words: "Delivery pending", "Delivery pending, 2 tries so far",
+    /// "Delivered", "Delivery failed after 12 tries".
     pub fn describe(&self) -> String {
         match self.state {
             DeliveryState::Pending if self.attempts == 0 => "Delivery pending".to_owned(),
             DeliveryState::Pending => format!(
-                "Delivery pending (vendor not reached yet, {} {})",
+                "Delivery pending, {} {} so far",
                 self.attempts,
                 tries(self.attempts)
             ),
@@ -190,7 +191,7 @@ mod tests {
         );
         assert_eq!(
             status(DeliveryState::Pending, 1).describe(),
-            "Delivery pending (vendor not reached yet, 1 try)"
+            "Delivery pending, 1 try so far"
         );
         assert_eq!(
             status(DeliveryState::Failed, 12).describe(),
