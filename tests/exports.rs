@@ -13,7 +13,7 @@ use axum::{
 };
 use billing_reports::{
     domain::{
-        Actor, OpenedReport, OrgKind, ReportHeader, Role, Status,
+        Actor, OpenedReport, OrgKind, ReportDetail, ReportHeader, Role, Status,
         query::{ListedReports, PAGE_SIZE, ReportFilter},
     },
     server::{
@@ -197,6 +197,16 @@ fn about(header: &ReportHeader) -> Vec<(String, String)> {
         .map(|name| (*name).to_owned())
         .zip(values)
         .collect()
+}
+
+/// The header block of a priced report's line exports: [`about`], then the vendor's reference
+/// once the vendor has received the report.
+fn about_priced(detail: &ReportDetail) -> Vec<(String, String)> {
+    let mut about = about(&detail.header);
+    if let Some(reference) = detail.delivery.as_ref().and_then(|d| d.reference.clone()) {
+        about.push(("Vendor reference".to_owned(), reference));
+    }
+    about
 }
 
 /// One part of a workbook (a zip of XML files) as text.
@@ -605,7 +615,13 @@ async fn line_exports_follow_the_opened_report(backend: Backend) {
     );
     let records = csv(&app, &format!("/reports/{id}/lines.csv"), &cookie, &name).await;
     let (header, records) = split_about(&records);
-    assert_eq!(header, about(&detail.header));
+    assert_eq!(header, about_priced(&detail));
+    assert!(
+        header
+            .iter()
+            .any(|(name, value)| name == "Vendor reference" && value.starts_with("TM-")),
+        "a completed demo report was received by the vendor: {header:?}"
+    );
     assert!(
         header
             .iter()
@@ -700,23 +716,26 @@ async fn workbooks_hold_real_numbers(backend: Backend) {
     );
     assert!(bytes.starts_with(b"PK"), "an .xlsx file is a zip");
     let sheet = unzip(&bytes, "xl/worksheets/sheet1.xml");
-    // Rows 1 to 9 are the report's header (names in A, values in B), row 10 is empty, row 11
-    // the table's header; column D is Provisioned, N Gross, O Amount owed.
+    // Rows 1 to 10 are the report's header (names in A, values in B; the vendor's reference
+    // last), row 11 is empty, row 12 the table's header; column D is Provisioned, N Gross,
+    // O Amount owed.
+    let block = about_priced(&detail).len();
+    assert_eq!(block, 10, "with the vendor's reference");
     assert_eq!(number_in(&sheet, "B1"), Decimal::from(id));
     assert_eq!(
         number_in(&sheet, "B3"),
         Decimal::from(detail.header.partner_id)
     );
     let text = workbook_cells(&bytes);
-    for (_, value) in about(&detail.header) {
+    for (_, value) in about_priced(&detail) {
         assert!(text.contains(&value), "the header shows {value}");
     }
     assert!(
-        !sheet.contains("<row r=\"10\""),
+        !sheet.contains(&format!("<row r=\"{}\"", block + 1)),
         "an empty row under the header"
     );
     for (index, line) in detail.lines.iter().enumerate() {
-        let row = index + 12;
+        let row = index + block + 3;
         assert_eq!(
             number_in(&sheet, &format!("D{row}")),
             line.usage.provisioned.to_decimal()
@@ -724,14 +743,14 @@ async fn workbooks_hold_real_numbers(backend: Backend) {
         assert_eq!(number_in(&sheet, &format!("N{row}")), line.gross);
         assert_eq!(number_in(&sheet, &format!("O{row}")), line.amount_owed);
     }
-    let total_row = detail.lines.len() + 12;
+    let total_row = detail.lines.len() + block + 3;
     assert_eq!(number_in(&sheet, &format!("O{total_row}")), detail.total);
     assert!(
-        cell(&sheet, "A11").contains("t=\"s\""),
+        cell(&sheet, &format!("A{}", block + 2)).contains("t=\"s\""),
         "the header is text"
     );
     assert!(
-        sheet.contains("ySplit=\"11\""),
+        sheet.contains(&format!("ySplit=\"{}\"", block + 2)),
         "the table's header row is frozen"
     );
     let styles = unzip(&bytes, "xl/styles.xml");

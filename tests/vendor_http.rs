@@ -296,6 +296,19 @@ async fn a_submission_is_delivered_once_through_outages_and_lost_answers(backend
         .await
         .expect("run");
     assert_eq!(again, deliveries::DeliveryRun::default());
+    // The outbox keeps what was sent and what the vendor answered.
+    for sql in [
+        "DELETE FROM deliveries WHERE id = $1",
+        "UPDATE deliveries SET reference = 'TM-FORGED' WHERE id = $1",
+        "UPDATE deliveries SET state = 'pending' WHERE id = $1",
+    ] {
+        let tampered = sqlx::query(sql).bind(delivery).execute(db.pool()).await;
+        assert!(tampered.is_err(), "{sql} is refused");
+    }
+    assert_eq!(
+        delivery_state(&db, delivery).await.2,
+        Some(reference.clone())
+    );
 
     // The vendor records a submission but its answer is lost: the retry sends the same key and
     // gets the same reference; the vendor still holds it once.

@@ -27,3 +27,21 @@ CREATE TABLE deliveries (
 );
 CREATE INDEX deliveries_due ON deliveries (state, next_attempt_at);
 CREATE INDEX deliveries_report ON deliveries (report_id, id);
+
+-- What was sent, and what the vendor answered, stays as it was.
+CREATE FUNCTION deliveries_kept() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        RAISE EXCEPTION 'workflow: deliveries are never deleted';
+    END IF;
+    IF NEW.payload IS DISTINCT FROM OLD.payload
+       OR NEW.idempotency_key IS DISTINCT FROM OLD.idempotency_key
+       OR NEW.report_id IS DISTINCT FROM OLD.report_id OR OLD.state = 'delivered' THEN
+        RAISE EXCEPTION 'workflow: a delivery''s submission, and a delivered one, never change';
+    END IF;
+    RETURN NEW;
+END;
+$$;
+
+CREATE TRIGGER deliveries_kept BEFORE UPDATE OR DELETE ON deliveries
+    FOR EACH ROW EXECUTE FUNCTION deliveries_kept();

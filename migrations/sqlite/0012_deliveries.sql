@@ -27,3 +27,16 @@ CREATE TABLE deliveries (
 );
 CREATE INDEX deliveries_due ON deliveries (state, next_attempt_at);
 CREATE INDEX deliveries_report ON deliveries (report_id, id);
+
+-- What was sent, and what the vendor answered, stays as it was.
+CREATE TRIGGER deliveries_never_deleted BEFORE DELETE ON deliveries
+BEGIN
+    SELECT RAISE(ABORT, 'workflow: deliveries are never deleted');
+END;
+
+CREATE TRIGGER deliveries_sent_as_frozen BEFORE UPDATE ON deliveries
+WHEN NEW.payload IS NOT OLD.payload OR NEW.idempotency_key IS NOT OLD.idempotency_key
+    OR NEW.report_id IS NOT OLD.report_id OR OLD.state = 'delivered'
+BEGIN
+    SELECT RAISE(ABORT, 'workflow: a delivery''s submission, and a delivered one, never change');
+END;

@@ -7,7 +7,10 @@
 
 use sqlx::{Any, FromRow, Transaction};
 
-use crate::domain::integrity::{ChainBreak, IntegrityCheck};
+use crate::domain::{
+    HistoryEvent,
+    integrity::{ChainBreak, IntegrityCheck},
+};
 use crate::server::db::{Db, SqlError};
 use crate::server::digest::sha256_hex;
 
@@ -101,10 +104,20 @@ impl ChainRow {
 const COLUMNS: &str = "id, report_id, at, actor, actor_org, actor_role, action, from_status, \
                        to_status, comment, before_json, after_json, prices_json, prev_hash, hash";
 
-/// Checks one report's entries (oldest first) against the report's version: answers the first
-/// break, if any. Every action moves the version on by one and appends at least one entry, so
-/// a history shorter than the version has lost entries at its end.
-pub fn check(report_id: i64, version: i64, entries: &[ChainRow]) -> Option<ChainBreak> {
+/// What a report's history must at least hold, from outside the history itself.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Expected {
+    /// The report's version: every action moves it on by one and appends at least one entry.
+    pub version: i64,
+    /// Deliveries the vendor received: each appended a "received by the vendor" entry without
+    /// moving the version (the outbox row records it as well).
+    pub receipts: i64,
+}
+
+/// Checks one report's entries (oldest first) against what it must hold: answers the first
+/// break, if any. A history with fewer action entries than the version, or fewer receipts than
+/// the outbox's delivered rows, has lost entries at its end.
+pub fn check(report_id: i64, expected: Expected, entries: &[ChainRow]) -> Option<ChainBreak> {
     let broken = |entry_id: Option<i64>, what: String| {
         Some(ChainBreak {
             report_id,
@@ -136,13 +149,29 @@ pub fn check(report_id: i64, version: i64, entries: &[ChainRow]) -> Option<Chain
         }
         prev = hash.clone();
     }
-    let length = entries.len() as i64;
-    if length < version {
+    let receipt = HistoryEvent::DeliveredToVendor.as_code();
+    let receipts = entries
+        .iter()
+        .filter(|entry| entry.action == receipt)
+        .count() as i64;
+    let actions = entries.len() as i64 - receipts;
+    let Expected { version, .. } = expected;
+    if actions < version {
         return broken(
             None,
             format!(
-                "the report is at version {version} but its history has {length} entries: \
-                 entries were removed from its end"
+                "the report is at version {version} but its history has {actions} entries of \
+                 actions: entries were removed from its end"
+            ),
+        );
+    }
+    if receipts < expected.receipts {
+        return broken(
+            None,
+            format!(
+                "the outbox holds {} deliveries the vendor received, its history {receipts}: \
+                 entries were removed from its end",
+                expected.receipts
             ),
         );
     }
@@ -236,13 +265,16 @@ pub async fn verify(db: &Db, checked_at: String) -> Result<IntegrityCheck, SqlEr
     };
     let mut after = 0_i64;
     loop {
-        let reports: Vec<(i64, i64)> =
-            sqlx::query_as("SELECT id, version FROM reports WHERE id > $1 ORDER BY id LIMIT $2")
-                .bind(after)
-                .bind(VERIFY_BATCH)
-                .fetch_all(db.pool())
-                .await?;
-        let Some(&(last, _)) = reports.last() else {
+        let reports: Vec<(i64, i64, i64)> = sqlx::query_as(
+            "SELECT r.id, r.version, (SELECT COUNT(*) FROM deliveries d \
+             WHERE d.report_id = r.id AND d.state = 'delivered') \
+             FROM reports r WHERE r.id > $1 ORDER BY r.id LIMIT $2",
+        )
+        .bind(after)
+        .bind(VERIFY_BATCH)
+        .fetch_all(db.pool())
+        .await?;
+        let Some(&(last, _, _)) = reports.last() else {
             return Ok(verified);
         };
         let rows: Vec<ChainRow> = sqlx::query_as(&format!(
@@ -254,11 +286,12 @@ pub async fn verify(db: &Db, checked_at: String) -> Result<IntegrityCheck, SqlEr
         .fetch_all(db.pool())
         .await?;
         verified.entries += rows.len() as u64;
-        for (report_id, version) in reports {
+        for (report_id, version, receipts) in reports {
             let start = rows.partition_point(|row| row.report_id < report_id);
             let end = rows.partition_point(|row| row.report_id <= report_id);
             verified.reports += 1;
-            if let Some(found) = check(report_id, version, &rows[start..end]) {
+            let expected = Expected { version, receipts };
+            if let Some(found) = check(report_id, expected, &rows[start..end]) {
                 verified.breaks.push(found);
             }
         }
@@ -306,14 +339,14 @@ mod tests {
 
     #[test]
     fn an_intact_chain_passes() {
-        assert_eq!(check(7, 3, &chain(3)), None);
+        assert_eq!(check(7, at(3), &chain(3)), None);
     }
 
     #[test]
     fn an_edited_entry_is_named() {
         let mut rows = chain(4);
         rows[2].comment = Some("rewritten".into());
-        let found = check(7, 4, &rows).expect("a break");
+        let found = check(7, at(4), &rows).expect("a break");
         assert_eq!(found.entry_id, Some(3));
         assert!(found.what.contains("changed"), "{}", found.what);
     }
@@ -322,7 +355,7 @@ mod tests {
     fn a_removed_entry_breaks_the_next_link() {
         let mut rows = chain(4);
         rows.remove(1);
-        let found = check(7, 3, &rows).expect("a break");
+        let found = check(7, at(3), &rows).expect("a break");
         assert_eq!(found.entry_id, Some(3));
         assert!(found.what.contains("does not follow"), "{}", found.what);
     }
@@ -331,9 +364,39 @@ mod tests {
     fn a_removed_last_entry_shows_in_the_version() {
         let mut rows = chain(4);
         rows.pop();
-        let found = check(7, 4, &rows).expect("a break");
+        let found = check(7, at(4), &rows).expect("a break");
         assert_eq!(found.entry_id, None);
         assert!(found.what.contains("version 4"), "{}", found.what);
+    }
+
+    #[test]
+    fn a_removed_last_receipt_shows_in_the_outbox() {
+        let mut rows = chain(3);
+        let prev = rows[2].hash.clone().expect("hash");
+        let mut receipt = row(4, "Vendor reference TM-1", &prev);
+        receipt.action = HistoryEvent::DeliveredToVendor.as_code().into();
+        receipt.hash = Some(receipt.content().hash(&prev));
+        rows.push(receipt);
+        let received = Expected {
+            version: 3,
+            receipts: 1,
+        };
+        assert_eq!(
+            check(7, received, &rows),
+            None,
+            "a receipt moves no version"
+        );
+        rows.pop();
+        let found = check(7, received, &rows).expect("a break");
+        assert_eq!(found.entry_id, None);
+        assert!(found.what.contains("holds 1 deliveries"), "{}", found.what);
+    }
+
+    fn at(version: i64) -> Expected {
+        Expected {
+            version,
+            receipts: 0,
+        }
     }
 
     #[test]

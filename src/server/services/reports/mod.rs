@@ -47,30 +47,26 @@ pub async fn verify_code(
 ) -> Result<VerifiedCode, ServiceError> {
     in_region(&user.actor)?;
     // A read: nothing is locked, so nobody can make another tenant's report wait.
-    let (state, lines) = read_for(db, user, report_id).await?;
+    let state = read_for(db, user, report_id).await?;
     authorize(
         &user.actor,
         &state.owners,
         state.status,
         Action::DistributorEdit,
     )?;
+    let lines = reports::lines(&mut *db.acquire().await?, report_id).await?;
     verify_for_line(db, vendor, &state, &lines, line_id, code).await
 }
 
-/// A report's state and lines, read without a lock, once the user may see it.
-async fn read_for(
-    db: &Db,
-    user: &UserCaller,
-    report_id: i64,
-) -> Result<(ReportState, Vec<ReportLine>), ServiceError> {
+/// A report's state, read without a lock, once the user may see it.
+async fn read_for(db: &Db, user: &UserCaller, report_id: i64) -> Result<ReportState, ServiceError> {
     let mut conn = db.acquire().await?;
     let header = reports::read_header(&mut conn, report_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
     let state = header.state();
     visible(&user.actor, &state.owners)?;
-    let lines = reports::lines(&mut conn, report_id).await?;
-    Ok((state, lines))
+    Ok(state)
 }
 
 /// Asks the vendor about a code typed for one line (well formed, issued, for this partner,
@@ -138,10 +134,11 @@ pub async fn act(
     let verified = match caller {
         Caller::User(user) => {
             in_region(&user.actor)?;
-            let (state, lines) = read_for(db, user, report_id).await?;
+            let state = read_for(db, user, report_id).await?;
             match &command {
                 Command::ApplyCode { line_id, code, .. } => {
                     workflow::permit(&state, command.action(), acting(caller))?;
+                    let lines = reports::lines(&mut *db.acquire().await?, report_id).await?;
                     Some(verify_for_line(db, vendor, &state, &lines, *line_id, code).await?)
                 }
                 _ => None,
