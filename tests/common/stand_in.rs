@@ -1,4 +1,4 @@
-//! The vendor stand-in (`src/bin/vendor_stand_in.rs`) as a process the test starts itself, with
+//! The vendor stand-in (`src/bin/vendor_stand_in/`) as a process the test starts itself, with
 //! a price book written from a database's own price book and codes, so that the HTTP adapter and
 //! the built-in one answer from the same facts.
 
