@@ -146,6 +146,9 @@ fn access(endpoint: &str, actor: &str) -> ListAccess {
         // tests/cycle_access.rs.
         ("/usage/import", "anonymous") => Refused,
         ("/usage/import", _) => Everything,
+        // The metrics: no one's session opens them, only the metrics token (checked in
+        // tests/metrics.rs); without the setting the route answers 404 to everyone.
+        ("/metrics", _) => Refused,
         (other, _) => panic!("{other} is not in the access table"),
     }
 }
@@ -277,6 +280,10 @@ async fn every_server_function_and_route_follows_the_access_table(backend: Backe
                     status == StatusCode::OK || status == StatusCode::NOT_FOUND,
                     "{actor} {route}: {status}"
                 ),
+                // No session opens the metrics; this app has no metrics token, so there are none.
+                ("/metrics", _) => {
+                    assert_eq!(status, StatusCode::NOT_FOUND, "{actor} {route}: {html}")
+                }
                 // The list's "not available in your region" is a refusal for a file.
                 (EXPORT_CSV | EXPORT_XLSX, Some(_))
                     if access(route, actor) == ListAccess::RegionUnavailable =>

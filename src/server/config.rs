@@ -47,6 +47,12 @@ pub struct Config {
     #[arg(long, env = "TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Vec<std::net::IpAddr>,
 
+    /// The bearer token a Prometheus scraper sends to read `GET /metrics` (at least 24
+    /// characters; set it in the environment rather than on the command line). Without it,
+    /// `/metrics` answers 404.
+    #[arg(long, env = "METRICS_TOKEN", hide_env_values = true, value_parser = super::metrics::parse_token)]
+    pub metrics_token: Option<String>,
+
     /// Minutes of inactivity after which a session ends.
     #[arg(long, env = "SESSION_IDLE_MINUTES", default_value_t = 30)]
     pub session_idle_minutes: i64,
@@ -212,6 +218,19 @@ pub enum Command {
     /// Write the built-in price book and codes as the vendor stand-in's book file (JSON in the
     /// terms of the vendor's contract), to try `--pricing http` against the same prices.
     ExportPriceBook { file: std::path::PathBuf },
+    /// Copy the database to a new FILE while the servers run (SQLite: a consistent copy of
+    /// every committed action; PostgreSQL: `pg_dump`, custom format). Never overwrites a file.
+    Backup {
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
+    /// Restore a backup into the database of `--database-url`, which must hold nothing yet
+    /// (stop the servers and move the damaged database aside first). The restored database is
+    /// migrated and its history chains checked before it is put in place.
+    Restore {
+        #[arg(long)]
+        from: std::path::PathBuf,
+    },
 }
 
 #[derive(Debug, Clone, Subcommand)]

@@ -3,7 +3,7 @@
 //! instances may run it at once; the cycle service acts on each report once (see
 //! `services::cycle`). A failed run is logged and retried at the next tick. When the server
 //! stops, the runner finishes the run it is in (each report's step is its own transaction
-//! anyway) and starts no other.
+//! anyway) and starts no other. Each run is counted in the metrics (`server::metrics`).
 
 use std::time::Duration;
 
@@ -33,7 +33,9 @@ pub fn start(
                 _ = ticks.tick() => {}
                 _ = stop.wait_for(|stopping| *stopping) => break,
             }
-            match cycle::run_due(&db, &vendor, time::OffsetDateTime::now_utc()).await {
+            let ran = cycle::run_due(&db, &vendor, time::OffsetDateTime::now_utc()).await;
+            count(&ran);
+            match ran {
                 Ok(run) if run == cycle::DueRun::default() => {}
                 Ok(run) => tracing::info!(summary = %run.sentence(), "jobs ran"),
                 Err(error) => tracing::error!(%error, "jobs failed; retrying at the next tick"),
@@ -41,4 +43,27 @@ pub fn start(
         }
         tracing::info!("job runner stopped");
     }))
+}
+
+/// The run in the metrics (see `server::metrics`): runs, failed runs, and what each did.
+fn count<E>(ran: &Result<cycle::DueRun, E>) {
+    metrics::counter!("billing_reports_job_runs_total").increment(1);
+    let run = match ran {
+        Ok(run) => run,
+        Err(_) => {
+            metrics::counter!("billing_reports_job_failures_total").increment(1);
+            return;
+        }
+    };
+    for (done, n) in [
+        ("generated", run.generated),
+        ("reminded", run.reminders),
+        ("auto_submitted", run.auto_submitted),
+        ("auto_approved", run.auto_approved),
+        ("delivered", run.deliveries.delivered),
+        ("delivery_retrying", run.deliveries.retrying),
+        ("delivery_failed", run.deliveries.failed),
+    ] {
+        metrics::counter!("billing_reports_jobs_done_total", "done" => done).increment(n);
+    }
 }

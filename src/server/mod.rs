@@ -2,6 +2,7 @@
 //! services, security. Nothing here is compiled into the browser bundle.
 
 pub mod auth;
+pub mod backup;
 pub mod chart;
 pub mod commands;
 pub mod config;
@@ -10,6 +11,7 @@ pub mod digest;
 pub mod exports;
 pub mod http_error;
 pub mod jobs;
+pub mod metrics;
 pub mod router;
 pub mod security;
 pub mod services;
@@ -27,6 +29,19 @@ use state::AppState;
 /// Connects, migrates, and runs the command the configuration names (serving by default). The
 /// exit code is a failure when a command found problems (e.g. a usage file with bad rows).
 pub async fn run(config: Config) -> anyhow::Result<std::process::ExitCode> {
+    // Backups copy the database as it is, and a restore goes into an empty one: neither
+    // migrates first.
+    match &config.command {
+        Some(Command::Backup { to }) => {
+            backup::backup(&config.database_url, to).await?;
+            return Ok(std::process::ExitCode::SUCCESS);
+        }
+        Some(Command::Restore { from }) => {
+            backup::restore(&config.database_url, from).await?;
+            return Ok(std::process::ExitCode::SUCCESS);
+        }
+        _ => {}
+    }
     let db = Db::connect(&config.database_url)
         .await
         .context("could not open the database")?;
@@ -40,6 +55,7 @@ pub async fn run(config: Config) -> anyhow::Result<std::process::ExitCode> {
     let done: anyhow::Result<std::process::ExitCode> = Ok(std::process::ExitCode::SUCCESS);
     match config.command.clone().unwrap_or(Command::Serve) {
         Command::Migrate => done,
+        Command::Backup { .. } | Command::Restore { .. } => done,
         Command::Usage { command } => commands::usage(&db, command).await,
         Command::Cycle { command } => commands::cycle(&db, &vendor, command).await,
         Command::Jobs { command } => commands::jobs(&db, &vendor, command).await,

@@ -1,5 +1,6 @@
-//! The HTTP surface: health probes, file exports, the Leptos pages and server functions, static
-//! files, and the layers every request passes through (request id, tracing, body limit).
+//! The HTTP surface: health probes, metrics, file exports, the Leptos pages and server functions,
+//! static files, and the layers every request passes through (request id, tracing, metrics,
+//! body limit).
 
 use axum::{
     Router,
@@ -17,7 +18,7 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-use super::{exports, security, state::AppState, usage_upload};
+use super::{exports, metrics, security, state::AppState, usage_upload};
 use crate::app::{App, shell};
 
 /// Largest request body accepted (server-function arguments and forms are small).
@@ -42,6 +43,7 @@ pub fn route_table() -> Vec<(&'static str, String)> {
             .map(|route| ("GET", route.path().to_owned())),
     );
     table.push(("POST", usage_upload::PATH.to_owned()));
+    table.push(("GET", metrics::PATH.to_owned()));
     table
 }
 
@@ -50,10 +52,12 @@ pub fn build(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let context_state = state.clone();
     let options = state.leptos_options.clone();
+    metrics::install();
 
     Router::new()
         .route(HEALTHZ, get(healthz))
         .route(READYZ, get(readyz))
+        .route(metrics::PATH, get(metrics::scrape))
         .merge(exports::routes())
         .leptos_routes_with_context(
             &state,
@@ -69,6 +73,8 @@ pub fn build(state: AppState) -> Router {
             state.clone(),
             security::layer,
         ))
+        // Applied to each route, so it sees the route's pattern (see `metrics::track`).
+        .layer(axum::middleware::from_fn(metrics::track))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))

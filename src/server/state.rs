@@ -33,6 +33,8 @@ pub struct AppState {
     pub public_origin: Option<String>,
     /// The proxies whose `X-Forwarded-For` is believed (`--trusted-proxies`).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The bearer token `GET /metrics` needs (`--metrics-token`); `None` hides the route.
+    pub metrics_token: Option<String>,
 }
 
 /// The demo data's sign-ins: every account and the password they share.
@@ -80,6 +82,7 @@ impl AppState {
             password_checks: super::auth::PasswordChecks::default(),
             public_origin: config.public_url.clone(),
             trusted_proxies: config.trusted_proxies.clone(),
+            metrics_token: config.metrics_token.clone(),
         }
     }
 }

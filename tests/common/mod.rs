@@ -251,7 +251,7 @@ pub struct PgDatabase {
 }
 
 impl PgDatabase {
-    async fn create() -> Self {
+    pub async fn create() -> Self {
         static COUNTER: AtomicU32 = AtomicU32::new(0);
         let admin_url = std::env::var("POSTGRES_ADMIN_URL")
             .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());

@@ -125,10 +125,19 @@ impl Server {
     }
 
     pub fn get_signed_in(&self, path: &str, cookie: &str) -> Option<String> {
+        self.get_with(path, &[("Cookie", cookie)])
+    }
+
+    /// A GET with more request headers.
+    pub fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Option<String> {
+        let headers: String = headers
+            .iter()
+            .map(|(name, value)| format!("{name}: {value}\r\n"))
+            .collect();
         request(
             self.1,
             &format!(
-                "GET {path} HTTP/1.1\r\nHost: localhost\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n"
+                "GET {path} HTTP/1.1\r\nHost: localhost\r\n{headers}Connection: close\r\n\r\n"
             ),
         )
     }

@@ -177,6 +177,23 @@ fn decode_state(code: &str) -> Result<DeliveryState, SqlError> {
         .ok_or_else(|| SqlError::Decode(format!("unknown delivery state {code:?}").into()))
 }
 
+/// The outbox's backlog for the metrics: for each state but delivered, how many rows and when
+/// the oldest was written.
+pub async fn backlog(
+    conn: &mut AnyConnection,
+) -> Result<Vec<(DeliveryState, i64, String)>, SqlError> {
+    let rows: Vec<(String, i64, String)> = sqlx::query_as(
+        "SELECT state, COUNT(*), MIN(created_at) FROM deliveries WHERE state <> $1 \
+         GROUP BY state",
+    )
+    .bind(DeliveryState::Delivered.as_code())
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter()
+        .map(|(state, count, oldest)| Ok((decode_state(&state)?, count, oldest)))
+        .collect()
+}
+
 /// The deliveries not delivered yet (failed first, then pending), oldest first, at most `limit`.
 pub async fn undelivered(
     conn: &mut AnyConnection,

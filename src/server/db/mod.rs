@@ -167,12 +167,16 @@ impl Db {
     }
 }
 
-fn create_sqlite_folder(url: &str) -> std::io::Result<()> {
+/// The file an SQLite URL names (`sqlite:data/x.db?mode=rwc` → `data/x.db`).
+pub fn sqlite_path(url: &str) -> &Path {
     let path = url
         .trim_start_matches("sqlite://")
         .trim_start_matches("sqlite:");
-    let path = path.split('?').next().unwrap_or_default();
-    match Path::new(path).parent() {
+    Path::new(path.split('?').next().unwrap_or_default())
+}
+
+fn create_sqlite_folder(url: &str) -> std::io::Result<()> {
+    match sqlite_path(url).parent() {
         Some(parent) if !parent.as_os_str().is_empty() => std::fs::create_dir_all(parent),
         _ => Ok(()),
     }

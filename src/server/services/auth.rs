@@ -80,6 +80,8 @@ pub async fn sign_in(
     if let Some(wait_secs) =
         users::count_attempt(db, (&email, attempt.address), now, since, refuse).await?
     {
+        metrics::counter!("billing_reports_sign_in_failures_total", "reason" => "throttled")
+            .increment(1);
         return Err(SignInError::Throttled { wait_secs });
     }
     let account = users::credentials(db, &email).await?;
@@ -90,7 +92,9 @@ pub async fn sign_in(
     let matches = auth::verify_password(attempt.password, hash).await?;
     let account = account.filter(|a| matches && a.partner_status.as_deref() != Some("cancelled"));
     let Some(account) = account else {
-        // Already counted as a failure.
+        // Already counted as a failure (for the throttle).
+        metrics::counter!("billing_reports_sign_in_failures_total", "reason" => "wrong_credentials")
+            .increment(1);
         return Err(SignInError::WrongCredentials);
     };
     // A new id at every sign-in; an older session this browser had ends.
