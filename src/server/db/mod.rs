@@ -154,6 +154,24 @@ impl Db {
         }
     }
 
+    /// A write transaction that holds `lock` until it ends, against every other transaction that
+    /// asks for the same lock, on every instance: SQLite's write lock already is one;
+    /// PostgreSQL takes a transaction-scoped advisory lock. For work that reads before it
+    /// writes and has no row to lock yet (counting sign-in failures, loading the demo data).
+    pub async fn begin_exclusive(
+        &self,
+        lock: ExclusiveLock,
+    ) -> Result<sqlx::Transaction<'static, Any>, sqlx::Error> {
+        let mut tx = self.begin_write().await?;
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(lock as i64)
+                .execute(&mut *tx)
+                .await?;
+        }
+        Ok(tx)
+    }
+
     /// `FOR UPDATE` where the backend has it (SQLite's write lock is already held).
     pub fn for_update(&self) -> &'static str {
         match self.backend {
@@ -165,6 +183,14 @@ impl Db {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// The advisory locks of [`Db::begin_exclusive`], each a fixed key.
+#[derive(Clone, Copy, Debug)]
+#[repr(i64)]
+pub enum ExclusiveLock {
+    SignInAttempts = 7_261_623_101,
+    DemoData = 7_261_623_102,
 }
 
 /// The file an SQLite URL names (`sqlite:data/x.db?mode=rwc` → `data/x.db`).

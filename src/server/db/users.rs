@@ -148,12 +148,9 @@ pub async fn count_attempt(
     since: i64,
     refuse: impl FnOnce(&Failures) -> Option<i64>,
 ) -> Result<Option<i64>, SqlError> {
-    let mut tx = db.begin_write().await?;
-    if db.backend() == super::Backend::Postgres {
-        sqlx::query("SELECT pg_advisory_xact_lock(7261623101)")
-            .execute(&mut *tx)
-            .await?;
-    }
+    let mut tx = db
+        .begin_exclusive(super::ExclusiveLock::SignInAttempts)
+        .await?;
     let failures = failures_in(&mut tx, email, address, since).await?;
     if let Some(wait) = refuse(&failures) {
         tx.rollback().await?;

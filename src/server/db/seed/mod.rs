@@ -44,13 +44,15 @@ impl Sequence {
 /// `password_hash` is the hash of [`DEMO_PASSWORD`], given to every demo account.
 #[tracing::instrument(skip(db, password_hash), err)]
 pub async fn demo(db: &Db, vendor_name: &str, password_hash: &str) -> Result<bool, SqlError> {
+    // Several instances starting at once with the demo data: one loads it, the others wait for
+    // it and then find it there.
+    let mut tx = db.begin_exclusive(super::ExclusiveLock::DemoData).await?;
     let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM reports")
-        .fetch_one(db.pool())
+        .fetch_one(&mut *tx)
         .await?;
     if existing > 0 {
         return Ok(false);
     }
-    let mut tx = db.begin_write().await?;
     load(db, &mut tx, vendor_name).await?;
     let now = super::now_utc();
     for account in DEMO_ACCOUNTS {
