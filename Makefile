@@ -22,11 +22,12 @@ help:
 	@echo "make bench  benchmarks, printed as a table"
 	@echo "make dist   the release archive (binary, site, settings, systemd unit); dist-check serves from it"
 
-## The app, on an SQLite file under data/, with the demo data on first start. The job runner is
+## The app, on an SQLite file under data/, with the demo data on first start. Release builds
+## compress the static files once (`--precompress`: .gz and .br beside each), served as asked. The job runner is
 ## off so the demo keeps the statuses of its story (its months are in the past); run the jobs by
 ## hand with `billing-reports jobs run-due`.
 run: tools npm
-	cargo leptos build --release
+	cargo leptos build --release --precompress
 	DEMO_DATA=true JOBS_EVERY_SECONDS=0 LEPTOS_SITE_ROOT=target/site $(TARGET_DIR)/release/billing-reports
 
 ## Every check and test. Needs PostgreSQL at $(POSTGRES_ADMIN_URL) (started if it is local and down).
@@ -65,17 +66,18 @@ bench:
 	BR_FUZZ_CASES=1000000 cargo test --release --features ssr --test garbage -- --nocapture --test-threads=1
 	PROPTEST_CASES=1000000 cargo test --release --features ssr --test properties
 
-## The release bundle and its size (raw and gzip).
+## The release bundle and its size (raw, and as sent: the gzip and brotli files made at build).
 release-size: tools npm
-	cargo leptos build --release
-	@wasm=target/site/pkg/billing-reports.wasm; \
-	 echo "release .wasm: $$(stat -c %s $$wasm) bytes raw, $$(gzip -9 -c $$wasm | wc -c) bytes gzip"
+	cargo leptos build --release --precompress
+	@for file in target/site/pkg/billing-reports.{wasm,js,css}; do \
+	   echo "release $$(basename $$file): $$(stat -c %s $$file) bytes raw, $$(stat -c %s $$file.gz) gzip, $$(stat -c %s $$file.br) brotli"; \
+	 done
 
 ## The release archive: the binary, its site folder beside it, the sample settings and the
 ## systemd unit (deploy/), and the README. Runs from any folder with no Rust or Node.
 DIST_ARCHIVE := $(TARGET_DIR)/dist/billing-reports-$(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)-linux-$(shell uname -m).tar.gz
 dist: tools npm
-	cargo leptos build --release
+	cargo leptos build --release --precompress
 	@rm -rf $(TARGET_DIR)/dist/billing-reports && mkdir -p $(TARGET_DIR)/dist/billing-reports
 	cp $(TARGET_DIR)/release/billing-reports $(TARGET_DIR)/dist/billing-reports/
 	cp -r target/site $(TARGET_DIR)/dist/billing-reports/site

@@ -37,6 +37,24 @@ for asset in billing-reports.js billing-reports.wasm billing-reports.css; do
   code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/pkg/$asset")
   [ "$code" = 200 ] || { echo "/pkg/$asset answered $code"; cat "$work/server.log"; exit 1; }
 done
+# Static files go out as compressed at build (brotli or gzip, as asked), pages compressed per
+# request; a client that asks for nothing gets the plain bytes.
+encoding() {
+  curl -s -o /dev/null -D - -H "Accept-Encoding: $2" "http://127.0.0.1:$port$1" |
+    tr -d '\r' | sed -n 's/^[Cc]ontent-[Ee]ncoding: //p'
+}
+for asset in billing-reports.wasm billing-reports.js billing-reports.css; do
+  [ -e "$app/site/pkg/$asset.br" ] && [ -e "$app/site/pkg/$asset.gz" ] ||
+    { echo "the archive lacks the compressed $asset"; exit 1; }
+  [ "$(encoding "/pkg/$asset" br)" = br ] || { echo "/pkg/$asset is not sent in brotli"; exit 1; }
+  [ "$(encoding "/pkg/$asset" gzip)" = gzip ] || { echo "/pkg/$asset is not sent in gzip"; exit 1; }
+  [ -z "$(encoding "/pkg/$asset" identity)" ] || { echo "/pkg/$asset is encoded unasked"; exit 1; }
+done
+[ "$(encoding /sign-in 'gzip, br')" = br ] || { echo "the page is not compressed"; exit 1; }
+wasm=$(curl -s -H 'Accept-Encoding: br' "http://127.0.0.1:$port/pkg/billing-reports.wasm" | wc -c)
+page_br=$(curl -s -H 'Accept-Encoding: br' "http://127.0.0.1:$port/sign-in" | wc -c)
+echo "sent in brotli: the WASM $wasm bytes (raw $(stat -c %s "$app/site/pkg/billing-reports.wasm")), the sign-in page $page_br bytes (raw $(printf %s "$page" | wc -c))"
+
 # It stops when asked, cleanly.
 kill -TERM "$server"
 status=0

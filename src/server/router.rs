@@ -1,6 +1,6 @@
 //! The HTTP surface: health probes, metrics, file exports, the Leptos pages and server functions,
 //! static files, and the layers every request passes through (request id, tracing, metrics,
-//! body limit).
+//! compression, body limit).
 
 use axum::{
     Router,
@@ -13,6 +13,10 @@ use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower::ServiceBuilder;
 use tower_http::{
+    compression::{
+        CompressionLayer, CompressionLevel,
+        predicate::{DefaultPredicate, NotForContentType, Predicate},
+    },
     limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     trace::TraceLayer,
@@ -79,9 +83,27 @@ pub fn build(state: AppState) -> Router {
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
                 .layer(TraceLayer::new_for_http().make_span_with(request_span))
-                .layer(PropagateRequestIdLayer::x_request_id()),
+                .layer(PropagateRequestIdLayer::x_request_id())
+                .layer(compression()),
         )
         .with_state(state)
+}
+
+/// Pages, server-function answers and CSV exports compressed as the browser asks (brotli or
+/// gzip, at a quality cheap enough per request). Static files are compressed once at build
+/// (`cargo leptos build --release --precompress`) and arrive here already encoded, which this
+/// leaves alone; WASM (precompressed in release), PDFs and spreadsheets (compressed already)
+/// are never compressed per request.
+fn compression() -> CompressionLayer<impl Predicate> {
+    let predicate = DefaultPredicate::new()
+        .and(NotForContentType::const_new("application/wasm"))
+        .and(NotForContentType::const_new("application/pdf"))
+        .and(NotForContentType::const_new(
+            "application/vnd.openxmlformats",
+        ));
+    CompressionLayer::new()
+        .quality(CompressionLevel::Precise(4))
+        .compress_when(predicate)
 }
 
 fn request_span(request: &Request<Body>) -> tracing::Span {

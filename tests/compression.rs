@@ -1,0 +1,109 @@
+//! Answers are compressed as the browser asks: a page and a server function's answer in gzip or
+//! brotli (and read back whole), nothing for a client that does not ask, and never a PDF (its
+//! streams are compressed already).
+
+mod common;
+
+use std::io::Read;
+
+use axum::{
+    body::Body,
+    http::{Request, Response, header},
+};
+use billing_reports::server::db::Backend;
+use common::{TestApp, report_id, spawn_app};
+use http_body_util::BodyExt;
+
+on_both_backends!(answers_are_compressed_as_asked);
+
+async fn get(app: &TestApp, path: &str, cookie: &str, encoding: Option<&str>) -> Response<Body> {
+    let mut request = Request::get(path).header(header::COOKIE, cookie);
+    if let Some(encoding) = encoding {
+        request = request.header(header::ACCEPT_ENCODING, encoding);
+    }
+    app.send(request.body(Body::empty()).expect("request"))
+        .await
+}
+
+fn header_of(response: &Response<Body>, name: header::HeaderName) -> String {
+    response
+        .headers()
+        .get(name)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+async fn bytes(response: Response<Body>) -> Vec<u8> {
+    response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes()
+        .to_vec()
+}
+
+async fn answers_are_compressed_as_asked(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let cookie = app.sign_in("dana@summit-tech.example").await;
+
+    let plain = get(&app, "/", &cookie, None).await;
+    assert_eq!(header_of(&plain, header::CONTENT_ENCODING), "");
+    let plain = String::from_utf8(bytes(plain).await).expect("text");
+    assert!(plain.contains("table class=\"reports\""), "the list");
+
+    let gzip = get(&app, "/", &cookie, Some("gzip")).await;
+    assert_eq!(header_of(&gzip, header::CONTENT_ENCODING), "gzip");
+    assert!(
+        header_of(&gzip, header::VARY)
+            .to_lowercase()
+            .contains("accept-encoding"),
+        "caches keep one copy per encoding"
+    );
+    assert_eq!(header_of(&gzip, header::CACHE_CONTROL), "no-store");
+    let compressed = bytes(gzip).await;
+    let mut page = String::new();
+    flate2::read::GzDecoder::new(compressed.as_slice())
+        .read_to_string(&mut page)
+        .expect("gzip");
+    assert!(page.contains("table class=\"reports\""), "the same list");
+    assert!(
+        compressed.len() * 3 < page.len(),
+        "{} bytes for {}",
+        compressed.len(),
+        page.len()
+    );
+    println!(
+        "the list page: {} bytes, {} in gzip",
+        page.len(),
+        compressed.len()
+    );
+
+    let br = get(&app, "/", &cookie, Some("gzip, deflate, br")).await;
+    assert_eq!(header_of(&br, header::CONTENT_ENCODING), "br");
+
+    // A server function's answer too.
+    let request = Request::post("/api/reports/list")
+        .header(header::COOKIE, &cookie)
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::ACCEPT_ENCODING, "gzip")
+        .body(Body::from(r#"{"filter":{"page":1}}"#))
+        .expect("request");
+    let listed = app.send(request).await;
+    assert_eq!(listed.status(), 200);
+    assert_eq!(header_of(&listed, header::CONTENT_ENCODING), "gzip");
+
+    // A PDF goes as it is.
+    let id = report_id(&app, "Harbor IT Services", "completed").await;
+    let pdf = get(
+        &app,
+        &format!("/reports/{id}/report.pdf"),
+        &cookie,
+        Some("gzip, br"),
+    )
+    .await;
+    assert_eq!(pdf.status(), 200);
+    assert_eq!(header_of(&pdf, header::CONTENT_ENCODING), "");
+    assert!(bytes(pdf).await.starts_with(b"%PDF"));
+}
