@@ -1,6 +1,7 @@
 //! Answers are compressed as the browser asks: a page and a server function's answer in gzip or
 //! brotli (and read back whole), nothing for a client that does not ask, and never a PDF (its
-//! streams are compressed already).
+//! streams are compressed already). Static files go out as compressed at build, and a browser
+//! checks them again on every use (so no older release's bundle runs against a newer server).
 
 mod common;
 
@@ -11,7 +12,7 @@ use axum::{
     http::{Request, Response, header},
 };
 use billing_reports::server::db::Backend;
-use common::{TestApp, report_id, spawn_app};
+use common::{TempGuard, TestApp, durable_db, report_id, server::Server, spawn_app};
 use http_body_util::BodyExt;
 
 on_both_backends!(answers_are_compressed_as_asked);
@@ -106,4 +107,49 @@ async fn answers_are_compressed_as_asked(backend: Backend) {
     assert_eq!(pdf.status(), 200);
     assert_eq!(header_of(&pdf, header::CONTENT_ENCODING), "");
     assert!(bytes(pdf).await.starts_with(b"%PDF"));
+}
+
+#[tokio::test]
+async fn static_files_go_as_compressed_at_build_and_are_checked_again_on_use() {
+    let (_db, url, _guard) = durable_db(Backend::Sqlite).await;
+    let site = std::env::temp_dir().join(format!("br-site-{}", std::process::id()));
+    std::fs::create_dir_all(site.join("pkg")).expect("a site folder");
+    let _site = TempGuard::Dir(site.clone());
+    // What the release build writes: the file and its compressed copies beside it (their
+    // contents are stand-ins; nothing here decodes them).
+    std::fs::write(site.join("pkg/app.js"), "console.log('plain');").expect("write");
+    std::fs::write(site.join("pkg/app.js.br"), "BROTLI COPY").expect("write");
+    std::fs::write(site.join("pkg/app.js.gz"), "GZIP COPY").expect("write");
+    let site_root = site.display().to_string();
+    tokio::task::spawn_blocking(move || {
+        let server = Server::start_with(&url, &[("LEPTOS_SITE_ROOT", site_root.as_str())]);
+        let get =
+            |headers: &[(&str, &str)]| server.get_with("/pkg/app.js", headers).expect("answer");
+        let lower = |answer: &str| answer.to_lowercase();
+
+        let br = get(&[("Accept-Encoding", "gzip, br")]);
+        assert!(br.starts_with("HTTP/1.1 200"), "{br}");
+        assert!(lower(&br).contains("content-encoding: br"), "{br}");
+        assert!(br.ends_with("BROTLI COPY"), "the build's copy: {br}");
+        assert!(lower(&br).contains("cache-control: no-cache"), "{br}");
+        let gzip = get(&[("Accept-Encoding", "gzip")]);
+        assert!(gzip.ends_with("GZIP COPY"), "{gzip}");
+        let plain = get(&[]);
+        assert!(plain.ends_with("console.log('plain');"), "{plain}");
+        assert!(!lower(&plain).contains("content-encoding"), "{plain}");
+
+        // Checked again: unchanged since the browser's copy, so nothing is sent again.
+        let modified = plain
+            .lines()
+            .find_map(|line| {
+                let (name, value) = line.split_once(':')?;
+                name.eq_ignore_ascii_case("last-modified")
+                    .then(|| value.trim().to_owned())
+            })
+            .expect("a modification date");
+        let again = get(&[("If-Modified-Since", &modified)]);
+        assert!(again.starts_with("HTTP/1.1 304"), "{again}");
+    })
+    .await
+    .expect("the static files");
 }

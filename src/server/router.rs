@@ -32,8 +32,9 @@ const HEALTHZ: &str = "/healthz";
 const READYZ: &str = "/readyz";
 
 /// Every route [`build`] serves besides the server functions (which list themselves, see
-/// `leptos::server_fn::axum::server_fn_paths`), as (method, path): the probes, the exports,
-/// the pages and the usage upload. The access tests call each of them as every kind of user.
+/// `leptos::server_fn::axum::server_fn_paths`) and the site's static files, as (method, path):
+/// the probes, the metrics, the exports, the pages and the usage upload. The access tests call
+/// each of them as every kind of user.
 pub fn route_table() -> Vec<(&'static str, String)> {
     let mut table = vec![("GET", HEALTHZ.to_owned()), ("GET", READYZ.to_owned())];
     table.extend(
@@ -63,6 +64,13 @@ pub fn build(state: AppState) -> Router {
         .route(READYZ, get(readyz))
         .route(metrics::PATH, get(metrics::scrape))
         .merge(exports::routes())
+        // The bundle (JS, WASM, CSS): the build's compressed copies when the browser takes
+        // them, and a 304 when its copy is current (the fallback below serves the rest of the
+        // site's files, without either).
+        .route_service(
+            &leptos_axum::site_pkg_dir_service_route_path(&options),
+            leptos_axum::site_pkg_dir_service(&options),
+        )
         .leptos_routes_with_context(
             &state,
             routes,

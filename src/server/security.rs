@@ -1,6 +1,6 @@
 //! What every response carries and what every request must respect: security headers on all
 //! responses (pages add their own script nonce to the Content-Security-Policy), `no-store` on
-//! every answer that is not a static file, and no state
+//! every answer that is not a static file (`no-cache` on those), and no state
 //! change from another site — a non-GET request with a foreign `Origin` or
 //! `Sec-Fetch-Site: cross-site` is refused before it reaches any handler.
 
@@ -45,10 +45,16 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
         set(headers, header::CONTENT_SECURITY_POLICY, STRICT_CSP);
     }
     // Pages, server functions and downloads are answered for one user, and many show prices:
-    // nothing may keep them. Static files (the only answers with a modification date) may be.
-    if !headers.contains_key(header::CACHE_CONTROL) && !headers.contains_key(header::LAST_MODIFIED)
-    {
-        set(headers, header::CACHE_CONTROL, "no-store");
+    // nothing may keep them. Static files (the only answers with a modification date) may be
+    // kept, but are checked again on every use (a 304 when unchanged), so that a browser never
+    // runs an older release's bundle against a newer server.
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        let policy = if headers.contains_key(header::LAST_MODIFIED) {
+            "no-cache"
+        } else {
+            "no-store"
+        };
+        set(headers, header::CACHE_CONTROL, policy);
     }
     set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(headers, header::REFERRER_POLICY, "same-origin");
