@@ -22,10 +22,10 @@ help:
 	@echo "make bench  benchmarks, printed as a table"
 	@echo "make dist   the release archive (binary, site, settings, systemd unit); dist-check serves from it"
 
-## The app, on an SQLite file under data/, with the demo data on first start. Release builds
-## compress the static files once (`--precompress`: .gz and .br beside each), served as asked. The job runner is
+## The app, on an SQLite file under data/, with the demo data on first start. The job runner is
 ## off so the demo keeps the statuses of its story (its months are in the past); run the jobs by
-## hand with `billing-reports jobs run-due`.
+## hand with `billing-reports jobs run-due`. Release builds compress the static files once
+## (`--precompress` writes .gz and .br beside each; the server sends what the browser takes).
 run: tools npm
 	cargo leptos build --release --precompress
 	DEMO_DATA=true JOBS_EVERY_SECONDS=0 LEPTOS_SITE_ROOT=target/site $(TARGET_DIR)/release/billing-reports
