@@ -1,8 +1,7 @@
 //! The filter form above the list. Every filter lives in the URL: a change navigates (and the
 //! list follows), so a filtered list can be shared, Back and Forward work, and the server renders
-//! it. The partner search follows the typing after a pause.
+//! it. The partner search follows the typing after a pause (see `partner_search`).
 
-use leptos::leptos_dom::helpers::{TimeoutHandle, set_timeout_with_handle};
 use leptos::prelude::*;
 use leptos_router::{NavigateOptions, hooks::use_navigate};
 
@@ -15,6 +14,7 @@ use crate::domain::{
 use super::{
     admin_filters::admin_filters,
     choice_select::{Choices, choice_select},
+    partner_search,
 };
 
 /// Status and flags for everyone; partner and cycle range for those who see several partners, a
@@ -125,53 +125,7 @@ pub(super) fn Filters(
             apply(&|f: &mut ReportFilter| f.distributor = value);
         }
     };
-    // The partner search follows the typing: the URL (and the list) catch up after a pause, and
-    // the text box is never overwritten while someone types in it.
-    let partner_text = RwSignal::new(filter.get_untracked().partner.unwrap_or_default());
-    let typing = StoredValue::new(None::<TimeoutHandle>);
-    let on_partner = {
-        let apply = apply.clone();
-        move |ev| {
-            partner_text.set(event_target_value(&ev));
-            if let Some(handle) = typing.get_value() {
-                handle.clear();
-            }
-            let apply = apply.clone();
-            let handle = set_timeout_with_handle(
-                move || {
-                    typing.try_set_value(None);
-                    // The list may have been left meanwhile: then there is nothing to update.
-                    let (Some(text), Some(current)) =
-                        (partner_text.try_get_untracked(), filter.try_get_untracked())
-                    else {
-                        return;
-                    };
-                    let text = text.trim().to_owned();
-                    if current.partner.unwrap_or_default() != text {
-                        apply(&|f: &mut ReportFilter| {
-                            f.partner = (!text.is_empty()).then(|| text.clone())
-                        });
-                    }
-                },
-                std::time::Duration::from_millis(300),
-            )
-            .ok();
-            typing.set_value(handle);
-        }
-    };
-    on_cleanup(move || {
-        if let Some(Some(handle)) = typing.try_get_value() {
-            handle.clear();
-        }
-    });
-    // Back and Forward change the URL under the search box: follow it, unless a search is
-    // still waiting to be sent (then the box is ahead of the URL on purpose).
-    Effect::new(move |_| {
-        let partner = filter.read().partner.clone().unwrap_or_default();
-        if typing.get_value().is_none() && partner_text.get_untracked().trim() != partner {
-            partner_text.set(partner);
-        }
-    });
+    let (partner_text, on_partner) = partner_search::follow(filter, apply.clone());
     let years = options.years.clone();
     let spans_distributors = !options.distributors.is_empty();
     let admin_filters = spans_distributors.then(|| {
@@ -258,17 +212,7 @@ pub(super) fn Filters(
             .map(|key| (key, key.to_param().to_owned(), key.label().to_owned()))
             .collect(),
     };
-    let partner_field = (!partner).then(|| {
-        view! {
-            <div class="field partner-field">
-                <label for="filter-partner">"Partner"</label>
-                <input id="filter-partner" name="partner" type="search" autocomplete="off"
-                    placeholder="All partners: type a name or id"
-                    prop:value=move || partner_text.get()
-                    on:input=on_partner />
-            </div>
-        }
-    });
+    let partner_field = (!partner).then(|| partner_search::field(partner_text, on_partner));
     let cycle_fields = (!partner).then(|| {
         view! {
             <div class="field month">

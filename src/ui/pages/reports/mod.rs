@@ -17,6 +17,7 @@ mod choice_select;
 mod filters;
 mod list;
 mod pager;
+mod partner_search;
 mod table;
 mod totals;
 mod views;
