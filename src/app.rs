@@ -15,9 +15,10 @@ use crate::api::{
 use crate::ui::{
     components::{notice_bell::NoticeBell, user_menu::UserMenu},
     pages::{
-        deliveries::DeliveriesPage, integrity::IntegrityPage, not_found::NotFound,
-        notices::NoticesPage, overview::OverviewPage, report::ReportDetailPage,
-        reports::ReportsPage, settings::SettingsPage, sign_in::SignInPage, usage::UsagePage,
+        api_tokens::ApiTokensPage, deliveries::DeliveriesPage, integrity::IntegrityPage,
+        not_found::NotFound, notices::NoticesPage, overview::OverviewPage,
+        report::ReportDetailPage, reports::ReportsPage, settings::SettingsPage,
+        sign_in::SignInPage, usage::UsagePage,
     },
 };
 
@@ -194,6 +195,7 @@ fn Shell() -> impl IntoView {
                 <Route path=StaticSegment("integrity") view=IntegrityPage />
                 <Route path=StaticSegment("overview") view=OverviewPage ssr=SsrMode::Async />
                 <Route path=StaticSegment("deliveries") view=DeliveriesPage />
+                <Route path=StaticSegment("api-tokens") view=ApiTokensPage />
                 <Route path=(StaticSegment("reports"), ParamSegment("id")) view=ReportDetailPage ssr=SsrMode::Async />
             </Routes>
         </main>

@@ -117,6 +117,10 @@ fn access(endpoint: &str, actor: &str) -> ListAccess {
         // actor in tests/settings.rs.
         ("settings/read" | "settings/save", "anonymous") => Refused,
         ("settings/read" | "settings/save", _) => Everything,
+        // An organisation's API tokens: its administrators only, checked per actor in
+        // tests/api.rs.
+        ("api-tokens/list" | "api-tokens/create" | "api-tokens/revoke", "anonymous") => Refused,
+        ("api-tokens/list" | "api-tokens/create" | "api-tokens/revoke", _) => Everything,
         // Checking the history's chain: platform admins only, checked per actor in
         // tests/db_guards.rs.
         // The channel overview: the platform's staff only, checked per actor in
@@ -132,9 +136,11 @@ fn access(endpoint: &str, actor: &str) -> ListAccess {
         ("auth/me" | "auth/demo-accounts" | "auth/sign-in" | "auth/sign-out", _) => Everything,
         ("/" | "/sign-in" | "/healthz" | "/readyz" | "/reports/{id}", _) => Everything,
         // The pages check the session themselves; the usage page says who may use it.
-        ("/usage" | "/notices" | "/settings" | "/integrity" | "/overview" | "/deliveries", _) => {
-            Everything
-        }
+        (
+            "/usage" | "/notices" | "/settings" | "/integrity" | "/overview" | "/deliveries"
+            | "/api-tokens",
+            _,
+        ) => Everything,
         // Exporting the list: the list's own rows, all pages at once.
         (EXPORT_CSV | EXPORT_XLSX, "anonymous") => Refused,
         (EXPORT_CSV | EXPORT_XLSX, actor) => access("reports/list", actor),
@@ -149,6 +155,9 @@ fn access(endpoint: &str, actor: &str) -> ListAccess {
         // The metrics: no one's session opens them, only the metrics token (checked in
         // tests/metrics.rs); without the setting the route answers 404 to everyone.
         ("/metrics", _) => Refused,
+        // The public API: no session opens it, only an API token (each route, caller and
+        // foreign report in tests/api.rs).
+        (route, _) if route.starts_with("/api/v1/") => Refused,
         (other, _) => panic!("{other} is not in the access table"),
     }
 }
@@ -280,6 +289,10 @@ async fn every_server_function_and_route_follows_the_access_table(backend: Backe
                     status == StatusCode::OK || status == StatusCode::NOT_FOUND,
                     "{actor} {route}: {status}"
                 ),
+                // No session opens the public API.
+                (route, _) if route.starts_with("/api/v1/") => {
+                    assert_eq!(status, StatusCode::UNAUTHORIZED, "{actor} {route}: {html}")
+                }
                 // No session opens the metrics; this app has no metrics token, so there are none.
                 ("/metrics", _) => {
                     assert_eq!(status, StatusCode::NOT_FOUND, "{actor} {route}: {html}")

@@ -109,7 +109,7 @@ impl SignInDesk {
         users::session_user(&self.db, &auth::hash_session_id(token), auth::now_secs())
             .await
             .expect("read the session")
-            .map(|user| user.email)
+            .map(|user| user.user.email)
     }
 
     /// Failed sign-ins recorded lately: (for this account, from this address).

@@ -20,7 +20,7 @@ pub enum ApiError {
     #[error("Please sign in to continue.")]
     Unauthenticated,
     /// The object does not exist, or the caller may not know that it does.
-    #[error("Not found.")]
+    #[error("{}", crate::domain::messages::NOT_FOUND)]
     NotFound,
     /// Too many failed sign-ins lately: the same answer whether or not the account exists.
     #[error(
@@ -32,14 +32,10 @@ pub enum ApiError {
     #[error("Many people are signing in right now. Please try again in a moment.")]
     Busy,
     /// Someone else changed the object first.
-    #[error(
-        "This report was changed by someone else meanwhile. Here is the current version; please check it and try again."
-    )]
+    #[error("{}", crate::domain::messages::REPORT_CHANGED)]
     Conflict { current_version: i64 },
     /// Someone else saved the same settings first.
-    #[error(
-        "Someone else saved these settings meanwhile. Here they are as they are now; please check them and save again."
-    )]
+    #[error("{}", crate::domain::messages::SETTINGS_CHANGED)]
     SettingsChanged,
     /// The action is not allowed now; the message says why.
     #[error("{0}")]
@@ -52,9 +48,7 @@ pub enum ApiError {
     #[error("{0}")]
     Unavailable(String),
     /// Something failed on the server; the details are in its log under this request id.
-    #[error(
-        "Something went wrong on our side. Please try again; if it keeps happening, quote reference {request_id}."
-    )]
+    #[error("{}", crate::domain::messages::internal(request_id))]
     Internal { request_id: String },
     /// The server could not be reached or answered something unreadable.
     #[error("The server could not be reached. Check your connection and try again.")]

@@ -1,6 +1,7 @@
 //! The server functions: the only door from the browser to the server. Each one is thin: it
 //! takes the caller from the request, calls a service or repository, and maps the error.
 
+pub mod api_tokens;
 pub mod auth;
 pub mod bulk;
 pub mod cycle;

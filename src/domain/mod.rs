@@ -16,6 +16,7 @@
 //! * [`delivery`] — delivering submitted reports to the vendor: when, how often, how it reads;
 //! * [`flags`] — a report's flags (comments, penalties, below used, anomaly), judged from its lines;
 //! * [`text`] — the one length limit of free text;
+//! * [`api_token`] — what a machine's token may do, its name, its allowance of calls;
 //! * [`policy`] — SPEC §2 visibility and authorisation, and which actions a page offers;
 //! * [`bulk`] — one step on many reports at once: which reports qualify, and why not;
 //! * [`workflow`] — one command decided against a report: what to store, or a typed refusal;
@@ -28,6 +29,7 @@
 //! * [`settings`] — a distributor's cycle settings: the form, its checks, the audit of changes;
 //! * [`to_do`] — the to-do each organisation's list opens on;
 //! * [`listing`] — what a list answers: totals per currency, the page each viewer receives;
+//! * [`messages`] — sentences the pages and the public API both answer with;
 //! * [`format`] — how amounts, counts and dates read (pages and server messages alike);
 //! * [`user`] — who is signed in, as the browser may know them.
 //!
@@ -36,6 +38,7 @@
 
 #![deny(clippy::float_arithmetic)]
 
+pub mod api_token;
 pub mod bulk;
 pub mod currency;
 pub mod cycle;
@@ -48,6 +51,7 @@ pub mod history;
 pub mod integrity;
 pub mod line;
 pub mod listing;
+pub mod messages;
 pub mod money;
 pub mod notice;
 pub mod numbers;

@@ -277,6 +277,12 @@ impl Viewer {
         }
     }
 
+    /// Whether this viewer creates, lists and revokes the organisation's API tokens: its
+    /// administrators (the rule is `api_token::may_manage`).
+    pub fn manages_api_tokens(&self) -> bool {
+        super::api_token::may_manage(self.role).is_ok()
+    }
+
     /// Whether this viewer may check the history's hash chain: platform admins, who audit the
     /// whole platform.
     pub const fn checks_history(&self) -> bool {

@@ -245,7 +245,7 @@ pub async fn authenticate(
         return Ok(None);
     };
     if now - row.last_seen_at > state.sessions.idle_secs
-        || row.partner_status.as_deref() == Some("cancelled")
+        || row.user.partner_status.as_deref() == Some("cancelled")
     {
         users::delete_session(&state.db, &id_hash).await?;
         return Ok(None);
@@ -254,12 +254,22 @@ pub async fn authenticate(
     if now - row.last_seen_at >= 60 {
         users::touch_session(&state.db, &id_hash, now).await?;
     }
-    let (Some(org_kind), Some(role)) = (
-        OrgKind::from_code(&row.org_kind),
-        Role::from_code(&row.role),
-    ) else {
-        return Ok(None);
-    };
+    Ok(session_of(state, row.user, Some))
+}
+
+/// The session of a user as stored, with the role `role_of` grants for the user's own role
+/// (an API token's scope may grant less, or nothing); `None` for a cancelled partner, an
+/// unknown organisation kind or role, or no role granted.
+pub fn session_of(
+    state: &AppState,
+    row: users::UserRow,
+    role_of: impl FnOnce(Role) -> Option<Role>,
+) -> Option<Session> {
+    if row.partner_status.as_deref() == Some("cancelled") {
+        return None;
+    }
+    let org_kind = OrgKind::from_code(&row.org_kind)?;
+    let role = role_of(Role::from_code(&row.role)?)?;
     let region_enabled = row.region_enabled.is_none_or(|enabled| enabled != 0);
     let actor = Actor {
         user_id: row.user_id,
@@ -268,7 +278,7 @@ pub async fn authenticate(
         role,
         region_enabled,
     };
-    Ok(Some(Session {
+    Some(Session {
         caller: UserCaller {
             actor,
             name: row.name.clone(),
@@ -285,7 +295,7 @@ pub async fn authenticate(
             vendor_name: state.vendor_name.clone(),
             unread_notices: 0,
         },
-    }))
+    })
 }
 
 #[cfg(test)]

@@ -1,13 +1,13 @@
 //! The command-line commands of the monthly cycle: importing a usage file, generating a period,
-//! running what is due, checking the history's chain. Each calls the same service as the app and prints what it did.
+//! running what is due, checking the history's chain; creating an API token. Each calls the same service as the app and prints what it did.
 
 use std::process::ExitCode;
 
 use anyhow::Context;
 
-use super::config::{CycleCommand, JobsCommand, UsageCommand};
+use super::config::{ApiTokenCommand, CycleCommand, JobsCommand, UsageCommand};
 use super::db::Db;
-use super::services::{cycle, integrity, usage_import};
+use super::services::{api_tokens, cycle, integrity, usage_import};
 use super::vendor::Vendor;
 use crate::domain::Period;
 
@@ -88,4 +88,26 @@ pub async fn verify_history(db: &Db) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// `api-token create --user EMAIL --name NAME --scope read|act`: prints the new token, once.
+pub async fn api_token(db: &Db, command: ApiTokenCommand) -> anyhow::Result<ExitCode> {
+    let ApiTokenCommand::Create { user, name, scope } = command;
+    let scope =
+        crate::domain::api_token::Scope::from_code(&scope).context("the scope is read or act")?;
+    match api_tokens::create(db, None, &user, &name, scope).await {
+        Ok(created) => {
+            println!("{}", created.value);
+            eprintln!(
+                "API token {} created for {user}. It is shown only now: keep it in a secret store.",
+                created.id
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(error) if error.kind() != super::http_error::ErrorKind::Internal => {
+            eprintln!("{error}");
+            Ok(ExitCode::FAILURE)
+        }
+        Err(error) => Err(error.into()),
+    }
 }

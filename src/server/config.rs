@@ -231,6 +231,28 @@ pub enum Command {
         #[arg(long)]
         from: std::path::PathBuf,
     },
+    /// Tokens for the public API (`/api/v1`).
+    ApiToken {
+        #[command(subcommand)]
+        command: ApiTokenCommand,
+    },
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum ApiTokenCommand {
+    /// Create a token for the user with this email address, acting for their organisation, and
+    /// print it (once: only its hash is stored).
+    Create {
+        #[arg(long)]
+        user: String,
+        /// How the history names the token's actions ("via API token 'NAME'").
+        #[arg(long)]
+        name: String,
+        /// `read`, or `act` (read, and act on reports as a billing manager; the user's role must
+        /// allow acting).
+        #[arg(long, value_parser = ["read", "act"])]
+        scope: String,
+    },
 }
 
 #[derive(Debug, Clone, Subcommand)]

@@ -12,6 +12,7 @@ pub mod exports;
 pub mod http_error;
 pub mod jobs;
 pub mod metrics;
+pub mod rest;
 pub mod router;
 pub mod security;
 pub mod services;
@@ -60,6 +61,7 @@ pub async fn run(config: Config) -> anyhow::Result<std::process::ExitCode> {
         Command::Cycle { command } => commands::cycle(&db, &vendor, command).await,
         Command::Jobs { command } => commands::jobs(&db, &vendor, command).await,
         Command::VerifyHistory => commands::verify_history(&db).await,
+        Command::ApiToken { command } => commands::api_token(&db, command).await,
         Command::ExportPriceBook { file } => {
             let book = vendor::book::export(&db).await?;
             std::fs::write(&file, serde_json::to_vec_pretty(&book)?)

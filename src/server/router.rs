@@ -1,4 +1,4 @@
-//! The HTTP surface: health probes, metrics, file exports, the Leptos pages and server functions,
+//! The HTTP surface: health probes, metrics, file exports, the public API, the Leptos pages and server functions,
 //! static files, and the layers every request passes through (request id, tracing, metrics,
 //! compression, body limit).
 
@@ -22,7 +22,7 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-use super::{exports, metrics, security, state::AppState, usage_upload};
+use super::{exports, metrics, rest, security, state::AppState, usage_upload};
 use crate::app::{App, shell};
 
 /// Largest request body accepted (server-function arguments and forms are small).
@@ -33,7 +33,7 @@ const READYZ: &str = "/readyz";
 
 /// Every route [`build`] serves besides the server functions (which list themselves, see
 /// `leptos::server_fn::axum::server_fn_paths`) and the site's static files, as (method, path):
-/// the probes, the metrics, the exports, the pages and the usage upload. The access tests call
+/// the probes, the metrics, the exports, the pages, the usage upload and the public API. The access tests call
 /// each of them as every kind of user.
 pub fn route_table() -> Vec<(&'static str, String)> {
     let mut table = vec![("GET", HEALTHZ.to_owned()), ("GET", READYZ.to_owned())];
@@ -49,6 +49,7 @@ pub fn route_table() -> Vec<(&'static str, String)> {
     );
     table.push(("POST", usage_upload::PATH.to_owned()));
     table.push(("GET", metrics::PATH.to_owned()));
+    table.extend(rest::route_table());
     table
 }
 
@@ -64,6 +65,7 @@ pub fn build(state: AppState) -> Router {
         .route(READYZ, get(readyz))
         .route(metrics::PATH, get(metrics::scrape))
         .merge(exports::routes())
+        .merge(rest::routes())
         // The bundle (JS, WASM, CSS): the build's compressed copies when the browser takes
         // them, and a 304 when its copy is current (the fallback below serves the rest of the
         // site's files, without either).

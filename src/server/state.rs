@@ -35,6 +35,8 @@ pub struct AppState {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// The bearer token `GET /metrics` needs (`--metrics-token`); `None` hides the route.
     pub metrics_token: Option<String>,
+    /// Each API token's allowance of calls in this process.
+    pub api_allowances: super::rest::Allowances,
 }
 
 /// The demo data's sign-ins: every account and the password they share.
@@ -83,6 +85,7 @@ impl AppState {
             public_origin: config.public_url.clone(),
             trusted_proxies: config.trusted_proxies.clone(),
             metrics_token: config.metrics_token.clone(),
+            api_allowances: super::rest::Allowances::default(),
         }
     }
 }

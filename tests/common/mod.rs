@@ -467,6 +467,30 @@ pub fn user(org: (i64, String), kind: OrgKind, role: Role) -> Caller {
     })
 }
 
+/// A demo user by email, as the services see them when signed in.
+pub async fn user_caller(db: &Db, email: &str) -> UserCaller {
+    let (user_id, name, role, org_id, org_name, kind): (i64, String, String, i64, String, String) =
+        sqlx::query_as(
+            "SELECT u.id, u.name, u.role, o.id, o.name, o.kind \
+             FROM users u JOIN organisations o ON o.id = u.org_id WHERE u.email = $1",
+        )
+        .bind(email)
+        .fetch_one(db.pool())
+        .await
+        .expect("a demo user");
+    UserCaller {
+        actor: Actor {
+            user_id,
+            org_id,
+            org_kind: OrgKind::from_code(&kind).expect("a kind"),
+            role: Role::from_code(&role).expect("a role"),
+            region_enabled: true,
+        },
+        name,
+        org_name,
+    }
+}
+
 /// Runs `sqls` in order, stopping at the first that fails.
 async fn run_each(conn: &mut sqlx::AnyConnection, sqls: &[&str]) -> Result<(), sqlx::Error> {
     for sql in sqls {

@@ -6,6 +6,7 @@
 //! implementation serves both and the tests run the very same code on each. Money never needs a
 //! decimal column type: it is stored as BIGINT scaled by 10^4 (see `crate::domain::money`).
 
+pub mod api_tokens;
 pub mod deliveries;
 pub mod feed;
 pub mod notices;

@@ -25,9 +25,10 @@ pub struct Credentials {
     pub partner_status: Option<String>,
 }
 
-/// A signed-in user with their organisation and its region, read for every request.
+/// A user with their organisation and its region, as every authenticated request reads them
+/// (through a session or an API token).
 #[derive(Clone, Debug, FromRow)]
-pub struct SessionUser {
+pub struct UserRow {
     pub user_id: i64,
     pub name: String,
     pub email: String,
@@ -38,6 +39,23 @@ pub struct SessionUser {
     pub partner_status: Option<String>,
     pub region_name: Option<String>,
     pub region_enabled: Option<i64>,
+}
+
+/// The columns of a [`UserRow`], from `users u` joined with [`USER_JOINS`].
+pub const USER_COLUMNS: &str = "u.id AS user_id, u.name, u.email, u.role, o.id AS org_id, \
+     o.name AS org_name, o.kind AS org_kind, o.partner_status, g.name AS region_name, \
+     g.billing_enabled AS region_enabled";
+
+/// The user's organisation and region (a partner's is its distributor's).
+pub const USER_JOINS: &str = "JOIN organisations o ON o.id = u.org_id \
+     LEFT JOIN organisations d ON d.id = o.distributor_id \
+     LEFT JOIN regions g ON g.id = COALESCE(o.region_id, d.region_id)";
+
+/// A signed-in user, with their session's times.
+#[derive(Clone, Debug, FromRow)]
+pub struct SessionUser {
+    #[sqlx(flatten)]
+    pub user: UserRow,
     pub created_at: i64,
     pub last_seen_at: i64,
 }
@@ -101,17 +119,11 @@ pub async fn session_user(
     id_hash: &str,
     now: i64,
 ) -> Result<Option<SessionUser>, SqlError> {
-    sqlx::query_as(
-        "SELECT u.id AS user_id, u.name, u.email, u.role, o.id AS org_id, o.name AS org_name, \
-                o.kind AS org_kind, o.partner_status, g.name AS region_name, \
-                g.billing_enabled AS region_enabled, s.created_at, s.last_seen_at \
-         FROM sessions s \
-         JOIN users u ON u.id = s.user_id \
-         JOIN organisations o ON o.id = u.org_id \
-         LEFT JOIN organisations d ON d.id = o.distributor_id \
-         LEFT JOIN regions g ON g.id = COALESCE(o.region_id, d.region_id) \
-         WHERE s.id_hash = $1 AND s.expires_at > $2",
-    )
+    sqlx::query_as(&format!(
+        "SELECT {USER_COLUMNS}, s.created_at, s.last_seen_at \
+         FROM sessions s JOIN users u ON u.id = s.user_id {USER_JOINS} \
+         WHERE s.id_hash = $1 AND s.expires_at > $2"
+    ))
     .bind(id_hash)
     .bind(now)
     .fetch_optional(db.pool())

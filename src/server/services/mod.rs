@@ -3,6 +3,7 @@
 //! old version changes nothing and comes back as a conflict. Signing in and out ([`auth`]) takes
 //! plain inputs too, so that tests call every service without a request.
 
+pub mod api_tokens;
 pub mod auth;
 pub mod cycle;
 pub mod deliveries;

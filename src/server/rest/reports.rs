@@ -1,0 +1,210 @@
+//! `/api/v1/reports`: the list, one report, and the actions on it. Each handler calls the same
+//! service as the pages, so the policy, the versions and the history are the pages' own.
+
+use axum::{
+    Json,
+    body::Bytes,
+    extract::{Path, Query, State},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+
+use super::{actions, idempotency, problem::Problem};
+use crate::domain::{
+    OpenedReport,
+    listing::ListedReports,
+    query::{ListView, ReportFilter},
+};
+use crate::server::{
+    auth::now_secs,
+    services::{Caller, api_tokens::ApiCaller, reports},
+    state::AppState,
+};
+
+/// `GET /api/v1/reports`: one page of the reports the token may read, matching the list's
+/// filters (`status`, `region`, `distributor`, `period` or `from`/`to`, `partner`, `flag`,
+/// `currency`, `deadline=overdue`, `sort`); every report unless `view=to-do`. `next_cursor`,
+/// when present, is passed back as `cursor` for the following page.
+pub async fn list(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    headers: HeaderMap,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Response, Problem> {
+    let mut filter = ReportFilter::from_params(|key| params.get(key).cloned());
+    if filter.view.is_none() {
+        filter.view = Some(ListView::All);
+    }
+    filter.page = match params.get("cursor") {
+        Some(cursor) => page_of(cursor)?,
+        None => 1,
+    };
+    let listed = reports::list(&state.db, &caller.session.caller, &filter)
+        .await
+        .map_err(|error| Problem::from_service(&headers, error))?;
+    let next_cursor = (listed.page() < listed.page_count()).then(|| cursor_of(listed.page() + 1));
+    let mut body = match listed {
+        ListedReports::Priced(page) => serde_json::to_value(page),
+        ListedReports::Partner(page) => serde_json::to_value(page),
+    }
+    .map_err(|error| Problem::internal(&headers, "writing a report list", error))?;
+    if let Value::Object(fields) = &mut body {
+        fields.remove("page");
+        fields.insert("next_cursor".to_owned(), json!(next_cursor));
+    }
+    Ok(Json(body).into_response())
+}
+
+/// A cursor names the page it opens; it is opaque to callers.
+fn cursor_of(page: u32) -> String {
+    format!("p{page}")
+}
+
+fn page_of(cursor: &str) -> Result<u32, Problem> {
+    cursor
+        .strip_prefix('p')
+        .and_then(|page| page.parse::<u32>().ok())
+        .filter(|page| *page >= 1)
+        .ok_or_else(|| {
+            Problem::invalid("This cursor is not one the list gave. Start again without it.")
+        })
+}
+
+/// `GET /api/v1/reports/{id}`: the report with its lines and history, in the token's shape (a
+/// partner's has no pricing field at all); its version is the `ETag`.
+pub async fn show(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Result<Response, Problem> {
+    let opened = reports::open(&state.db, &state.vendor, &caller.session.caller, id)
+        .await
+        .map_err(|error| Problem::from_service(&headers, error))?;
+    let (version, body) = match opened {
+        OpenedReport::Priced(detail) => (detail.header.version, serde_json::to_value(detail)),
+        OpenedReport::Partner(detail) => (detail.header.version, serde_json::to_value(detail)),
+    };
+    let body = body.map_err(|error| Problem::internal(&headers, "writing a report", error))?;
+    Ok(with_etag(Json(body).into_response(), version))
+}
+
+/// `POST /api/v1/reports/{id}/{action}` with `If-Match` (the version read) and, optionally, an
+/// `Idempotency-Key`: takes the action as the token's user and answers the report's new status
+/// and version.
+pub async fn act(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    headers: HeaderMap,
+    Path((id, action)): Path<(i64, String)>,
+    body: Bytes,
+) -> Response {
+    let key = match idempotency::key(&headers) {
+        Ok(key) => key,
+        Err(problem) => return problem.into_response(),
+    };
+    let if_match = headers
+        .get(header::IF_MATCH)
+        .map(|value| value.as_bytes())
+        .unwrap_or_default();
+    if let Some(key) = &key {
+        let request = [action.as_bytes(), &id.to_le_bytes(), if_match, &body];
+        match idempotency::claim(
+            &state.db,
+            &headers,
+            caller.token_id,
+            key,
+            &request,
+            now_secs(),
+        )
+        .await
+        {
+            Ok(idempotency::Claim::Fresh) => {}
+            Ok(idempotency::Claim::Replay { status, body }) => return replay(status, body),
+            Err(problem) => return problem.into_response(),
+        }
+    }
+    let (status, body, version) = match take(&state, &caller, &headers, id, &action, &body).await {
+        Ok((body, version)) => (StatusCode::OK, body.to_string(), Some(version)),
+        Err(problem) => (problem.status(), problem.to_json(), None),
+    };
+    if let Some(key) = &key {
+        idempotency::keep(&state.db, caller.token_id, key, status, &body).await;
+    }
+    answer(status, body, version)
+}
+
+async fn take(
+    state: &AppState,
+    caller: &ApiCaller,
+    headers: &HeaderMap,
+    id: i64,
+    action: &str,
+    body: &[u8],
+) -> Result<(Value, i64), Problem> {
+    let command = actions::command(action, body)?;
+    let version = expected_version(headers)?;
+    let user = Caller::User(caller.session.caller.clone());
+    let outcome = reports::act(&state.db, &state.vendor, &user, id, version, command)
+        .await
+        .map_err(|error| Problem::from_service(headers, error))?;
+    let body = json!({ "id": id, "status": outcome.status, "version": outcome.version });
+    Ok((body, outcome.version))
+}
+
+/// The version `If-Match` names (`"v7"`, as the `ETag` gave it).
+fn expected_version(headers: &HeaderMap) -> Result<i64, Problem> {
+    let Some(value) = headers.get(header::IF_MATCH) else {
+        return Err(Problem::new(
+            StatusCode::PRECONDITION_REQUIRED,
+            "if_match_required",
+            "Send the report's version as `If-Match` (the `ETag` of the report you read), so \
+             that a change made meanwhile is not overwritten.",
+        ));
+    };
+    value
+        .to_str()
+        .ok()
+        .and_then(|text| text.trim().strip_prefix("\"v"))
+        .and_then(|text| text.strip_suffix('"'))
+        .and_then(|version| version.parse::<i64>().ok())
+        .ok_or_else(|| {
+            Problem::invalid("If-Match must be the report's ETag as read, such as \"v7\".")
+        })
+}
+
+fn with_etag(mut response: Response, version: i64) -> Response {
+    if let Ok(value) = HeaderValue::from_str(&format!("\"v{version}\"")) {
+        response.headers_mut().insert(header::ETAG, value);
+    }
+    response
+}
+
+fn answer(status: StatusCode, body: String, version: Option<i64>) -> Response {
+    let content_type = if status.is_success() {
+        "application/json"
+    } else {
+        super::problem::PROBLEM_JSON
+    };
+    let response = (status, [(header::CONTENT_TYPE, content_type)], body).into_response();
+    match version {
+        Some(version) => with_etag(response, version),
+        None => response,
+    }
+}
+
+/// A kept answer, sent again, marked as such.
+fn replay(status: StatusCode, body: String) -> Response {
+    let version = serde_json::from_str::<Value>(&body)
+        .ok()
+        .filter(|_| status.is_success())
+        .and_then(|value| value.get("version")?.as_i64());
+    let mut response = answer(status, body, version);
+    response.headers_mut().insert(
+        header::HeaderName::from_static("idempotent-replayed"),
+        HeaderValue::from_static("true"),
+    );
+    response
+}
