@@ -14,11 +14,11 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 POSTGRES_ADMIN_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 export POSTGRES_ADMIN_URL
 
-.PHONY: help run test tools system npm lint test-rust e2e bench release-size dist dist-check start-postgres
+.PHONY: help run test tools system npm lint test-rust api-document e2e bench release-size dist dist-check start-postgres
 
 help:
 	@echo "make run    build (release) and serve on http://127.0.0.1:3000 with demo data"
-	@echo "make test   fmt, clippy (server + wasm32), tests on SQLite and PostgreSQL, browser journeys"
+	@echo "make test   fmt, clippy (server + wasm32), tests on SQLite and PostgreSQL, the API document, browser journeys"
 	@echo "make bench  benchmarks, printed as a table"
 	@echo "make dist   the release archive (binary, site, settings, systemd unit); dist-check serves from it"
 
@@ -31,7 +31,7 @@ run: tools npm
 	DEMO_DATA=true JOBS_EVERY_SECONDS=0 LEPTOS_SITE_ROOT=target/site $(TARGET_DIR)/release/billing-reports
 
 ## Every check and test. Needs PostgreSQL at $(POSTGRES_ADMIN_URL) (started if it is local and down).
-test: system tools npm start-postgres lint test-rust e2e
+test: system tools npm start-postgres lint test-rust api-document e2e
 
 lint:
 	cargo fmt --check
@@ -48,6 +48,13 @@ test-rust:
 	 rm -f $$log; \
 	 echo "database tests passed: $$lite on SQLite, $$pg on PostgreSQL"; \
 	 if [ "$$pg" -eq 0 ]; then echo "no PostgreSQL test ran" >&2; exit 1; fi
+
+## The public API's OpenAPI document, generated from the code, validated against the OpenAPI
+## specification's schema.
+api-document: npm
+	RUSTFLAGS='$(DEV_RUSTFLAGS)' cargo build --features ssr --bin billing-reports
+	$(TARGET_DIR)/debug/billing-reports openapi > $(TARGET_DIR)/openapi.json
+	node end2end/openapi-check.mjs $(TARGET_DIR)/openapi.json
 
 e2e: npm
 	cargo leptos build
@@ -115,10 +122,12 @@ system:
 	   DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing; \
 	 fi
 
-## npm packages: binaryen's wasm-opt for release builds, Playwright for the browser journeys.
+## npm packages: binaryen's wasm-opt for release builds, Playwright for the browser journeys, the
+## OpenAPI validator.
 npm:
 	@[ -x node_modules/.bin/wasm-opt ] || npm ci --no-audit --no-fund
-	@[ -d end2end/node_modules/@playwright/test ] && [ -d end2end/node_modules/@axe-core/playwright ] || (cd end2end && npm ci --no-audit --no-fund)
+	@[ -d end2end/node_modules/@playwright/test ] && [ -d end2end/node_modules/@axe-core/playwright ] \
+	  && [ -d end2end/node_modules/@seriousme/openapi-schema-validator ] || (cd end2end && npm ci --no-audit --no-fund)
 
 start-postgres:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || { \

@@ -155,6 +155,8 @@ fn access(endpoint: &str, actor: &str) -> ListAccess {
         // The metrics: no one's session opens them, only the metrics token (checked in
         // tests/metrics.rs); without the setting the route answers 404 to everyone.
         ("/metrics", _) => Refused,
+        // The public API's document and reference describe it and hold no data: public.
+        ("/api/v1/openapi.json" | "/api/v1/docs", _) => Everything,
         // The public API: no session opens it, only an API token (each route, caller and
         // foreign report in tests/api.rs).
         (route, _) if route.starts_with("/api/v1/") => Refused,
@@ -289,8 +291,11 @@ async fn every_server_function_and_route_follows_the_access_table(backend: Backe
                     status == StatusCode::OK || status == StatusCode::NOT_FOUND,
                     "{actor} {route}: {status}"
                 ),
-                // No session opens the public API.
-                (route, _) if route.starts_with("/api/v1/") => {
+                // No session opens the public API (its document and reference are public).
+                (route, _)
+                    if route.starts_with("/api/v1/")
+                        && access(route, actor) == ListAccess::Refused =>
+                {
                     assert_eq!(status, StatusCode::UNAUTHORIZED, "{actor} {route}: {html}")
                 }
                 // No session opens the metrics; this app has no metrics token, so there are none.

@@ -231,6 +231,8 @@ pub enum Command {
         #[arg(long)]
         from: std::path::PathBuf,
     },
+    /// Print the public API's OpenAPI document (as served at `/api/v1/openapi.json`).
+    Openapi,
     /// Tokens for the public API (`/api/v1`).
     ApiToken {
         #[command(subcommand)]

@@ -31,7 +31,7 @@ use state::AppState;
 /// exit code is a failure when a command found problems (e.g. a usage file with bad rows).
 pub async fn run(config: Config) -> anyhow::Result<std::process::ExitCode> {
     // Backups copy the database as it is, and a restore goes into an empty one: neither
-    // migrates first.
+    // migrates first. The API's document needs no database.
     match &config.command {
         Some(Command::Backup { to }) => {
             backup::backup(&config.database_url, to).await?;
@@ -39,6 +39,10 @@ pub async fn run(config: Config) -> anyhow::Result<std::process::ExitCode> {
         }
         Some(Command::Restore { from }) => {
             backup::restore(&config.database_url, from).await?;
+            return Ok(std::process::ExitCode::SUCCESS);
+        }
+        Some(Command::Openapi) => {
+            println!("{}", rest::document().to_pretty_json()?);
             return Ok(std::process::ExitCode::SUCCESS);
         }
         _ => {}
@@ -56,7 +60,7 @@ pub async fn run(config: Config) -> anyhow::Result<std::process::ExitCode> {
     let done: anyhow::Result<std::process::ExitCode> = Ok(std::process::ExitCode::SUCCESS);
     match config.command.clone().unwrap_or(Command::Serve) {
         Command::Migrate => done,
-        Command::Backup { .. } | Command::Restore { .. } => done,
+        Command::Backup { .. } | Command::Restore { .. } | Command::Openapi => done,
         Command::Usage { command } => commands::usage(&db, command).await,
         Command::Cycle { command } => commands::cycle(&db, &vendor, command).await,
         Command::Jobs { command } => commands::jobs(&db, &vendor, command).await,

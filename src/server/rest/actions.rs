@@ -2,70 +2,191 @@
 //! turned into the same command the report page sends. Who may take which action when is the
 //! domain's, as for the pages.
 
-use serde::Deserialize;
+use axum::{
+    Router,
+    body::Bytes,
+    extract::{Path, State},
+    http::HeaderMap,
+    response::Response,
+    routing::post,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
-use super::problem::Problem;
+use super::{problem::Problem, schema::StatusOf};
 use crate::domain::workflow::{Command, LineEdit};
+use crate::server::{services::api_tokens::ApiCaller, state::AppState};
 
-/// Every action, by the name in its path.
-pub const ACTIONS: [&str; 10] = [
-    "save-draft",
-    "submit",
-    "po-number",
-    "submit-to-vendor",
-    "return-to-partner",
-    "complete",
-    "return-to-distributor",
-    "apply-code",
-    "reset-pricing",
-    "remove-code",
-];
-
-#[derive(Deserialize)]
+/// A partner's edits of some lines (others are left as they are).
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct Edits {
+pub struct Edits {
     #[serde(default)]
-    edits: Vec<LineEdit>,
+    edits: Vec<Edit>,
 }
 
-#[derive(Deserialize)]
+/// One line's chargeable units as typed (a whole number) and the partner's comment.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct PoNumber {
+pub struct Edit {
+    line_id: i64,
+    #[schema(example = "12")]
+    chargeable: String,
+    #[serde(default)]
+    comment: Option<String>,
+}
+
+impl Edits {
+    fn into_commands(self) -> Vec<LineEdit> {
+        self.edits
+            .into_iter()
+            .map(|edit| LineEdit {
+                line_id: edit.line_id,
+                chargeable: edit.chargeable,
+                comment: edit.comment,
+            })
+            .collect()
+    }
+}
+
+/// The PO number to set (1–40 letters, digits, spaces and `- _ / . #`).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PoNumber {
     po_number: String,
 }
 
-#[derive(Deserialize, Default)]
+/// Submitting to the vendor: the PO number (set in the same step when it differs from the
+/// report's) and a comment, both optional.
+#[derive(Deserialize, Default, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct ToVendor {
+pub struct ToVendor {
     #[serde(default)]
     po_number: Option<String>,
     #[serde(default)]
     comment: Option<String>,
 }
 
-#[derive(Deserialize)]
+/// Why the report goes back (required).
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct Reason {
+pub struct Reason {
     reason: String,
 }
 
-#[derive(Deserialize)]
+/// A special pricing code for one line, with the value it unlocks as typed (a unit price or a
+/// margin, as the region's rules say).
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct Code {
+pub struct CodeToApply {
     line_id: i64,
     code: String,
     value: String,
 }
 
-#[derive(Deserialize)]
+/// One line, by its `line_id`.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct Line {
+pub struct LineRef {
     line_id: i64,
 }
 
-#[derive(Deserialize, Default)]
+/// No fields (an empty body reads as this too).
+#[derive(Deserialize, Default, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct Nothing {}
+pub struct Empty {}
+
+/// Declares each action's handler with its documentation, its route, and the list of both.
+macro_rules! actions {
+    ($( $(#[doc = $doc:literal])* $name:ident $path:tt $body:ident; )*) => {
+        $(
+            $(#[doc = $doc])*
+            #[utoipa::path(
+                post,
+                path = $path,
+                tag = "Actions",
+                request_body = $body,
+                params(
+                    ("id" = i64, Path, description = "The report's id."),
+                    ("If-Match" = String, Header, description = "The report's `ETag` as read, e.g. `\"v7\"`. A report that moved on since answers 412 and nothing changes."),
+                    ("Idempotency-Key" = Option<String>, Header, description = "Any unique text (a UUID): a retry with the same key and request gets the first answer again, for 24 hours, without acting twice."),
+                ),
+                responses(
+                    (status = 200, description = "Done: the report's status and version now (also the new `ETag`).", body = Acted),
+                    (status = 401, description = "No valid token.", body = Problem, content_type = "application/problem+json"),
+                    (status = 403, description = "Refused by the workflow or the token's scope; `detail` says why.", body = Problem, content_type = "application/problem+json"),
+                    (status = 404, description = "No such report, or not one this token may read.", body = Problem, content_type = "application/problem+json"),
+                    (status = 412, description = "The report moved on; `current_version` says to what.", body = Problem, content_type = "application/problem+json"),
+                    (status = 422, description = "The body or a value in it is not acceptable; `detail` says why.", body = Problem, content_type = "application/problem+json"),
+                    (status = 428, description = "`If-Match` is missing.", body = Problem, content_type = "application/problem+json"),
+                    (status = 429, description = "Too many calls with this token; see `Retry-After`.", body = Problem, content_type = "application/problem+json"),
+                ),
+                security(("api_token" = ["act"])),
+            )]
+            pub async fn $name(
+                state: State<AppState>,
+                caller: ApiCaller,
+                headers: HeaderMap,
+                Path(id): Path<i64>,
+                body: Bytes,
+            ) -> Response {
+                super::reports::act(state, caller, headers, id, name_of($path), body).await
+            }
+        )*
+
+        /// Every action's route, as `/api/v1/reports/{id}/NAME`.
+        pub const PATHS: &[&str] = &[$($path),*];
+
+        /// The actions' routes.
+        pub fn routes() -> Router<AppState> {
+            Router::new()$(.route($path, post($name)))*
+        }
+
+        /// The actions' part of the OpenAPI document.
+        #[derive(utoipa::OpenApi)]
+        #[openapi(paths($($name),*))]
+        pub struct Documented;
+    };
+}
+
+actions! {
+    /// Save a partner's edits without submitting (partner; while the partner prepares the report).
+    save_draft "/api/v1/reports/{id}/save-draft" Edits;
+    /// Save a partner's edits and submit the report to the distributor (partner).
+    submit "/api/v1/reports/{id}/submit" Edits;
+    /// Set the distributor's PO number (distributor).
+    po_number "/api/v1/reports/{id}/po-number" PoNumber;
+    /// Submit the report to the vendor, with the PO number (distributor). Its delivery to the
+    /// vendor's system follows.
+    submit_to_vendor "/api/v1/reports/{id}/submit-to-vendor" ToVendor;
+    /// Return the report to the partner with a reason (distributor).
+    return_to_partner "/api/v1/reports/{id}/return-to-partner" Reason;
+    /// Complete the report (vendor).
+    complete "/api/v1/reports/{id}/complete" Empty;
+    /// Return the report to the distributor with a reason (vendor).
+    return_to_distributor "/api/v1/reports/{id}/return-to-distributor" Reason;
+    /// Apply a special pricing code to a line (distributor); the vendor verifies it first.
+    apply_code "/api/v1/reports/{id}/apply-code" CodeToApply;
+    /// Put every line back to the catalogue's unit price and margin (distributor).
+    reset_pricing "/api/v1/reports/{id}/reset-pricing" Empty;
+    /// Take one line's special pricing off (distributor).
+    remove_code "/api/v1/reports/{id}/remove-code" LineRef;
+}
+
+/// An action's name: the last part of its path.
+fn name_of(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// What an action answers when done.
+#[derive(Serialize, ToSchema)]
+pub struct Acted {
+    pub id: i64,
+    #[serde(flatten)]
+    pub status: StatusOf,
+    /// The report's version now: the next action's `If-Match: "v{version}"`.
+    pub version: i64,
+}
 
 /// The command `action` asks for with `body` (JSON; empty reads as `{}`).
 pub fn command(action: &str, body: &[u8]) -> Result<Command, Problem> {
@@ -81,10 +202,10 @@ pub fn command(action: &str, body: &[u8]) -> Result<Command, Problem> {
     }
     Ok(match action {
         "save-draft" => Command::SaveDraft {
-            edits: read::<Edits>(body)?.edits,
+            edits: read::<Edits>(body)?.into_commands(),
         },
         "submit" => Command::Submit {
-            edits: read::<Edits>(body)?.edits,
+            edits: read::<Edits>(body)?.into_commands(),
         },
         "po-number" => Command::SetPoNumber {
             po_number: read::<PoNumber>(body)?.po_number,
@@ -97,14 +218,14 @@ pub fn command(action: &str, body: &[u8]) -> Result<Command, Problem> {
             reason: read::<Reason>(body)?.reason,
         },
         "complete" => {
-            read::<Nothing>(body)?;
+            read::<Empty>(body)?;
             Command::Complete
         }
         "return-to-distributor" => Command::Return {
             reason: read::<Reason>(body)?.reason,
         },
         "apply-code" => {
-            let Code {
+            let CodeToApply {
                 line_id,
                 code,
                 value,
@@ -116,11 +237,11 @@ pub fn command(action: &str, body: &[u8]) -> Result<Command, Problem> {
             }
         }
         "reset-pricing" => {
-            read::<Nothing>(body)?;
+            read::<Empty>(body)?;
             Command::ResetPricing
         }
         "remove-code" => Command::RemoveCode {
-            line_id: read::<Line>(body)?.line_id,
+            line_id: read::<LineRef>(body)?.line_id,
         },
         _ => return Err(Problem::not_found()),
     })
@@ -150,7 +271,8 @@ mod tests {
         assert!(command("po-number", b"{}").is_err());
         assert!(command("po-number", b"not json").is_err());
         assert!(command("approve", b"{}").is_err());
-        for action in ACTIONS {
+        for path in PATHS {
+            let action = name_of(path);
             // Each name is known: a wrong body is "invalid", never "not found".
             let refused = command(action, b"[1]").err();
             assert!(

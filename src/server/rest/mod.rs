@@ -3,35 +3,46 @@
 //! ([`caller`]); every handler calls the same services as the pages, so what a token may read
 //! and do, the versions and the history are the pages' own. Actions need the version read
 //! (`If-Match`) and may carry an `Idempotency-Key`; refusals are `application/problem+json`.
+//! The OpenAPI document is generated from the handlers and [`schema`], and the reference page
+//! is drawn from it.
 
 mod actions;
 mod caller;
+mod docs;
 mod idempotency;
+mod openapi;
 mod problem;
 mod reports;
+pub mod schema;
 
 use axum::{
     Router,
-    routing::{get, post},
+    routing::{any, get},
 };
 
-pub use actions::ACTIONS;
 pub use caller::Allowances;
+pub use openapi::document;
 pub use problem::Problem;
 
 use super::state::AppState;
 
 const REPORTS: &str = "/api/v1/reports";
 const REPORT: &str = "/api/v1/reports/{id}";
-const ACTION: &str = "/api/v1/reports/{id}/{action}";
+pub const OPENAPI: &str = "/api/v1/openapi.json";
+pub const DOCS: &str = "/api/v1/docs";
 
 /// Every route of the public API as (method, path), each action by its own path.
 pub fn route_table() -> Vec<(&'static str, String)> {
-    let mut table = vec![("GET", REPORTS.to_owned()), ("GET", REPORT.to_owned())];
+    let mut table = vec![
+        ("GET", REPORTS.to_owned()),
+        ("GET", REPORT.to_owned()),
+        ("GET", OPENAPI.to_owned()),
+        ("GET", DOCS.to_owned()),
+    ];
     table.extend(
-        ACTIONS
+        actions::PATHS
             .iter()
-            .map(|action| ("POST", format!("{REPORT}/{action}"))),
+            .map(|path| ("POST", (*path).to_owned())),
     );
     table
 }
@@ -40,5 +51,9 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route(REPORTS, get(reports::list))
         .route(REPORT, get(reports::show))
-        .route(ACTION, post(reports::act))
+        .route(OPENAPI, get(openapi::serve))
+        .route(DOCS, get(docs::serve))
+        .merge(actions::routes())
+        // Anything else under /api/v1 is a problem too, not an empty 404.
+        .route("/api/v1/{*rest}", any(|| async { Problem::not_found() }))
 }

@@ -6,20 +6,31 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::domain::messages;
 use crate::server::{http_error, services::ServiceError};
 
-#[derive(Clone, Debug, Serialize)]
+/// A refusal or a failure (RFC 9457), as `application/problem+json`.
+#[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct Problem {
+    /// Always `about:blank`: `code` tells the kinds apart.
     #[serde(rename = "type")]
+    #[schema(value_type = String, example = "about:blank")]
     kind: &'static str,
+    /// The HTTP status's phrase.
+    #[schema(value_type = String, example = "Precondition Failed")]
     title: &'static str,
+    /// The HTTP status.
     #[serde(serialize_with = "as_u16")]
+    #[schema(value_type = u16, example = 412)]
     status: StatusCode,
     /// What went wrong, in a user's words.
     pub detail: String,
-    /// Stable for programs: `not_found`, `version_moved`, `refused`, ...
+    /// Stable for programs: `unauthenticated`, `not_found`, `refused`, `invalid`,
+    /// `version_moved`, `if_match_required`, `idempotency_key_reused`, `idempotency_key_in_use`,
+    /// `rate_limited`, `vendor_unavailable`, `internal`.
+    #[schema(value_type = String, example = "version_moved")]
     pub code: &'static str,
     /// The report's version now, when the request was made against another one.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -8,10 +8,17 @@ use axum::{
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
-use serde_json::{Value, json};
+use serde::Deserialize;
+use serde_json::Value;
 use std::collections::HashMap;
+use utoipa::IntoParams;
 
-use super::{actions, idempotency, problem::Problem};
+use super::{
+    actions::{self, Acted},
+    idempotency,
+    problem::Problem,
+    schema::{Report, ReportItem, ReportList},
+};
 use crate::domain::{
     OpenedReport,
     listing::ListedReports,
@@ -23,10 +30,24 @@ use crate::server::{
     state::AppState,
 };
 
-/// `GET /api/v1/reports`: one page of the reports the token may read, matching the list's
-/// filters (`status`, `region`, `distributor`, `period` or `from`/`to`, `partner`, `flag`,
-/// `currency`, `deadline=overdue`, `sort`); every report unless `view=to-do`. `next_cursor`,
-/// when present, is passed back as `cursor` for the following page.
+/// The reports this token may read, a page at a time.
+///
+/// Every report unless `view=to-do` asks for the caller's to-do only. Pass `next_cursor` back as
+/// `cursor` for the following page.
+#[utoipa::path(
+    get,
+    path = "/api/v1/reports",
+    operation_id = "list_reports",
+    tag = "Reports",
+    params(ListParams),
+    responses(
+        (status = 200, description = "One page of reports.", body = ReportList),
+        (status = 401, description = "No valid token.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A cursor the list did not give.", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many calls with this token; see `Retry-After`.", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("api_token" = ["read"])),
+)]
 pub async fn list(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -45,16 +66,52 @@ pub async fn list(
         .await
         .map_err(|error| Problem::from_service(&headers, error))?;
     let next_cursor = (listed.page() < listed.page_count()).then(|| cursor_of(listed.page() + 1));
-    let mut body = match listed {
-        ListedReports::Priced(page) => serde_json::to_value(page),
-        ListedReports::Partner(page) => serde_json::to_value(page),
-    }
-    .map_err(|error| Problem::internal(&headers, "writing a report list", error))?;
-    if let Value::Object(fields) = &mut body {
-        fields.remove("page");
-        fields.insert("next_cursor".to_owned(), json!(next_cursor));
-    }
-    Ok(Json(body).into_response())
+    let list = match listed {
+        ListedReports::Priced(page) => ReportList {
+            rows: page.rows.into_iter().map(ReportItem::from).collect(),
+            total_count: page.total_count,
+            as_of: page.as_of,
+            next_cursor,
+        },
+        ListedReports::Partner(page) => ReportList {
+            rows: page.rows.into_iter().map(ReportItem::from).collect(),
+            total_count: page.total_count,
+            as_of: page.as_of,
+            next_cursor,
+        },
+    };
+    Ok(Json(list).into_response())
+}
+
+/// The list's filters, as query parameters (each optional).
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct ListParams {
+    /// A status code (`under_review`, `completed`, ...).
+    status: Option<String>,
+    /// A region's id.
+    region: Option<i64>,
+    /// A distributor organisation's id.
+    distributor: Option<i64>,
+    /// One month, `YYYY-MM`.
+    period: Option<String>,
+    /// The first month of a range, `YYYY-MM`.
+    from: Option<String>,
+    /// The last month of a range, `YYYY-MM`.
+    to: Option<String>,
+    /// A partner's id, or part of its name.
+    partner: Option<String>,
+    /// An ISO 4217 currency code.
+    currency: Option<String>,
+    /// `overdue`: only reports whose running deadline has passed.
+    deadline: Option<String>,
+    /// `to-do`: only what the caller has to act on.
+    view: Option<String>,
+    /// The order, as the list page's `sort` parameter.
+    sort: Option<String>,
+    /// The `next_cursor` of the previous page.
+    cursor: Option<String>,
 }
 
 /// A cursor names the page it opens; it is opaque to callers.
@@ -72,8 +129,24 @@ fn page_of(cursor: &str) -> Result<u32, Problem> {
         })
 }
 
-/// `GET /api/v1/reports/{id}`: the report with its lines and history, in the token's shape (a
-/// partner's has no pricing field at all); its version is the `ETag`.
+/// One report with its lines and history.
+///
+/// A partner's has no pricing field at all. The `ETag` is the version to send back as
+/// `If-Match` with an action.
+#[utoipa::path(
+    get,
+    path = "/api/v1/reports/{id}",
+    operation_id = "get_report",
+    tag = "Reports",
+    params(("id" = i64, Path, description = "The report's id.")),
+    responses(
+        (status = 200, description = "The report.", body = Report, headers(("ETag" = String, description = "The report's version, e.g. `\"v7\"`."))),
+        (status = 401, description = "No valid token.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such report, or not one this token may read.", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many calls with this token; see `Retry-After`.", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("api_token" = ["read"])),
+)]
 pub async fn show(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -83,22 +156,22 @@ pub async fn show(
     let opened = reports::open(&state.db, &state.vendor, &caller.session.caller, id)
         .await
         .map_err(|error| Problem::from_service(&headers, error))?;
-    let (version, body) = match opened {
-        OpenedReport::Priced(detail) => (detail.header.version, serde_json::to_value(detail)),
-        OpenedReport::Partner(detail) => (detail.header.version, serde_json::to_value(detail)),
+    let report = match opened {
+        OpenedReport::Priced(detail) => Report::from(detail),
+        OpenedReport::Partner(detail) => Report::from(detail),
     };
-    let body = body.map_err(|error| Problem::internal(&headers, "writing a report", error))?;
-    Ok(with_etag(Json(body).into_response(), version))
+    let version = report.version;
+    Ok(with_etag(Json(report).into_response(), version))
 }
 
-/// `POST /api/v1/reports/{id}/{action}` with `If-Match` (the version read) and, optionally, an
-/// `Idempotency-Key`: takes the action as the token's user and answers the report's new status
-/// and version.
+/// An action (see `actions`) with `If-Match` (the version read) and, optionally, an
+/// `Idempotency-Key`: taken as the token's user; answers the report's new status and version.
 pub async fn act(
     State(state): State<AppState>,
     caller: ApiCaller,
     headers: HeaderMap,
-    Path((id, action)): Path<(i64, String)>,
+    id: i64,
+    action: &str,
     body: Bytes,
 ) -> Response {
     let key = match idempotency::key(&headers) {
@@ -126,7 +199,7 @@ pub async fn act(
             Err(problem) => return problem.into_response(),
         }
     }
-    let (status, body, version) = match take(&state, &caller, &headers, id, &action, &body).await {
+    let (status, body, version) = match take(&state, &caller, &headers, id, action, &body).await {
         Ok((body, version)) => (StatusCode::OK, body.to_string(), Some(version)),
         Err(problem) => (problem.status(), problem.to_json(), None),
     };
@@ -150,7 +223,13 @@ async fn take(
     let outcome = reports::act(&state.db, &state.vendor, &user, id, version, command)
         .await
         .map_err(|error| Problem::from_service(headers, error))?;
-    let body = json!({ "id": id, "status": outcome.status, "version": outcome.version });
+    let acted = Acted {
+        id,
+        status: outcome.status.into(),
+        version: outcome.version,
+    };
+    let body = serde_json::to_value(acted)
+        .map_err(|error| Problem::internal(headers, "writing an answer", error))?;
     Ok((body, outcome.version))
 }
 
