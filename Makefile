@@ -50,11 +50,12 @@ test-rust:
 	 if [ "$$pg" -eq 0 ]; then echo "no PostgreSQL test ran" >&2; exit 1; fi
 
 ## The public API's OpenAPI document, generated from the code, validated against the OpenAPI
-## specification's schema.
+## specification's schema; then one report's month driven through the API with curl.
 api-document: npm
 	RUSTFLAGS='$(DEV_RUSTFLAGS)' cargo build --features ssr --bin billing-reports
 	$(TARGET_DIR)/debug/billing-reports openapi > $(TARGET_DIR)/openapi.json
 	node end2end/openapi-check.mjs $(TARGET_DIR)/openapi.json
+	TARGET_DIR=$(TARGET_DIR) bash end2end/api-cycle-local.sh
 
 e2e: npm
 	cargo leptos build
@@ -107,9 +108,9 @@ tools:
 	  cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
 
 ## Debian packages the tests need, each installed only when missing: Chromium for the browser
-## journeys, curl to wait for the server, the PostgreSQL server and client, poppler-utils to read
-## the PDFs back in the tests, and the DejaVu fonts the PDFs embed. Needs root (or sudo).
-SYSTEM_PACKAGES := chromium:chromium curl:curl pg_isready:postgresql-client pg_ctlcluster:postgresql \
+## journeys, curl to wait for the server (and jq to read the API's answers), the PostgreSQL server
+## and client, poppler-utils to read the PDFs back in the tests, and the DejaVu fonts the PDFs embed. Needs root (or sudo).
+SYSTEM_PACKAGES := chromium:chromium curl:curl jq:jq pg_isready:postgresql-client pg_ctlcluster:postgresql \
   pdftotext:poppler-utils /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf:fonts-dejavu-core
 system:
 	@missing=""; for pair in $(SYSTEM_PACKAGES); do \

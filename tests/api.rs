@@ -542,6 +542,17 @@ async fn a_partner_reads_its_reports_without_pricing(backend: Backend) {
             report.text
         );
     }
+    // A filter that can't be read is refused, not ignored; one that can is applied.
+    for query in ["status=sent", "period=2026-13", "view=mine", "sort=price"] {
+        let refused = call(&app, "GET", &format!("/api/v1/reports?{query}"), Some(&psa), &[], "").await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{query}: {}", refused.text);
+        assert!(refused.json()["detail"].as_str().is_some_and(|d| d.contains(query)), "{}", refused.text);
+    }
+    let completed = call(&app, "GET", "/api/v1/reports?status=completed", Some(&psa), &[], "").await;
+    assert_eq!(completed.status, StatusCode::OK, "{}", completed.text);
+    let completed = completed.json()["rows"].as_array().cloned().unwrap_or_default();
+    assert!(!completed.is_empty() && completed.len() < rows.len());
+    assert!(completed.iter().all(|row| row["status"] == "completed"), "{completed:?}");
     // Paging: a cursor the list did not give is refused; the first page's is accepted.
     let bad = call(&app, "GET", "/api/v1/reports?cursor=x", Some(&psa), &[], "").await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.text);

@@ -20,7 +20,7 @@ use super::{
     schema::{Report, ReportItem, ReportList},
 };
 use crate::domain::{
-    OpenedReport,
+    OpenedReport, Period,
     listing::ListedReports,
     query::{ListView, ReportFilter},
 };
@@ -32,7 +32,8 @@ use crate::server::{
 
 /// The reports this token may read, a page at a time.
 ///
-/// Every report unless `view=to-do` asks for the caller's to-do only. Pass `next_cursor` back as
+/// Every report unless `view=todo` asks for the caller's to-do only. A filter value that can't be
+/// read is refused (422), never ignored. Pass `next_cursor` back as
 /// `cursor` for the following page.
 #[utoipa::path(
     get,
@@ -55,6 +56,7 @@ pub async fn list(
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Response, Problem> {
     let mut filter = ReportFilter::from_params(|key| params.get(key).cloned());
+    refuse_unread(&params, &filter)?;
     if filter.view.is_none() {
         filter.view = Some(ListView::All);
     }
@@ -88,7 +90,8 @@ pub async fn list(
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)]
 pub struct ListParams {
-    /// A status code (`under_review`, `completed`, ...).
+    /// A status (`msp_preparing`, `under_review`, `rejected`, `submitted_to_vendor`,
+    /// `completed`), or under review for one reason (`under_review.manual`, ...).
     status: Option<String>,
     /// A region's id.
     region: Option<i64>,
@@ -106,12 +109,42 @@ pub struct ListParams {
     currency: Option<String>,
     /// `overdue`: only reports whose running deadline has passed.
     deadline: Option<String>,
-    /// `to-do`: only what the caller has to act on.
+    /// `todo`: only what the caller has to act on; `all` (the default): everything.
     view: Option<String>,
-    /// The order, as the list page's `sort` parameter.
+    /// The order: `newest`, `oldest`, `partner`, `total`, `status`, `distributor`, `region`,
+    /// `deadline`.
     sort: Option<String>,
     /// The `next_cursor` of the previous page.
     cursor: Option<String>,
+}
+
+/// Refuses a filter parameter whose value the filter could not read (the pages ignore one, as a
+/// hand-edited address; a program should be told).
+fn refuse_unread(params: &HashMap<String, String>, filter: &ReportFilter) -> Result<(), Problem> {
+    let month = |key: &str| params.get(key).is_none_or(|text| Period::parse(text).is_ok());
+    let read = [
+        ("status", filter.status.is_some()),
+        ("view", filter.view.is_some()),
+        ("sort", filter.sort.is_some()),
+        ("flag", filter.flag.is_some()),
+        ("currency", filter.currency.is_some()),
+        ("region", filter.region.is_some()),
+        ("distributor", filter.distributor.is_some()),
+        ("deadline", filter.overdue),
+        ("period", month("period")),
+        ("from", month("from")),
+        ("to", month("to")),
+    ];
+    match read
+        .iter()
+        .find(|(key, read)| !read && params.contains_key(*key))
+    {
+        Some((key, _)) => Err(Problem::invalid(format!(
+            "The filter {key}={} can't be read. See the reference at /api/v1/docs for its values.",
+            params.get(*key).map(String::as_str).unwrap_or_default()
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// A cursor names the page it opens; it is opaque to callers.

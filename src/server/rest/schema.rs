@@ -45,13 +45,15 @@ pub struct ReportItem {
 /// Where a report stands.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct StatusOf {
-    /// `msp_preparing`, `under_review`, `rejected`, `auto_submitted`, `submitted_to_vendor`,
-    /// `returned_by_vendor`, `completed`, ...
+    /// `msp_preparing` (the partner prepares it), `under_review` (with the distributor),
+    /// `rejected` (returned to the partner), `submitted_to_vendor`, `completed`.
     pub status: String,
-    /// Why a report is under review (`new_submission`, `auto_submitted`, ...); absent otherwise.
+    /// Why a report is under review: `manual` (the partner submitted it), `auto_no_penalties`,
+    /// `auto_penalties` (submitted at the partner's deadline), `returned_by_vendor`; absent
+    /// otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_status: Option<String>,
-    /// The status as the pages say it, e.g. "Under review: new submission".
+    /// The status as the pages say it.
     pub status_label: String,
 }
 
@@ -182,7 +184,7 @@ pub struct HistoryItem {
     /// Who: a person, "system", or "NAME via API token 'TOKEN'".
     pub actor: String,
     pub actor_org: Option<String>,
-    /// What happened, as a stable code (e.g. `submitted`, `po_number_set`).
+    /// What happened, as a stable code (e.g. `submit`, `set_po_number`, `complete`).
     pub event: String,
     pub from_status: Option<String>,
     pub to_status: Option<String>,
