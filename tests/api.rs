@@ -26,6 +26,7 @@ on_both_backends!(
     a_partner_reads_its_reports_without_pricing,
     a_token_has_an_allowance_of_calls,
     administrators_manage_tokens_in_the_app,
+    the_vendor_imports_usage_through_the_api,
     the_document_and_the_reference_describe_every_route
 );
 
@@ -172,9 +173,12 @@ async fn tokens_follow_their_scope_and_their_user(backend: Backend) {
         Some("application/problem+json")
     );
     assert_eq!(acted.json()["code"], "refused");
-    assert_eq!(
-        acted.json()["detail"],
-        "Your role can view reports but not change them"
+    assert!(
+        acted.json()["detail"]
+            .as_str()
+            .is_some_and(|detail| detail.starts_with("This API token may only read")),
+        "{}",
+        acted.text
     );
     assert_eq!(history_count(&app.db, id).await, before);
 
@@ -306,13 +310,23 @@ async fn every_route_refuses_every_token_a_foreign_report(backend: Backend) {
             )
             .await;
             calls += 1;
+            // A read token is refused any action before anything is looked up.
+            let (expected, detail) = match (scope, *method) {
+                (Scope::Read, "POST") => (StatusCode::FORBIDDEN, "This API token may only read"),
+                _ => (StatusCode::NOT_FOUND, "Not found."),
+            };
             assert_eq!(
-                answer.status,
-                StatusCode::NOT_FOUND,
+                answer.status, expected,
                 "{email} {method} {path}: {}",
                 answer.text
             );
-            assert_eq!(answer.json()["detail"], "Not found.", "{email} {path}");
+            assert!(
+                answer.json()["detail"]
+                    .as_str()
+                    .is_some_and(|text| text.starts_with(detail)),
+                "{email} {path}: {}",
+                answer.text
+            );
         }
         // The list never holds it either.
         let list = call(
@@ -544,15 +558,48 @@ async fn a_partner_reads_its_reports_without_pricing(backend: Backend) {
     }
     // A filter that can't be read is refused, not ignored; one that can is applied.
     for query in ["status=sent", "period=2026-13", "view=mine", "sort=price"] {
-        let refused = call(&app, "GET", &format!("/api/v1/reports?{query}"), Some(&psa), &[], "").await;
-        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{query}: {}", refused.text);
-        assert!(refused.json()["detail"].as_str().is_some_and(|d| d.contains(query)), "{}", refused.text);
+        let refused = call(
+            &app,
+            "GET",
+            &format!("/api/v1/reports?{query}"),
+            Some(&psa),
+            &[],
+            "",
+        )
+        .await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{query}: {}",
+            refused.text
+        );
+        assert!(
+            refused.json()["detail"]
+                .as_str()
+                .is_some_and(|d| d.contains(query)),
+            "{}",
+            refused.text
+        );
     }
-    let completed = call(&app, "GET", "/api/v1/reports?status=completed", Some(&psa), &[], "").await;
+    let completed = call(
+        &app,
+        "GET",
+        "/api/v1/reports?status=completed",
+        Some(&psa),
+        &[],
+        "",
+    )
+    .await;
     assert_eq!(completed.status, StatusCode::OK, "{}", completed.text);
-    let completed = completed.json()["rows"].as_array().cloned().unwrap_or_default();
+    let completed = completed.json()["rows"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     assert!(!completed.is_empty() && completed.len() < rows.len());
-    assert!(completed.iter().all(|row| row["status"] == "completed"), "{completed:?}");
+    assert!(
+        completed.iter().all(|row| row["status"] == "completed"),
+        "{completed:?}"
+    );
     // Paging: a cursor the list did not give is refused; the first page's is accepted.
     let bad = call(&app, "GET", "/api/v1/reports?cursor=x", Some(&psa), &[], "").await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.text);
@@ -732,4 +779,93 @@ async fn the_document_and_the_reference_describe_every_route(backend: Backend) {
         !page.text.contains("<script"),
         "the reference needs no script"
     );
+}
+
+async fn the_vendor_imports_usage_through_the_api(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let vendor = token(&app.db, "vera@vendor.example", "Feed", Scope::Act).await;
+    let reader = token(&app.db, "vera@vendor.example", "Look", Scope::Read).await;
+    let partner = token(&app.db, "maria@harbor-it.example", "PSA", Scope::Act).await;
+    let harbor = common::org(&app.db, "Harbor IT Services").await.0;
+    let sku: String = sqlx::query_scalar("SELECT MIN(sku) FROM products")
+        .fetch_one(app.db.pool())
+        .await
+        .expect("a product");
+    let file = format!("partner,sku,period,provisioned,used\n{harbor},{sku},2031-01,7,5\n");
+    let feed = || scalar(&app.db, "SELECT COUNT(*) FROM usage_feed");
+    let before = feed().await;
+    let csv = [("content-type", "text/csv")];
+    // Neither a partner nor a read token may import; nothing is written.
+    for (who, token) in [("partner", &partner), ("read token", &reader)] {
+        let refused = call(
+            &app,
+            "POST",
+            "/api/v1/usage-imports",
+            Some(token),
+            &csv,
+            &file,
+        )
+        .await;
+        assert_eq!(
+            refused.status,
+            StatusCode::FORBIDDEN,
+            "{who}: {}",
+            refused.text
+        );
+    }
+    // A dry run says what would change and writes nothing; the import writes it.
+    let dry = call(
+        &app,
+        "POST",
+        "/api/v1/usage-imports?dry_run=true",
+        Some(&vendor),
+        &csv,
+        &file,
+    )
+    .await;
+    assert_eq!(dry.status, StatusCode::OK, "{}", dry.text);
+    assert_eq!(dry.json()["new_rows"], json!(1));
+    assert_eq!(dry.json()["imported"], json!(false));
+    assert_eq!(feed().await, before);
+    let done = call(
+        &app,
+        "POST",
+        "/api/v1/usage-imports",
+        Some(&vendor),
+        &csv,
+        &file,
+    )
+    .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.text);
+    assert_eq!(done.json()["imported"], json!(true));
+    assert_eq!(done.json()["periods"], json!(["2031-01"]));
+    assert_eq!(feed().await, before + 1);
+    // A file with a problem: 422, every problem by row, nothing written.
+    let bad = format!(
+        "partner,sku,period,provisioned,used\n{harbor},{sku},2031-02,7,5\n{harbor},NOPE,2031-02,x,1\n"
+    );
+    let refused = call(
+        &app,
+        "POST",
+        "/api/v1/usage-imports",
+        Some(&vendor),
+        &csv,
+        &bad,
+    )
+    .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.text
+    );
+    assert_eq!(refused.json()["imported"], json!(false));
+    // Rows are numbered as in the file (the header is row 1).
+    assert_eq!(
+        refused.json()["problems"][0]["row"],
+        json!(3),
+        "{}",
+        refused.text
+    );
+    assert_eq!(feed().await, before + 1);
 }

@@ -43,13 +43,22 @@ impl Scope {
 
     /// The role a call with this token has, given the role its user has now; `None` when the
     /// user may no longer use such a token (an "act" token whose user became read-only). A
-    /// token never administers the organisation, and a read token never changes anything.
+    /// token never administers the organisation. A platform admin's token keeps their role
+    /// (which reads every report and runs the monthly cycle, and acts on no report).
     pub const fn role_for(&self, user_role: Role) -> Option<Role> {
         match (self, user_role) {
-            (Scope::Read, Role::PlatformAdmin) => Some(Role::PlatformAdmin),
+            (_, Role::PlatformAdmin) => Some(Role::PlatformAdmin),
             (Scope::Read, _) => Some(Role::Support),
             (Scope::Act, role) if role.may_act() => Some(Role::BillingManager),
             (Scope::Act, _) => None,
+        }
+    }
+
+    /// Whether a call with this token may change anything at all (beyond what its role says).
+    pub const fn may_change(&self) -> Result<(), Refusal> {
+        match self {
+            Scope::Act => Ok(()),
+            Scope::Read => Err(Refusal::ApiTokenReadOnly),
         }
     }
 }
@@ -201,7 +210,10 @@ mod tests {
             Some(Role::BillingManager)
         );
         assert_eq!(Scope::Act.role_for(Role::Support), None);
-        assert_eq!(Scope::Act.role_for(Role::PlatformAdmin), None);
+        assert_eq!(
+            Scope::Act.role_for(Role::PlatformAdmin),
+            Some(Role::PlatformAdmin)
+        );
         assert_eq!(
             Scope::Read.role_for(Role::Administrator),
             Some(Role::Support)
@@ -214,7 +226,8 @@ mod tests {
             for role in Role::all() {
                 if let Some(granted) = scope.role_for(role) {
                     assert_ne!(granted, Role::Administrator);
-                    assert_eq!(granted.may_act(), scope == Scope::Act);
+                    assert!(!granted.may_act() || scope == Scope::Act);
+                    assert!(!granted.may_act() || scope.may_change().is_ok());
                 }
             }
         }
@@ -239,6 +252,7 @@ mod tests {
             Err(Refusal::ApiTokenAboveRole)
         );
         assert_eq!(may_create(None, Role::Support, Scope::Read), Ok(()));
+        assert_eq!(Scope::Read.may_change(), Err(Refusal::ApiTokenReadOnly));
     }
 
     #[test]

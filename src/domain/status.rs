@@ -386,6 +386,9 @@ pub enum Refusal {
     /// An "act" token asked for a user whose role is read-only.
     #[error("This user's role is read-only, so their API tokens can only read")]
     ApiTokenAboveRole,
+    /// A "read" token asked to change something.
+    #[error("This API token may only read; an administrator can create one that may act")]
+    ApiTokenReadOnly,
     /// A reason (for a rejection or a return) was left blank.
     #[error("Please give a reason")]
     ReasonRequired,

@@ -83,6 +83,7 @@ pub fn build(state: AppState) -> Router {
         // Everything above takes small bodies; the usage upload has its own limit.
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .merge(usage_upload::routes())
+        .merge(rest::upload_routes())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security::layer,

@@ -14,6 +14,7 @@ mod openapi;
 mod problem;
 mod reports;
 pub mod schema;
+mod usage;
 
 use axum::{
     Router,
@@ -44,9 +45,11 @@ pub fn route_table() -> Vec<(&'static str, String)> {
             .iter()
             .map(|path| ("POST", (*path).to_owned())),
     );
+    table.push(("POST", usage::PATH.to_owned()));
     table
 }
 
+/// The routes that take small bodies (the router limits them); [`upload_routes`] has its own.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route(REPORTS, get(reports::list))
@@ -56,4 +59,9 @@ pub fn routes() -> Router<AppState> {
         .merge(actions::routes())
         // Anything else under /api/v1 is a problem too, not an empty 404.
         .route("/api/v1/{*rest}", any(|| async { Problem::not_found() }))
+}
+
+/// The usage import, with the usage feed's own body limit.
+pub fn upload_routes() -> Router<AppState> {
+    usage::routes()
 }

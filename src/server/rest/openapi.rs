@@ -13,7 +13,7 @@ use utoipa::{
     openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
 };
 
-use super::{actions, reports};
+use super::{actions, reports, usage};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -32,11 +32,12 @@ use super::{actions, reports};
             the words the app shows. Each token may make 600 calls a minute (120 at once); \
             beyond, 429 with `Retry-After`."
     ),
-    paths(reports::list, reports::show),
+    paths(reports::list, reports::show, usage::import),
     modifiers(&BearerToken),
     tags(
         (name = "Reports", description = "Reading reports."),
-        (name = "Actions", description = "Moving a report through its month: each needs `If-Match`.")
+        (name = "Actions", description = "Moving a report through its month: each needs `If-Match`."),
+        (name = "Usage", description = "The vendor's usage feed, from which the month's reports are generated.")
     )
 )]
 struct Document;

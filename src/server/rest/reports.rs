@@ -121,7 +121,11 @@ pub struct ListParams {
 /// Refuses a filter parameter whose value the filter could not read (the pages ignore one, as a
 /// hand-edited address; a program should be told).
 fn refuse_unread(params: &HashMap<String, String>, filter: &ReportFilter) -> Result<(), Problem> {
-    let month = |key: &str| params.get(key).is_none_or(|text| Period::parse(text).is_ok());
+    let month = |key: &str| {
+        params
+            .get(key)
+            .is_none_or(|text| Period::parse(text).is_ok())
+    };
     let read = [
         ("status", filter.status.is_some()),
         ("view", filter.view.is_some()),
@@ -250,6 +254,10 @@ async fn take(
     action: &str,
     body: &[u8],
 ) -> Result<(Value, i64), Problem> {
+    caller
+        .scope
+        .may_change()
+        .map_err(|refusal| Problem::from_service(headers, refusal.into()))?;
     let command = actions::command(action, body)?;
     let version = expected_version(headers)?;
     let user = Caller::User(caller.session.caller.clone());

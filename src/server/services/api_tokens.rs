@@ -29,6 +29,7 @@ pub struct CreatedToken {
 #[derive(Clone, Debug)]
 pub struct ApiCaller {
     pub token_id: i64,
+    pub scope: Scope,
     pub session: Session,
 }
 
@@ -138,6 +139,7 @@ pub async fn authenticate(state: &AppState, value: &str) -> Result<Option<ApiCal
     .await?;
     Ok(Some(ApiCaller {
         token_id: row.token_id,
+        scope,
         session,
     }))
 }
