@@ -14,5 +14,6 @@ pub mod reports;
 pub mod settings;
 #[cfg(feature = "ssr")]
 pub mod support;
+pub mod webhooks;
 
 pub use error::ApiError;

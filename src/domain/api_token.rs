@@ -95,12 +95,12 @@ pub fn parse_name(text: &str) -> Result<String, NameError> {
     Ok(name.to_owned())
 }
 
-/// Whether a user with `role` may manage their organisation's API tokens (pages ask through
-/// `Viewer::manages_api_tokens`).
+/// Whether a user with `role` may manage their organisation's API tokens and webhooks (pages
+/// ask through `Viewer::manages_integrations`).
 pub fn may_manage(role: Role) -> Result<(), Refusal> {
     match role {
         Role::Administrator => Ok(()),
-        _ => Err(Refusal::ApiTokensAdminOnly),
+        _ => Err(Refusal::IntegrationsAdminOnly),
     }
 }
 
@@ -245,7 +245,7 @@ mod tests {
                 Role::BillingManager,
                 Scope::Read
             ),
-            Err(Refusal::ApiTokensAdminOnly)
+            Err(Refusal::IntegrationsAdminOnly)
         );
         assert_eq!(
             may_create(None, Role::Support, Scope::Act),

@@ -68,6 +68,7 @@ pub mod to_do;
 pub mod usage;
 pub mod user;
 pub mod view;
+pub mod webhook;
 pub mod workflow;
 
 pub use currency::Currency;

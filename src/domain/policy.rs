@@ -277,9 +277,9 @@ impl Viewer {
         }
     }
 
-    /// Whether this viewer creates, lists and revokes the organisation's API tokens: its
+    /// Whether this viewer manages the organisation's API tokens and webhooks: its
     /// administrators (the rule is `api_token::may_manage`).
-    pub fn manages_api_tokens(&self) -> bool {
+    pub fn manages_integrations(&self) -> bool {
         super::api_token::may_manage(self.role).is_ok()
     }
 

@@ -379,10 +379,10 @@ pub enum Refusal {
     /// to the vendor.
     #[error("Only the vendor's billing team and platform admins can see and retry deliveries")]
     DeliveriesOnly,
-    /// Someone other than an administrator of the organisation tried to create, list or revoke
-    /// its API tokens.
-    #[error("Only an administrator of your organisation can manage its API tokens")]
-    ApiTokensAdminOnly,
+    /// Someone other than an administrator of the organisation tried to manage its API tokens
+    /// or webhooks.
+    #[error("Only an administrator of your organisation can manage its API tokens and webhooks")]
+    IntegrationsAdminOnly,
     /// An "act" token asked for a user whose role is read-only.
     #[error("This user's role is read-only, so their API tokens can only read")]
     ApiTokenAboveRole,

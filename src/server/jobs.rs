@@ -1,5 +1,5 @@
 //! The job runner inside the server: every few seconds (a setting), everything due now (the
-//! cycle's deadlines and the deliveries to the vendor). Several
+//! cycle's deadlines, the deliveries to the vendor, the webhook deliveries). Several
 //! instances may run it at once; the cycle service acts on each report once (see
 //! `services::cycle`). A failed run is logged and retried at the next tick. When the server
 //! stops, the runner finishes the run it is in (each report's step is its own transaction
@@ -10,7 +10,7 @@ use std::time::Duration;
 use tokio::{sync::watch, task::JoinHandle};
 
 use super::db::Db;
-use super::services::cycle;
+use super::services::{cycle, webhooks};
 use super::vendor::Vendor;
 
 /// Starts the runner on its own task (nothing when `every_seconds` is 0); it ends once `stop`
@@ -25,6 +25,13 @@ pub fn start(
         tracing::info!("job runner off on this instance");
         return None;
     }
+    let sender = match webhooks::Sender::new() {
+        Ok(sender) => sender,
+        Err(error) => {
+            tracing::error!(%error, "the webhook sender could not start; job runner off");
+            return None;
+        }
+    };
     Some(tokio::spawn(async move {
         let mut ticks = tokio::time::interval(Duration::from_secs(every_seconds));
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -39,6 +46,18 @@ pub fn start(
                 Ok(run) if run == cycle::DueRun::default() => {}
                 Ok(run) => tracing::info!(summary = %run.sentence(), "jobs ran"),
                 Err(error) => tracing::error!(%error, "jobs failed; retrying at the next tick"),
+            }
+            let sent = webhooks::run_due(&db, &sender, time::OffsetDateTime::now_utc()).await;
+            count_webhooks(&sent);
+            match sent {
+                Ok(run) if run == webhooks::WebhookRun::default() => {}
+                Ok(run) => tracing::info!(
+                    delivered = run.delivered,
+                    retrying = run.retrying,
+                    failed = run.failed,
+                    "webhooks sent"
+                ),
+                Err(error) => tracing::error!(%error, "webhooks failed; retrying at the next tick"),
             }
         }
         tracing::info!("job runner stopped");
@@ -65,5 +84,20 @@ fn count<E>(ran: &Result<cycle::DueRun, E>) {
         ("delivery_failed", run.deliveries.failed),
     ] {
         metrics::counter!("billing_reports_jobs_done_total", "done" => done).increment(n);
+    }
+}
+
+/// The webhook deliveries in the metrics, by how each try ended.
+fn count_webhooks<E>(sent: &Result<webhooks::WebhookRun, E>) {
+    let Ok(run) = sent else {
+        metrics::counter!("billing_reports_job_failures_total").increment(1);
+        return;
+    };
+    for (outcome, n) in [
+        ("delivered", run.delivered),
+        ("retrying", run.retrying),
+        ("failed", run.failed),
+    ] {
+        metrics::counter!("billing_reports_webhooks_total", "outcome" => outcome).increment(n);
     }
 }

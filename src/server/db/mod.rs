@@ -17,6 +17,7 @@ pub mod scale;
 pub mod seed;
 pub mod settings;
 pub mod users;
+pub mod webhooks;
 
 use std::{path::Path, str::FromStr, time::Duration};
 

@@ -2,8 +2,6 @@
 //! organisation's, and knowing the caller of a `/api/v1` request by its bearer token. Who may do
 //! what with a token is the domain's (`domain::api_token`).
 
-use argon2::password_hash::rand_core::{OsRng, RngCore};
-
 use super::{ServiceError, UserCaller};
 use crate::domain::{
     api_token::{self, Scope, TokenItem},
@@ -62,9 +60,7 @@ pub async fn create(
         holder_role,
         scope,
     )?;
-    let mut secret = [0_u8; 32];
-    OsRng.fill_bytes(&mut secret);
-    let value = format!("{}{}", api_token::PREFIX, digest::hex(&secret));
+    let value = format!("{}{}", api_token::PREFIX, digest::random_hex::<32>());
     let created_by = creator.map_or("the command line", |creator| creator.name.as_str());
     let id = api_tokens::insert(
         db,

@@ -11,12 +11,13 @@ use super::{ServiceError, UserCaller};
 use crate::domain::{
     HistoryEvent, Refusal,
     delivery::{AfterFailure, DeliveryItem, after_failure},
+    webhook::WebhookEvent,
 };
 use crate::server::db::{
     Db,
     deliveries::{self, DueDelivery},
     reports::{self, NewHistoryEntry},
-    rfc3339,
+    rfc3339, webhooks,
 };
 use crate::server::vendor::Vendor;
 
@@ -95,14 +96,25 @@ pub async fn run_due(
                         None
                     }
                 };
-                let mut conn = db.acquire().await?;
+                // Given up: the report's webhooks are told so by the same transaction.
+                let mut tx = db.begin_write().await?;
                 deliveries::mark_failed_try(
-                    &mut conn,
+                    &mut tx,
                     delivery.id,
                     retry_at.as_deref(),
                     &error.detail(),
                 )
                 .await?;
+                if retry_at.is_none() {
+                    webhooks::announce(
+                        &mut tx,
+                        delivery.report_id,
+                        WebhookEvent::DeliveryFailed,
+                        &now,
+                    )
+                    .await?;
+                }
+                tx.commit().await?;
             }
         }
     }

@@ -12,6 +12,7 @@ pub mod overview;
 pub mod reports;
 pub mod settings;
 pub mod usage_import;
+pub mod webhooks;
 
 use crate::domain::{Actor, Refusal};
 

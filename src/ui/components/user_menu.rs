@@ -15,7 +15,7 @@ pub fn UserMenu(user: CurrentUser) -> impl IntoView {
             let _ = window().location().set_href("/sign-in");
         }
     });
-    let manages_tokens = user.viewer().manages_api_tokens();
+    let manages_tokens = user.viewer().manages_integrations();
     view! {
         <div class="user-menu">
             <span class="who">

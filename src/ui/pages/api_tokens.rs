@@ -28,9 +28,9 @@ pub fn ApiTokensPage() -> impl IntoView {
         move || (create.version().get(), revoke.version().get()),
         move |_| async move {
             match user.await {
-                Ok(Some(user)) if !user.viewer().manages_api_tokens() => {
-                    Err(ApiError::Refused(Refusal::ApiTokensAdminOnly.to_string()))
-                }
+                Ok(Some(user)) if !user.viewer().manages_integrations() => Err(ApiError::Refused(
+                    Refusal::IntegrationsAdminOnly.to_string(),
+                )),
                 _ => list_api_tokens().await,
             }
         },
@@ -49,8 +49,8 @@ pub fn ApiTokensPage() -> impl IntoView {
                     let user = signed_in(user.await);
                     let listed = listed.await;
                     unpack(user, None, move |user| {
-                        if !user.viewer().manages_api_tokens() {
-                            let refusal = Refusal::ApiTokensAdminOnly.to_string();
+                        if !user.viewer().manages_integrations() {
+                            let refusal = Refusal::IntegrationsAdminOnly.to_string();
                             return view! { <p class="error" role="alert">{refusal}</p> }.into_any();
                         }
                         unpack(listed, None, move |items| view! {

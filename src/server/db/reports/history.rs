@@ -6,8 +6,9 @@ use super::{bad, chain};
 use crate::domain::{
     HistoryEntry, HistoryEvent, Role, Status, history,
     usage::{self, LineChange, LineValues},
+    webhook::WebhookEvent,
 };
-use crate::server::db::{Db, SqlError};
+use crate::server::db::{Db, SqlError, webhooks};
 
 /// Event, statuses and role are stored as their stable codes.
 #[derive(Clone, Debug)]
@@ -45,6 +46,9 @@ impl NewHistoryEntry {
     }
 }
 
+/// Appends an entry to the report's history (its hash chained to the previous one), and writes
+/// the webhook event it raises, if any, in the same transaction (`domain::webhook`): no change
+/// that tells of itself in the history can miss telling its webhooks.
 pub async fn append_history(
     tx: &mut Transaction<'static, Any>,
     report_id: i64,
@@ -89,9 +93,13 @@ pub async fn append_history(
     .bind(hash)
     .execute(&mut **tx)
     .await?;
+    if let Some(event) = WebhookEvent::for_history(entry.event) {
+        webhooks::announce(tx, report_id, event, &entry.at).await?;
+    }
     Ok(())
 }
 
+/// A report's history, oldest first, as stored (prices included: the caller decides who may
 /// see pricing).
 pub async fn history(db: &Db, report_id: i64) -> Result<Vec<StoredHistory>, SqlError> {
     let rows = sqlx::query_as::<_, HistoryRow>(
