@@ -18,7 +18,7 @@ use crate::ui::{
         api_tokens::ApiTokensPage, deliveries::DeliveriesPage, integrity::IntegrityPage,
         not_found::NotFound, notices::NoticesPage, overview::OverviewPage,
         report::ReportDetailPage, reports::ReportsPage, settings::SettingsPage,
-        sign_in::SignInPage, usage::UsagePage,
+        sign_in::SignInPage, usage::UsagePage, webhooks::WebhooksPage,
     },
 };
 
@@ -127,6 +127,7 @@ fn Shell() -> impl IntoView {
                             let checks_history = user.viewer().checks_history();
                             let sees_overview = user.viewer().sees_overview();
                             let manages_deliveries = user.viewer().manages_deliveries();
+                            let manages_integrations = user.viewer().manages_integrations();
                             let here = move |path: &'static str| {
                                 location.pathname.with(|now| now == path).then_some("page")
                             };
@@ -175,6 +176,17 @@ fn Shell() -> impl IntoView {
                                                 </a>
                                             }
                                         })}
+                                    {manages_integrations
+                                        .then(|| {
+                                            view! {
+                                                <a
+                                                    href="/api-tokens"
+                                                    aria-current=move || here("/api-tokens").or(here("/webhooks"))
+                                                >
+                                                    "Integrations"
+                                                </a>
+                                            }
+                                        })}
                                 </nav>
                                 <NoticeBell unread=user.unread_notices />
                                 <UserMenu user />
@@ -196,6 +208,7 @@ fn Shell() -> impl IntoView {
                 <Route path=StaticSegment("overview") view=OverviewPage ssr=SsrMode::Async />
                 <Route path=StaticSegment("deliveries") view=DeliveriesPage />
                 <Route path=StaticSegment("api-tokens") view=ApiTokensPage />
+                <Route path=StaticSegment("webhooks") view=WebhooksPage />
                 <Route path=(StaticSegment("reports"), ParamSegment("id")) view=ReportDetailPage ssr=SsrMode::Async />
             </Routes>
         </main>

@@ -113,6 +113,9 @@ fn access(endpoint: &str, actor: &str) -> ListAccess {
         // Notices: the caller's own organisation's only, checked in tests/cycle_access.rs.
         ("notices/open", "anonymous") => Refused,
         ("notices/open", _) => Everything,
+        // Email choices: the caller's own, among its organisation's notices; tests/emails.rs.
+        ("notices/email-choices" | "notices/save-email-choices", "anonymous") => Refused,
+        ("notices/email-choices" | "notices/save-email-choices", _) => Everything,
         // A distributor's settings: its users read, its administrators change; checked per
         // actor in tests/settings.rs.
         ("settings/read" | "settings/save", "anonymous") => Refused,
@@ -121,6 +124,14 @@ fn access(endpoint: &str, actor: &str) -> ListAccess {
         // tests/api.rs.
         ("api-tokens/list" | "api-tokens/create" | "api-tokens/revoke", "anonymous") => Refused,
         ("api-tokens/list" | "api-tokens/create" | "api-tokens/revoke", _) => Everything,
+        // An organisation's webhooks: its administrators only, checked in tests/webhooks.rs.
+        (
+            "webhooks/load" | "webhooks/create" | "webhooks/remove" | "webhooks/resend",
+            "anonymous",
+        ) => Refused,
+        ("webhooks/load" | "webhooks/create" | "webhooks/remove" | "webhooks/resend", _) => {
+            Everything
+        }
         // Checking the history's chain: platform admins only, checked per actor in
         // tests/db_guards.rs.
         // The channel overview: the platform's staff only, checked per actor in
@@ -138,7 +149,7 @@ fn access(endpoint: &str, actor: &str) -> ListAccess {
         // The pages check the session themselves; the usage page says who may use it.
         (
             "/usage" | "/notices" | "/settings" | "/integrity" | "/overview" | "/deliveries"
-            | "/api-tokens",
+            | "/api-tokens" | "/webhooks",
             _,
         ) => Everything,
         // Exporting the list: the list's own rows, all pages at once.

@@ -18,6 +18,7 @@ use axum::{
     routing::post,
 };
 use billing_reports::domain::{
+    delivery::DeliveryState,
     policy::Role,
     webhook::{SIGNATURE_HEADER, WebhookEvent},
     workflow::Command,
@@ -25,7 +26,7 @@ use billing_reports::domain::{
 use billing_reports::server::{
     db::{Backend, Db},
     services::{
-        Caller, UserCaller,
+        Caller, ServiceError, UserCaller,
         reports::act,
         webhooks::{self, Sender},
     },
@@ -323,15 +324,22 @@ async fn a_receiver_gets_each_event_once_signed_after_failing_twice(backend: Bac
     assert!(
         page.deliveries
             .iter()
-            .all(|d| d.state == "delivered" && d.last_status == Some(200))
+            .all(|d| d.state == DeliveryState::Delivered && d.last_status == Some(200))
     );
     let first = page.deliveries.last().expect("a delivery");
     webhooks::resend(db, &dana_admin, first.id)
         .await
         .expect("resent");
-    // A foreign organisation's administrator can not resend it.
+    // Not twice while it is on its way; not at all by a foreign organisation's administrator.
+    match webhooks::resend(db, &dana_admin, first.id).await {
+        Err(ServiceError::Invalid(why)) => assert!(why.contains("on its way"), "{why}"),
+        other => panic!("a pending delivery resent again: {other:?}"),
+    }
     let jonas = admin_of(db, "jonas@rheinland-systemhaus.example").await;
-    assert!(webhooks::resend(db, &jonas, first.id).await.is_err());
+    assert!(matches!(
+        webhooks::resend(db, &jonas, first.id).await,
+        Err(ServiceError::NotFound)
+    ));
     webhooks::run_due(db, &sender, at + time::Duration::hours(1))
         .await
         .expect("a run");

@@ -17,6 +17,9 @@
 //! * [`flags`] — a report's flags (comments, penalties, below used, anomaly), judged from its lines;
 //! * [`text`] — the one length limit of free text;
 //! * [`api_token`] — what a machine's token may do, its name, its allowance of calls;
+//! * [`webhook`] — the events an organisation's systems are told of, who receives each, the signature;
+//! * [`notice`] — the notices in the app: who is told of what, the deadline reminders;
+//! * [`email`] — which notices each user also gets by email, and the email each becomes;
 //! * [`policy`] — SPEC §2 visibility and authorisation, and which actions a page offers;
 //! * [`bulk`] — one step on many reports at once: which reports qualify, and why not;
 //! * [`workflow`] — one command decided against a report: what to store, or a typed refusal;
@@ -44,6 +47,7 @@ pub mod currency;
 pub mod cycle;
 pub mod deadline;
 pub mod delivery;
+pub mod email;
 pub mod feed;
 pub mod flags;
 pub mod format;

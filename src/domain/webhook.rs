@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     HistoryEvent,
+    delivery::{DeliveryState, DeliveryStatus},
     policy::{self, Actor, OrgKind, ReportOwners, Role},
 };
 
@@ -283,13 +284,38 @@ pub struct DeliveryLogItem {
     pub endpoint_url: String,
     pub event: String,
     pub report_id: i64,
-    /// `pending`, `delivered` or `failed`.
-    pub state: String,
+    pub state: DeliveryState,
     pub attempts: i64,
     pub last_status: Option<i64>,
     pub last_error: Option<String>,
     pub created_at: String,
     pub delivered_at: Option<String>,
+    /// Its endpoint was removed since: it is kept for the log, and not sent again.
+    pub endpoint_removed: bool,
+}
+
+impl DeliveryLogItem {
+    /// Whether it may be sent again: once it was delivered or given up (a pending one is on
+    /// its way already), and while its endpoint is registered.
+    pub fn may_resend(&self) -> bool {
+        self.state != DeliveryState::Pending && !self.endpoint_removed
+    }
+
+    /// Where it stands in a few words: "Delivered", "Delivery pending, 2 tries so far".
+    pub fn describe(&self) -> String {
+        DeliveryStatus {
+            state: self.state,
+            attempts: self.attempts,
+            reference: None,
+        }
+        .describe()
+    }
+
+    /// The event's words, or its code when this version does not know it.
+    pub fn event_label(&self) -> String {
+        WebhookEvent::from_code(&self.event)
+            .map_or_else(|| self.event.clone(), |event| event.label().to_owned())
+    }
 }
 
 /// The webhooks page: the organisation's endpoints and its latest deliveries.
@@ -453,5 +479,29 @@ mod tests {
             failed,
             &received
         ));
+    }
+
+    #[test]
+    fn only_a_settled_delivery_to_a_registered_endpoint_is_resent() {
+        let item = |state, endpoint_removed| DeliveryLogItem {
+            id: 1,
+            endpoint_url: "https://erp.example.com/hook".to_owned(),
+            event: "report.completed".to_owned(),
+            report_id: 7,
+            state,
+            attempts: 2,
+            last_status: Some(500),
+            last_error: None,
+            created_at: "2026-12-01T00:00:00Z".to_owned(),
+            delivered_at: None,
+            endpoint_removed,
+        };
+        assert!(item(DeliveryState::Delivered, false).may_resend());
+        assert!(item(DeliveryState::Failed, false).may_resend());
+        assert!(!item(DeliveryState::Pending, false).may_resend());
+        assert!(!item(DeliveryState::Failed, true).may_resend());
+        let pending = item(DeliveryState::Pending, false);
+        assert_eq!(pending.describe(), "Delivery pending, 2 tries so far");
+        assert_eq!(pending.event_label(), "Completed by the vendor");
     }
 }

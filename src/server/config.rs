@@ -53,6 +53,21 @@ pub struct Config {
     #[arg(long, env = "METRICS_TOKEN", hide_env_values = true, value_parser = super::metrics::parse_token)]
     pub metrics_token: Option<String>,
 
+    /// The SMTP server the notices are emailed through: `smtps://USER:PASSWORD@HOST` (TLS),
+    /// `smtp://USER:PASSWORD@HOST:587?tls=required` (STARTTLS) or `smtp://HOST:PORT` (plain, for
+    /// a relay on the same machine). Without it, no email is sent. Set it in the environment
+    /// rather than on the command line (it may hold a password).
+    #[arg(long, env = "SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+
+    /// Who the emails are from.
+    #[arg(
+        long,
+        env = "MAIL_FROM",
+        default_value = "Billing Reports <billing-reports@localhost>"
+    )]
+    pub mail_from: String,
+
     /// Minutes of inactivity after which a session ends.
     #[arg(long, env = "SESSION_IDLE_MINUTES", default_value_t = 30)]
     pub session_idle_minutes: i64,
@@ -127,6 +142,20 @@ impl Config {
                 )?))
             }
         }
+    }
+
+    /// The mailer `--smtp-url` names (none without it), or why it cannot be set up. Its links
+    /// point at `--public-url`, or at the listening address.
+    pub fn mailer(&self) -> Result<Option<crate::server::services::emails::Mailer>, String> {
+        use crate::server::services::emails::Mailer;
+        let site = self
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.listen));
+        self.smtp_url
+            .as_deref()
+            .map(|url| Mailer::new(url, &self.mail_from, &site))
+            .transpose()
     }
 }
 

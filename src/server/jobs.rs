@@ -1,5 +1,5 @@
 //! The job runner inside the server: every few seconds (a setting), everything due now (the
-//! cycle's deadlines, the deliveries to the vendor, the webhook deliveries). Several
+//! cycle's deadlines, the deliveries to the vendor, the webhook deliveries, the emails). Several
 //! instances may run it at once; the cycle service acts on each report once (see
 //! `services::cycle`). A failed run is logged and retried at the next tick. When the server
 //! stops, the runner finishes the run it is in (each report's step is its own transaction
@@ -10,7 +10,7 @@ use std::time::Duration;
 use tokio::{sync::watch, task::JoinHandle};
 
 use super::db::Db;
-use super::services::{cycle, webhooks};
+use super::services::{cycle, emails, webhooks};
 use super::vendor::Vendor;
 
 /// Starts the runner on its own task (nothing when `every_seconds` is 0); it ends once `stop`
@@ -18,6 +18,7 @@ use super::vendor::Vendor;
 pub fn start(
     db: Db,
     vendor: Vendor,
+    mailer: Option<emails::Mailer>,
     every_seconds: u64,
     mut stop: watch::Receiver<bool>,
 ) -> Option<JoinHandle<()>> {
@@ -59,6 +60,20 @@ pub fn start(
                 ),
                 Err(error) => tracing::error!(%error, "webhooks failed; retrying at the next tick"),
             }
+            let mailed =
+                emails::run_due(&db, mailer.as_ref(), time::OffsetDateTime::now_utc()).await;
+            count_emails(&mailed);
+            match mailed {
+                Ok(run) if run == emails::EmailRun::default() => {}
+                Ok(run) => tracing::info!(
+                    sent = run.sent,
+                    retrying = run.retrying,
+                    failed = run.failed,
+                    expired = run.expired,
+                    "emails sent"
+                ),
+                Err(error) => tracing::error!(%error, "emails failed; retrying at the next tick"),
+            }
         }
         tracing::info!("job runner stopped");
     }))
@@ -99,5 +114,21 @@ fn count_webhooks<E>(sent: &Result<webhooks::WebhookRun, E>) {
         ("failed", run.failed),
     ] {
         metrics::counter!("billing_reports_webhooks_total", "outcome" => outcome).increment(n);
+    }
+}
+
+/// The emails in the metrics, by how each ended.
+fn count_emails<E>(mailed: &Result<emails::EmailRun, E>) {
+    let Ok(run) = mailed else {
+        metrics::counter!("billing_reports_job_failures_total").increment(1);
+        return;
+    };
+    for (outcome, n) in [
+        ("sent", run.sent),
+        ("retrying", run.retrying),
+        ("failed", run.failed),
+        ("expired", run.expired),
+    ] {
+        metrics::counter!("billing_reports_emails_total", "outcome" => outcome).increment(n);
     }
 }

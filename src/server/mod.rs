@@ -120,9 +120,11 @@ pub async fn load_demo(db: &Db, vendor_name: &str) -> anyhow::Result<bool> {
 /// runner's current run `--shutdown-grace-seconds` to finish, and returns.
 async fn serve(config: Config, db: Db, vendor: vendor::Vendor) -> anyhow::Result<()> {
     let (stop, stopping) = tokio::sync::watch::channel(false);
+    let mailer = config.mailer().map_err(anyhow::Error::msg)?;
     let jobs = jobs::start(
         db.clone(),
         vendor.clone(),
+        mailer,
         config.jobs_every_seconds,
         stopping.clone(),
     );

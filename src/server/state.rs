@@ -37,6 +37,8 @@ pub struct AppState {
     pub metrics_token: Option<String>,
     /// Each API token's allowance of calls in this process.
     pub api_allowances: super::rest::Allowances,
+    /// Whether this server emails the notices (`--smtp-url`).
+    pub sends_email: bool,
 }
 
 /// The demo data's sign-ins: every account and the password they share.
@@ -83,6 +85,7 @@ impl AppState {
             decoy_hash: super::auth::decoy_hash(),
             password_checks: super::auth::PasswordChecks::default(),
             public_origin: config.public_url.clone(),
+            sends_email: config.smtp_url.is_some(),
             trusted_proxies: config.trusted_proxies.clone(),
             metrics_token: config.metrics_token.clone(),
             api_allowances: super::rest::Allowances::default(),

@@ -8,6 +8,7 @@
 
 pub mod api_tokens;
 pub mod deliveries;
+pub mod emails;
 pub mod feed;
 pub mod notices;
 pub mod orgs;

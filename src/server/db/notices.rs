@@ -1,9 +1,9 @@
-//! Notices as stored: written with the event they tell of (in its transaction), counted unread
-//! for the bell, and listed newest first for one user of the organisation, marking them read.
+//! Notices as stored: written with the event they tell of (in its transaction, with the emails
+//! of those who want one), counted unread for the bell, and listed newest first for one user of the organisation, marking them read.
 
 use sqlx::{Any, FromRow, Transaction};
 
-use super::{Db, SqlError};
+use super::{Db, SqlError, emails};
 use crate::domain::{
     Period,
     notice::{Audience, Notice, NoticeKind},
@@ -11,7 +11,8 @@ use crate::domain::{
 
 /// Writes a notice of `kind` about report `report_id` for the organisation its audience names
 /// (the report's partner or distributor). With `once_key`, a second notice with the same key is
-/// not written (reminders). Returns whether a notice was written.
+/// not written (reminders). Returns whether a notice was written. Its emails are planned in the
+/// same transaction (`emails::plan`).
 pub async fn notify(
     tx: &mut Transaction<'static, Any>,
     report_id: i64,
@@ -30,17 +31,22 @@ pub async fn notify(
     };
     let sql = format!(
         "INSERT INTO notices (org_id, report_id, kind, created_at, once_key) \
-         SELECT {org}, id, $2, $3, $4 FROM reports WHERE id = $1{on_conflict}"
+         SELECT {org}, id, $2, $3, $4 FROM reports WHERE id = $1{on_conflict} RETURNING id"
     );
-    let written = sqlx::query(&sql)
+    let written: Option<i64> = sqlx::query_scalar(&sql)
         .bind(report_id)
         .bind(kind.as_code())
         .bind(at)
         .bind(once_key)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
-    Ok(written == 1)
+        .fetch_optional(&mut **tx)
+        .await?;
+    match written {
+        Some(notice_id) => {
+            emails::plan(tx, notice_id, kind, at).await?;
+            Ok(true)
+        }
+        None => Ok(false),
+    }
 }
 
 /// How many notices of the organisation this user has not read.

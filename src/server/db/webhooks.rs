@@ -7,6 +7,7 @@ use sqlx::{AnyConnection, FromRow};
 use super::{Db, SqlError};
 use crate::domain::{
     Period, Status,
+    delivery::DeliveryState,
     policy::{OrgKind, ReportOwners},
     webhook::{self, DeliveryLogItem, EventBody, EventReport, Receiver, WebhookEvent},
 };
@@ -277,16 +278,16 @@ pub enum TryOutcome<'a> {
     GaveUp(&'a str),
 }
 
-/// Sends one of the organisation's deliveries again (delivered or failed), due at `now` with
-/// its tries counted afresh; false when it has none such, or it is still pending.
-pub async fn resend(db: &Db, org_id: i64, id: i64, now: &str) -> Result<bool, SqlError> {
+/// Sends delivery `item` again (the domain said it may be), due at `now` with its tries counted
+/// afresh; false when it moved on since it was read (a try, or another resend, came first).
+pub async fn resend(db: &Db, item: &DeliveryLogItem, now: &str) -> Result<bool, SqlError> {
     let done = sqlx::query(
-        "UPDATE webhook_deliveries SET state = 'pending', attempts = 0, next_attempt_at = $3 \
-         WHERE id = $1 AND state <> 'pending' AND endpoint_id IN \
-               (SELECT id FROM webhook_endpoints WHERE org_id = $2 AND removed_at IS NULL)",
+        "UPDATE webhook_deliveries SET state = 'pending', attempts = 0, next_attempt_at = $4 \
+         WHERE id = $1 AND state = $2 AND attempts = $3",
     )
-    .bind(id)
-    .bind(org_id)
+    .bind(item.id)
+    .bind(item.state.as_code())
+    .bind(item.attempts)
     .bind(now)
     .execute(db.pool())
     .await?;
@@ -297,6 +298,7 @@ pub async fn resend(db: &Db, org_id: i64, id: i64, now: &str) -> Result<bool, Sq
 struct LogRow {
     id: i64,
     endpoint_url: String,
+    endpoint_removed_at: Option<String>,
     event: String,
     report_id: i64,
     state: String,
@@ -307,35 +309,56 @@ struct LogRow {
     delivered_at: Option<String>,
 }
 
+const LOG_SELECT: &str = "SELECT w.id, e.url AS endpoint_url, e.removed_at AS endpoint_removed_at, \
+        w.event, w.report_id, w.state, w.attempts, w.last_status, w.last_error, w.created_at, \
+        w.delivered_at \
+     FROM webhook_deliveries w JOIN webhook_endpoints e ON e.id = w.endpoint_id";
+
 /// The organisation's latest `limit` deliveries, newest first.
 pub async fn log_of_org(
     db: &Db,
     org_id: i64,
     limit: i64,
 ) -> Result<Vec<DeliveryLogItem>, SqlError> {
-    let rows: Vec<LogRow> = sqlx::query_as(
-        "SELECT w.id, e.url AS endpoint_url, w.event, w.report_id, w.state, w.attempts, \
-                w.last_status, w.last_error, w.created_at, w.delivered_at \
-         FROM webhook_deliveries w JOIN webhook_endpoints e ON e.id = w.endpoint_id \
-         WHERE e.org_id = $1 ORDER BY w.id DESC LIMIT $2",
-    )
+    let rows: Vec<LogRow> = sqlx::query_as(&format!(
+        "{LOG_SELECT} WHERE e.org_id = $1 ORDER BY w.id DESC LIMIT $2"
+    ))
     .bind(org_id)
     .bind(limit)
     .fetch_all(db.pool())
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| DeliveryLogItem {
-            id: row.id,
-            endpoint_url: row.endpoint_url,
-            event: row.event,
-            report_id: row.report_id,
-            state: row.state,
-            attempts: row.attempts,
-            last_status: row.last_status,
-            last_error: row.last_error,
-            created_at: row.created_at,
-            delivered_at: row.delivered_at,
-        })
-        .collect())
+    rows.into_iter().map(log_item).collect()
+}
+
+/// Delivery `id`, if it is one of the organisation's.
+pub async fn delivery_of_org(
+    db: &Db,
+    org_id: i64,
+    id: i64,
+) -> Result<Option<DeliveryLogItem>, SqlError> {
+    let row: Option<LogRow> =
+        sqlx::query_as(&format!("{LOG_SELECT} WHERE e.org_id = $1 AND w.id = $2"))
+            .bind(org_id)
+            .bind(id)
+            .fetch_optional(db.pool())
+            .await?;
+    row.map(log_item).transpose()
+}
+
+fn log_item(row: LogRow) -> Result<DeliveryLogItem, SqlError> {
+    let state = DeliveryState::from_code(&row.state)
+        .ok_or_else(|| super::bad("webhook delivery state", &row.state))?;
+    Ok(DeliveryLogItem {
+        id: row.id,
+        endpoint_url: row.endpoint_url,
+        event: row.event,
+        report_id: row.report_id,
+        state,
+        attempts: row.attempts,
+        last_status: row.last_status,
+        last_error: row.last_error,
+        created_at: row.created_at,
+        delivered_at: row.delivered_at,
+        endpoint_removed: row.endpoint_removed_at.is_some(),
+    })
 }

@@ -7,6 +7,7 @@ pub mod api_tokens;
 pub mod auth;
 pub mod cycle;
 pub mod deliveries;
+pub mod emails;
 pub mod integrity;
 pub mod overview;
 pub mod reports;

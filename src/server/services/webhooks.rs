@@ -93,11 +93,21 @@ pub async fn page(db: &Db, user: &UserCaller) -> Result<WebhooksPage, ServiceErr
 /// Sends one of the organisation's deliveries again (a receiver that lost it, or one given up).
 pub async fn resend(db: &Db, user: &UserCaller, id: i64) -> Result<(), ServiceError> {
     api_token::may_manage(user.actor.role)?;
-    if webhooks::resend(db, user.actor.org_id, id, &now_utc()).await? {
+    let item = webhooks::delivery_of_org(db, user.actor.org_id, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    if !item.may_resend() {
+        return Err(ServiceError::Invalid(if item.endpoint_removed {
+            "This delivery's endpoint was removed, so it is not sent again.".to_owned()
+        } else {
+            "This delivery is on its way already.".to_owned()
+        }));
+    }
+    if webhooks::resend(db, &item, &now_utc()).await? {
         Ok(())
     } else {
         Err(ServiceError::Invalid(
-            "This delivery is being sent already, or its endpoint was removed.".to_owned(),
+            "This delivery was being sent at the same moment; look at the log again.".to_owned(),
         ))
     }
 }

@@ -1,5 +1,4 @@
-//! The top bar's user menu: who is signed in, for which organisation, their organisation's API
-//! tokens for administrators, and the way out.
+//! The top bar's user menu: who is signed in, for which organisation, and the way out.
 
 use leptos::prelude::*;
 
@@ -15,16 +14,12 @@ pub fn UserMenu(user: CurrentUser) -> impl IntoView {
             let _ = window().location().set_href("/sign-in");
         }
     });
-    let manages_tokens = user.viewer().manages_integrations();
     view! {
         <div class="user-menu">
             <span class="who">
                 <span class="who-name">{user.name}</span>
                 <span class="who-org">{format!("{} · {}", user.org_name, user.role.label())}</span>
             </span>
-            {manages_tokens.then(|| view! {
-                <a class="button ghost" href="/api-tokens">"API tokens"</a>
-            })}
             <ActionForm action=sign_out>
                 <button class="button ghost" type="submit">
                     "Sign out"

@@ -15,6 +15,7 @@ use crate::domain::{
     api_token::{NAME_MAX_CHARS, Scope, TokenItem},
 };
 use crate::ui::components::{
+    integrations_nav::IntegrationsNav,
     local_time::LocalTime,
     unpack::{loading, signed_in, unpack},
 };
@@ -40,6 +41,7 @@ pub fn ApiTokensPage() -> impl IntoView {
             <div class="page-head">
                 <h1>"API tokens"</h1>
             </div>
+            <IntegrationsNav here="/api-tokens" />
             <p class="muted lead">
                 "Your organisation's systems call the Billing Reports API with a token: it reads the reports your organisation may read and, if allowed, acts on them as a billing manager would. Every action taken with a token is in the report's history under the token's name. The reference is at "
                 <a href="/api/v1/docs">"/api/v1/docs"</a>"."
@@ -157,22 +159,33 @@ fn TokenRow(item: TokenItem, revoke: ServerAction<RevokeApiToken>) -> impl IntoV
     };
     let action = match item.revoked_at.clone() {
         Some(at) => view! { <span class="flag">"Revoked "<LocalTime utc=at /></span> }.into_any(),
-        None => view! {
-            <button class="button ghost danger" type="button"
-                aria-label=format!("Revoke the token {name}")
-                disabled=move || revoke.pending().get()
-                on:click=move |_| { revoke.dispatch(RevokeApiToken { id }); }>
-                "Revoke"
-            </button>
+        None => {
+            let confirm =
+                format!("Revoke the token “{name}”? The systems using it are refused from now on.");
+            view! {
+                <button class="button small danger" type="button"
+                    aria-label=format!("Revoke the token {name}")
+                    disabled=move || revoke.pending().get()
+                    on:click=move |_| {
+                        if window().confirm_with_message(&confirm).unwrap_or(false) {
+                            revoke.dispatch(RevokeApiToken { id });
+                        }
+                    }>
+                    "Revoke"
+                </button>
+            }
+            .into_any()
         }
-        .into_any(),
     };
     view! {
         <tr>
             <td class="partner" data-label="Name">{item.name.clone()}</td>
             <td data-label="May">{item.scope.label()}</td>
             <td data-label="Acts as">{item.user_name.clone()}</td>
-            <td data-label="Created"><LocalTime utc=item.created_at.clone() />" · "{item.created_by.clone()}</td>
+            <td data-label="Created">
+                <LocalTime utc=item.created_at.clone() />
+                <span class="muted by">{format!(" by {}", item.created_by)}</span>
+            </td>
             <td data-label="Last used">{when(item.last_used_at.clone(), "Never")}</td>
             <td data-label="">{action}</td>
         </tr>
