@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    HistoryEvent,
+    HistoryEvent, Period,
     delivery::{DeliveryState, DeliveryStatus},
     policy::{self, Actor, OrgKind, ReportOwners, Role},
 };
@@ -284,6 +284,9 @@ pub struct DeliveryLogItem {
     pub endpoint_url: String,
     pub event: String,
     pub report_id: i64,
+    /// The report's partner and month, to name it by.
+    pub partner: String,
+    pub period: Period,
     pub state: DeliveryState,
     pub attempts: i64,
     pub last_status: Option<i64>,
@@ -488,6 +491,8 @@ mod tests {
             endpoint_url: "https://erp.example.com/hook".to_owned(),
             event: "report.completed".to_owned(),
             report_id: 7,
+            partner: "Harbor IT".to_owned(),
+            period: Period::parse("2026-10").expect("period"),
             state,
             attempts: 2,
             last_status: Some(500),

@@ -5,10 +5,7 @@
 use sqlx::{AnyConnection, FromRow};
 
 use super::SqlError;
-use crate::domain::{
-    Period,
-    delivery::{DeliveryItem, DeliveryState, DeliveryStatus},
-};
+use crate::domain::delivery::{DeliveryItem, DeliveryState, DeliveryStatus};
 
 /// A delivery due for a try.
 #[derive(Clone, Debug, FromRow)]
@@ -228,10 +225,7 @@ pub async fn undelivered(
             let (id, report_id, partner_name, distributor_name, period, state) =
                 (row.0, row.1, row.2, row.3, row.4, row.5);
             let state = decode_state(&state)?;
-            let period = i32::try_from(period)
-                .ok()
-                .and_then(|key| Period::from_key(key).ok())
-                .ok_or_else(|| SqlError::Decode(format!("bad period {period}").into()))?;
+            let period = super::period_of(period)?;
             Ok(DeliveryItem {
                 id,
                 report_id,

@@ -216,6 +216,13 @@ pub(crate) fn bad(what: &str, error: impl std::fmt::Display) -> SqlError {
     SqlError::Decode(format!("bad {what}: {error}").into())
 }
 
+/// A stored period key (`202610`) as the period it is.
+pub(crate) fn period_of(key: i64) -> Result<crate::domain::Period, SqlError> {
+    i32::try_from(key)
+        .map_err(|error| bad("period", error))
+        .and_then(|key| crate::domain::Period::from_key(key).map_err(|error| bad("period", error)))
+}
+
 /// Current time as UTC RFC 3339 text, the one timestamp format stored.
 pub fn now_utc() -> String {
     rfc3339(time::OffsetDateTime::now_utc())

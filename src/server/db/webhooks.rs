@@ -6,7 +6,7 @@ use sqlx::{AnyConnection, FromRow};
 
 use super::{Db, SqlError};
 use crate::domain::{
-    Period, Status,
+    Status,
     delivery::DeliveryState,
     policy::{OrgKind, ReportOwners},
     webhook::{self, DeliveryLogItem, EventBody, EventReport, Receiver, WebhookEvent},
@@ -151,11 +151,7 @@ pub async fn announce(
     }
     let status = Status::from_code(&facts.status, facts.sub_status.as_deref())
         .map_err(|error| SqlError::Decode(error.to_string().into()))?;
-    let period = i32::try_from(facts.period)
-        .map_err(|error| SqlError::Decode(error.to_string().into()))
-        .and_then(|key| {
-            Period::from_key(key).map_err(|error| SqlError::Decode(error.to_string().into()))
-        })?;
+    let period = super::period_of(facts.period)?;
     let body = EventBody {
         id: format!("evt_{}", digest::random_hex::<12>()),
         kind: event.as_code().to_owned(),
@@ -301,6 +297,8 @@ struct LogRow {
     endpoint_removed_at: Option<String>,
     event: String,
     report_id: i64,
+    partner: String,
+    period: i64,
     state: String,
     attempts: i64,
     last_status: Option<i64>,
@@ -310,9 +308,10 @@ struct LogRow {
 }
 
 const LOG_SELECT: &str = "SELECT w.id, e.url AS endpoint_url, e.removed_at AS endpoint_removed_at, \
-        w.event, w.report_id, w.state, w.attempts, w.last_status, w.last_error, w.created_at, \
-        w.delivered_at \
-     FROM webhook_deliveries w JOIN webhook_endpoints e ON e.id = w.endpoint_id";
+        w.event, w.report_id, p.name AS partner, r.period, w.state, w.attempts, w.last_status, \
+        w.last_error, w.created_at, w.delivered_at \
+     FROM webhook_deliveries w JOIN webhook_endpoints e ON e.id = w.endpoint_id \
+     JOIN reports r ON r.id = w.report_id JOIN organisations p ON p.id = r.partner_id";
 
 /// The organisation's latest `limit` deliveries, newest first.
 pub async fn log_of_org(
@@ -348,11 +347,14 @@ pub async fn delivery_of_org(
 fn log_item(row: LogRow) -> Result<DeliveryLogItem, SqlError> {
     let state = DeliveryState::from_code(&row.state)
         .ok_or_else(|| super::bad("webhook delivery state", &row.state))?;
+    let period = super::period_of(row.period)?;
     Ok(DeliveryLogItem {
         id: row.id,
         endpoint_url: row.endpoint_url,
         event: row.event,
         report_id: row.report_id,
+        partner: row.partner,
+        period,
         state,
         attempts: row.attempts,
         last_status: row.last_status,

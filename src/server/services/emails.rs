@@ -12,7 +12,6 @@ use lettre::{
 
 use super::{ServiceError, UserCaller};
 use crate::domain::{
-    Period,
     delivery::{AfterFailure, TryFailure, after_failure},
     email::{self, EmailChoice, EmailChoices, EmailFacts},
     notice::NoticeKind,
@@ -20,7 +19,7 @@ use crate::domain::{
 use crate::server::db::{
     Db,
     emails::{self, DueEmail, Sent},
-    now_utc, rfc3339,
+    now_utc, period_of, rfc3339,
 };
 
 /// Emails one run tries at most (the rest wait for the next run).
@@ -115,10 +114,7 @@ impl Mailer {
         let refused = |error: String| (TryFailure::Refused, error);
         let kind = NoticeKind::from_code(&due.kind)
             .ok_or_else(|| refused(format!("unknown notice kind {:?}", due.kind)))?;
-        let period = i32::try_from(due.period)
-            .ok()
-            .and_then(|key| Period::from_key(key).ok())
-            .ok_or_else(|| refused(format!("unreadable period {}", due.period)))?;
+        let period = period_of(due.period).map_err(|error| refused(error.to_string()))?;
         let composed = email::compose(&EmailFacts {
             kind,
             recipient: &due.recipient,

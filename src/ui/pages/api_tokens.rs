@@ -183,8 +183,7 @@ fn TokenRow(item: TokenItem, revoke: ServerAction<RevokeApiToken>) -> impl IntoV
             <td data-label="May">{item.scope.label()}</td>
             <td data-label="Acts as">{item.user_name.clone()}</td>
             <td data-label="Created">
-                <LocalTime utc=item.created_at.clone() />
-                <span class="muted by">{format!(" by {}", item.created_by)}</span>
+                <span class="stamp"><LocalTime utc=item.created_at.clone() /><span class="muted by">{format!(" by {}", item.created_by)}</span></span>
             </td>
             <td data-label="Last used">{when(item.last_used_at.clone(), "Never")}</td>
             <td data-label="">{action}</td>

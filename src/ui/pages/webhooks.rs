@@ -15,10 +15,13 @@ use crate::domain::{
     delivery::DeliveryState,
     webhook::{DeliveryLogItem, EndpointItem, SIGNATURE_HEADER, WebhookEvent, WebhooksPage},
 };
-use crate::ui::components::{
-    integrations_nav::IntegrationsNav,
-    local_time::LocalTime,
-    unpack::{loading, signed_in, unpack},
+use crate::ui::{
+    components::{
+        integrations_nav::IntegrationsNav,
+        local_time::LocalTime,
+        unpack::{loading, signed_in, unpack},
+    },
+    format,
 };
 
 #[component]
@@ -171,8 +174,7 @@ fn Endpoints(items: Vec<EndpointItem>, remove: ServerAction<RemoveWebhook>) -> i
                                 <td class="partner url" data-label="Address">{item.url}</td>
                                 <td data-label="Events">{events}</td>
                                 <td data-label="Added">
-                                    <LocalTime utc=item.created_at />
-                                    <span class="muted by">{format!(" by {}", item.created_by)}</span>
+                                    <span class="stamp"><LocalTime utc=item.created_at /><span class="muted by">{format!(" by {}", item.created_by)}</span></span>
                                 </td>
                                 <td data-label="">
                                     <button class="button small danger" type="button"
@@ -257,7 +259,9 @@ fn LogRow(item: DeliveryLogItem, resend: ServerAction<ResendWebhook>) -> impl In
         <tr>
             <td class="partner" data-label="Event">{item.event_label()}</td>
             <td data-label="Report">
-                <a href=format!("/reports/{}", item.report_id)>{format!("#{}", item.report_id)}</a>
+                <a href=format!("/reports/{}", item.report_id)>
+                    {format!("{} · {}", item.partner, format::period_short(item.period))}
+                </a>
             </td>
             <td class="url" data-label="To">
                 {item.endpoint_url.clone()}
