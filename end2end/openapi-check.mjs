@@ -15,6 +15,7 @@ if (!result.valid) {
 }
 const operations = Object.values(document.paths).flatMap((item) => Object.keys(item)).length;
 const shapes = Object.keys(document.components?.schemas ?? {}).length;
+const webhooks = Object.keys(document.webhooks ?? {}).length;
 console.log(
-  `OpenAPI ${document.openapi} document valid (${validator.version}): ${operations} operations, ${shapes} shapes`,
+  `OpenAPI ${document.openapi} document valid (${validator.version}): ${operations} operations, ${webhooks} webhooks, ${shapes} shapes`,
 );

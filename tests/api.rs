@@ -10,7 +10,10 @@ use axum::{
     body::Body,
     http::{Request, StatusCode, header},
 };
-use billing_reports::domain::api_token::{BURST, Scope};
+use billing_reports::domain::{
+    api_token::{BURST, Scope},
+    webhook::WebhookEvent,
+};
 use billing_reports::server::{
     db::{Backend, Db},
     rest,
@@ -775,6 +778,18 @@ async fn the_document_and_the_reference_describe_every_route(backend: Backend) {
             "{shape}"
         );
     }
+    // Every webhook event too, with the signature a receiver checks.
+    for event in WebhookEvent::all() {
+        let operation = &document["webhooks"][event.as_code()]["post"];
+        assert!(operation["requestBody"].is_object(), "{}", event.as_code());
+        assert!(
+            page.text
+                .contains(&format!("to your endpoint: {}", event.as_code())),
+            "{} is not on the reference page",
+            event.as_code()
+        );
+    }
+    assert!(page.text.contains("Billing-Reports-Signature"));
     assert!(
         !page.text.contains("<script"),
         "the reference needs no script"

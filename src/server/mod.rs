@@ -42,7 +42,7 @@ pub async fn run(config: Config) -> anyhow::Result<std::process::ExitCode> {
             return Ok(std::process::ExitCode::SUCCESS);
         }
         Some(Command::Openapi) => {
-            println!("{}", rest::document().to_pretty_json()?);
+            println!("{}", serde_json::to_string_pretty(&rest::document())?);
             return Ok(std::process::ExitCode::SUCCESS);
         }
         _ => {}

@@ -9,10 +9,7 @@ use serde_json::Value;
 
 use crate::server::state::AppState;
 
-static PAGE: LazyLock<String> = LazyLock::new(|| {
-    let document = serde_json::to_value(super::document()).unwrap_or_default();
-    body(&document)
-});
+static PAGE: LazyLock<String> = LazyLock::new(|| body(&super::document()));
 
 pub async fn serve(State(state): State<AppState>) -> Html<String> {
     let options = &state.leptos_options;
@@ -100,6 +97,19 @@ fn body(document: &Value) -> String {
         for (path, operations) in paths {
             for (method, operation) in operations.as_object().into_iter().flatten() {
                 operation_html(&mut out, path, method, operation);
+            }
+        }
+    }
+    out.push_str("<h2 id=\"webhooks\">Webhooks</h2>");
+    if let Some(webhooks) = document["webhooks"].as_object() {
+        for (event, operations) in webhooks {
+            for (method, operation) in operations.as_object().into_iter().flatten() {
+                operation_html(
+                    &mut out,
+                    &format!("to your endpoint: {event}"),
+                    method,
+                    operation,
+                );
             }
         }
     }

@@ -3,12 +3,13 @@
 //! ([`caller`]); every handler calls the same services as the pages, so what a token may read
 //! and do, the versions and the history are the pages' own. Actions need the version read
 //! (`If-Match`) and may carry an `Idempotency-Key`; refusals are `application/problem+json`.
-//! The OpenAPI document is generated from the handlers and [`schema`], and the reference page
-//! is drawn from it.
+//! The OpenAPI document is generated from the handlers, [`schema`] and the webhooks' events
+//! ([`events`]), and the reference page is drawn from it.
 
 mod actions;
 mod caller;
 mod docs;
+pub mod events;
 mod idempotency;
 mod openapi;
 mod problem;

@@ -1,6 +1,6 @@
-//! The OpenAPI 3.1 document of `/api/v1`, generated from the handlers' annotations and the
-//! shapes of [`super::schema`], served at `/api/v1/openapi.json` (and printed by
-//! `billing-reports openapi`).
+//! The OpenAPI 3.1 document of `/api/v1`, generated from the handlers' annotations, the
+//! shapes of [`super::schema`] and the webhooks of [`super::events`], served at
+//! `/api/v1/openapi.json` (and printed by `billing-reports openapi`).
 
 use std::sync::LazyLock;
 
@@ -13,7 +13,7 @@ use utoipa::{
     openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
 };
 
-use super::{actions, reports, usage};
+use super::{actions, events, reports, usage};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -30,14 +30,19 @@ use super::{actions, reports, usage};
             is 412 with the version now. Send an `Idempotency-Key` to retry safely. Refusals \
             are `application/problem+json` (RFC 9457) with a stable `code` and a `detail` in \
             the words the app shows. Each token may make 600 calls a minute (120 at once); \
-            beyond, 429 with `Retry-After`."
+            beyond, 429 with `Retry-After`.\n\n\
+            Instead of asking again and again, your systems can be told: an administrator adds \
+            their addresses on the Webhooks page (HTTPS; HTTP only to this machine) and picks \
+            the events. Each event is a signed `POST` described under Webhooks below."
     ),
     paths(reports::list, reports::show, usage::import),
+    components(schemas(events::WebhookEventBody, events::WebhookEventReport)),
     modifiers(&BearerToken),
     tags(
         (name = "Reports", description = "Reading reports."),
         (name = "Actions", description = "Moving a report through its month: each needs `If-Match`."),
-        (name = "Usage", description = "The vendor's usage feed, from which the month's reports are generated.")
+        (name = "Usage", description = "The vendor's usage feed, from which the month's reports are generated."),
+        (name = "Webhooks", description = "What your systems are sent when something happens to a report.")
     )
 )]
 struct Document;
@@ -62,14 +67,17 @@ impl Modify for BearerToken {
     }
 }
 
-/// The whole document.
-pub fn document() -> utoipa::openapi::OpenApi {
+/// The whole document, with its `webhooks` (which the generator does not know of).
+pub fn document() -> serde_json::Value {
     let mut document = Document::openapi();
     document.merge(actions::Documented::openapi());
+    let mut document = serde_json::to_value(document).unwrap_or_default();
+    document["webhooks"] = events::webhooks();
     document
 }
 
-static JSON: LazyLock<String> = LazyLock::new(|| document().to_pretty_json().unwrap_or_default());
+static JSON: LazyLock<String> =
+    LazyLock::new(|| serde_json::to_string_pretty(&document()).unwrap_or_default());
 
 /// `GET /api/v1/openapi.json`: public, like the reference page (it describes, it holds no data).
 pub async fn serve() -> Response {
