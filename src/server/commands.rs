@@ -7,7 +7,7 @@ use anyhow::Context;
 
 use super::config::{ApiTokenCommand, CycleCommand, JobsCommand, UsageCommand};
 use super::db::Db;
-use super::services::{api_tokens, cycle, integrity, usage_import};
+use super::services::{api_tokens, cycle, emails::Mailer, integrity, usage_import, webhooks};
 use super::vendor::Vendor;
 use crate::domain::Period;
 
@@ -53,8 +53,13 @@ pub async fn cycle(db: &Db, vendor: &Vendor, command: CycleCommand) -> anyhow::R
     })
 }
 
-/// `jobs run-due [--now RFC3339]`.
-pub async fn jobs(db: &Db, vendor: &Vendor, command: JobsCommand) -> anyhow::Result<ExitCode> {
+/// `jobs run-due [--now RFC3339]`: the runner's work, once (the webhooks and the emails too).
+pub async fn jobs(
+    db: &Db,
+    vendor: &Vendor,
+    mailer: Option<Mailer>,
+    command: JobsCommand,
+) -> anyhow::Result<ExitCode> {
     let JobsCommand::RunDue { now } = command;
     let at = match now {
         Some(text) => {
@@ -65,14 +70,17 @@ pub async fn jobs(db: &Db, vendor: &Vendor, command: JobsCommand) -> anyhow::Res
         }
         None => time::OffsetDateTime::now_utc(),
     };
-    let run = cycle::run_due(db, vendor, at)
-        .await
-        .map_err(|error| anyhow::anyhow!("{error}"))?;
+    let sender = webhooks::Sender::new().context("the webhook sender could not start")?;
+    let ran = super::jobs::run_once(db, vendor, &sender, mailer.as_ref(), at).await;
+    let run = ran.cycle.map_err(|error| anyhow::anyhow!("{error}"))?;
     println!(
         "Jobs due at {}: {}.",
         super::db::rfc3339(at),
         run.sentence()
     );
+    let sent = ran.webhooks.map_err(|error| anyhow::anyhow!("{error}"))?;
+    let mailed = ran.emails.map_err(|error| anyhow::anyhow!("{error}"))?;
+    println!("Then {}; {}.", sent.sentence(), mailed.sentence());
     Ok(ExitCode::SUCCESS)
 }
 

@@ -10,7 +10,7 @@ use std::time::Duration;
 use tokio::{sync::watch, task::JoinHandle};
 
 use super::db::Db;
-use super::services::{cycle, emails, webhooks};
+use super::services::{ServiceError, cycle, emails, webhooks};
 use super::vendor::Vendor;
 
 /// Starts the runner on its own task (nothing when `every_seconds` is 0); it ends once `stop`
@@ -41,42 +41,57 @@ pub fn start(
                 _ = ticks.tick() => {}
                 _ = stop.wait_for(|stopping| *stopping) => break,
             }
-            let ran = cycle::run_due(&db, &vendor, time::OffsetDateTime::now_utc()).await;
-            count(&ran);
-            match ran {
-                Ok(run) if run == cycle::DueRun::default() => {}
+            let now = time::OffsetDateTime::now_utc();
+            let ran = run_once(&db, &vendor, &sender, mailer.as_ref(), now).await;
+            count(&ran.cycle);
+            count_webhooks(&ran.webhooks);
+            count_emails(&ran.emails);
+            match &ran.cycle {
+                Ok(run) if *run == cycle::DueRun::default() => {}
                 Ok(run) => tracing::info!(summary = %run.sentence(), "jobs ran"),
                 Err(error) => tracing::error!(%error, "jobs failed; retrying at the next tick"),
             }
-            let sent = webhooks::run_due(&db, &sender, time::OffsetDateTime::now_utc()).await;
-            count_webhooks(&sent);
-            match sent {
-                Ok(run) if run == webhooks::WebhookRun::default() => {}
-                Ok(run) => tracing::info!(
-                    delivered = run.delivered,
-                    retrying = run.retrying,
-                    failed = run.failed,
-                    "webhooks sent"
-                ),
+            match &ran.webhooks {
+                Ok(run) if *run == webhooks::WebhookRun::default() => {}
+                Ok(run) => tracing::info!(summary = %run.sentence(), "webhooks sent"),
                 Err(error) => tracing::error!(%error, "webhooks failed; retrying at the next tick"),
             }
-            let mailed =
-                emails::run_due(&db, mailer.as_ref(), time::OffsetDateTime::now_utc()).await;
-            count_emails(&mailed);
-            match mailed {
-                Ok(run) if run == emails::EmailRun::default() => {}
-                Ok(run) => tracing::info!(
-                    sent = run.sent,
-                    retrying = run.retrying,
-                    failed = run.failed,
-                    expired = run.expired,
-                    "emails sent"
-                ),
+            match &ran.emails {
+                Ok(run) if *run == emails::EmailRun::default() => {}
+                Ok(run) => tracing::info!(summary = %run.sentence(), "emails sent"),
                 Err(error) => tracing::error!(%error, "emails failed; retrying at the next tick"),
             }
         }
         tracing::info!("job runner stopped");
     }))
+}
+
+/// What one run did: the cycle, the webhooks and the emails, each on its own (one failing
+/// does not keep the others from running).
+pub struct Ran {
+    pub cycle: Result<cycle::DueRun, ServiceError>,
+    pub webhooks: Result<webhooks::WebhookRun, ServiceError>,
+    pub emails: Result<emails::EmailRun, ServiceError>,
+}
+
+/// Everything due, once: the cycle's deadlines and deliveries as of `at`, then the webhooks and
+/// the emails written until now (by the cycle or by people). The runner calls it at each tick;
+/// `billing-reports jobs run-due` calls it from cron (or at a given `at`, for a catch-up).
+pub async fn run_once(
+    db: &Db,
+    vendor: &Vendor,
+    sender: &webhooks::Sender,
+    mailer: Option<&emails::Mailer>,
+    at: time::OffsetDateTime,
+) -> Ran {
+    let cycle = cycle::run_due(db, vendor, at).await;
+    let webhooks = webhooks::run_due(db, sender, time::OffsetDateTime::now_utc()).await;
+    let emails = emails::run_due(db, mailer, time::OffsetDateTime::now_utc()).await;
+    Ran {
+        cycle,
+        webhooks,
+        emails,
+    }
 }
 
 /// The run in the metrics (see `server::metrics`): runs, failed runs, and what each did.

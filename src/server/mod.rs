@@ -63,7 +63,10 @@ pub async fn run(config: Config) -> anyhow::Result<std::process::ExitCode> {
         Command::Backup { .. } | Command::Restore { .. } | Command::Openapi => done,
         Command::Usage { command } => commands::usage(&db, command).await,
         Command::Cycle { command } => commands::cycle(&db, &vendor, command).await,
-        Command::Jobs { command } => commands::jobs(&db, &vendor, command).await,
+        Command::Jobs { command } => {
+            let mailer = config.mailer().map_err(anyhow::Error::msg)?;
+            commands::jobs(&db, &vendor, mailer, command).await
+        }
         Command::VerifyHistory => commands::verify_history(&db).await,
         Command::ApiToken { command } => commands::api_token(&db, command).await,
         Command::ExportPriceBook { file } => {

@@ -155,6 +155,16 @@ pub struct EmailRun {
     pub expired: u64,
 }
 
+impl EmailRun {
+    /// The run in one line, for the log and the command line.
+    pub fn sentence(&self) -> String {
+        format!(
+            "emails sent {}, to try again {}, given up {}, too old to send {}",
+            self.sent, self.retrying, self.failed, self.expired
+        )
+    }
+}
+
 /// Sends the emails due at `at`. Without a mailer (no `--smtp-url`), nothing is sent and only
 /// the emails too old to send are closed (`domain::email::is_stale`).
 pub async fn run_due(

@@ -188,6 +188,16 @@ pub struct WebhookRun {
     pub failed: u64,
 }
 
+impl WebhookRun {
+    /// The run in one line, for the log and the command line.
+    pub fn sentence(&self) -> String {
+        format!(
+            "webhooks delivered {}, to try again {}, given up {}",
+            self.delivered, self.retrying, self.failed
+        )
+    }
+}
+
 /// Tries every webhook delivery due at `at`. Any answer but a 2xx is tried again later: a
 /// receiver that is down or refuses for a while gets the event once it is back.
 #[tracing::instrument(skip(db, sender), err(Debug))]
