@@ -59,7 +59,8 @@ struct Receiver {
     secrets: Arc<Mutex<Vec<(String, String)>>>,
 }
 
-/// Checks the signature independently of the server's code: HMAC-SHA256 over "t.body".
+/// Checks the signature independently of the server's code: HMAC-SHA256 over "t.body", and a
+/// timestamp close to now.
 fn signature_holds(headers: &HeaderMap, body: &str, secret: &str) -> bool {
     let Some(value) = headers.get(SIGNATURE_HEADER).and_then(|v| v.to_str().ok()) else {
         return false;
@@ -71,6 +72,11 @@ fn signature_holds(headers: &HeaderMap, body: &str, secret: &str) -> bool {
     ) else {
         return false;
     };
+    // Signed when sent, as a receiver checks: within five minutes of its own clock.
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    if t.parse::<i64>().map_or(true, |t| (now - t).abs() > 300) {
+        return false;
+    }
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("key");
     mac.update(format!("{t}.{body}").as_bytes());
     let expected: String = mac

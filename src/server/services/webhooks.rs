@@ -132,8 +132,10 @@ impl Sender {
     }
 
     /// One try: the receiver's status code when it answered, and whether that was a 2xx.
-    async fn send(&self, delivery: &DueWebhook, at: time::OffsetDateTime) -> Tried {
-        let timestamp = at.unix_timestamp();
+    /// Signed at the moment it is sent (not when the run began), so that a receiver's check
+    /// of the timestamp holds however long the run takes.
+    async fn send(&self, delivery: &DueWebhook) -> Tried {
+        let timestamp = time::OffsetDateTime::now_utc().unix_timestamp();
         let signature = digest::hmac_sha256_hex(
             delivery.secret.as_bytes(),
             webhook::signed_content(timestamp, &delivery.payload).as_bytes(),
@@ -219,7 +221,7 @@ pub async fn run_due(
             continue;
         }
         drop(conn);
-        let tried = sender.send(&delivery, at).await;
+        let tried = sender.send(&delivery).await;
         let retry_at;
         let outcome = match &tried.error {
             None => {
