@@ -53,27 +53,6 @@ pub async fn due(
     .await
 }
 
-/// Takes a due delivery for one try: counts the try and moves its next one to `lease_until`,
-/// so that no other runner tries it meanwhile (and a runner that dies mid-try leaves it due
-/// again later). False when another runner took it first.
-pub async fn claim(
-    conn: &mut AnyConnection,
-    id: i64,
-    attempts: i64,
-    lease_until: &str,
-) -> Result<bool, SqlError> {
-    let done = sqlx::query(
-        "UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = $3 \
-         WHERE id = $1 AND state = 'pending' AND attempts = $2",
-    )
-    .bind(id)
-    .bind(attempts)
-    .bind(lease_until)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
-}
-
 /// Records the vendor's reference; false when the delivery was no longer pending.
 pub async fn mark_delivered(
     conn: &mut AnyConnection,

@@ -113,25 +113,6 @@ pub async fn due(
     .await
 }
 
-/// Takes a due email for one try: false when another runner did.
-pub async fn claim(
-    conn: &mut AnyConnection,
-    id: i64,
-    attempts: i64,
-    lease_until: &str,
-) -> Result<bool, SqlError> {
-    let done = sqlx::query(
-        "UPDATE emails SET attempts = attempts + 1, next_attempt_at = $3 \
-         WHERE id = $1 AND state = 'pending' AND attempts = $2",
-    )
-    .bind(id)
-    .bind(attempts)
-    .bind(lease_until)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
-}
-
 /// How a try ended, as stored.
 #[derive(Clone, Copy, Debug)]
 pub enum Sent<'a> {

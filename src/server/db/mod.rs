@@ -12,6 +12,7 @@ pub mod emails;
 pub mod feed;
 pub mod notices;
 pub mod orgs;
+pub mod outbox;
 pub mod pricing;
 pub mod reports;
 pub mod scale;

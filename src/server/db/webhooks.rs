@@ -217,25 +217,6 @@ pub async fn due(
     .await
 }
 
-/// Takes a due delivery for one try (as `deliveries::claim`): false when another runner did.
-pub async fn claim(
-    conn: &mut AnyConnection,
-    id: i64,
-    attempts: i64,
-    lease_until: &str,
-) -> Result<bool, SqlError> {
-    let done = sqlx::query(
-        "UPDATE webhook_deliveries SET attempts = attempts + 1, next_attempt_at = $3 \
-         WHERE id = $1 AND state = 'pending' AND attempts = $2",
-    )
-    .bind(id)
-    .bind(attempts)
-    .bind(lease_until)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
-}
-
 /// Records a try: delivered (`retry_at` and `error` none), due again at `retry_at`, or failed.
 pub async fn record_try(
     conn: &mut AnyConnection,

@@ -16,6 +16,7 @@ use crate::domain::{
 use crate::server::db::{
     Db,
     deliveries::{self, DueDelivery},
+    outbox::{self, Outbox},
     reports::{self, NewHistoryEntry},
     rfc3339, webhooks,
 };
@@ -63,7 +64,14 @@ pub async fn run_due(
     for delivery in due {
         let claimed = {
             let mut conn = db.acquire().await?;
-            deliveries::claim(&mut conn, delivery.id, delivery.attempts, &lease).await?
+            outbox::claim(
+                &mut conn,
+                Outbox::Deliveries,
+                delivery.id,
+                delivery.attempts,
+                &lease,
+            )
+            .await?
         };
         if !claimed {
             continue;

@@ -19,7 +19,9 @@ use crate::domain::{
 use crate::server::db::{
     Db,
     emails::{self, DueEmail, Sent},
-    now_utc, period_of, rfc3339,
+    now_utc,
+    outbox::{self, Outbox},
+    period_of, rfc3339,
 };
 
 /// Emails one run tries at most (the rest wait for the next run).
@@ -190,7 +192,7 @@ pub async fn run_due(
             continue;
         };
         let mut conn = db.acquire().await?;
-        if !emails::claim(&mut conn, email.id, email.attempts, &lease).await? {
+        if !outbox::claim(&mut conn, Outbox::Emails, email.id, email.attempts, &lease).await? {
             continue;
         }
         drop(conn);

@@ -14,7 +14,9 @@ use crate::domain::{
     webhook::{self, EndpointItem, NewEndpoint, WebhooksPage},
 };
 use crate::server::db::{
-    Db, now_utc, rfc3339,
+    Db, now_utc,
+    outbox::{self, Outbox},
+    rfc3339,
     webhooks::{self, DueWebhook, TryOutcome},
 };
 use crate::server::digest;
@@ -217,7 +219,15 @@ pub async fn run_due(
     let mut run = WebhookRun::default();
     for delivery in due {
         let mut conn = db.acquire().await?;
-        if !webhooks::claim(&mut conn, delivery.id, delivery.attempts, &lease).await? {
+        if !outbox::claim(
+            &mut conn,
+            Outbox::Webhooks,
+            delivery.id,
+            delivery.attempts,
+            &lease,
+        )
+        .await?
+        {
             continue;
         }
         drop(conn);
