@@ -1,7 +1,8 @@
 //! Answers are compressed as the browser asks: a page and a server function's answer in gzip or
 //! brotli (and read back whole), nothing for a client that does not ask, and never a PDF (its
 //! streams are compressed already). Static files go out as compressed at build, and a browser
-//! checks them again on every use (so no older release's bundle runs against a newer server).
+//! checks them again on every use (so no older release's bundle runs against a newer server),
+//! except the bundle files named after their content, which it keeps for a year.
 
 mod common;
 
@@ -152,4 +153,52 @@ async fn static_files_go_as_compressed_at_build_and_are_checked_again_on_use() {
     })
     .await
     .expect("the static files");
+}
+
+#[tokio::test]
+async fn bundle_files_named_after_their_content_are_kept_for_a_year() {
+    use billing_reports::server::{assets::Assets, config::Config, router, state::AppState};
+    use tower::ServiceExt;
+
+    let (db, url, _guard) = durable_db(Backend::Sqlite).await;
+    let site = std::env::temp_dir().join(format!("br-hashed-site-{}", std::process::id()));
+    std::fs::create_dir_all(site.join("pkg")).expect("a site folder");
+    let _site = TempGuard::Dir(site.clone());
+    std::fs::write(site.join("pkg/billing-reports.Q1w-E_2.js"), "hashed();").expect("write");
+    std::fs::write(site.join("pkg/billing-reports.js"), "plain();").expect("write");
+    let config = Config::for_database(&url);
+    let mut state = AppState::new(
+        &config,
+        db,
+        billing_reports::server::vendor::Vendor::Builtin,
+    );
+    state.leptos_options.site_root = site.display().to_string().into();
+    state.assets = Assets::from_list("js: Q1w-E_2\n", "pkg", "billing-reports");
+    let app = router::build(state);
+    let get = |path: &'static str| {
+        let app = app.clone();
+        async move {
+            app.oneshot(Request::get(path).body(Body::empty()).expect("request"))
+                .await
+                .expect("answer")
+        }
+    };
+
+    let hashed = get("/pkg/billing-reports.Q1w-E_2.js").await;
+    assert_eq!(hashed.status(), 200);
+    assert_eq!(
+        header_of(&hashed, header::CACHE_CONTROL),
+        "public, max-age=31536000, immutable"
+    );
+    // A file whose name says nothing of its content is checked again on every use.
+    let plain = get("/pkg/billing-reports.js").await;
+    assert_eq!(plain.status(), 200);
+    assert_eq!(header_of(&plain, header::CACHE_CONTROL), "no-cache");
+    // A missing hashed name is no file to keep.
+    let missing = get("/pkg/billing-reports.Zz.js").await;
+    assert_eq!(missing.status(), 404);
+    assert_ne!(
+        header_of(&missing, header::CACHE_CONTROL),
+        "public, max-age=31536000, immutable"
+    );
 }

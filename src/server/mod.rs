@@ -1,6 +1,7 @@
 //! Everything that only runs on the server: configuration, start-up, state, the database,
 //! services, security. Nothing here is compiled into the browser bundle.
 
+pub mod assets;
 pub mod auth;
 pub mod backup;
 pub mod chart;

@@ -1,6 +1,7 @@
 //! What every response carries and what every request must respect: security headers on all
 //! responses (pages add their own script nonce to the Content-Security-Policy), `no-store` on
-//! every answer that is not a static file (`no-cache` on those), and no state
+//! every answer that is not a static file (`no-cache` on those, a year for the bundle files
+//! named after their content), and no state
 //! change from another site — a non-GET request with a foreign `Origin` or
 //! `Sec-Fetch-Site: cross-site` is refused before it reaches any handler.
 
@@ -27,6 +28,7 @@ pub fn page_csp(nonce: &str) -> String {
 
 pub async fn layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let cross_site = is_cross_site(request.headers(), state.public_origin.as_deref());
+    let immutable = state.assets.is_immutable(request.uri().path());
     let mut response = if changes_state(request.method()) && cross_site {
         tracing::warn!(path = %request.uri().path(), "cross-site request refused");
         (
@@ -47,9 +49,13 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
     // Pages, server functions and downloads are answered for one user, and many show prices:
     // nothing may keep them. Static files (the only answers with a modification date) may be
     // kept, but are checked again on every use (a 304 when unchanged), so that a browser never
-    // runs an older release's bundle against a newer server.
+    // runs an older release's bundle against a newer server. A bundle file named after its
+    // content never changes, so it is kept for a year without asking.
     if !headers.contains_key(header::CACHE_CONTROL) {
-        let policy = if headers.contains_key(header::LAST_MODIFIED) {
+        let file = headers.contains_key(header::LAST_MODIFIED);
+        let policy = if file && immutable {
+            super::assets::IMMUTABLE
+        } else if file {
             "no-cache"
         } else {
             "no-store"

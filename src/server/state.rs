@@ -16,6 +16,8 @@ use super::{
 #[derive(Clone)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
+    /// The bundle files named after their content (kept for a year by browsers).
+    pub assets: super::assets::Assets,
     pub db: Db,
     /// The vendor's systems: prices, codes, deliveries (built in or HTTP).
     pub vendor: super::vendor::Vendor,
@@ -68,8 +70,10 @@ impl AppState {
             leptos_options.site_root = beside.into();
         }
         leptos_options.site_addr = config.listen;
+        let assets = super::assets::Assets::beside_binary(&mut leptos_options);
         Self {
             leptos_options,
+            assets,
             db,
             vendor,
             vendor_name: config.vendor_name.clone(),
