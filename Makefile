@@ -73,7 +73,6 @@ e2e: npm
 bench: system tools npm start-postgres
 	bash bench/run.sh
 	cargo bench --features ssr --bench domain
-	cargo bench --features ssr --bench list
 	# The full proofs of integrity (bounded runs of the same tests are in `make test`):
 	# 8 clients x 10,000 conflicting actions, 200 kills of the server, a million garbage bodies,
 	# a million cases of each property.

@@ -1,13 +1,21 @@
-//! The report list and pages at production size: seeds `BENCH_REPORTS` reports (default
-//! 100,000) with `BENCH_LINES` lines each (default 10), plus one partner's 36 reports of 500
-//! lines, on SQLite (a temporary file) and PostgreSQL (a database created and dropped here); then
-//! times the list queries, and whole server-rendered pages through the real router as a signed-in
-//! platform admin: the list, and the detail page of a 500-line report. Prints a table; checks
-//! only that each page answered 200.
+//! The reports list and the workflow at production size, each beside a baseline measured in the
+//! same run:
+//! - the list server function (`POST /api/reports/list`, through the real router, signed in as
+//!   the platform admin) for each shape of filter, beside the same SQL run by the database's
+//!   own shell (`sqlite3`, `psql`), with the database's plan for the page's rows;
+//! - approve/return transitions through `POST /api/reports/act`, beside a bare loop of the same
+//!   UPDATE and INSERT.
+//!
+//! `bench/run.sh` points `BENCH_SQLITE_URL` and `BENCH_POSTGRES_URL` at its cached scale data
+//! (100,000 reports, a million lines); without them this seeds temporary databases
+//! (`BENCH_REPORTS` reports of `BENCH_LINES` lines) and drops them afterwards. Prints markdown
+//! table rows.
 //!
 //! cargo bench --features ssr --bench list
 
-use billing_reports::server::vendor::Vendor;
+mod raw;
+mod transitions;
+
 use std::time::{Duration, Instant};
 
 use axum::{
@@ -18,18 +26,21 @@ use axum::{
 use billing_reports::{
     domain::{
         ListScope, Period,
-        flags::RiskFlag,
         query::{ListQuery, ReportFilter, SortKey, StatusFilter},
     },
     server::{
         config::Config,
-        db::{Db, reports, scale},
+        db::{Backend, Db, reports, scale},
         router,
         state::AppState,
+        vendor::Vendor,
     },
 };
 use http_body_util::BodyExt;
 use tower::ServiceExt;
+
+/// Samples per figure; p99 of 40 is the second slowest.
+const RUNS: usize = 40;
 
 fn env_number(name: &str, default: u64) -> u64 {
     std::env::var(name)
@@ -38,74 +49,71 @@ fn env_number(name: &str, default: u64) -> u64 {
         .unwrap_or(default)
 }
 
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
+/// The `percent` percentile of `samples` (nearest rank).
+pub fn percentile(samples: &[Duration], percent: usize) -> Duration {
+    let mut sorted = samples.to_vec();
+    sorted.sort();
+    let rank = (sorted.len() * percent).div_ceil(100).max(1);
+    sorted[rank - 1]
 }
 
-async fn bench_backend(label: &str, url: &str, spec: scale::ScaleSpec) {
-    let db = Db::connect(url).await.expect("connect");
-    db.migrate().await.expect("migrate");
-    billing_reports::server::load_demo(&db, "Trend Micro")
-        .await
-        .expect("demo catalogue");
-    let done = scale::generate(&db, url, spec).await.expect("seed");
+pub fn ms(duration: Duration) -> String {
+    let tenths = duration.as_micros() / 100;
+    format!("{}.{} ms", tenths / 10, tenths % 10)
+}
+
+/// One table row: what, p50 and p99, the baseline's p50 and p99, and how the p99s compare.
+pub fn row(backend: &str, measure: &str, ours: &[Duration], base: &[Duration], note: &str) {
+    let (p50, p99) = (percentile(ours, 50), percentile(ours, 99));
+    let (b50, b99) = (percentile(base, 50), percentile(base, 99));
+    // In tenths, from whole microseconds.
+    let ratio = p99.as_micros() * 10 / b99.as_micros().max(1);
     println!(
-        "| {label} | seed {} reports / {} lines | {:.1?} |",
-        done.reports, done.lines, done.elapsed
+        "| {backend} | {measure} | {} | {} | {} | {} | {}.{}× | {note} |",
+        ms(p50),
+        ms(p99),
+        ms(b50),
+        ms(b99),
+        ratio / 10,
+        ratio % 10
     );
+}
+
+/// The filter shapes the list is measured with.
+async fn cases(db: &Db) -> Vec<(&'static str, ReportFilter)> {
     let month = Period::parse("2026-10").ok();
-    let distributor: Option<i64> = sqlx::query_scalar(
-        "SELECT MIN(id) FROM organisations WHERE kind = 'distributor' AND name LIKE 'Scale %'",
-    )
-    .fetch_one(db.pool())
-    .await
-    .expect("a scale distributor");
-    let cases: Vec<(&str, ReportFilter)> = vec![
+    let region: Option<i64> = sqlx::query_scalar("SELECT MIN(region_id) FROM reports")
+        .fetch_one(db.pool())
+        .await
+        .expect("a region");
+    let page = |filter: ReportFilter| ReportFilter { page: 1, ..filter };
+    vec![
+        ("no filter", page(ReportFilter::default())),
         (
-            "first page, no filter",
-            ReportFilter {
-                page: 1,
-                ..ReportFilter::default()
-            },
-        ),
-        (
-            "one month",
-            ReportFilter {
+            "region + month",
+            page(ReportFilter {
+                region,
                 from: month,
                 to: month,
-                page: 1,
                 ..ReportFilter::default()
-            },
+            }),
         ),
         (
-            "one month, under review",
-            ReportFilter {
-                from: month,
-                to: month,
-                status: Some(StatusFilter::UnderReview(None)),
-                page: 1,
-                ..ReportFilter::default()
-            },
-        ),
-        (
-            "one distributor",
-            ReportFilter {
-                distributor,
-                page: 1,
-                ..ReportFilter::default()
-            },
-        ),
-        (
-            "partner name search",
-            ReportFilter {
+            "partner search",
+            page(ReportFilter {
                 partner: Some("partner 0123".into()),
-                page: 1,
                 ..ReportFilter::default()
-            },
+            }),
         ),
         (
-            "page 100, by total",
+            "status under review",
+            page(ReportFilter {
+                status: Some(StatusFilter::UnderReview(None)),
+                ..ReportFilter::default()
+            }),
+        ),
+        (
+            "sorted by total, page 100",
             ReportFilter {
                 sort: Some(SortKey::Total),
                 page: 100,
@@ -113,101 +121,18 @@ async fn bench_backend(label: &str, url: &str, spec: scale::ScaleSpec) {
             },
         ),
         (
-            "by deadline",
-            ReportFilter {
+            "sorted by deadline",
+            page(ReportFilter {
                 sort: Some(SortKey::Deadline),
-                page: 1,
                 ..ReportFilter::default()
-            },
+            }),
         ),
-        (
-            "anomalies, one month",
-            ReportFilter {
-                flag: Some(RiskFlag::Anomaly),
-                from: month,
-                to: month,
-                page: 1,
-                ..ReportFilter::default()
-            },
-        ),
-        (
-            "one distributor's to-do",
-            ReportFilter {
-                distributor,
-                status: Some(StatusFilter::UnderReview(None)),
-                sort: Some(SortKey::Deadline),
-                page: 1,
-                ..ReportFilter::default()
-            },
-        ),
-    ];
-    for (name, filter) in cases {
-        let mut samples = Vec::new();
-        let mut count = 0;
-        for _ in 0..7 {
-            let start = Instant::now();
-            count = reports::list(&db, &ListQuery::new(ListScope::All, &filter))
-                .await
-                .expect("list")
-                .total_count;
-            samples.push(start.elapsed());
-        }
-        println!(
-            "| {label} | list: {name} ({count} match) | {:.2?} |",
-            median(samples)
-        );
-    }
-    pages(label, url, &db).await;
-    db.close().await;
+    ]
 }
 
-/// Sends one request through the router; answers the status and the body's length.
-async fn get(router: &Router, path: &str, cookie: &str) -> (u16, usize) {
-    let request = Request::get(path)
-        .header(header::COOKIE, cookie)
-        .body(Body::empty())
-        .expect("request");
-    let response = router.clone().oneshot(request).await.expect("response");
-    let status = response.status().as_u16();
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
-    (status, body.len())
-}
-
-/// Whole pages as the browser gets them: the list at full size, and a 500-line report.
-async fn pages(label: &str, url: &str, db: &Db) {
-    let started = Instant::now();
-    let big = scale::generate(
-        db,
-        url,
-        scale::ScaleSpec {
-            reports: 36,
-            lines_per_report: 500,
-            months: 36,
-        },
-    )
-    .await
-    .expect("500-line reports");
-    println!(
-        "| {label} | seed {} reports of 500 lines | {:.1?} |",
-        big.reports,
-        started.elapsed()
-    );
-    let report: i64 = sqlx::query_scalar(
-        "SELECT r.id FROM reports r WHERE (SELECT COUNT(*) FROM line_items l WHERE l.report_id = r.id) = 500 \
-         AND r.status = 'completed' ORDER BY r.id LIMIT 1",
-    )
-    .fetch_one(db.pool())
-    .await
-    .expect("a 500-line report");
-
-    let config = <Config as clap::Parser>::parse_from(["billing-reports", "--database-url", url]);
-    let router = router::build(AppState::new(&config, db.clone(), Vendor::Builtin));
-    let form = "email=ops%40billing-reports.example&password=demo-password";
+/// Signs in through the router; answers the session cookie.
+pub async fn sign_in(router: &Router, email: &str) -> String {
+    let form = format!("email={}&password=demo-password", email.replace('@', "%40"));
     let response = router
         .clone()
         .oneshot(
@@ -219,56 +144,123 @@ async fn pages(label: &str, url: &str, db: &Db) {
         )
         .await
         .expect("sign in");
-    let cookie = response
+    response
         .headers()
         .get_all(header::SET_COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .find_map(|c| c.split(';').next().filter(|p| p.starts_with("br_session=")))
         .expect("a session cookie")
-        .to_owned();
+        .to_owned()
+}
 
-    let detail = format!("/reports/{report}");
-    for (name, path) in [
-        ("page: list, no filter", "/"),
-        (
-            "page: list, one month under review",
-            "/?period=2026-10&status=under_review",
-        ),
-        ("page: report detail, 500 lines", detail.as_str()),
-    ] {
-        let mut samples = Vec::new();
-        let mut answer = (0, 0);
-        for _ in 0..7 {
-            let start = Instant::now();
-            answer = get(&router, path, &cookie).await;
-            samples.push(start.elapsed());
-        }
-        assert_eq!(answer.0, 200, "{path}");
-        println!(
-            "| {label} | {name} ({} KiB of HTML) | {:.2?} |",
-            answer.1 / 1024,
-            median(samples)
+/// Calls a server function through the router; answers the status and the body.
+pub async fn call(router: &Router, endpoint: &str, cookie: &str, body: String) -> (u16, Vec<u8>) {
+    let request = Request::post(format!("/api/{endpoint}"))
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::ACCEPT, "application/json")
+        .body(Body::from(body))
+        .expect("request");
+    let response = router.clone().oneshot(request).await.expect("response");
+    let status = response.status().as_u16();
+    let body = response.into_body().collect().await.expect("body");
+    (status, body.to_bytes().to_vec())
+}
+
+async fn bench_backend(label: &str, url: &str, seed: bool, shell: raw::Shell) {
+    let db = Db::connect(url).await.expect("connect");
+    db.migrate().await.expect("migrate");
+    if seed {
+        billing_reports::server::load_demo(&db, "Trend Micro")
+            .await
+            .expect("demo data");
+        let spec = scale::ScaleSpec {
+            reports: env_number("BENCH_REPORTS", 100_000),
+            lines_per_report: u32::try_from(env_number("BENCH_LINES", 10)).unwrap_or(10),
+            months: 36,
+        };
+        let done = scale::generate(&db, url, spec).await.expect("seed");
+        eprintln!(
+            "{label}: seeded {} reports in {:.1?}",
+            done.reports, done.elapsed
         );
     }
+    let reports: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM reports")
+        .fetch_one(db.pool())
+        .await
+        .expect("count");
+    let config = Config::for_database(url);
+    let router = router::build(AppState::new(&config, db.clone(), Vendor::Builtin));
+    let cookie = sign_in(&router, "ops@billing-reports.example").await;
+
+    for (name, filter) in cases(&db).await {
+        let body = serde_json::json!({ "filter": filter }).to_string();
+        let (status, answer) = call(&router, "reports/list", &cookie, body.clone()).await;
+        assert_eq!(status, 200, "{name}: {}", String::from_utf8_lossy(&answer));
+        let mut ours = Vec::with_capacity(RUNS);
+        for _ in 0..RUNS {
+            let start = Instant::now();
+            let (status, _) = call(&router, "reports/list", &cookie, body.clone()).await;
+            ours.push(start.elapsed());
+            assert_eq!(status, 200);
+        }
+        let query = ListQuery::new(ListScope::All, &filter);
+        let statements = reports::list_sql(&db, &query)
+            .await
+            .expect("the list's SQL");
+        let base = shell.time(&statements, RUNS);
+        let plan = reports::explain_list(&db, &filter)
+            .await
+            .expect("plan")
+            .iter()
+            .map(|step| step.trim().to_owned())
+            .collect::<Vec<_>>()
+            .join("; ");
+        let plan = plan.chars().take(160).collect::<String>().replace('|', "/");
+        row(
+            label,
+            &format!("list: {name} ({reports} reports)"),
+            &ours,
+            &base,
+            &format!("`{plan}`"),
+        );
+    }
+    transitions::bench(label, &db, &router).await;
+    db.close().await;
 }
 
 #[tokio::main]
 async fn main() {
-    let spec = scale::ScaleSpec {
-        reports: env_number("BENCH_REPORTS", 100_000),
-        lines_per_report: u32::try_from(env_number("BENCH_LINES", 10)).unwrap_or(10),
-        months: 36,
-    };
-    println!("| backend | measure | median of 7 (seed: once) |");
-    println!("|---|---|---|");
+    println!(
+        "| backend | measure | p50 | p99 | baseline p50 | baseline p99 | p99 ÷ baseline | notes |"
+    );
+    println!("|---|---|---|---|---|---|---|---|");
 
     let dir = std::env::temp_dir().join(format!("br-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let sqlite_url = format!("sqlite:{}?mode=rwc", dir.join("bench.db").display());
-    bench_backend("SQLite", &sqlite_url, spec).await;
+    let (sqlite_url, seed) = match std::env::var("BENCH_SQLITE_URL")
+        .ok()
+        .filter(|url| !url.is_empty())
+    {
+        Some(url) => (url, false),
+        None => {
+            std::fs::create_dir_all(&dir).expect("temp dir");
+            let file = dir.join("bench.db");
+            (format!("sqlite:{}?mode=rwc", file.display()), true)
+        }
+    };
+    let shell = raw::Shell::for_url(Backend::Sqlite, &sqlite_url);
+    bench_backend("SQLite", &sqlite_url, seed, shell).await;
     let _ = std::fs::remove_dir_all(&dir);
 
+    if let Some(url) = std::env::var("BENCH_POSTGRES_URL")
+        .ok()
+        .filter(|url| !url.is_empty())
+    {
+        let shell = raw::Shell::for_url(Backend::Postgres, &url);
+        bench_backend("PostgreSQL", &url, false, shell).await;
+        return;
+    }
     let admin_url = std::env::var("POSTGRES_ADMIN_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
     let name = format!("br_bench_{}", std::process::id());
@@ -281,7 +273,9 @@ async fn main() {
         .rsplit_once('/')
         .map(|(b, _)| b)
         .unwrap_or(&admin_url);
-    bench_backend("PostgreSQL", &format!("{base}/{name}"), spec).await;
+    let url = format!("{base}/{name}");
+    let shell = raw::Shell::for_url(Backend::Postgres, &url);
+    bench_backend("PostgreSQL", &url, true, shell).await;
     sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
         .execute(admin.pool())
         .await

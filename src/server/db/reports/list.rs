@@ -5,7 +5,10 @@
 use sqlx::FromRow;
 
 use super::header::{Basics, Flags};
-use super::list_sql::{FROM_REPORTS, Statement, order_by, push_conditions};
+use super::list_sql::{
+    FROM_REPORTS, Statement, from_for_conditions, leading_period, order_by, push_conditions,
+    push_period_window,
+};
 use crate::domain::{
     Currency, ListScope, ReportSummary, Status, from_scaled_e4,
     query::{
@@ -54,8 +57,14 @@ impl SummaryRow {
     }
 }
 
-/// The list rows of `query` in its order, `limit` of them from `offset`.
-fn rows_statement(query: &ListQuery, limit: i64, offset: i64) -> Statement {
+/// The list rows of `query` in its order, `limit` of them from `offset` (counted from the
+/// window's first month when there is a window).
+fn rows_statement(
+    query: &ListQuery,
+    window: Option<MonthWindow>,
+    limit: i64,
+    offset: i64,
+) -> Statement {
     let mut statement = Statement::new(format!(
         "SELECT r.id, r.partner_id, p.name AS partner_name, d.name AS distributor_name, \
                 g.name AS region_name, {}, r.po_number, r.submission_deadline, \
@@ -65,6 +74,9 @@ fn rows_statement(query: &ListQuery, limit: i64, offset: i64) -> Statement {
         Flags::COLUMNS,
     ));
     push_conditions(&mut statement, query);
+    if let Some(window) = window {
+        push_period_window(&mut statement, window.first, window.last);
+    }
     statement
         .push(" ORDER BY ")
         .push(&order_by(query.sort))
@@ -75,12 +87,13 @@ fn rows_statement(query: &ListQuery, limit: i64, offset: i64) -> Statement {
     statement
 }
 
-/// The database's plan for the list query of `filter`, one line per step. PostgreSQL is asked
+/// The database's plan for the rows of the list page of `filter`, one line per step. PostgreSQL is asked
 /// with sequential scans discouraged, which shows whether an index *can* serve the query
 /// whatever the table's current size.
 pub async fn explain_list(db: &Db, filter: &ReportFilter) -> Result<Vec<String>, SqlError> {
     let query = ListQuery::new(ListScope::All, filter);
-    let Statement { sql, args, .. } = rows_statement(&query, i64::from(PAGE_SIZE), 0);
+    let (_, rows) = page_plan(db, &query).await?;
+    let Statement { sql, args, .. } = rows;
     let mut tx = db.pool().begin().await?;
     let explain = match db.backend() {
         Backend::Sqlite => format!("EXPLAIN QUERY PLAN {sql}"),
@@ -109,16 +122,17 @@ struct GroupRow {
     currency: String,
     status: String,
     sub_status: Option<String>,
+    period: i64,
     reports: i64,
     total_e4: i64,
 }
 
 impl GroupRow {
-    fn decode(self) -> Result<MatchedGroup, SqlError> {
+    fn decode(self) -> Result<(i64, MatchedGroup), SqlError> {
         let bad = |what: &str, error: &dyn std::fmt::Display| {
             SqlError::Decode(format!("list totals: bad {what}: {error}").into())
         };
-        Ok(MatchedGroup {
+        let group = MatchedGroup {
             currency: self
                 .currency
                 .parse::<Currency>()
@@ -127,50 +141,174 @@ impl GroupRow {
                 .map_err(|e| bad("status", &e))?,
             reports: u64::try_from(self.reports).map_err(|e| bad("count", &e))?,
             total: from_scaled_e4(self.total_e4),
-        })
+        };
+        Ok((self.period, group))
     }
+}
+
+/// What `query` matches in each currency, status and month.
+struct Matched {
+    by_month: Vec<(i64, MatchedGroup)>,
+}
+
+impl Matched {
+    /// The counts and totals per currency and status, over every month.
+    fn groups(&self) -> Vec<MatchedGroup> {
+        let mut groups: Vec<MatchedGroup> = Vec::new();
+        for (_, group) in &self.by_month {
+            match groups
+                .iter_mut()
+                .find(|g| g.currency == group.currency && g.status == group.status)
+            {
+                Some(merged) => {
+                    merged.reports += group.reports;
+                    merged.total += group.total;
+                }
+                None => groups.push(group.clone()),
+            }
+        }
+        groups
+    }
+
+    /// How many reports match in each month.
+    fn months(&self) -> Vec<(i64, u64)> {
+        let mut months: Vec<(i64, u64)> = Vec::new();
+        for (period, group) in &self.by_month {
+            match months.iter_mut().find(|(p, _)| p == period) {
+                Some((_, reports)) => *reports += group.reports,
+                None => months.push((*period, group.reports)),
+            }
+        }
+        months
+    }
+}
+
+/// The months that hold the rows a page shows, for a list sorted month first: the rows query
+/// then reads those months only instead of sorting every match.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct MonthWindow {
+    first: i64,
+    last: i64,
+    /// How many matching rows the months before the window hold, in the list's order.
+    before: u64,
+}
+
+/// The window holding rows `offset..offset + limit` when the list runs through `months` (each
+/// with how many reports match) newest first or oldest first; `None` when the page is past
+/// the end.
+fn month_window(
+    mut months: Vec<(i64, u64)>,
+    newest_first: bool,
+    offset: u64,
+    limit: u64,
+) -> Option<MonthWindow> {
+    months.sort_by_key(|(period, _)| *period);
+    if newest_first {
+        months.reverse();
+    }
+    let mut before = 0;
+    let mut window: Option<MonthWindow> = None;
+    for (period, reports) in months {
+        match &mut window {
+            None if before + reports <= offset => before += reports,
+            None => {
+                window = Some(MonthWindow {
+                    first: period,
+                    last: period,
+                    before,
+                });
+                before += reports;
+            }
+            Some(window) => {
+                window.first = window.first.min(period);
+                window.last = window.last.max(period);
+                before += reports;
+            }
+        }
+        if before >= offset + limit && window.is_some() {
+            break;
+        }
+    }
+    window
+}
+
+/// The two statements a page of `query` runs: what matches per currency, status and month,
+/// then the page's rows (read from the months that hold them when the list is sorted month
+/// first).
+async fn page_plan(db: &Db, query: &ListQuery) -> Result<(Matched, Statement), SqlError> {
+    let limit = u64::from(PAGE_SIZE);
+    let offset = u64::from(query.filter.page() - 1) * limit;
+    let matched = matched(db, query).await?;
+    let window = leading_period(query.sort)
+        .and_then(|newest_first| month_window(matched.months(), newest_first, offset, limit));
+    let start = offset - window.map_or(0, |window| window.before);
+    let rows = rows_statement(
+        query,
+        window,
+        i64::try_from(limit).unwrap_or(i64::MAX),
+        i64::try_from(start).unwrap_or(i64::MAX),
+    );
+    Ok((matched, rows))
 }
 
 /// One page of `query`'s reports, with how many match in each currency and status and their
 /// totals (every matching report, not only the page's).
 #[tracing::instrument(skip(db), err)]
 pub async fn list(db: &Db, query: &ListQuery) -> Result<FoundReports, SqlError> {
-    let page = query.filter.page();
-    let offset = i64::from(page - 1) * i64::from(PAGE_SIZE);
-    let groups = groups(db, query).await?;
-    let rows = summaries(db, rows_statement(query, i64::from(PAGE_SIZE), offset)).await?;
+    let (matched, rows) = page_plan(db, query).await?;
+    let groups = matched.groups();
     Ok(FoundReports {
-        rows,
+        rows: summaries(db, rows).await?,
         total_count: groups.iter().map(|group| group.reports).sum(),
         groups,
-        page,
+        page: query.filter.page(),
         page_size: PAGE_SIZE,
         as_of: crate::server::db::now_utc(),
     })
 }
 
+/// The SQL a page of `query` runs, with its values written in (for running it by hand, as the
+/// benchmarks do beside the list itself).
+pub async fn list_sql(db: &Db, query: &ListQuery) -> Result<Vec<String>, SqlError> {
+    let (_, rows) = page_plan(db, query).await?;
+    Ok(vec![
+        matched_statement(query).with_literals(),
+        rows.with_literals(),
+    ])
+}
+
 /// How many reports `query` matches in each currency and status, and their totals.
 pub async fn groups(db: &Db, query: &ListQuery) -> Result<Vec<MatchedGroup>, SqlError> {
+    Ok(matched(db, query).await?.groups())
+}
+
+fn matched_statement(query: &ListQuery) -> Statement {
     // Summed as scaled integers (exact); the sum is cast back from PostgreSQL's NUMERIC.
     let mut grouped = Statement::new(format!(
-        "SELECT r.currency, r.status, r.sub_status, COUNT(*) AS reports, \
-                CAST(SUM(r.total_e4) AS BIGINT) AS total_e4 {FROM_REPORTS}"
+        "SELECT r.currency, r.status, r.sub_status, r.period, COUNT(*) AS reports, \
+                CAST(SUM(r.total_e4) AS BIGINT) AS total_e4 {}",
+        from_for_conditions(query)
     ));
     push_conditions(&mut grouped, query);
-    grouped.push(" GROUP BY r.currency, r.status, r.sub_status");
-    let Statement { sql, args, .. } = grouped;
-    sqlx::query_as_with::<_, GroupRow, _>(&sql, args)
+    grouped.push(" GROUP BY r.currency, r.status, r.sub_status, r.period");
+    grouped
+}
+
+async fn matched(db: &Db, query: &ListQuery) -> Result<Matched, SqlError> {
+    let Statement { sql, args, .. } = matched_statement(query);
+    let by_month = sqlx::query_as_with::<_, GroupRow, _>(&sql, args)
         .fetch_all(db.pool())
         .await?
         .into_iter()
         .map(GroupRow::decode)
-        .collect()
+        .collect::<Result<_, _>>()?;
+    Ok(Matched { by_month })
 }
 
 /// How many reports `query` matches.
 #[tracing::instrument(skip(db), err)]
 pub async fn count(db: &Db, query: &ListQuery) -> Result<u64, SqlError> {
-    let mut count = Statement::new(format!("SELECT COUNT(*) {FROM_REPORTS}"));
+    let mut count = Statement::new(format!("SELECT COUNT(*) {}", from_for_conditions(query)));
     push_conditions(&mut count, query);
     let Statement { sql, args, .. } = count;
     let total: i64 = sqlx::query_scalar_with(&sql, args)
@@ -241,7 +379,7 @@ pub async fn list_all(
     query: &ListQuery,
     cap: u32,
 ) -> Result<Vec<ReportSummary>, SqlError> {
-    summaries(db, rows_statement(query, i64::from(cap), 0)).await
+    summaries(db, rows_statement(query, None, i64::from(cap), 0)).await
 }
 
 /// The list rows `statement` selects.
@@ -253,4 +391,31 @@ async fn summaries(db: &Db, statement: Statement) -> Result<Vec<ReportSummary>, 
         .into_iter()
         .map(SummaryRow::into_summary)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MONTHS: [(i64, u64); 4] = [(202607, 30), (202608, 40), (202609, 0), (202610, 45)];
+
+    fn window(newest_first: bool, offset: u64, limit: u64) -> Option<(i64, i64, u64)> {
+        month_window(MONTHS.to_vec(), newest_first, offset, limit)
+            .map(|w| (w.first, w.last, w.before))
+    }
+
+    #[test]
+    fn a_page_reads_only_the_months_that_hold_its_rows() {
+        // Newest first: October holds rows 0..45, August 45..85, July 85..115.
+        assert_eq!(window(true, 0, 50), Some((202608, 202610, 0)));
+        assert_eq!(window(true, 0, 45), Some((202610, 202610, 0)));
+        assert_eq!(window(true, 50, 50), Some((202607, 202608, 45)));
+        assert_eq!(window(true, 100, 50), Some((202607, 202607, 85)));
+        // Oldest first: July 0..30, August 30..70, (September empty), October 70..115.
+        assert_eq!(window(false, 0, 30), Some((202607, 202607, 0)));
+        assert_eq!(window(false, 50, 50), Some((202608, 202610, 30)));
+        // Past the end, and nothing at all.
+        assert_eq!(window(true, 115, 50), None);
+        assert_eq!(month_window(Vec::new(), true, 0, 50), None);
+    }
 }

@@ -20,7 +20,27 @@ use crate::domain::{
 pub(super) struct Statement {
     pub(super) sql: String,
     pub(super) args: AnyArguments<'static>,
+    /// Each bound value as an SQL literal, for showing the statement as it runs (benchmarks
+    /// run it through the databases' own shells).
+    literals: Vec<String>,
     conditions: usize,
+}
+
+/// A value that can be written into SQL as a literal.
+pub(super) trait Literal {
+    fn literal(&self) -> String;
+}
+
+impl Literal for i64 {
+    fn literal(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl Literal for String {
+    fn literal(&self) -> String {
+        format!("'{}'", self.replace('\'', "''"))
+    }
 }
 
 impl Statement {
@@ -28,6 +48,7 @@ impl Statement {
         Self {
             sql: sql.into(),
             args: AnyArguments::default(),
+            literals: Vec::new(),
             conditions: 0,
         }
     }
@@ -40,12 +61,23 @@ impl Statement {
     /// Binds `value` to the next placeholder, written where the statement stands.
     pub(super) fn push_bind<T>(&mut self, value: T) -> &mut Self
     where
-        T: 'static + Encode<'static, Any> + Type<Any>,
+        T: 'static + Encode<'static, Any> + Type<Any> + Literal,
     {
+        self.literals.push(value.literal());
         // Adding an integer or a text to `AnyArguments` cannot fail.
         let _ = self.args.add(value);
         self.sql.push_str(&format!("${}", self.args.len()));
         self
+    }
+
+    /// The statement with its values written in, as one would type it into `sqlite3` or
+    /// `psql`. The highest placeholders are replaced first, so `$1` never eats `$10`'s digit.
+    pub(super) fn with_literals(&self) -> String {
+        let mut sql = self.sql.clone();
+        for (index, literal) in self.literals.iter().enumerate().rev() {
+            sql = sql.replace(&format!("${}", index + 1), literal);
+        }
+        sql
     }
 
     /// Starts the next WHERE condition (joined to the previous ones by AND).
@@ -129,6 +161,7 @@ pub(super) fn push_conditions(statement: &mut Statement, query: &ListQuery) {
             Ok(id) => {
                 statement.and().push("r.partner_id = ").push_bind(id);
             }
+            // `from_for_conditions` joins the partner for this condition.
             Err(_) => {
                 statement
                     .and()
@@ -224,6 +257,26 @@ fn running_deadline() -> String {
     format!("CASE{cases} END")
 }
 
+/// Whether `sort` orders by month first: `Some(true)` newest first, `Some(false)` oldest
+/// first (see `order_by`). A page of such a list only reads the months that hold its rows.
+pub(super) const fn leading_period(sort: SortKey) -> Option<bool> {
+    match sort {
+        SortKey::Newest => Some(true),
+        SortKey::Oldest => Some(false),
+        _ => None,
+    }
+}
+
+/// Narrows the statement to the months `first..=last`.
+pub(super) fn push_period_window(statement: &mut Statement, first: i64, last: i64) {
+    statement
+        .and()
+        .push("r.period >= ")
+        .push_bind(first)
+        .push(" AND r.period <= ")
+        .push_bind(last);
+}
+
 /// The ORDER BY of `sort`, ending with the id so that pages never overlap.
 pub(super) fn order_by(sort: SortKey) -> String {
     match sort {
@@ -256,3 +309,23 @@ pub(super) const FROM_REPORTS: &str = "FROM reports r \
      JOIN organisations p ON p.id = r.partner_id \
      JOIN organisations d ON d.id = r.distributor_id \
      JOIN regions g ON g.id = r.region_id";
+
+/// The FROM clause for counting and summing what `query` matches: the reports alone, joined
+/// to their partner only when the conditions search the partner's name (no condition reads
+/// the distributor's or the region's name, and every report has all three).
+pub(super) fn from_for_conditions(query: &ListQuery) -> &'static str {
+    if searches_partner_name(query) {
+        "FROM reports r JOIN organisations p ON p.id = r.partner_id"
+    } else {
+        "FROM reports r"
+    }
+}
+
+/// Whether the conditions of `query` read the partner's name (a search that is not an id).
+fn searches_partner_name(query: &ListQuery) -> bool {
+    query
+        .filter
+        .partner
+        .as_ref()
+        .is_some_and(|partner| partner.parse::<i64>().is_err())
+}

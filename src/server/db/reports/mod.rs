@@ -23,7 +23,9 @@ pub use header::{
 };
 pub use history::{NewHistoryEntry, StoredHistory, append_history, history};
 pub use lines::{NewLine, StoredLine, chargeable_in_period, insert_line, lines, save_line};
-pub use list::{count, explain_list, filter_options, groups, list, list_all, partner_years};
+pub use list::{
+    count, explain_list, filter_options, groups, list, list_all, list_sql, partner_years,
+};
 pub use overview::monthly;
 
 use super::{SqlError, bad};
