@@ -40,7 +40,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // The bundle's names carry their content's hash in a release build.
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                // The bundle is fetched at low priority and run once the browser is idle: the
+                // page is drawn from its HTML first (links and plain forms work before it).
+                <HydrationScripts options defer=true />
                 <MetaTags />
             </head>
             <body>

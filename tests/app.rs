@@ -6,10 +6,10 @@ mod common;
 use axum::http::StatusCode;
 use billing_reports::{
     domain::{
-        ListScope, Period, ReportSummary, ReviewReason, Status,
+        ListScope, OpenedReport, Period, ReportSummary, ReviewReason, Status,
         query::{FilterOptions, ListQuery, ListedReports, ReportFilter, SortKey, StatusFilter},
     },
-    server::db::{Backend, reports},
+    server::db::{Backend, reports, scale},
 };
 use common::{VENDOR, spawn_app};
 use serde_json::json;
@@ -26,6 +26,7 @@ on_both_backends!(
     list_queries_use_an_index,
     filter_choices_follow_the_list_scope,
     every_sort_order_reaches_the_list,
+    a_long_report_opens_a_page_of_lines_with_the_whole_totals,
 );
 
 async fn probes_answer(backend: Backend) {
@@ -508,4 +509,84 @@ async fn every_sort_order_reaches_the_list(backend: Backend) {
         }
     };
     assert_eq!(ids(SortKey::Total).await, ids(SortKey::Newest).await);
+}
+
+/// A 250-line report opens on its first 100 lines, with links to the next page and to all of
+/// them; a page of lines carries the whole report's totals (its other lines summed), so what the
+/// page says is what the whole report says.
+async fn a_long_report_opens_a_page_of_lines_with_the_whole_totals(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let spec = scale::ScaleSpec {
+        reports: 1,
+        lines_per_report: 250,
+        months: 1,
+    };
+    scale::generate(&app.db, &app.url, spec)
+        .await
+        .expect("scale data");
+    let id: i64 = sqlx::query_scalar("SELECT MAX(id) FROM reports")
+        .fetch_one(app.db.pool())
+        .await
+        .expect("id");
+    let cookie = app.sign_in("ops@billing-reports.example").await;
+    let opened = |lines: serde_json::Value| {
+        let cookie = cookie.clone();
+        let app = &app;
+        async move {
+            let (status, body) = app
+                .call_as(
+                    "reports/open",
+                    json!({ "id": id, "lines": lines }),
+                    Some(&cookie),
+                )
+                .await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            match serde_json::from_str(&body).expect("a report") {
+                OpenedReport::Priced(detail) => detail,
+                OpenedReport::Partner(_) => panic!("the admin sees prices"),
+            }
+        }
+    };
+    let whole = opened(serde_json::Value::Null).await;
+    assert_eq!(whole.lines.len(), 250, "left out, every line comes");
+    let page = opened(json!({ "Page": 2 })).await;
+    assert_eq!(page.lines.len(), 100);
+    assert_eq!((page.window.first, page.window.count), (100, 250));
+    assert_eq!(page.lines, whole.lines[100..200].to_vec());
+    assert_eq!(page.total, whole.total);
+    let gross = |lines: &[billing_reports::domain::LineView]| {
+        lines
+            .iter()
+            .map(|line| line.gross)
+            .sum::<rust_decimal::Decimal>()
+    };
+    assert_eq!(gross(&page.lines) + page.others.gross, gross(&whole.lines));
+    assert_eq!(page.reset_preview(None), whole.reset_preview(None));
+    let last = opened(json!({ "Page": 9 })).await;
+    assert_eq!(
+        last.lines,
+        whole.lines[200..].to_vec(),
+        "past the end: the last page"
+    );
+
+    let (status, first) = app.get_as(&format!("/reports/{id}"), Some(&cookie)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(first.contains("Lines 1–100 of 250"), "{first}");
+    assert!(first.contains(&format!("href=\"/reports/{id}?lines=2#lines\"")));
+    assert!(first.contains(&format!("href=\"/reports/{id}?lines=all#lines\"")));
+    assert!(first.contains("Show all 250 lines"));
+    let (status, all) = app
+        .get_as(&format!("/reports/{id}?lines=all"), Some(&cookie))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(all.contains("All 250 lines"));
+    let sku = |html: &str| html.matches(&whole.lines[180].product.sku).count();
+    assert!(sku(&all) > 0, "line 181 is on the page of every line");
+    assert_eq!(sku(&first), 0, "line 181 is not on the first page");
+    assert!(
+        first.len() * 2 < all.len(),
+        "the first page ({} B) is much smaller than every line ({} B)",
+        first.len(),
+        all.len()
+    );
 }

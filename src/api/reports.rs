@@ -6,6 +6,7 @@ use leptos::server_fn::codec::Json;
 use super::ApiError;
 use crate::domain::{
     OpenedReport,
+    line_page::LinePage,
     pricing::VerifiedCode,
     query::{FilterOptions, ListedReports, ReportFilter},
     workflow::LineEdit,
@@ -39,17 +40,22 @@ pub async fn report_filter_options() -> Result<FilterOptions, ApiError> {
 }
 
 /// One report, if the caller may see it (otherwise "not found", as for a report that does not
-/// exist).
+/// exist): one page of its lines, or every line when `lines` is left out. The totals are always
+/// the whole report's.
 #[server(endpoint = "reports/open", input = Json)]
-pub async fn open_report(id: i64) -> Result<OpenedReport, ApiError> {
+pub async fn open_report(
+    id: i64,
+    #[server(default)] lines: Option<LinePage>,
+) -> Result<OpenedReport, ApiError> {
     use crate::api::support;
     use crate::server::services;
 
     let session = support::require_session().await?;
     let state = support::state()?;
-    services::reports::open(&state.db, &state.vendor, &session.caller, id)
+    let report = services::reports::open(&state.db, &state.vendor, &session.caller, id)
         .await
-        .map_err(support::refuse)
+        .map_err(support::refuse)?;
+    Ok(report.paged(lines.unwrap_or(LinePage::All), &session.caller.actor))
 }
 
 /// What a partner, a distributor or the vendor may do to a report from its page.

@@ -54,6 +54,7 @@ pub mod format;
 pub mod history;
 pub mod integrity;
 pub mod line;
+pub mod line_page;
 pub mod listing;
 pub mod messages;
 pub mod money;

@@ -439,6 +439,17 @@ impl ReportFilter {
         }
     }
 
+    /// A report's address from this list at one page of its lines (`#lines`: the browser goes
+    /// to the table).
+    pub fn report_lines_href(&self, id: i64, lines: super::line_page::LinePage) -> String {
+        let href = self.report_href(id);
+        match lines.query_value() {
+            None => format!("{href}#lines"),
+            Some(value) if href.contains('?') => format!("{href}&lines={value}#lines"),
+            Some(value) => format!("{href}?lines={value}#lines"),
+        }
+    }
+
     /// The list's own address for this filter.
     pub fn list_href(&self) -> String {
         match self.to_query() {
@@ -521,6 +532,23 @@ mod tests {
             ReportFilter::from_query("%zz=1&status=%FF"),
             ReportFilter::from_query("")
         );
+    }
+
+    #[test]
+    fn a_page_of_lines_keeps_the_list_it_was_opened_from() {
+        use crate::domain::line_page::LinePage;
+        let plain = ReportFilter::default();
+        assert_eq!(
+            plain.report_lines_href(7, LinePage::Page(1)),
+            "/reports/7#lines"
+        );
+        assert_eq!(
+            plain.report_lines_href(7, LinePage::All),
+            "/reports/7?lines=all#lines"
+        );
+        let filter = ReportFilter::from_query("view=todo");
+        let href = filter.report_lines_href(7, LinePage::Page(3));
+        assert_eq!(href, format!("{}&lines=3#lines", filter.report_href(7)));
     }
 
     #[test]

@@ -16,6 +16,7 @@ use super::currency::Currency;
 use super::deadline::DeadlineOf;
 use super::history::HistoryEntry;
 use super::line::{LineAmounts, LineFigures, LineInput, carries_penalty, line_amounts, total_owed};
+use super::line_page::{LineWindow, OtherLines};
 use super::numbers::{MarginPercent, UnitPrice, Units};
 use super::period::Period;
 use super::pricing::{GrantedCode, PriceChange, PricingRules};
@@ -240,6 +241,17 @@ pub struct PartnerLineView {
 }
 
 impl LineView {
+    /// What the line would owe put back to the catalogue's unit price and margin.
+    pub fn owed_at_catalogue(&self, currency: Currency) -> Decimal {
+        line_amounts(
+            self.catalogue_unit_price,
+            self.catalogue_margin,
+            self.usage.chargeable,
+            currency,
+        )
+        .amount_owed
+    }
+
     /// Priced otherwise than the catalogue, or carrying a code.
     pub fn has_special_pricing(&self) -> bool {
         super::pricing::has_special_pricing(
@@ -346,20 +358,8 @@ mod tests {
         }
     }
 
-    /// The browser's preview of a repriced line is the server's computation: the same line
-    /// figures, and the same total as `report_total` over every line.
-    #[test]
-    fn a_preview_is_what_the_server_computes() {
-        use crate::domain::line::report_total;
-        let base = sample_line();
-        let other = LineView {
-            product: ProductRef {
-                line_id: 8,
-                ..base.product.clone()
-            },
-            ..base.clone()
-        };
-        let detail = ReportDetail {
+    fn detail_with(lines: Vec<LineView>) -> ReportDetail {
+        ReportDetail {
             header: ReportHeader {
                 id: 1,
                 partner_id: 2,
@@ -381,13 +381,93 @@ mod tests {
                 code_kind: crate::domain::pricing::CodeKind::BidDeskNumber,
                 unlocks: crate::domain::pricing::Unlocks::UnitPrice,
             },
-            lines: vec![base.clone(), other.clone()],
-            total: base.amount_owed + other.amount_owed,
+            total: total_owed(lines.iter().map(|line| line.amount_owed)),
+            lines,
+            window: LineWindow::default(),
+            others: OtherLines::default(),
             history: Vec::new(),
             price_changes: Vec::new(),
             granted_codes: Vec::new(),
             delivery: None,
+        }
+    }
+
+    /// A page of a long report previews and resets exactly as the whole report would: its
+    /// other lines travel as sums.
+    #[test]
+    fn a_page_of_lines_previews_and_resets_as_the_whole_report() {
+        use crate::domain::line_page::LinePage;
+        use crate::domain::policy::{Actor, OrgKind, Role};
+        let base = sample_line();
+        let lines: Vec<LineView> = (0..250_i64)
+            .map(|index| {
+                let mut line = base.clone();
+                line.product.line_id = index + 1;
+                line.usage.chargeable = Units::new(index * 7 + 3).expect("units");
+                if index % 40 == 5 {
+                    line.unit_price = UnitPrice::parse("3.1234").expect("price");
+                    line.pricing_code = Some(format!("BID-{index}"));
+                }
+                let figures = line_amounts(
+                    line.unit_price,
+                    line.margin,
+                    line.usage.chargeable,
+                    Currency::Usd,
+                );
+                line.gross = figures.gross;
+                line.amount_owed = figures.amount_owed;
+                line
+            })
+            .collect();
+        let whole = detail_with(lines);
+        let actor = Actor {
+            user_id: 1,
+            org_id: 1,
+            org_kind: OrgKind::Distributor,
+            role: Role::Admin,
+            region_enabled: true,
         };
+        let OpenedReport::Priced(page) =
+            OpenedReport::Priced(whole.clone()).paged(LinePage::Page(2), &actor)
+        else {
+            panic!("priced");
+        };
+        assert_eq!(page.lines.len(), 100);
+        assert_eq!(page.window.first, 100);
+        assert_eq!(page.window.count, 250);
+        assert_eq!(page.total, whole.total);
+        let page_gross: Decimal = page.lines.iter().map(|line| line.gross).sum();
+        let whole_gross: Decimal = whole.lines.iter().map(|line| line.gross).sum();
+        assert_eq!(page_gross + page.others.gross, whole_gross);
+        let price = UnitPrice::parse("9.87").expect("price");
+        let margin = MarginPercent::parse("10").expect("margin");
+        assert_eq!(
+            page.preview(150, price, margin),
+            whole.preview(150, price, margin)
+        );
+        assert_eq!(page.preview(3, price, margin), None, "line 3 is on page 1");
+        assert_eq!(page.reset_preview(None), whole.reset_preview(None));
+        assert_eq!(
+            page.reset_preview(Some(126)),
+            whole.reset_preview(Some(126))
+        );
+        assert!(page.reset_preview(None).lines > 1);
+    }
+
+    /// The browser's preview of a repriced line is the server's computation: the same line
+    /// figures, and the same total as `report_total` over every line.
+    #[test]
+    fn a_preview_is_what_the_server_computes() {
+        use crate::domain::line::report_total;
+        let base = sample_line();
+        let other = LineView {
+            product: ProductRef {
+                line_id: 8,
+                ..base.product.clone()
+            },
+            ..base.clone()
+        };
+        let detail = detail_with(vec![base.clone(), other.clone()]);
         let price = UnitPrice::parse("4.3333").expect("price");
         let margin = MarginPercent::parse("12.5").expect("margin");
         let (amounts, total) = detail.preview(7, price, margin).expect("line 7");
@@ -494,8 +574,13 @@ pub struct ReportDetail {
     pub header: ReportHeader,
     /// Which code the region's distributors specify, and what it unlocks.
     pub rules: PricingRules,
+    /// The lines on this page (every line unless the report was opened a page at a time).
     pub lines: Vec<LineView>,
-    /// Σ amount owed.
+    /// Where those lines stand among the report's.
+    pub window: LineWindow,
+    /// What the report's other lines add up to.
+    pub others: OtherLines,
+    /// Σ amount owed, of every line.
     pub total: Decimal,
     pub history: Vec<HistoryEntry>,
     /// The prices each pricing entry of the history changed, by history entry id.
@@ -525,36 +610,45 @@ impl ReportDetail {
             line.usage.chargeable,
             self.header.currency,
         );
-        let total = total_owed(self.lines.iter().map(|l| {
-            if l.product.line_id == line_id {
-                amounts.amount_owed
-            } else {
-                l.amount_owed
-            }
-        }));
+        let total = total_owed(
+            self.lines
+                .iter()
+                .map(|l| {
+                    if l.product.line_id == line_id {
+                        amounts.amount_owed
+                    } else {
+                        l.amount_owed
+                    }
+                })
+                .chain([self.others.amount_owed]),
+        );
         Some((amounts, total))
     }
 
-    /// What putting lines back to the catalogue would do: every line with special pricing, or
-    /// only `line_id`'s. Computed as the server will store it, to be said before anyone confirms.
+    /// What putting lines back to the catalogue would do: every line with special pricing (the
+    /// report's other lines included), or only `line_id`'s. Computed as the server will store
+    /// it, to be said before anyone confirms.
     pub fn reset_preview(&self, only: Option<i64>) -> ResetPreview {
         let resets = |line: &LineView| {
             line.has_special_pricing() && only.is_none_or(|id| id == line.product.line_id)
         };
-        let lines = self.lines.iter().filter(|line| resets(line)).count();
-        let total = total_owed(self.lines.iter().map(|line| {
-            if resets(line) {
-                line_amounts(
-                    line.catalogue_unit_price,
-                    line.catalogue_margin,
-                    line.usage.chargeable,
-                    self.header.currency,
-                )
-                .amount_owed
-            } else {
-                line.amount_owed
-            }
-        }));
+        let (other_lines, others_owed) = match only {
+            None => (self.others.special, self.others.owed_at_catalogue),
+            Some(_) => (0, self.others.amount_owed),
+        };
+        let lines = self.lines.iter().filter(|line| resets(line)).count() + other_lines;
+        let total = total_owed(
+            self.lines
+                .iter()
+                .map(|line| {
+                    if resets(line) {
+                        line.owed_at_catalogue(self.header.currency)
+                    } else {
+                        line.amount_owed
+                    }
+                })
+                .chain([others_owed]),
+        );
         ResetPreview { lines, total }
     }
 }
@@ -570,7 +664,10 @@ pub struct ResetPreview {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartnerReportDetail {
     pub header: ReportHeader,
+    /// The lines on this page (every line unless the report was opened a page at a time).
     pub lines: Vec<PartnerLineView>,
+    /// Where those lines stand among the report's.
+    pub window: LineWindow,
     pub history: Vec<HistoryEntry>,
 }
 

@@ -4,6 +4,7 @@
 
 use super::history::{self, HistoryEntry};
 use super::line::{compute, report_total};
+use super::line_page::{LineWindow, OtherLines};
 use super::numbers::Units;
 use super::policy::{Actor, shows_pricing};
 use super::pricing::{CodeRecord, PriceChange, PricingRules, granted_codes};
@@ -79,6 +80,7 @@ impl LoadedReport {
         if !shows_pricing(actor, self.header.status) {
             return OpenedReport::Partner(PartnerReportDetail {
                 header: self.header,
+                window: LineWindow::every(views.len()),
                 lines: views.iter().map(LineView::for_partner).collect(),
                 history: history::for_partner(self.history),
             });
@@ -86,6 +88,8 @@ impl LoadedReport {
         OpenedReport::Priced(ReportDetail {
             header: self.header,
             rules: self.rules,
+            window: LineWindow::every(views.len()),
+            others: OtherLines::default(),
             lines: views,
             total: report_total(&figures),
             history: self.history,

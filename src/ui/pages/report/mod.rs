@@ -15,6 +15,7 @@ mod confirm;
 mod header;
 mod history;
 mod line_drafts;
+mod line_pager;
 mod next_report;
 mod notices;
 mod partner_actions;
@@ -32,12 +33,15 @@ use crate::api::{
     reports::{ReportAction, act_on_report, open_report},
 };
 use crate::app::UserResource;
-use crate::domain::{Action as Step, OpenedReport, offers, query::ReportFilter, workflow::Field};
+use crate::domain::{
+    Action as Step, OpenedReport, line_page::LinePage, offers, query::ReportFilter, workflow::Field,
+};
 use crate::ui::components::unpack::{loading, signed_in, unless_signed_out, unpack};
 
 use actions::{Actions, Summary, distributor_may_edit};
 use header::{Header, TotalFact};
 use history::History;
+use line_pager::{LinePager, shown_lines};
 use next_report::AfterDecision;
 use notices::{decides, notice_at, refuse_field, saved_text};
 use partner_actions::{LinesToolbar, PartnerActions, PartnerDeadline};
@@ -55,17 +59,19 @@ pub fn ReportDetailPage() -> impl IntoView {
             .get("id")
             .and_then(|id| id.parse::<i64>().ok())
     });
+    // A page of its lines (`?lines=2`, `?lines=all`); the first page otherwise.
+    let query = use_query_map();
+    let lines = Memo::new(move |_| LinePage::from_query(query.read().get("lines").as_deref()));
     let report = Resource::new(
-        move || id.get(),
-        |id| async move {
+        move || (id.get(), lines.get()),
+        |(id, lines)| async move {
             match id {
-                Some(id) => open_report(id).await,
+                Some(id) => open_report(id, Some(lines)).await,
                 None => Err(ApiError::NotFound),
             }
         },
     );
     // The list it was opened from (`?list=`), for the way back and the next report.
-    let query = use_query_map();
     let list = Memo::new(move |_| {
         query
             .read()
@@ -100,15 +106,21 @@ fn Report(
     drafts: Drafts,
     reload: Callback<()>,
 ) -> impl IntoView {
-    let (header, history, price_changes) = match &report {
+    let (header, history, price_changes, window, shown) = match &report {
         OpenedReport::Priced(detail) => (
             detail.header.clone(),
             detail.history.clone(),
             detail.price_changes.clone(),
+            detail.window,
+            detail.lines.len(),
         ),
-        OpenedReport::Partner(detail) => {
-            (detail.header.clone(), detail.history.clone(), Vec::new())
-        }
+        OpenedReport::Partner(detail) => (
+            detail.header.clone(),
+            detail.history.clone(),
+            Vec::new(),
+            detail.window,
+            detail.lines.len(),
+        ),
     };
     let (id, version) = (header.id, header.version);
     // After a change the report is fetched again; until the new version replaces this one,
@@ -193,7 +205,7 @@ fn Report(
             let saved_total = detail.total;
             delivery = detail.delivery.clone();
             summary = Some(Summary {
-                lines: detail.lines.len(),
+                lines: detail.window.count,
                 total: saved_total,
                 currency,
             });
@@ -241,6 +253,7 @@ fn Report(
     let exports = format!("/reports/{id}/lines");
     let kind = viewer.as_ref().map(|viewer| viewer.org_kind);
     let back = list.list_href();
+    let pager = view! { <LinePager report_id=id window shown list=list.clone() /> };
     let after_decision = move || {
         let text = drafts.decided.get()?;
         let (list, kind) = (list.clone(), kind?);
@@ -251,8 +264,8 @@ fn Report(
         <section class="page report">
             <p class="breadcrumb"><a href=back>"← Billing reports"</a></p>
             <Header header=header.clone() total delivery />
-            <div class="section-head">
-                <h2 class="section-title">"Lines"</h2>
+            <div class="section-head" id="lines">
+                <h2 class="section-title">"Lines" {shown_lines(window, shown).map(|text| view! { <span class="lines-shown">{text}</span> })}</h2>
                 <p class="downloads">
                     <a href=format!("{exports}.csv") download>"Download CSV"</a>
                     <a href=format!("{exports}.xlsx") download>"Download Excel"</a>
@@ -261,6 +274,7 @@ fn Report(
             </div>
             {lines_notice}
             {lines}
+            {pager}
             {after_decision}
             {viewer.zip(summary).map(|(viewer, summary)| view! { <Actions header=header.clone() viewer summary drafts act busy /> })}
             <h2 class="section-title">"History"</h2>

@@ -29,8 +29,8 @@ pub(super) fn PricedLines(
     act: Callback<ReportAction>,
     busy: Signal<bool>,
 ) -> impl IntoView {
-    let (report_id, currency, rules, usage_rules, lines, saved_total, granted) =
-        detail.with_value(|d| {
+    let (report_id, currency, rules, usage_rules, lines, saved_total, granted, others) = detail
+        .with_value(|d| {
             (
                 d.header.id,
                 d.header.currency,
@@ -39,11 +39,13 @@ pub(super) fn PricedLines(
                 d.lines.clone(),
                 d.total,
                 d.granted_codes.clone(),
+                d.others,
             )
         });
     let code_label = rules.code_kind.label();
-    let saved_gross: Decimal = lines.iter().map(|line| line.gross).sum();
-    let any_special = lines.iter().any(LineView::has_special_pricing);
+    // The totals are the whole report's: the lines on other pages come as sums.
+    let saved_gross: Decimal = lines.iter().map(|line| line.gross).sum::<Decimal>() + others.gross;
+    let any_special = others.special > 0 || lines.iter().any(LineView::has_special_pricing);
     let rows = lines
         .into_iter()
         .map(|line| {
@@ -69,7 +71,8 @@ pub(super) fn PricedLines(
                             l.gross
                         }
                     })
-                    .sum()
+                    .sum::<Decimal>()
+                    + others.gross
             }),
             None => saved_gross,
         };
