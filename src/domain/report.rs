@@ -399,10 +399,10 @@ mod tests {
         use crate::domain::line_page::LinePage;
         use crate::domain::policy::{Actor, OrgKind, Role};
         let base = sample_line();
-        let lines: Vec<LineView> = (0..250_i64)
+        let lines: Vec<LineView> = (0..250_u64)
             .map(|index| {
                 let mut line = base.clone();
-                line.product.line_id = index + 1;
+                line.product.line_id = i64::try_from(index).expect("small") + 1;
                 line.usage.chargeable = Units::new(index * 7 + 3).expect("units");
                 if index % 40 == 5 {
                     line.unit_price = UnitPrice::parse("3.1234").expect("price");
@@ -424,7 +424,7 @@ mod tests {
             user_id: 1,
             org_id: 1,
             org_kind: OrgKind::Distributor,
-            role: Role::Admin,
+            role: Role::Administrator,
             region_enabled: true,
         };
         let OpenedReport::Priced(page) =
