@@ -1,13 +1,14 @@
 // Journeys: a distributor sets a PO number and submits a report to the vendor; another returns
 // one to the partner with a reason; two people act on the same report and the second is told.
 import { test, expect } from '@playwright/test';
-import { VIEWPORTS, screenshot, signIn, watchConsole } from './helpers.mjs';
+import { VIEWPORTS, screenshot, signIn, waitForHydration, watchConsole } from './helpers.mjs';
 
 async function openUnderReview(page, partner) {
   // Everything under review, newest cycle first (the to-do would put the oldest deadline first).
   await page.goto(`/?view=all&status=under_review&partner=${encodeURIComponent(partner)}`);
   await page.locator('table.reports tbody td.partner a').first().click();
   await expect(page).toHaveURL(/\/reports\/\d+(\?list=.*)?$/);
+  await waitForHydration(page);
   await expect(page.getByRole('region', { name: 'Your decision' })).toBeVisible();
 }
 
@@ -58,6 +59,8 @@ test('a distributor returns a report to the partner with a reason', async ({ pag
   await signIn(page, 'lukas@atlas-distribution.example');
   await page.goto('/?status=under_review');
   await page.locator('table.reports tbody td.partner a').first().click();
+  await expect(page).toHaveURL(/\/reports\/\d+/);
+  await waitForHydration(page);
   await expect(page.getByRole('region', { name: 'Your decision' })).toBeVisible();
   await page.getByRole('button', { name: 'Return to partner' }).click();
   // A blank reason is said under the reason, not above the PO number.

@@ -1,7 +1,7 @@
 // Journey: open a report from the list and read it — header, lines with the discrepancy
 // explained on hover and on keyboard focus, the totals row, and the history.
 import { test, expect } from '@playwright/test';
-import { VIEWPORTS, screenshot, signIn, watchConsole } from './helpers.mjs';
+import { VIEWPORTS, screenshot, signIn, waitForHydration, watchConsole } from './helpers.mjs';
 
 test('a distributor opens a report and sees why a line differs', async ({ page }) => {
   const console = watchConsole(page);
@@ -10,6 +10,7 @@ test('a distributor opens a report and sees why a line differs', async ({ page }
   await page.goto('/?status=completed');
   await page.locator('table.reports tbody td.partner a').first().click();
   await expect(page).toHaveURL(/\/reports\/\d+(\?list=.*)?$/);
+  await waitForHydration(page);
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
   await expect(page.locator('.facts .total dd')).toContainText('USD');
   await expect(page.locator('tr.totals')).toContainText('Total invoice amount');

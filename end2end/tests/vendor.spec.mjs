@@ -2,7 +2,7 @@
 // the distributor reads the reason and sends the report back to its partner; the vendor keeps
 // sight of it all the same. Older months only, so the month-end journey's October is untouched.
 import { test, expect } from '@playwright/test';
-import { VIEWPORTS, screenshot, signIn, watchConsole } from './helpers.mjs';
+import { VIEWPORTS, screenshot, signIn, waitForHydration, watchConsole } from './helpers.mjs';
 
 const VENDOR = 'vera@vendor.example';
 const DISTRIBUTOR = 'lukas@atlas-distribution.example';
@@ -13,6 +13,7 @@ async function openOldestSubmitted(page, partner) {
   await expect(page.locator('table.reports tbody tr').first()).toContainText('Submitted to vendor');
   await page.locator('table.reports tbody td.partner a').first().click();
   await expect(page).toHaveURL(/\/reports\/\d+(\?list=.*)?$/);
+  await waitForHydration(page);
   await expect(page.getByRole('region', { name: 'Your decision' })).toBeVisible();
 }
 
@@ -45,6 +46,7 @@ test('the vendor completes one report and returns another; it stays in sight aft
   const distributorConsole = watchConsole(distributor);
   await signIn(distributor, DISTRIBUTOR);
   await distributor.goto(returned);
+  await waitForHydration(distributor);
   await expect(distributor.locator('.report-head')).toContainText('returned by vendor');
   await expect(distributor.locator('table.history tbody tr').first()).toContainText(reason);
   await screenshot(distributor, 'vendor-returned-distributor-phone');
