@@ -40,15 +40,35 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // The bundle's names carry their content's hash in a release build.
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <AutoReload options=options.clone() />
-                // The bundle is fetched at low priority and run once the browser is idle: the
-                // page is drawn from its HTML first (links and plain forms work before it).
-                <HydrationScripts options defer=true />
+                // The bundle is fetched once the page has loaded and run when the browser is
+                // idle: the page is drawn from its HTML first (links and plain forms work).
+                <script type="module" nonce=leptos::nonce::use_nonce()>
+                    {bundle_loader(&options)}
+                </script>
                 <MetaTags />
             </head>
             <body>
                 <App />
             </body>
         </html>
+    }
+}
+
+/// The script that loads the bundle (see `server::assets::Assets::loader`); rendered on the
+/// server only.
+fn bundle_loader(options: &LeptosOptions) -> String {
+    #[cfg(feature = "ssr")]
+    {
+        use crate::server::{assets::Assets, state::AppState};
+        match use_context::<AppState>() {
+            Some(state) => state.assets.loader(),
+            None => Assets::plain(options).loader(),
+        }
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = options;
+        String::new()
     }
 }
 

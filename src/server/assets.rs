@@ -11,10 +11,15 @@ use leptos::config::LeptosOptions;
 /// What a browser may do with a bundle file named after its content.
 pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
-/// The request paths of the bundle files named after their content.
-#[derive(Clone, Debug, Default)]
+/// The request paths of the bundle files: those named after their content, and the script and
+/// WebAssembly the pages load.
+#[derive(Clone, Debug)]
 pub struct Assets {
     immutable: Vec<String>,
+    /// The bundle's script, as the pages import it.
+    pub script: String,
+    /// The bundle's WebAssembly, as the script fetches it.
+    pub wasm: String,
 }
 
 impl Assets {
@@ -29,7 +34,7 @@ impl Assets {
         });
         let Some(list) = list else {
             options.hash_files = false;
-            return Self::default();
+            return Self::plain(options);
         };
         let assets = Self::from_list(&list, &options.site_pkg_dir, &options.output_name);
         options.hash_files = assets.all_in(Path::new(options.site_root.as_ref()));
@@ -40,21 +45,58 @@ impl Assets {
                 site = %options.site_root,
                 "the build's list of hashed files does not match the site folder; serving plain names"
             );
-            Self::default()
+            Self::plain(options)
         }
     }
 
+    /// The bundle under its plain names (a build without hashing, the tests).
+    pub fn plain(options: &LeptosOptions) -> Self {
+        Self::from_list("", &options.site_pkg_dir, &options.output_name)
+    }
+
     /// The paths named by a hash list (`js: <hash>` and so on, one per line).
+    /// Without a hash for the script or the WebAssembly, the pages name its plain file.
     pub fn from_list(list: &str, pkg_dir: &str, output_name: &str) -> Self {
         let pkg_dir = pkg_dir.trim_matches('/');
-        let immutable = list
+        let immutable: Vec<String> = list
             .lines()
             .filter_map(|line| line.split_once(':'))
             .map(|(kind, hash)| (kind.trim(), hash.trim()))
             .filter(|(kind, hash)| matches!(*kind, "js" | "wasm" | "css") && is_hash(hash))
             .map(|(kind, hash)| format!("/{pkg_dir}/{output_name}.{hash}.{kind}"))
             .collect();
-        Self { immutable }
+        let named = |kind: &str| {
+            let suffix = format!(".{kind}");
+            immutable
+                .iter()
+                .find(|path| path.ends_with(&suffix))
+                .cloned()
+                .unwrap_or_else(|| format!("/{pkg_dir}/{output_name}{suffix}"))
+        };
+        let (script, wasm) = (named("js"), named("wasm"));
+        Self {
+            immutable,
+            script,
+            wasm,
+        }
+    }
+
+    /// The page's script that loads the bundle and takes the page over, once the page has
+    /// loaded and the browser is idle (two seconds at most). Until then the page is its HTML:
+    /// links and plain forms work, and the bundle's download does not compete with the page's
+    /// own first paint on a slow network (hence no preload hints).
+    pub fn loader(&self) -> String {
+        format!(
+            "((script, wasm) => {{ \
+               const run = () => import(script).then((bundle) => \
+                 bundle.default({{ module_or_path: wasm }}).then(() => bundle.hydrate())); \
+               const idle = () => \"requestIdleCallback\" in window \
+                 ? requestIdleCallback(run, {{ timeout: 2000 }}) : setTimeout(run); \
+               if (document.readyState === \"complete\") idle(); \
+               else addEventListener(\"load\", idle, {{ once: true }}); \
+             }})({:?}, {:?});",
+            self.script, self.wasm
+        )
     }
 
     /// Whether the file at this request path is named after its content.
@@ -94,6 +136,25 @@ mod tests {
         assert!(!assets.is_immutable("/pkg/billing-reports.js"));
         assert!(!assets.is_immutable("/pkg/billing-reports.m.manifest"));
         assert!(!assets.is_immutable("/pkg/billing-reports.../etc.wasm"));
-        assert!(!Assets::default().is_immutable("/pkg/billing-reports.Zz9.wasm"));
+        assert_eq!(assets.script, "/pkg/billing-reports.AbC_1-x.js");
+        assert_eq!(assets.wasm, "/pkg/billing-reports.Zz9.wasm");
+        let loader = assets.loader();
+        assert!(
+            loader.ends_with(
+                r#"("/pkg/billing-reports.AbC_1-x.js", "/pkg/billing-reports.Zz9.wasm");"#
+            )
+        );
+        // Inside <script>, nothing the HTML parser would read as markup or an entity.
+        assert!(!loader.contains(['<', '&']), "{loader}");
+    }
+
+    #[test]
+    fn without_a_hash_the_pages_load_the_plain_names() {
+        let plain = Assets::from_list("", "/pkg/", "billing-reports");
+        assert!(!plain.is_immutable("/pkg/billing-reports.Zz9.wasm"));
+        assert_eq!(plain.script, "/pkg/billing-reports.js");
+        assert_eq!(plain.wasm, "/pkg/billing-reports.wasm");
+        let css_only = Assets::from_list("css: q\n", "pkg", "billing-reports");
+        assert_eq!(css_only.wasm, "/pkg/billing-reports.wasm");
     }
 }
