@@ -511,7 +511,7 @@ async fn every_sort_order_reaches_the_list(backend: Backend) {
     assert_eq!(ids(SortKey::Total).await, ids(SortKey::Newest).await);
 }
 
-/// A 250-line report opens on its first 100 lines, with links to the next page and to all of
+/// A 250-line report opens on its first 50 lines, with links to the next page and to all of
 /// them; a page of lines carries the whole report's totals (its other lines summed), so what the
 /// page says is what the whole report says.
 async fn a_long_report_opens_a_page_of_lines_with_the_whole_totals(backend: Backend) {
@@ -550,9 +550,9 @@ async fn a_long_report_opens_a_page_of_lines_with_the_whole_totals(backend: Back
     let whole = opened(serde_json::Value::Null).await;
     assert_eq!(whole.lines.len(), 250, "left out, every line comes");
     let page = opened(json!({ "Page": 2 })).await;
-    assert_eq!(page.lines.len(), 100);
-    assert_eq!((page.window.first, page.window.count), (100, 250));
-    assert_eq!(page.lines, whole.lines[100..200].to_vec());
+    assert_eq!(page.lines.len(), 50);
+    assert_eq!((page.window.first, page.window.count), (50, 250));
+    assert_eq!(page.lines, whole.lines[50..100].to_vec());
     assert_eq!(page.total, whole.total);
     let gross = |lines: &[billing_reports::domain::LineView]| {
         lines
@@ -571,7 +571,7 @@ async fn a_long_report_opens_a_page_of_lines_with_the_whole_totals(backend: Back
 
     let (status, first) = app.get_as(&format!("/reports/{id}"), Some(&cookie)).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(first.contains("Lines 1–100 of 250"), "{first}");
+    assert!(first.contains("Lines 1–50 of 250"), "{first}");
     assert!(first.contains(&format!("href=\"/reports/{id}?lines=2#lines\"")));
     assert!(first.contains(&format!("href=\"/reports/{id}?lines=all#lines\"")));
     assert!(first.contains("Show all 250 lines"));

@@ -1,5 +1,5 @@
 //! A long report's lines a page at a time. A 500-line report opened on a phone shows its first
-//! hundred lines; the others are a link away ("Next 100", "Show all 500 lines"), and what they
+//! fifty lines; the others are a link away ("Next 50", "Show all 500 lines"), and what they
 //! add up to travels with the page so the totals, the price preview and the reset question stay
 //! exact to the cent. A partner who may still edit the report always gets every line: the checks
 //! before submitting (comments needed, what the deadline would charge) read all of them.
@@ -12,8 +12,9 @@ use super::policy::{Actor, offers};
 use super::report::{LineView, OpenedReport};
 use super::status::Action;
 
-/// How many lines a page of a report shows.
-pub const LINES_PER_PAGE: usize = 100;
+/// How many lines a page of a report shows: as many as a page of the reports list, a screenful
+/// or two on a phone, and little enough that a phone draws and takes over the page at once.
+pub const LINES_PER_PAGE: usize = 50;
 
 /// Which lines of a report to send: one page of [`LINES_PER_PAGE`] (counted from 1), or all.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -193,8 +194,9 @@ mod tests {
 
     #[test]
     fn a_page_past_the_end_is_the_last_page() {
-        assert_eq!(LinePage::Page(1).range(500), 0..100);
-        assert_eq!(LinePage::Page(5).range(500), 400..500);
+        assert_eq!(LinePage::Page(1).range(500), 0..50);
+        assert_eq!(LinePage::Page(5).range(500), 200..250);
+        assert_eq!(LinePage::Page(10).range(500), 450..500);
         assert_eq!(LinePage::Page(9).range(450), 400..450);
         assert_eq!(LinePage::Page(2).range(0), 0..0);
         assert_eq!(LinePage::Page(u32::MAX).range(250), 200..250);
@@ -204,10 +206,11 @@ mod tests {
     #[test]
     fn a_window_knows_its_page() {
         let window = |first, count, all| LineWindow { first, count, all };
-        assert_eq!(window(0, 80, false).page(), None);
+        assert_eq!(window(0, 40, false).page(), None);
+        assert_eq!(window(0, 80, false).page(), Some(1));
         assert_eq!(window(0, 500, true).page(), None);
-        assert_eq!(window(200, 500, false).page(), Some(3));
-        assert_eq!(window(0, 500, false).pages(), 5);
-        assert_eq!(window(0, 501, false).pages(), 6);
+        assert_eq!(window(100, 500, false).page(), Some(3));
+        assert_eq!(window(0, 500, false).pages(), 10);
+        assert_eq!(window(0, 501, false).pages(), 11);
     }
 }

@@ -84,12 +84,15 @@ impl Assets {
     /// The page's script that loads the bundle and takes the page over, once the page has
     /// loaded and the browser is idle (two seconds at most). Until then the page is its HTML:
     /// links and plain forms work, and the bundle's download does not compete with the page's
-    /// own first paint on a slow network (hence no preload hints).
+    /// own first paint on a slow network (hence no preload hints). Starting the WebAssembly and
+    /// taking the page over are two tasks, so a tap in between is answered without waiting for
+    /// both.
     pub fn loader(&self) -> String {
         format!(
             "((script, wasm) => {{ \
                const run = () => import(script).then((bundle) => \
-                 bundle.default({{ module_or_path: wasm }}).then(() => bundle.hydrate())); \
+                 bundle.default({{ module_or_path: wasm }}) \
+                   .then(() => setTimeout(() => bundle.hydrate()))); \
                const idle = () => \"requestIdleCallback\" in window \
                  ? requestIdleCallback(run, {{ timeout: 2000 }}) : setTimeout(run); \
                if (document.readyState === \"complete\") idle(); \
