@@ -140,6 +140,14 @@ async fn serve(config: Config, db: Db, vendor: vendor::Vendor) -> anyhow::Result
     let url = format!("http://{}", listener.local_addr()?);
     tracing::info!(%url, "listening");
     println!("Billing Reports is running at {url}");
+    // A page is written in several pieces (headers, then the compressed stream): without
+    // TCP_NODELAY the kernel holds each small last piece until the browser acknowledges the
+    // one before, and browsers delay that acknowledgement by up to 40 ms.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |stream| {
+        if let Err(error) = stream.set_nodelay(true) {
+            tracing::debug!(%error, "could not set TCP_NODELAY");
+        }
+    });
     let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     let mut until_stopped = stopping;
     let mut server = tokio::spawn(async move {
