@@ -55,6 +55,7 @@ pub mod history;
 pub mod integrity;
 pub mod line;
 pub mod line_page;
+pub mod list_href;
 pub mod listing;
 pub mod messages;
 pub mod money;
