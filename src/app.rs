@@ -1,7 +1,7 @@
 //! The HTML shell, the root component and the route table.
 
 use leptos::prelude::*;
-use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
+use leptos_meta::{Title, provide_meta_context};
 use leptos_router::{
     ParamSegment, SsrMode, StaticSegment,
     components::{Route, Router, Routes},
@@ -23,8 +23,9 @@ use crate::ui::{
 };
 
 /// The document around the app, rendered on the server only.
+#[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
+    use leptos_meta::MetaTags;
     content_security_policy();
     // The page's words are English; its numbers and dates follow the viewer's locale, which the
     // browser reads back from here so that both sides render the same text.
@@ -38,12 +39,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 // The bundle's names carry their content's hash in a release build.
-                <HashedStylesheet options=options.clone() id="leptos" />
+                <link id="leptos" rel="stylesheet" href=bundle_assets(&options).stylesheet />
                 <AutoReload options=options.clone() />
                 // The bundle is fetched once the page has loaded and run when the browser is
                 // idle: the page is drawn from its HTML first (links and plain forms work).
                 <script type="module" nonce=leptos::nonce::use_nonce()>
-                    {bundle_loader(&options)}
+                    {bundle_assets(&options).loader()}
                 </script>
                 <MetaTags />
             </head>
@@ -54,22 +55,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The script that loads the bundle (see `server::assets::Assets::loader`); rendered on the
-/// server only.
-fn bundle_loader(options: &LeptosOptions) -> String {
-    #[cfg(feature = "ssr")]
-    {
-        use crate::server::{assets::Assets, state::AppState};
-        match use_context::<AppState>() {
-            Some(state) => state.assets.loader(),
-            None => Assets::plain(options).loader(),
-        }
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        let _ = options;
-        String::new()
-    }
+/// The bundle's file names, read once when the server started (see `server::assets::Assets`);
+/// the shell is rendered on the server only.
+#[cfg(feature = "ssr")]
+fn bundle_assets(options: &LeptosOptions) -> crate::server::assets::Assets {
+    use crate::server::{assets::Assets, state::AppState};
+    use_context::<AppState>().map_or_else(|| Assets::plain(options), |state| state.assets)
 }
 
 /// A page's Content-Security-Policy names this response's script nonce.

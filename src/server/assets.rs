@@ -20,6 +20,8 @@ pub struct Assets {
     pub script: String,
     /// The bundle's WebAssembly, as the script fetches it.
     pub wasm: String,
+    /// The bundle's stylesheet, as the pages link it.
+    pub stylesheet: String,
 }
 
 impl Assets {
@@ -55,7 +57,8 @@ impl Assets {
     }
 
     /// The paths named by a hash list (`js: <hash>` and so on, one per line).
-    /// Without a hash for the script or the WebAssembly, the pages name its plain file.
+    /// Without a hash for the script, the WebAssembly or the stylesheet, the pages name its
+    /// plain file.
     pub fn from_list(list: &str, pkg_dir: &str, output_name: &str) -> Self {
         let pkg_dir = pkg_dir.trim_matches('/');
         let immutable: Vec<String> = list
@@ -73,11 +76,12 @@ impl Assets {
                 .cloned()
                 .unwrap_or_else(|| format!("/{pkg_dir}/{output_name}{suffix}"))
         };
-        let (script, wasm) = (named("js"), named("wasm"));
+        let (script, wasm, stylesheet) = (named("js"), named("wasm"), named("css"));
         Self {
             immutable,
             script,
             wasm,
+            stylesheet,
         }
     }
 
@@ -141,6 +145,7 @@ mod tests {
         assert!(!assets.is_immutable("/pkg/billing-reports.../etc.wasm"));
         assert_eq!(assets.script, "/pkg/billing-reports.AbC_1-x.js");
         assert_eq!(assets.wasm, "/pkg/billing-reports.Zz9.wasm");
+        assert_eq!(assets.stylesheet, "/pkg/billing-reports.q.css");
         let loader = assets.loader();
         assert!(
             loader.ends_with(
@@ -157,7 +162,9 @@ mod tests {
         assert!(!plain.is_immutable("/pkg/billing-reports.Zz9.wasm"));
         assert_eq!(plain.script, "/pkg/billing-reports.js");
         assert_eq!(plain.wasm, "/pkg/billing-reports.wasm");
+        assert_eq!(plain.stylesheet, "/pkg/billing-reports.css");
         let css_only = Assets::from_list("css: q\n", "pkg", "billing-reports");
         assert_eq!(css_only.wasm, "/pkg/billing-reports.wasm");
+        assert_eq!(css_only.stylesheet, "/pkg/billing-reports.q.css");
     }
 }

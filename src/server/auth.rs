@@ -4,9 +4,9 @@
 //! absolute lifetime, and signing out deletes them on the server.
 
 use argon2::{
-    Argon2, PasswordHash, PasswordHasher, PasswordVerifier,
+    Algorithm, Argon2, Block, Params, PasswordHash, PasswordHasher, Version,
     password_hash::{
-        SaltString,
+        self, Output, SaltString,
         rand_core::{OsRng, RngCore},
     },
 };
@@ -52,12 +52,17 @@ pub fn throttle(failures: &Failures, now: i64) -> Option<i64> {
     (since_latest < delay).then_some(delay - since_latest)
 }
 
-/// How many password hashes are checked at once: each check holds ~19 MiB and a core for a
-/// while, so a flood of sign-ins queues for a moment and is then refused, instead of exhausting
-/// the server's memory.
+/// How many password hashes are checked at once, and the working memory they check in.
+///
+/// Each check holds ~19 MiB and a core for a while, so a flood of sign-ins queues for a moment
+/// and is then refused, instead of exhausting the server's memory. The memory is allocated once
+/// per turn and kept for the next check, so the checks' memory is bounded by the turns: 19 MiB
+/// allocated and freed per sign-in, on whichever thread of the blocking pool ran it, may stay
+/// cached in that thread's allocator arena and add up across threads.
 #[derive(Clone, Debug)]
 pub struct PasswordChecks {
     permits: std::sync::Arc<tokio::sync::Semaphore>,
+    spare: std::sync::Arc<std::sync::Mutex<Vec<Vec<Block>>>>,
     wait: std::time::Duration,
 }
 
@@ -70,16 +75,31 @@ impl PasswordChecks {
     pub fn new(at_once: usize, wait: std::time::Duration) -> Self {
         Self {
             permits: std::sync::Arc::new(tokio::sync::Semaphore::new(at_once)),
+            spare: std::sync::Arc::default(),
             wait,
         }
     }
 
     /// A turn to check a password, held until dropped; `None` when none came free in time.
-    pub async fn turn(&self) -> Option<tokio::sync::OwnedSemaphorePermit> {
-        tokio::time::timeout(self.wait, self.permits.clone().acquire_owned())
+    pub async fn turn(&self) -> Option<PasswordTurn> {
+        let permit = tokio::time::timeout(self.wait, self.permits.clone().acquire_owned())
             .await
             .ok()?
-            .ok()
+            .ok()?;
+        let memory = self.spare_memory().pop().unwrap_or_default();
+        Some(PasswordTurn {
+            _permit: permit,
+            memory: Some(memory),
+            spare: self.spare.clone(),
+        })
+    }
+
+    /// Working memory kept by turns that ended (at most one per turn at once).
+    fn spare_memory(&self) -> std::sync::MutexGuard<'_, Vec<Vec<Block>>> {
+        // A poisoned list holds whole buffers still: a panic cannot leave one half pushed.
+        self.spare
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -87,6 +107,78 @@ impl Default for PasswordChecks {
     fn default() -> Self {
         Self::new(Self::AT_ONCE, Self::WAIT)
     }
+}
+
+/// One turn of [`PasswordChecks`]: a permit and the working memory of one check.
+#[derive(Debug)]
+pub struct PasswordTurn {
+    _permit: tokio::sync::OwnedSemaphorePermit,
+    memory: Option<Vec<Block>>,
+    spare: std::sync::Arc<std::sync::Mutex<Vec<Vec<Block>>>>,
+}
+
+impl PasswordTurn {
+    /// Checks a password against a stored hash, off the async runtime, in this turn's memory.
+    /// A malformed hash is a no.
+    pub async fn verify(&mut self, password: String, hash: String) -> Result<bool, HashError> {
+        let mut memory = self.memory.take().unwrap_or_default();
+        let (matches, memory) = tokio::task::spawn_blocking(move || {
+            let matches = verify_in(&mut memory, password.as_bytes(), &hash);
+            (matches, memory)
+        })
+        .await?;
+        self.memory = Some(memory);
+        Ok(matches)
+    }
+}
+
+impl Drop for PasswordTurn {
+    fn drop(&mut self) {
+        if let Some(memory) = self.memory.take().filter(|memory| !memory.is_empty()) {
+            self.spare
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push(memory);
+        }
+    }
+}
+
+/// Whether `password` hashes to the stored `hash` (a PHC string) with the hash's own algorithm,
+/// version, parameters and salt, computed in `memory` (grown when the parameters need more).
+/// The outputs are compared in constant time.
+fn verify_in(memory: &mut Vec<Block>, password: &[u8], hash: &str) -> bool {
+    let Ok(parsed) = PasswordHash::new(hash) else {
+        return false;
+    };
+    let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
+        return false;
+    };
+    let Ok(algorithm) = Algorithm::try_from(parsed.algorithm) else {
+        return false;
+    };
+    let Ok(version) = parsed
+        .version
+        .map_or(Ok(Version::default()), Version::try_from)
+    else {
+        return false;
+    };
+    let Ok(params) = Params::try_from(&parsed) else {
+        return false;
+    };
+    let mut salt_bytes = [0_u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut salt_bytes) else {
+        return false;
+    };
+    if memory.len() < params.block_count() {
+        memory.resize(params.block_count(), Block::new());
+    }
+    let argon2 = Argon2::new(algorithm, version, params);
+    Output::init_with(expected.len(), |out| {
+        argon2
+            .hash_password_into_with_memory(password, salt, out, &mut memory[..])
+            .map_err(|_| password_hash::Error::Password)
+    })
+    .is_ok_and(|computed| computed == expected)
 }
 
 /// The address a request came from: the connection's (`peer`), unless that is a trusted proxy;
@@ -148,20 +240,6 @@ pub async fn hash_password(password: String) -> Result<String, HashError> {
             .map_err(|error| HashError::Hash(error.to_string()))
     })
     .await?
-}
-
-/// Checks a password against a stored hash, off the async runtime. A malformed hash is a no.
-pub async fn verify_password(password: String, hash: String) -> Result<bool, HashError> {
-    Ok(tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash)
-            .map(|parsed| {
-                Argon2::default()
-                    .verify_password(password.as_bytes(), &parsed)
-                    .is_ok()
-            })
-            .unwrap_or(false)
-    })
-    .await?)
 }
 
 /// The hash of a random password nobody knows (see `AppState::decoy_hash`).
@@ -373,5 +451,59 @@ mod throttle_tests {
             ..Failures::default()
         };
         assert_eq!(throttle(&busy_address, now), Some(THROTTLE_WINDOW_SECS));
+    }
+}
+
+#[cfg(test)]
+mod password_tests {
+    use super::*;
+
+    /// One turn's memory serves check after check, and each answer is argon2's own: a wrong
+    /// password after a right one, a right one after a wrong one, and hashes with other
+    /// parameters (more memory than the last check had) all come out as argon2 says.
+    #[tokio::test]
+    async fn a_turn_checks_password_after_password_in_the_same_memory() {
+        let checks = PasswordChecks::new(1, std::time::Duration::from_secs(1));
+        let right = hash_password("right horse".to_owned())
+            .await
+            .expect("a hash");
+        let small = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(1024, 2, 1, None).expect("params"),
+        )
+        .hash_password(b"small", &SaltString::generate(&mut OsRng))
+        .expect("a hash")
+        .to_string();
+        let mut turn = checks.turn().await.expect("the only turn");
+        let cases = [
+            (&small, "small", true),
+            (&right, "right horse", true),
+            (&right, "wrong horse", false),
+            (&small, "right horse", false),
+            (&right, "right horse", true),
+            (&"not a hash".to_owned(), "right horse", false),
+        ];
+        for (hash, password, expected) in cases {
+            let argon2_says = PasswordHash::new(hash).is_ok_and(|parsed| {
+                argon2::PasswordVerifier::verify_password(
+                    &Argon2::default(),
+                    password.as_bytes(),
+                    &parsed,
+                )
+                .is_ok()
+            });
+            assert_eq!(argon2_says, expected, "{password} against {hash}");
+            let answer = turn.verify(password.to_owned(), hash.clone()).await;
+            assert_eq!(answer.ok(), Some(expected), "{password} against {hash}");
+        }
+        // The memory outlives the turn, for the next one.
+        drop(turn);
+        let next = checks.turn().await.expect("the turn again");
+        assert!(
+            next.memory
+                .as_ref()
+                .is_some_and(|memory| memory.len() >= 19 * 1024)
+        );
     }
 }

@@ -73,7 +73,7 @@ pub async fn sign_in(
     attempt: Attempt<'_>,
 ) -> Result<SignedIn, SignInError> {
     let email = attempt.email.trim().to_lowercase();
-    let _turn = checks.turn().await.ok_or(SignInError::Busy)?;
+    let mut turn = checks.turn().await.ok_or(SignInError::Busy)?;
     let now = attempt.at;
     let since = now - auth::THROTTLE_WINDOW_SECS;
     let refuse = |failures: &users::Failures| auth::throttle(failures, now);
@@ -89,7 +89,7 @@ pub async fn sign_in(
     let hash = account
         .as_ref()
         .map_or_else(|| decoy_hash.to_owned(), |a| a.password_hash.clone());
-    let matches = auth::verify_password(attempt.password, hash).await?;
+    let matches = turn.verify(attempt.password, hash).await?;
     let account = account.filter(|a| matches && a.partner_status.as_deref() != Some("cancelled"));
     let Some(account) = account else {
         // Already counted as a failure (for the throttle).
