@@ -30,6 +30,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     // The page's words are English; its numbers and dates follow the viewer's locale, which the
     // browser reads back from here so that both sides render the same text.
     let locale = crate::ui::format::provide_locale();
+    let assets = bundle_assets(&options);
     view! {
         <!DOCTYPE html>
         <html lang="en" data-locale=locale.tag>
@@ -39,12 +40,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 // The bundle's names carry their content's hash in a release build.
-                <link id="leptos" rel="stylesheet" href=bundle_assets(&options).stylesheet />
+                <link id="leptos" rel="stylesheet" href=assets.stylesheet.clone() />
                 <AutoReload options=options.clone() />
                 // The bundle is fetched once the page has loaded and run when the browser is
                 // idle: the page is drawn from its HTML first (links and plain forms work).
                 <script type="module" nonce=leptos::nonce::use_nonce()>
-                    {bundle_assets(&options).loader()}
+                    {assets.loader()}
                 </script>
                 <MetaTags />
             </head>
