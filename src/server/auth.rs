@@ -62,8 +62,19 @@ pub fn throttle(failures: &Failures, now: i64) -> Option<i64> {
 #[derive(Clone, Debug)]
 pub struct PasswordChecks {
     permits: std::sync::Arc<tokio::sync::Semaphore>,
-    spare: std::sync::Arc<std::sync::Mutex<Vec<Vec<Block>>>>,
+    spare: SpareMemory,
     wait: std::time::Duration,
+}
+
+/// Argon2 working memory kept by turns that ended (at most one per turn at once).
+type SpareMemory = std::sync::Arc<std::sync::Mutex<Vec<Vec<Block>>>>;
+
+/// The spare memory's list. A poisoned list holds whole buffers still: a panic cannot leave
+/// one half pushed.
+fn spare_list(spare: &SpareMemory) -> std::sync::MutexGuard<'_, Vec<Vec<Block>>> {
+    spare
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl PasswordChecks {
@@ -86,20 +97,12 @@ impl PasswordChecks {
             .await
             .ok()?
             .ok()?;
-        let memory = self.spare_memory().pop().unwrap_or_default();
+        let memory = spare_list(&self.spare).pop().unwrap_or_default();
         Some(PasswordTurn {
             _permit: permit,
-            memory: Some(memory),
+            memory,
             spare: self.spare.clone(),
         })
-    }
-
-    /// Working memory kept by turns that ended (at most one per turn at once).
-    fn spare_memory(&self) -> std::sync::MutexGuard<'_, Vec<Vec<Block>>> {
-        // A poisoned list holds whole buffers still: a panic cannot leave one half pushed.
-        self.spare
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -113,32 +116,30 @@ impl Default for PasswordChecks {
 #[derive(Debug)]
 pub struct PasswordTurn {
     _permit: tokio::sync::OwnedSemaphorePermit,
-    memory: Option<Vec<Block>>,
-    spare: std::sync::Arc<std::sync::Mutex<Vec<Vec<Block>>>>,
+    /// Empty until the first check, and while a check runs.
+    memory: Vec<Block>,
+    spare: SpareMemory,
 }
 
 impl PasswordTurn {
     /// Checks a password against a stored hash, off the async runtime, in this turn's memory.
     /// A malformed hash is a no.
     pub async fn verify(&mut self, password: String, hash: String) -> Result<bool, HashError> {
-        let mut memory = self.memory.take().unwrap_or_default();
+        let mut memory = std::mem::take(&mut self.memory);
         let (matches, memory) = tokio::task::spawn_blocking(move || {
             let matches = verify_in(&mut memory, password.as_bytes(), &hash);
             (matches, memory)
         })
         .await?;
-        self.memory = Some(memory);
+        self.memory = memory;
         Ok(matches)
     }
 }
 
 impl Drop for PasswordTurn {
     fn drop(&mut self) {
-        if let Some(memory) = self.memory.take().filter(|memory| !memory.is_empty()) {
-            self.spare
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .push(memory);
+        if !self.memory.is_empty() {
+            spare_list(&self.spare).push(std::mem::take(&mut self.memory));
         }
     }
 }
@@ -500,10 +501,6 @@ mod password_tests {
         // The memory outlives the turn, for the next one.
         drop(turn);
         let next = checks.turn().await.expect("the turn again");
-        assert!(
-            next.memory
-                .as_ref()
-                .is_some_and(|memory| memory.len() >= 19 * 1024)
-        );
+        assert!(next.memory.len() >= 19 * 1024);
     }
 }
