@@ -3,14 +3,19 @@
 //! and count towards the throttle; a cancelled partner cannot sign in; signing in ends the
 //! browser's previous session; guesses lock their own address out of an account but only slow
 //! down its owner elsewhere; parallel guesses cannot outrun the throttle, and password checks
-//! take turns (a flood is refused, not queued without end).
+//! take turns (a flood is refused, not queued without end); a request asks the database who is
+//! signed in once, however many of its server functions ask.
 
 mod common;
 
+use axum::http::{HeaderMap, HeaderValue, header};
 use billing_reports::server::{
-    auth::{self, PasswordChecks, SessionPolicy},
+    auth::{self, PasswordChecks, RequestSession, SessionPolicy},
+    config::Config,
     db::{Backend, Db, users},
-    services::auth::{Attempt, SignInError, SignedIn, sign_in},
+    services::auth::{Attempt, SignInError, SignedIn, sign_in, sign_out},
+    state::AppState,
+    vendor::Vendor,
 };
 use common::{PASSWORD, TempGuard, shared_db};
 
@@ -22,6 +27,7 @@ on_both_backends!(
     signing_in_ends_the_previous_session,
     parallel_guesses_cannot_outrun_the_throttle,
     password_checks_take_turns,
+    a_request_looks_up_its_session_once,
 );
 
 const PARTNER: &str = "maria@harbor-it.example";
@@ -33,6 +39,7 @@ const ADDRESS: &str = "203.0.113.7";
 /// decoy hash.
 struct SignInDesk {
     db: Db,
+    url: String,
     sessions: SessionPolicy,
     decoy_hash: String,
     checks: PasswordChecks,
@@ -41,9 +48,10 @@ struct SignInDesk {
 
 impl SignInDesk {
     async fn new(backend: Backend) -> Self {
-        let (db, _, guard) = shared_db(backend).await;
+        let (db, url, guard) = shared_db(backend).await;
         Self {
             db,
+            url,
             sessions: SessionPolicy {
                 idle_secs: 30 * 60,
                 absolute_secs: 12 * 3600,
@@ -300,4 +308,32 @@ async fn password_checks_take_turns(backend: Backend) {
     assert_eq!(desk.failures(PARTNER, ADDRESS).await, (0, 0));
     drop(held);
     desk.signed_in(PARTNER, None).await;
+}
+
+/// Every server function a page runs asks who is signed in; the request asks the database once
+/// and keeps the answer. A session ended while the request is answered stays that request's
+/// answer (it was valid when the request began); the next request finds it ended.
+async fn a_request_looks_up_its_session_once(backend: Backend) {
+    let desk = SignInDesk::new(backend).await;
+    let config = Config::for_database(&desk.url);
+    let state = AppState::new(&config, desk.db.clone(), Vendor::Builtin);
+    let token = desk.signed_in(PARTNER, None).await;
+    let mut headers = HeaderMap::new();
+    let cookie = HeaderValue::from_str(&format!("br_session={token}")).expect("a cookie");
+    headers.insert(header::COOKIE, cookie);
+    let email = |found: Result<Option<auth::Session>, _>| {
+        found
+            .expect("the session lookup")
+            .map(|session| session.current.email)
+    };
+
+    let request = RequestSession::default();
+    let first = email(request.get(&state, &headers).await);
+    assert_eq!(first.as_deref(), Some(PARTNER));
+    sign_out(&desk.db, Some(&token)).await.expect("sign out");
+    assert_eq!(desk.session_of(&token).await, None, "the session ended");
+    let again = email(request.get(&state, &headers).await);
+    assert_eq!(again, first, "the same request keeps its first answer");
+    let next = email(RequestSession::default().get(&state, &headers).await);
+    assert_eq!(next, None, "the next request sees the session ended");
 }

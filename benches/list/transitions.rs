@@ -113,6 +113,7 @@ async fn bare_loop(db: &Db) -> (Vec<Duration>, u64) {
         let mut tx = db.pool().begin().await.expect("begin");
         let updated = sqlx::query(
             "UPDATE reports SET status = $1, sub_status = $2, updated_at = $3, \
+             sent_to_vendor_at = COALESCE(sent_to_vendor_at, $3), \
              version = version + 1 WHERE id = $4 AND version = $5",
         )
         .bind(to)

@@ -40,13 +40,16 @@ pub fn request() -> Result<Parts, ApiError> {
     use_context::<Parts>().ok_or_else(|| internal("server function", "no request"))
 }
 
-/// The caller's session, if signed in.
+/// The caller's session, if signed in: looked up once per request (see
+/// [`auth::RequestSession`]).
 pub async fn session() -> Result<Option<Session>, ApiError> {
     let state = state()?;
     let request = request()?;
-    auth::authenticate(&state, &request.headers)
-        .await
-        .map_err(|error| internal("reading the session", error))
+    let found = match use_context::<auth::RequestSession>() {
+        Some(once) => once.get(&state, &request.headers).await,
+        None => auth::authenticate(&state, &request.headers).await,
+    };
+    found.map_err(|error| internal("reading the session", error))
 }
 
 /// The caller's session, or the answer for someone who is not signed in.

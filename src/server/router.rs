@@ -22,7 +22,9 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-use super::{exports, metrics, rest, security, state::AppState, usage_upload};
+use super::{
+    auth::RequestSession, exports, metrics, rest, security, state::AppState, usage_upload,
+};
 use crate::app::{App, shell};
 
 /// Largest request body accepted (server-function arguments and forms are small).
@@ -76,7 +78,10 @@ pub fn build(state: AppState) -> Router {
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(context_state.clone()),
+            move || {
+                provide_context(context_state.clone());
+                provide_context(RequestSession::default());
+            },
             move || shell(options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))

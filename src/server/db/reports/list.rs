@@ -6,8 +6,8 @@ use sqlx::FromRow;
 
 use super::header::{Basics, Flags};
 use super::list_sql::{
-    FROM_REPORTS, Statement, from_for_conditions, leading_period, order_by, push_conditions,
-    push_period_window,
+    PAGE_REPORTS, Statement, from_for_conditions, from_for_page, leading_period, order_by,
+    push_conditions, push_period_window,
 };
 use crate::domain::{
     Currency, ListScope, ReportSummary, Status, from_scaled_e4,
@@ -58,20 +58,25 @@ impl SummaryRow {
 }
 
 /// The list rows of `query` in its order, `limit` of them from `offset` (counted from the
-/// window's first month when there is a window).
+/// window's first month when there is a window). The page's reports are chosen first, sorting
+/// only their ids and sort keys (joined to no name the order does not read); then those few
+/// are joined to everything a row shows. Sorting whole joined rows read every report's names
+/// and carried every column through the sort.
 fn rows_statement(
     query: &ListQuery,
     window: Option<MonthWindow>,
     limit: i64,
     offset: i64,
 ) -> Statement {
+    let order = order_by(query.sort);
     let mut statement = Statement::new(format!(
         "SELECT r.id, r.partner_id, p.name AS partner_name, d.name AS distributor_name, \
                 g.name AS region_name, {}, r.po_number, r.submission_deadline, \
                 r.review_deadline, r.total_e4, r.version, {} \
-         {FROM_REPORTS}",
+         FROM (SELECT r.id AS page_id {}",
         Basics::COLUMNS,
         Flags::COLUMNS,
+        from_for_page(query, &order),
     ));
     push_conditions(&mut statement, query);
     if let Some(window) = window {
@@ -79,11 +84,15 @@ fn rows_statement(
     }
     statement
         .push(" ORDER BY ")
-        .push(&order_by(query.sort))
+        .push(&order)
         .push(" LIMIT ")
         .push_bind(limit)
         .push(" OFFSET ")
-        .push_bind(offset);
+        .push_bind(offset)
+        .push(") page ")
+        .push(PAGE_REPORTS)
+        .push(" ORDER BY ")
+        .push(&order);
     statement
 }
 

@@ -305,10 +305,19 @@ pub(super) fn order_by(sort: SortKey) -> String {
     }
 }
 
-pub(super) const FROM_REPORTS: &str = "FROM reports r \
-     JOIN organisations p ON p.id = r.partner_id \
-     JOIN organisations d ON d.id = r.distributor_id \
-     JOIN regions g ON g.id = r.region_id";
+/// The joins from a report (`r`) to its partner's, distributor's and region's names.
+macro_rules! name_joins {
+    () => {
+        "JOIN organisations p ON p.id = r.partner_id \
+         JOIN organisations d ON d.id = r.distributor_id \
+         JOIN regions g ON g.id = r.region_id"
+    };
+}
+
+pub(super) const FROM_REPORTS: &str = concat!("FROM reports r ", name_joins!());
+/// A page's chosen reports (`page.page_id`) with their names.
+pub(super) const PAGE_REPORTS: &str =
+    concat!("JOIN reports r ON r.id = page.page_id ", name_joins!());
 
 /// The FROM clause for counting and summing what `query` matches: the reports alone, joined
 /// to their partner only when the conditions search the partner's name (no condition reads
@@ -321,6 +330,36 @@ pub(super) fn from_for_conditions(query: &ListQuery) -> &'static str {
     }
 }
 
+/// The FROM clause for choosing which reports a page shows: [`from_for_conditions`], joined
+/// as well to each of the partner, the distributor and the region whose name `order` sorts by.
+/// Choosing a page then sorts the reports' ids and sort keys, not whole rows, and joins no
+/// report to a name nothing reads (see `list::rows_statement`).
+pub(super) fn from_for_page(query: &ListQuery, order: &str) -> String {
+    let mut from = from_for_conditions(query).to_owned();
+    if reads(order, "p") && !searches_partner_name(query) {
+        from.push_str(" JOIN organisations p ON p.id = r.partner_id");
+    }
+    if reads(order, "d") {
+        from.push_str(" JOIN organisations d ON d.id = r.distributor_id");
+    }
+    if reads(order, "g") {
+        from.push_str(" JOIN regions g ON g.id = r.region_id");
+    }
+    from
+}
+
+/// Whether `sql` reads a column of the table aliased `alias` (`alias.` not inside a longer
+/// name).
+fn reads(sql: &str, alias: &str) -> bool {
+    let qualified = format!("{alias}.");
+    sql.match_indices(&qualified).any(|(at, _)| {
+        sql[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|before| !(before.is_ascii_alphanumeric() || before == '_'))
+    })
+}
+
 /// Whether the conditions of `query` read the partner's name (a search that is not an id).
 fn searches_partner_name(query: &ListQuery) -> bool {
     query
@@ -328,4 +367,43 @@ fn searches_partner_name(query: &ListQuery) -> bool {
         .partner
         .as_ref()
         .is_some_and(|partner| partner.parse::<i64>().is_err())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::query::ReportFilter;
+
+    #[test]
+    fn a_table_is_read_where_its_alias_qualifies_a_column() {
+        assert!(reads("r.period DESC, p.name ASC", "p"));
+        assert!(reads("p.name ASC", "p"));
+        assert!(reads("CASE WHEN (g.name) IS NULL", "g"));
+        // Inside a longer name, or not followed by a dot, it is not the alias.
+        assert!(!reads("r.period DESC, r.id ASC", "d"));
+        assert!(!reads("lead.x, top.y", "d"));
+        assert!(!reads("gap.x", "p"));
+    }
+
+    /// Choosing a page joins exactly the names its order and conditions read.
+    #[test]
+    fn a_page_is_chosen_joining_only_the_names_it_sorts_by() {
+        let joins = |sort: SortKey, partner: Option<&str>| {
+            let filter = ReportFilter {
+                sort: Some(sort),
+                partner: partner.map(str::to_owned),
+                ..ReportFilter::default()
+            };
+            let query = ListQuery::new(ListScope::All, &filter);
+            let from = from_for_page(&query, &order_by(sort));
+            ["p ON", "d ON", "g ON"].map(|join| from.matches(join).count())
+        };
+        assert_eq!(joins(SortKey::Total, None), [0, 0, 0]);
+        assert_eq!(joins(SortKey::Total, Some("harbor")), [1, 0, 0]);
+        assert_eq!(joins(SortKey::Newest, None), [1, 0, 0]);
+        assert_eq!(joins(SortKey::Newest, Some("harbor")), [1, 0, 0]);
+        assert_eq!(joins(SortKey::Deadline, None), [1, 0, 0]);
+        assert_eq!(joins(SortKey::Distributor, None), [1, 1, 0]);
+        assert_eq!(joins(SortKey::Region, None), [1, 0, 1]);
+    }
 }
