@@ -530,14 +530,16 @@ list_bench_rows() {
 # ==============================================================================================
 
 write_results() {
-  local results=bench/results.md
+  local results=bench/results.md dirty=""
+  # Asked before the file is opened for writing (which empties it, and would count as a change).
+  git diff --quiet HEAD -- . ":(exclude)$results" 2>/dev/null || dirty=" (with uncommitted changes)"
   {
     echo "# Benchmarks"
     echo
     echo "- machine: $(nproc) cores, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)," \
       "$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM"
     echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-    echo "- commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD 2>/dev/null || echo ' (with uncommitted changes)')"
+    echo "- commit: $(git rev-parse --short HEAD)$dirty"
     echo "- data: 100,000 reports × 10 lines + 36 reports × 500 lines on top of the demo, signed in" \
       "as the platform admin (every report); release build, loopback, wrk and the server on the same cores"
     echo
