@@ -1,6 +1,7 @@
 //! The report list on SQLite and PostgreSQL alike: each viewer's to-do as the default view, the
-//! deadline order, the totals per currency of everything a filter matches, and the flags judged
-//! from the lines, stored, backfilled and filtered by.
+//! deadline order, the totals per currency of everything a filter matches, the flags judged
+//! from the lines, stored, backfilled and filtered by, and pages that read part of what matches
+//! in the same order as the whole list.
 
 mod common;
 
@@ -13,7 +14,9 @@ use billing_reports::{
         Currency, ListScope, OrgKind, Period, ReportSummary, ReviewReason, Role, Status,
         deadline::DeadlineOf,
         flags::{LineFlags, RiskFlag},
-        query::{ListQuery, ListedReports, ReportFilter, ReportPage, SortKey, ViewCounts},
+        query::{
+            ListQuery, ListedReports, ReportFilter, ReportPage, SortKey, StatusFilter, ViewCounts,
+        },
         workflow::{Command, LineEdit},
     },
     server::{
@@ -33,6 +36,7 @@ on_both_backends!(
     flags_are_judged_from_the_lines_and_filter_the_list,
     saving_lines_judges_the_flags_again,
     scale_data_carries_judged_flags,
+    every_page_holds_the_rows_of_the_whole_list_in_its_order,
 );
 
 const DISTRIBUTOR: &str = "dana@summit-tech.example";
@@ -508,4 +512,85 @@ async fn scale_data_carries_judged_flags(backend: Backend) {
     }
     // The oldest month has no previous cycle; the newer ones move enough to be flagged.
     assert!(anomalies > 0 && anomalies < 240, "{anomalies}");
+}
+
+/// A page of a list sorted by month or by deadline reads only the part of what matches that
+/// holds it (a few months; the reports with a running deadline, or the others' months). Page
+/// after page, every sort gives the rows of the whole list, sorted at once, in the same order:
+/// for every report, for one distributor's, and for one status.
+async fn every_page_holds_the_rows_of_the_whole_list_in_its_order(backend: Backend) {
+    let (db, url, _guard) = common::shared_db(backend).await;
+    // The newest month's reports are being prepared or reviewed; the older ones are done.
+    let spec = scale::ScaleSpec {
+        reports: 480,
+        lines_per_report: 2,
+        months: 4,
+    };
+    scale::generate(&db, &url, spec).await.expect("scale data");
+    let distributor: i64 = sqlx::query_scalar("SELECT MIN(distributor_id) FROM reports")
+        .fetch_one(db.pool())
+        .await
+        .expect("a distributor");
+    let everything = reports::list_all(
+        &db,
+        &ListQuery::new(ListScope::All, &ReportFilter::default()),
+        10_000,
+    )
+    .await
+    .expect("every report");
+    let with_deadline = everything
+        .iter()
+        .filter(|row| DeadlineOf::running(row.status).is_some())
+        .count();
+    let others = everything.len() - with_deadline;
+    // Pages of 50 fall wholly among the running reports, across both parts, and among the others.
+    assert!(
+        with_deadline > 50 && others > 100,
+        "{with_deadline} and {others}"
+    );
+
+    let sorts = [
+        SortKey::Deadline,
+        SortKey::Newest,
+        SortKey::Oldest,
+        SortKey::Total,
+        SortKey::Partner,
+    ];
+    let scopes = [
+        (ListScope::All, None),
+        (ListScope::Distributor(distributor), None),
+        (ListScope::All, Some(StatusFilter::UnderReview(None))),
+    ];
+    for sort in sorts {
+        for (scope, status) in &scopes {
+            let filter = ReportFilter {
+                sort: Some(sort),
+                status: *status,
+                ..ReportFilter::default()
+            };
+            let whole: Vec<i64> = reports::list_all(&db, &ListQuery::new(*scope, &filter), 10_000)
+                .await
+                .expect("the whole list")
+                .iter()
+                .map(|row| row.id)
+                .collect();
+            let mut paged = Vec::new();
+            for page in 1.. {
+                let query = ListQuery::new(
+                    *scope,
+                    &ReportFilter {
+                        page,
+                        ..filter.clone()
+                    },
+                );
+                let found = reports::list(&db, &query).await.expect("a page");
+                if found.rows.is_empty() {
+                    break;
+                }
+                paged.extend(found.rows.iter().map(|row| row.id));
+            }
+            assert!(!whole.is_empty(), "{sort:?} {scope:?} {status:?}");
+            assert_eq!(paged, whole, "{sort:?} {scope:?} {status:?}");
+        }
+    }
 }

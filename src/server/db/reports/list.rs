@@ -6,13 +6,17 @@ use sqlx::FromRow;
 
 use super::header::{Basics, Flags};
 use super::list_sql::{
-    PAGE_REPORTS, Statement, from_for_conditions, from_for_page, leading_period, order_by,
-    push_conditions, push_period_window,
+    FROM_MATCHES, PAGE_REPORTS, Statement, from_for_page, leading_period, order_by,
+    push_conditions, push_deadline_runs, push_period_window,
 };
+use super::list_window::{PageWindow, deadline_window, month_window};
 use crate::domain::{
-    Currency, ListScope, ReportSummary, Status, from_scaled_e4,
+    Currency, ListScope, ReportSummary, Status,
+    deadline::DeadlineOf,
+    from_scaled_e4,
     query::{
         Choice, FilterOptions, FoundReports, ListQuery, MatchedGroup, PAGE_SIZE, ReportFilter,
+        SortKey,
     },
 };
 use crate::server::db::{Backend, Db, SqlError};
@@ -58,13 +62,13 @@ impl SummaryRow {
 }
 
 /// The list rows of `query` in its order, `limit` of them from `offset` (counted from the
-/// window's first month when there is a window). The page's reports are chosen first, sorting
+/// window's start when there is a window). The page's reports are chosen first, sorting
 /// only their ids and sort keys (joined to no name the order does not read); then those few
 /// are joined to everything a row shows. Sorting whole joined rows read every report's names
 /// and carried every column through the sort.
 fn rows_statement(
     query: &ListQuery,
-    window: Option<MonthWindow>,
+    window: Option<PageWindow>,
     limit: i64,
     offset: i64,
 ) -> Statement {
@@ -76,11 +80,15 @@ fn rows_statement(
          FROM (SELECT r.id AS page_id {}",
         Basics::COLUMNS,
         Flags::COLUMNS,
-        from_for_page(query, &order),
+        from_for_page(&order),
     ));
     push_conditions(&mut statement, query);
-    if let Some(window) = window {
-        push_period_window(&mut statement, window.first, window.last);
+    let window = window.unwrap_or_default();
+    if let Some(runs) = window.deadline_runs {
+        push_deadline_runs(&mut statement, runs);
+    }
+    if let Some((first, last)) = window.months {
+        push_period_window(&mut statement, first, last);
     }
     statement
         .push(" ORDER BY ")
@@ -181,8 +189,14 @@ impl Matched {
 
     /// How many reports match in each month.
     fn months(&self) -> Vec<(i64, u64)> {
+        self.months_where(|_| true)
+    }
+
+    /// How many reports in a status that `keep` keeps match in each month.
+    fn months_where(&self, keep: impl Fn(Status) -> bool) -> Vec<(i64, u64)> {
         let mut months: Vec<(i64, u64)> = Vec::new();
-        for (period, group) in &self.by_month {
+        let kept = self.by_month.iter().filter(|(_, group)| keep(group.status));
+        for (period, group) in kept {
             match months.iter_mut().find(|(p, _)| p == period) {
                 Some((_, reports)) => *reports += group.reports,
                 None => months.push((*period, group.reports)),
@@ -192,55 +206,6 @@ impl Matched {
     }
 }
 
-/// The months that hold the rows a page shows, for a list sorted month first: the rows query
-/// then reads those months only instead of sorting every match.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct MonthWindow {
-    first: i64,
-    last: i64,
-    /// How many matching rows the months before the window hold, in the list's order.
-    before: u64,
-}
-
-/// The window holding rows `offset..offset + limit` when the list runs through `months` (each
-/// with how many reports match) newest first or oldest first; `None` when the page is past
-/// the end.
-fn month_window(
-    mut months: Vec<(i64, u64)>,
-    newest_first: bool,
-    offset: u64,
-    limit: u64,
-) -> Option<MonthWindow> {
-    months.sort_by_key(|(period, _)| *period);
-    if newest_first {
-        months.reverse();
-    }
-    let mut before = 0;
-    let mut window: Option<MonthWindow> = None;
-    for (period, reports) in months {
-        match &mut window {
-            None if before + reports <= offset => before += reports,
-            None => {
-                window = Some(MonthWindow {
-                    first: period,
-                    last: period,
-                    before,
-                });
-                before += reports;
-            }
-            Some(window) => {
-                window.first = window.first.min(period);
-                window.last = window.last.max(period);
-                before += reports;
-            }
-        }
-        if before >= offset + limit && window.is_some() {
-            break;
-        }
-    }
-    window
-}
-
 /// The two statements a page of `query` runs: what matches per currency, status and month,
 /// then the page's rows (read from the months that hold them when the list is sorted month
 /// first).
@@ -248,8 +213,21 @@ async fn page_plan(db: &Db, query: &ListQuery) -> Result<(Matched, Statement), S
     let limit = u64::from(PAGE_SIZE);
     let offset = u64::from(query.filter.page() - 1) * limit;
     let matched = matched(db, query).await?;
-    let window = leading_period(query.sort)
-        .and_then(|newest_first| month_window(matched.months(), newest_first, offset, limit));
+    let window = match (query.sort, leading_period(query.sort)) {
+        (SortKey::Deadline, _) => {
+            let runs = |status: Status| DeadlineOf::running(status).is_some();
+            deadline_window(
+                matched.months_where(runs),
+                matched.months_where(|status| !runs(status)),
+                offset,
+                limit,
+            )
+        }
+        (_, Some(newest_first)) => {
+            month_window(matched.months(), newest_first, offset, limit).map(PageWindow::from)
+        }
+        (_, None) => None,
+    };
     let start = offset - window.map_or(0, |window| window.before);
     let rows = rows_statement(
         query,
@@ -295,8 +273,7 @@ fn matched_statement(query: &ListQuery) -> Statement {
     // Summed as scaled integers (exact); the sum is cast back from PostgreSQL's NUMERIC.
     let mut grouped = Statement::new(format!(
         "SELECT r.currency, r.status, r.sub_status, r.period, COUNT(*) AS reports, \
-                CAST(SUM(r.total_e4) AS BIGINT) AS total_e4 {}",
-        from_for_conditions(query)
+                CAST(SUM(r.total_e4) AS BIGINT) AS total_e4 {FROM_MATCHES}"
     ));
     push_conditions(&mut grouped, query);
     grouped.push(" GROUP BY r.currency, r.status, r.sub_status, r.period");
@@ -317,7 +294,7 @@ async fn matched(db: &Db, query: &ListQuery) -> Result<Matched, SqlError> {
 /// How many reports `query` matches.
 #[tracing::instrument(skip(db), err)]
 pub async fn count(db: &Db, query: &ListQuery) -> Result<u64, SqlError> {
-    let mut count = Statement::new(format!("SELECT COUNT(*) {}", from_for_conditions(query)));
+    let mut count = Statement::new(format!("SELECT COUNT(*) {FROM_MATCHES}"));
     push_conditions(&mut count, query);
     let Statement { sql, args, .. } = count;
     let total: i64 = sqlx::query_scalar_with(&sql, args)
@@ -400,31 +377,4 @@ async fn summaries(db: &Db, statement: Statement) -> Result<Vec<ReportSummary>, 
         .into_iter()
         .map(SummaryRow::into_summary)
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const MONTHS: [(i64, u64); 4] = [(202607, 30), (202608, 40), (202609, 0), (202610, 45)];
-
-    fn window(newest_first: bool, offset: u64, limit: u64) -> Option<(i64, i64, u64)> {
-        month_window(MONTHS.to_vec(), newest_first, offset, limit)
-            .map(|w| (w.first, w.last, w.before))
-    }
-
-    #[test]
-    fn a_page_reads_only_the_months_that_hold_its_rows() {
-        // Newest first: October holds rows 0..45, August 45..85, July 85..115.
-        assert_eq!(window(true, 0, 50), Some((202608, 202610, 0)));
-        assert_eq!(window(true, 0, 45), Some((202610, 202610, 0)));
-        assert_eq!(window(true, 50, 50), Some((202607, 202608, 45)));
-        assert_eq!(window(true, 100, 50), Some((202607, 202607, 85)));
-        // Oldest first: July 0..30, August 30..70, (September empty), October 70..115.
-        assert_eq!(window(false, 0, 30), Some((202607, 202607, 0)));
-        assert_eq!(window(false, 50, 50), Some((202608, 202610, 30)));
-        // Past the end, and nothing at all.
-        assert_eq!(window(true, 115, 50), None);
-        assert_eq!(month_window(Vec::new(), true, 0, 50), None);
-    }
 }

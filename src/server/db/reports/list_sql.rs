@@ -161,13 +161,17 @@ pub(super) fn push_conditions(statement: &mut Statement, query: &ListQuery) {
             Ok(id) => {
                 statement.and().push("r.partner_id = ").push_bind(id);
             }
-            // `from_for_conditions` joins the partner for this condition.
+            // The partners whose names match, then their reports by the partner index: a
+            // join would read every report's partner to compare its name.
             Err(_) => {
                 statement
                     .and()
-                    .push("LOWER(p.name) LIKE ")
+                    .push(
+                        "r.partner_id IN (SELECT o.id FROM organisations o \
+                         WHERE LOWER(o.name) LIKE ",
+                    )
                     .push_bind(format!("%{}%", escape_like(&partner.to_lowercase())))
-                    .push(" ESCAPE '\\'");
+                    .push(" ESCAPE '\\')");
             }
         }
     }
@@ -267,6 +271,16 @@ pub(super) const fn leading_period(sort: SortKey) -> Option<bool> {
     }
 }
 
+/// Narrows the statement to the reports whose deadline runs (`runs`), or to the others: the
+/// statuses [`DeadlineOf::running`] gives a deadline, or the rest.
+pub(super) fn push_deadline_runs(statement: &mut Statement, runs: bool) {
+    let statuses: Vec<Status> = Status::all()
+        .into_iter()
+        .filter(|status| DeadlineOf::running(*status).is_some() == runs)
+        .collect();
+    statement.and().push(&status_in(&statuses));
+}
+
 /// Narrows the statement to the months `first..=last`.
 pub(super) fn push_period_window(statement: &mut Statement, first: i64, last: i64) {
     statement
@@ -319,24 +333,18 @@ pub(super) const FROM_REPORTS: &str = concat!("FROM reports r ", name_joins!());
 pub(super) const PAGE_REPORTS: &str =
     concat!("JOIN reports r ON r.id = page.page_id ", name_joins!());
 
-/// The FROM clause for counting and summing what `query` matches: the reports alone, joined
-/// to their partner only when the conditions search the partner's name (no condition reads
-/// the distributor's or the region's name, and every report has all three).
-pub(super) fn from_for_conditions(query: &ListQuery) -> &'static str {
-    if searches_partner_name(query) {
-        "FROM reports r JOIN organisations p ON p.id = r.partner_id"
-    } else {
-        "FROM reports r"
-    }
-}
+/// The FROM clause for counting and summing what a query matches: the reports alone. Every
+/// condition reads the report's own columns (a search by partner name asks for the matching
+/// partners' ids).
+pub(super) const FROM_MATCHES: &str = "FROM reports r";
 
-/// The FROM clause for choosing which reports a page shows: [`from_for_conditions`], joined
-/// as well to each of the partner, the distributor and the region whose name `order` sorts by.
+/// The FROM clause for choosing which reports a page shows: [`FROM_MATCHES`], joined as well
+/// to each of the partner, the distributor and the region whose name `order` sorts by.
 /// Choosing a page then sorts the reports' ids and sort keys, not whole rows, and joins no
 /// report to a name nothing reads (see `list::rows_statement`).
-pub(super) fn from_for_page(query: &ListQuery, order: &str) -> String {
-    let mut from = from_for_conditions(query).to_owned();
-    if reads(order, "p") && !searches_partner_name(query) {
+pub(super) fn from_for_page(order: &str) -> String {
+    let mut from = FROM_MATCHES.to_owned();
+    if reads(order, "p") {
         from.push_str(" JOIN organisations p ON p.id = r.partner_id");
     }
     if reads(order, "d") {
@@ -360,19 +368,9 @@ fn reads(sql: &str, alias: &str) -> bool {
     })
 }
 
-/// Whether the conditions of `query` read the partner's name (a search that is not an id).
-fn searches_partner_name(query: &ListQuery) -> bool {
-    query
-        .filter
-        .partner
-        .as_ref()
-        .is_some_and(|partner| partner.parse::<i64>().is_err())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::query::ReportFilter;
 
     #[test]
     fn a_table_is_read_where_its_alias_qualifies_a_column() {
@@ -385,25 +383,17 @@ mod tests {
         assert!(!reads("gap.x", "p"));
     }
 
-    /// Choosing a page joins exactly the names its order and conditions read.
+    /// Choosing a page joins exactly the names its order reads.
     #[test]
     fn a_page_is_chosen_joining_only_the_names_it_sorts_by() {
-        let joins = |sort: SortKey, partner: Option<&str>| {
-            let filter = ReportFilter {
-                sort: Some(sort),
-                partner: partner.map(str::to_owned),
-                ..ReportFilter::default()
-            };
-            let query = ListQuery::new(ListScope::All, &filter);
-            let from = from_for_page(&query, &order_by(sort));
+        let joins = |sort: SortKey| {
+            let from = from_for_page(&order_by(sort));
             ["p ON", "d ON", "g ON"].map(|join| from.matches(join).count())
         };
-        assert_eq!(joins(SortKey::Total, None), [0, 0, 0]);
-        assert_eq!(joins(SortKey::Total, Some("harbor")), [1, 0, 0]);
-        assert_eq!(joins(SortKey::Newest, None), [1, 0, 0]);
-        assert_eq!(joins(SortKey::Newest, Some("harbor")), [1, 0, 0]);
-        assert_eq!(joins(SortKey::Deadline, None), [1, 0, 0]);
-        assert_eq!(joins(SortKey::Distributor, None), [1, 1, 0]);
-        assert_eq!(joins(SortKey::Region, None), [1, 0, 1]);
+        assert_eq!(joins(SortKey::Total), [0, 0, 0]);
+        assert_eq!(joins(SortKey::Newest), [1, 0, 0]);
+        assert_eq!(joins(SortKey::Deadline), [1, 0, 0]);
+        assert_eq!(joins(SortKey::Distributor), [1, 1, 0]);
+        assert_eq!(joins(SortKey::Region), [1, 0, 1]);
     }
 }
