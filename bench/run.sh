@@ -525,7 +525,7 @@ list_bench_rows() {
   BENCH_SQLITE_URL=$SQLITE_URL BENCH_POSTGRES_URL=${BENCH_POSTGRES:+$PG_URL} \
     cargo bench --features ssr --bench list | tee "$WORK/list-bench.txt" >&2
   # Its own table (eight columns): the header and the rows of each backend.
-  grep -E '^\| (backend|---|SQLite|PostgreSQL) ' "$WORK/list-bench.txt" >"$WORK/list-table.md" || true
+  grep -E '^\| (backend|SQLite|PostgreSQL) |^\|---\|' "$WORK/list-bench.txt" >"$WORK/list-table.md" || true
 }
 # ==============================================================================================
 
