@@ -1,7 +1,8 @@
 //! Signing in and out, and who is asking. Passwords are argon2id hashes, computed on the
-//! blocking pool (never on the async workers). A session id is 32 random bytes sent as an
-//! HttpOnly cookie and stored only as its SHA-256; sessions end after an idle period and after an
-//! absolute lifetime, and signing out deletes them on the server.
+//! blocking pool (never on the async workers; see `password`). A session id is 32 random bytes
+//! sent as an HttpOnly cookie and stored only as its SHA-256; sessions end after an idle period
+//! and after an absolute lifetime, and signing out deletes them on the server. A request looks
+//! its session up once ([`RequestSession`]).
 
 mod password;
 

@@ -207,8 +207,8 @@ impl Matched {
 }
 
 /// The two statements a page of `query` runs: what matches per currency, status and month,
-/// then the page's rows (read from the months that hold them when the list is sorted month
-/// first).
+/// then the page's rows (read from the part of the matches that holds them when the list is
+/// sorted by month or by deadline; see `list_window`).
 async fn page_plan(db: &Db, query: &ListQuery) -> Result<(Matched, Statement), SqlError> {
     let limit = u64::from(PAGE_SIZE);
     let offset = u64::from(query.filter.page() - 1) * limit;
