@@ -319,14 +319,41 @@ pub(super) fn order_by(sort: SortKey) -> String {
     }
 }
 
-/// The joins from a report (`r`) to its partner's, distributor's and region's names.
-macro_rules! name_joins {
+/// The joins from a report (`r`) to its partner's (`p`), distributor's (`d`) and region's (`g`)
+/// names, each written once: whole for the rows, and one by one for choosing a page.
+macro_rules! partner_join {
     () => {
-        "JOIN organisations p ON p.id = r.partner_id \
-         JOIN organisations d ON d.id = r.distributor_id \
-         JOIN regions g ON g.id = r.region_id"
+        "JOIN organisations p ON p.id = r.partner_id"
     };
 }
+macro_rules! distributor_join {
+    () => {
+        "JOIN organisations d ON d.id = r.distributor_id"
+    };
+}
+macro_rules! region_join {
+    () => {
+        "JOIN regions g ON g.id = r.region_id"
+    };
+}
+macro_rules! name_joins {
+    () => {
+        concat!(
+            partner_join!(),
+            " ",
+            distributor_join!(),
+            " ",
+            region_join!()
+        )
+    };
+}
+
+/// Each name's join, by the alias that reads it.
+const NAME_JOINS: [(&str, &str); 3] = [
+    ("p", partner_join!()),
+    ("d", distributor_join!()),
+    ("g", region_join!()),
+];
 
 pub(super) const FROM_REPORTS: &str = concat!("FROM reports r ", name_joins!());
 /// A page's chosen reports (`page.page_id`) with their names.
@@ -344,14 +371,11 @@ pub(super) const FROM_MATCHES: &str = "FROM reports r";
 /// report to a name nothing reads (see `list::rows_statement`).
 pub(super) fn from_for_page(order: &str) -> String {
     let mut from = FROM_MATCHES.to_owned();
-    if reads(order, "p") {
-        from.push_str(" JOIN organisations p ON p.id = r.partner_id");
-    }
-    if reads(order, "d") {
-        from.push_str(" JOIN organisations d ON d.id = r.distributor_id");
-    }
-    if reads(order, "g") {
-        from.push_str(" JOIN regions g ON g.id = r.region_id");
+    for (alias, join) in NAME_JOINS {
+        if reads(order, alias) {
+            from.push(' ');
+            from.push_str(join);
+        }
     }
     from
 }
