@@ -146,8 +146,8 @@ build_release() {
     say "build skipped (BENCH_SKIP_BUILD=1)"
   else
     # The same build as `make run` and `make release-size` (component types erased).
-    say "cargo leptos build --release --precompress (erase_components)"
-    RUSTFLAGS='--cfg erase_components' cargo leptos build --release --precompress
+    say "cargo leptos build --release --precompress --split (erase_components)"
+    RUSTFLAGS='--cfg erase_components' cargo leptos build --release --precompress --split
   fi
   [[ -x $BIN ]] || die "no release binary at $BIN"
   [[ -d $SITE_ROOT/pkg ]] || die "no site at $SITE_ROOT"

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::{Title, provide_meta_context};
 use leptos_router::{
-    ParamSegment, SsrMode, StaticSegment,
+    Lazy, ParamSegment, SsrMode, StaticSegment,
     components::{Route, Router, Routes},
     hooks::use_location,
 };
@@ -14,11 +14,10 @@ use crate::api::{
 };
 use crate::ui::{
     components::{notice_bell::NoticeBell, user_menu::UserMenu},
-    pages::{
-        api_tokens::ApiTokensPage, deliveries::DeliveriesPage, integrity::IntegrityPage,
-        not_found::NotFound, notices::NoticesPage, overview::OverviewPage,
-        report::ReportDetailPage, reports::ReportsPage, settings::SettingsPage,
-        sign_in::SignInPage, usage::UsagePage, webhooks::WebhooksPage,
+    pages::{not_found::NotFound, reports::ReportsPage, sign_in::SignInPage},
+    routes::{
+        ApiTokensRoute, DeliveriesRoute, IntegrityRoute, NoticesRoute, OverviewRoute,
+        ReportRoute, SettingsRoute, UsageRoute, WebhooksRoute,
     },
 };
 
@@ -213,18 +212,28 @@ fn Shell() -> impl IntoView {
         <main id="main" class="main">
             <Routes fallback=NotFound>
                 // Async: the status (302 to sign in, 404 for a report one may not open) is only
-                // known once the data is, so the page is sent whole rather than streamed.
+                // known once the data is, so the page is sent whole rather than streamed. The
+                // list and sign-in are in the first bundle; the other pages are loaded on demand
+                // (`ui::routes`).
                 <Route path=StaticSegment("") view=ReportsPage ssr=SsrMode::Async />
                 <Route path=StaticSegment("sign-in") view=SignInPage />
-                <Route path=StaticSegment("usage") view=UsagePage />
-                <Route path=StaticSegment("notices") view=NoticesPage />
-                <Route path=StaticSegment("settings") view=SettingsPage />
-                <Route path=StaticSegment("integrity") view=IntegrityPage />
-                <Route path=StaticSegment("overview") view=OverviewPage ssr=SsrMode::Async />
-                <Route path=StaticSegment("deliveries") view=DeliveriesPage />
-                <Route path=StaticSegment("api-tokens") view=ApiTokensPage />
-                <Route path=StaticSegment("webhooks") view=WebhooksPage />
-                <Route path=(StaticSegment("reports"), ParamSegment("id")) view=ReportDetailPage ssr=SsrMode::Async />
+                <Route path=StaticSegment("usage") view={Lazy::<UsageRoute>::new()} />
+                <Route path=StaticSegment("notices") view={Lazy::<NoticesRoute>::new()} />
+                <Route path=StaticSegment("settings") view={Lazy::<SettingsRoute>::new()} />
+                <Route path=StaticSegment("integrity") view={Lazy::<IntegrityRoute>::new()} />
+                <Route
+                    path=StaticSegment("overview")
+                    view={Lazy::<OverviewRoute>::new()}
+                    ssr=SsrMode::Async
+                />
+                <Route path=StaticSegment("deliveries") view={Lazy::<DeliveriesRoute>::new()} />
+                <Route path=StaticSegment("api-tokens") view={Lazy::<ApiTokensRoute>::new()} />
+                <Route path=StaticSegment("webhooks") view={Lazy::<WebhooksRoute>::new()} />
+                <Route
+                    path=(StaticSegment("reports"), ParamSegment("id"))
+                    view={Lazy::<ReportRoute>::new()}
+                    ssr=SsrMode::Async
+                />
             </Routes>
         </main>
     }

@@ -3,6 +3,10 @@
 //! so named never changes: browsers may keep it for a year without asking again, and a new
 //! release's pages simply name new files. Without the list (the tests, a build without
 //! hashing) the names are plain, and browsers check those files again on every use.
+//!
+//! A split build (`--split`, see `ui::routes`) also writes the pages loaded on demand, and the
+//! script that loads them, into the same folder, each named after its content as well; the
+//! bundle's script names them, so the pages never do.
 
 use std::path::Path;
 
@@ -38,9 +42,11 @@ impl Assets {
             options.hash_files = false;
             return Self::plain(options);
         };
-        let assets = Self::from_list(&list, &options.site_pkg_dir, &options.output_name);
-        options.hash_files = assets.all_in(Path::new(options.site_root.as_ref()));
+        let mut assets = Self::from_list(&list, &options.site_pkg_dir, &options.output_name);
+        let site_root = Path::new(options.site_root.as_ref());
+        options.hash_files = assets.all_in(site_root);
         if options.hash_files {
+            assets.add_content_named(site_root, &options.site_pkg_dir);
             assets
         } else {
             tracing::warn!(
@@ -106,6 +112,26 @@ impl Assets {
         )
     }
 
+    /// Adds the other files of the bundle's folder named after their content
+    /// (`<name>.<hash>.<extension>`): the pages loaded on demand and the script that loads them.
+    fn add_content_named(&mut self, site_root: &Path, pkg_dir: &str) {
+        let pkg_dir = pkg_dir.trim_matches('/');
+        let Ok(entries) = std::fs::read_dir(site_root.join(pkg_dir)) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let is_file = entry.file_type().is_ok_and(|kind| kind.is_file());
+            let name = entry.file_name();
+            let Some(name) = name.to_str().filter(|name| is_file && is_content_named(name)) else {
+                continue;
+            };
+            let path = format!("/{pkg_dir}/{name}");
+            if !self.immutable.contains(&path) {
+                self.immutable.push(path);
+            }
+        }
+    }
+
     /// Whether the file at this request path is named after its content.
     pub fn is_immutable(&self, path: &str) -> bool {
         self.immutable.iter().any(|named| named == path)
@@ -119,6 +145,21 @@ impl Assets {
                 .iter()
                 .all(|path| site_root.join(path.trim_start_matches('/')).is_file())
     }
+}
+
+/// Whether a file name carries its content's hash as the build writes it:
+/// `<name>.<hash>.<extension>`, the hash an MD5 in unpadded URL-safe base64 (22 characters).
+/// The precompressed copies (`.gz`, `.br`) are sent under the name they compress.
+fn is_content_named(name: &str) -> bool {
+    let mut parts = name.rsplit('.');
+    let (Some(extension), Some(hash), Some(stem)) = (parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    !stem.is_empty()
+        && matches!(extension, "js" | "wasm" | "css" | "json")
+        && hash.len() == 22
+        && is_hash(hash)
 }
 
 /// A content hash as the build writes it (URL-safe base64), never a path.
@@ -154,6 +195,43 @@ mod tests {
         );
         // Inside <script>, nothing the HTML parser would read as markup or an entity.
         assert!(!loader.contains(['<', '&']), "{loader}");
+    }
+
+    #[test]
+    fn a_split_builds_files_named_after_their_content_are_kept_a_year() {
+        let site = std::env::temp_dir().join(format!("assets-{}", std::process::id()));
+        let pkg = site.join("pkg");
+        std::fs::create_dir_all(pkg.join("snippets")).unwrap();
+        let files = [
+            "billing-reports.AbC_1-x.js",
+            "billing-reports.Zz9.wasm",
+            "billing-reports.q.css",
+            "split_report_route_123.LtTMoGvkH2ZaC6QYm1PE5w.wasm",
+            "split_report_route_123.LtTMoGvkH2ZaC6QYm1PE5w.wasm.br",
+            "__wasm_split.0123456789abcdefABCD-_.js",
+            "plain.wasm",
+            "short.abc.wasm",
+        ];
+        for file in files {
+            std::fs::write(pkg.join(file), b"x").unwrap();
+        }
+        let mut options = LeptosOptions::builder().output_name("billing-reports").build();
+        options.site_root = site.to_string_lossy().into_owned().into();
+        let list = "js: AbC_1-x\nwasm: Zz9\ncss: q\n";
+        let mut assets = Assets::from_list(list, &options.site_pkg_dir, &options.output_name);
+        assert!(assets.all_in(&site));
+        assets.add_content_named(&site, &options.site_pkg_dir);
+        std::fs::remove_dir_all(&site).unwrap();
+        assert!(assets.is_immutable("/pkg/split_report_route_123.LtTMoGvkH2ZaC6QYm1PE5w.wasm"));
+        assert!(assets.is_immutable("/pkg/__wasm_split.0123456789abcdefABCD-_.js"));
+        assert!(assets.is_immutable("/pkg/billing-reports.Zz9.wasm"));
+        assert!(!assets.is_immutable("/pkg/plain.wasm"));
+        assert!(!assets.is_immutable("/pkg/short.abc.wasm"));
+        assert!(!assets.is_immutable("/pkg/snippets"));
+        assert!(
+            !assets.is_immutable("/pkg/split_report_route_123.LtTMoGvkH2ZaC6QYm1PE5w.wasm.br")
+        );
+        assert_eq!(assets.immutable.len(), 5);
     }
 
     #[test]

@@ -4,3 +4,4 @@ pub mod components;
 pub mod focus;
 pub mod format;
 pub mod pages;
+pub mod routes;
