@@ -395,6 +395,14 @@ bundle_rows() {
     row "first load, $ext (${files[*]##*/})" "-" "$(kib "$br") br, $(kib "$gz") gzip" \
       "$(kib "$raw") raw" "the build's precompressed copies; the same on every page"
   done
+  # What each page loaded on demand adds to the WASM, the first time it is shown (a split build).
+  local line name gz_added br_added
+  while IFS= read -r line; do
+    [[ $line =~ ^on\ demand,\ (.+):\ \+([0-9]+)\ gzip,\ \+([0-9]+)\ brotli ]] || continue
+    name=${BASH_REMATCH[1]} gz_added=${BASH_REMATCH[2]} br_added=${BASH_REMATCH[3]}
+    row "on demand, wasm: $name" "-" "+$(kib "$br_added") br, +$(kib "$gz_added") gzip" "-" \
+      "fetched once, when the page is first shown (tests/bundle-size.sh)"
+  done < <(bash tests/bundle-size.sh 0 "$TARGET_DIR/release/hash.txt" "$SITE_ROOT/pkg" 2>/dev/null || true)
 }
 
 # --- Step 7: memory with many signed-in sessions ----------------------------------------------

@@ -16,8 +16,8 @@ use crate::ui::{
     components::{notice_bell::NoticeBell, user_menu::UserMenu},
     pages::{not_found::NotFound, reports::ReportsPage, sign_in::SignInPage},
     routes::{
-        ApiTokensRoute, DeliveriesRoute, IntegrityRoute, NoticesRoute, OverviewRoute,
-        ReportRoute, SettingsRoute, UsageRoute, WebhooksRoute,
+        ApiTokensRoute, DeliveriesRoute, IntegrityRoute, NoticesRoute, OverviewRoute, ReportRoute,
+        SettingsRoute, UsageRoute, WebhooksRoute,
     },
 };
 

@@ -30,7 +30,10 @@ if [[ -n $(hash_of manifest) && -f $manifest ]]; then
       br=$((br + $(size "$pkg/$module.wasm.br")))
     done
     ((gz > largest)) && largest=$gz
-    printf 'on demand, %s: +%d gzip, +%d brotli (%d files)\n' "$page" "$gz" "$br" "$(wc -w <<<"$modules")"
+    # `__report_route_view_<n>` is the report page's.
+    name=${page#__}
+    name=${name%_route_view_*}
+    printf 'on demand, %s page: +%d gzip, +%d brotli (%d files)\n' "$name" "$gz" "$br" "$(wc -w <<<"$modules")"
   done < <(jq -r 'to_entries[] | [.key, (.value | join(" "))] | @tsv' "$manifest")
   echo "the largest first load, the WASM and the largest page loaded on demand: $((first + largest)) bytes in gzip"
 else

@@ -122,7 +122,10 @@ impl Assets {
         for entry in entries.flatten() {
             let is_file = entry.file_type().is_ok_and(|kind| kind.is_file());
             let name = entry.file_name();
-            let Some(name) = name.to_str().filter(|name| is_file && is_content_named(name)) else {
+            let Some(name) = name
+                .to_str()
+                .filter(|name| is_file && is_content_named(name))
+            else {
                 continue;
             };
             let path = format!("/{pkg_dir}/{name}");
@@ -215,7 +218,9 @@ mod tests {
         for file in files {
             std::fs::write(pkg.join(file), b"x").unwrap();
         }
-        let mut options = LeptosOptions::builder().output_name("billing-reports").build();
+        let mut options = LeptosOptions::builder()
+            .output_name("billing-reports")
+            .build();
         options.site_root = site.to_string_lossy().into_owned().into();
         let list = "js: AbC_1-x\nwasm: Zz9\ncss: q\n";
         let mut assets = Assets::from_list(list, &options.site_pkg_dir, &options.output_name);
@@ -228,9 +233,7 @@ mod tests {
         assert!(!assets.is_immutable("/pkg/plain.wasm"));
         assert!(!assets.is_immutable("/pkg/short.abc.wasm"));
         assert!(!assets.is_immutable("/pkg/snippets"));
-        assert!(
-            !assets.is_immutable("/pkg/split_report_route_123.LtTMoGvkH2ZaC6QYm1PE5w.wasm.br")
-        );
+        assert!(!assets.is_immutable("/pkg/split_report_route_123.LtTMoGvkH2ZaC6QYm1PE5w.wasm.br"));
         assert_eq!(assets.immutable.len(), 5);
     }
 

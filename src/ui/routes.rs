@@ -12,8 +12,8 @@ use leptos_router::{LazyRoute, lazy_route};
 
 use crate::ui::pages::{
     api_tokens::ApiTokensPage, deliveries::DeliveriesPage, integrity::IntegrityPage,
-    notices::NoticesPage, overview::OverviewPage, report::ReportDetailPage,
-    settings::SettingsPage, usage::UsagePage, webhooks::WebhooksPage,
+    notices::NoticesPage, overview::OverviewPage, report::ReportDetailPage, settings::SettingsPage,
+    usage::UsagePage, webhooks::WebhooksPage,
 };
 
 /// Declares a route that shows one page component, loaded on demand.
