@@ -14,9 +14,11 @@ use crate::api::{
 };
 use crate::ui::{
     components::{notice_bell::NoticeBell, user_menu::UserMenu},
-    pages::{not_found::NotFound, reports::ReportsPage, sign_in::SignInPage},
+    pages::{
+        not_found::NotFound, report::ReportDetailPage, reports::ReportsPage, sign_in::SignInPage,
+    },
     routes::{
-        ApiTokensRoute, DeliveriesRoute, IntegrityRoute, NoticesRoute, OverviewRoute, ReportRoute,
+        ApiTokensRoute, DeliveriesRoute, IntegrityRoute, NoticesRoute, OverviewRoute,
         SettingsRoute, UsageRoute, WebhooksRoute,
     },
 };
@@ -213,8 +215,8 @@ fn Shell() -> impl IntoView {
             <Routes fallback=NotFound>
                 // Async: the status (302 to sign in, 404 for a report one may not open) is only
                 // known once the data is, so the page is sent whole rather than streamed. The
-                // list and sign-in are in the first bundle; the other pages are loaded on demand
-                // (`ui::routes`).
+                // list, a report and sign-in are in the first bundle; the other pages are loaded
+                // on demand (`ui::routes`).
                 <Route path=StaticSegment("") view=ReportsPage ssr=SsrMode::Async />
                 <Route path=StaticSegment("sign-in") view=SignInPage />
                 <Route path=StaticSegment("usage") view={Lazy::<UsageRoute>::new()} />
@@ -229,11 +231,7 @@ fn Shell() -> impl IntoView {
                 <Route path=StaticSegment("deliveries") view={Lazy::<DeliveriesRoute>::new()} />
                 <Route path=StaticSegment("api-tokens") view={Lazy::<ApiTokensRoute>::new()} />
                 <Route path=StaticSegment("webhooks") view={Lazy::<WebhooksRoute>::new()} />
-                <Route
-                    path=(StaticSegment("reports"), ParamSegment("id"))
-                    view={Lazy::<ReportRoute>::new()}
-                    ssr=SsrMode::Async
-                />
+                <Route path=(StaticSegment("reports"), ParamSegment("id")) view=ReportDetailPage ssr=SsrMode::Async />
             </Routes>
         </main>
     }
