@@ -348,6 +348,21 @@ async fn list_queries_use_an_index(backend: Backend) {
             }
         }
     }
+    // Sorted by total, a page is read from the index in the list's order (migration 0018):
+    // its expression has to stay the ORDER BY's own for the database to use it.
+    let filter = ReportFilter {
+        sort: Some(SortKey::Total),
+        page: 3,
+        ..ReportFilter::default()
+    };
+    let plan = reports::explain_list(&app.db, &filter)
+        .await
+        .expect("plan")
+        .join("\n");
+    assert!(
+        plan.contains("reports_total_order"),
+        "sorted by total, the page is not read from its index:\n{plan}"
+    );
 }
 
 /// Region and distributor choices go to those whose list spans distributors, and only the

@@ -37,6 +37,7 @@ on_both_backends!(
     saving_lines_judges_the_flags_again,
     scale_data_carries_judged_flags,
     every_page_holds_the_rows_of_the_whole_list_in_its_order,
+    the_kept_counts_follow_every_change_to_the_reports,
 );
 
 const DISTRIBUTOR: &str = "dana@summit-tech.example";
@@ -593,4 +594,138 @@ async fn every_page_holds_the_rows_of_the_whole_list_in_its_order(backend: Backe
             assert_eq!(paged, whole, "{sort:?} {scope:?} {status:?}");
         }
     }
+}
+
+type CountRow = (i64, i64, i64, String, String, String, i64, i64, i64);
+
+/// The counts the database keeps for the list (rows holding reports), beside the same counts
+/// taken from the reports themselves, both in key order.
+async fn kept_and_counted(db: &Db) -> (Vec<CountRow>, Vec<CountRow>) {
+    let kept = sqlx::query_as::<_, CountRow>(
+        "SELECT distributor_id, region_id, period, currency, status, sub_status, reached_vendor, \
+                reports, total_e4 \
+         FROM report_counts WHERE reports <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7",
+    )
+    .fetch_all(db.pool())
+    .await
+    .expect("kept counts");
+    let counted = sqlx::query_as::<_, CountRow>(
+        "SELECT distributor_id, region_id, period, currency, status, COALESCE(sub_status, ''), \
+                CAST(CASE WHEN sent_to_vendor_at IS NULL THEN 0 ELSE 1 END AS BIGINT), \
+                COUNT(*), CAST(SUM(total_e4) AS BIGINT) \
+         FROM reports \
+         GROUP BY distributor_id, region_id, period, currency, status, COALESCE(sub_status, ''), \
+                  CAST(CASE WHEN sent_to_vendor_at IS NULL THEN 0 ELSE 1 END AS BIGINT) \
+         ORDER BY 1, 2, 3, 4, 5, 6, 7",
+    )
+    .fetch_all(db.pool())
+    .await
+    .expect("counted");
+    (kept, counted)
+}
+
+/// The list counts most filters from counts the database keeps (migration 0017). They add up
+/// the reports after the demo data is loaded, after a partner's save, after bulk scale data,
+/// and after direct updates that move reports between every column the counts are kept by.
+async fn the_kept_counts_follow_every_change_to_the_reports(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let db = &app.db;
+    let (kept, counted) = kept_and_counted(db).await;
+    assert!(counted.len() > 10, "the demo data spans several counts");
+    assert_eq!(kept, counted, "after the demo data");
+
+    // A partner's save changes the report's total.
+    let (id, partner_name, version): (i64, String, i64) = sqlx::query_as(
+        "SELECT r.id, p.name, r.version FROM reports r JOIN organisations p ON p.id = r.partner_id \
+         WHERE r.status = 'msp_preparing' AND p.partner_status = 'active' \
+         ORDER BY r.period DESC, r.id LIMIT 1",
+    )
+    .fetch_one(db.pool())
+    .await
+    .expect("a report being prepared");
+    let partner = common::user(
+        common::org(db, &partner_name).await,
+        OrgKind::Partner,
+        Role::BillingManager,
+    );
+    let mut conn = db.acquire().await.expect("connection");
+    let lines = reports::lines(&mut conn, id).await.expect("lines");
+    drop(conn);
+    let line = lines
+        .iter()
+        .find(|l| l.input.used.is_some_and(|u| u.get() > 1))
+        .expect("a line with usage");
+    let before: i64 = sqlx::query_scalar("SELECT total_e4 FROM reports WHERE id = $1")
+        .bind(id)
+        .fetch_one(db.pool())
+        .await
+        .expect("total");
+    act(
+        db,
+        &Vendor::Builtin,
+        &partner,
+        id,
+        version,
+        Command::SaveDraft {
+            edits: vec![LineEdit {
+                line_id: line.id,
+                chargeable: (line.input.used.expect("usage").get() - 1).to_string(),
+                comment: Some("One seat moved to another plan.".to_owned()),
+            }],
+        },
+    )
+    .await
+    .expect("save");
+    let after: i64 = sqlx::query_scalar("SELECT total_e4 FROM reports WHERE id = $1")
+        .bind(id)
+        .fetch_one(db.pool())
+        .await
+        .expect("total");
+    assert_ne!(before, after, "the save changed the total");
+    let (kept, counted) = kept_and_counted(db).await;
+    assert_eq!(kept, counted, "after a save");
+
+    // Bulk rows: multi-row INSERTs on SQLite, COPY on PostgreSQL.
+    let spec = scale::ScaleSpec {
+        reports: 120,
+        lines_per_report: 2,
+        months: 2,
+    };
+    scale::generate(db, &app.url, spec).await.expect("scale data");
+    let (kept, counted) = kept_and_counted(db).await;
+    assert_eq!(kept, counted, "after scale data");
+
+    // Moves the application never makes, each along one column the counts are kept by.
+    let other_distributor: i64 = sqlx::query_scalar(
+        "SELECT MAX(distributor_id) FROM reports WHERE distributor_id <> \
+         (SELECT MIN(distributor_id) FROM reports)",
+    )
+    .fetch_one(db.pool())
+    .await
+    .expect("two distributors");
+    past_the_guards(
+        db,
+        &[
+            "UPDATE reports SET period = period + 1000 WHERE id IN (SELECT id FROM reports ORDER BY id LIMIT 3)",
+            &format!(
+                "UPDATE reports SET distributor_id = {other_distributor} \
+                 WHERE id IN (SELECT id FROM reports ORDER BY id DESC LIMIT 4)"
+            ),
+            "UPDATE reports SET currency = 'CHF' WHERE id IN (SELECT id FROM reports ORDER BY id LIMIT 2 OFFSET 5)",
+            "UPDATE reports SET status = 'under_review', sub_status = 'manual' WHERE status = 'rejected'",
+            "UPDATE reports SET sub_status = 'auto_penalties' WHERE sub_status = 'auto_no_penalties'",
+            "UPDATE reports SET sent_to_vendor_at = '2030-01-01T00:00:00Z' \
+             WHERE sent_to_vendor_at IS NULL AND status = 'msp_preparing'",
+            "UPDATE reports SET total_e4 = total_e4 + 12345 WHERE id % 3 = 0",
+        ],
+    )
+    .await
+    .expect("direct updates");
+    let (kept, counted) = kept_and_counted(db).await;
+    assert_eq!(kept, counted, "after direct updates");
+    let emptied: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM report_counts WHERE reports = 0")
+        .fetch_one(db.pool())
+        .await
+        .expect("emptied rows");
+    assert!(emptied > 0, "some kept rows lost all their reports");
 }

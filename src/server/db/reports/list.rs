@@ -6,8 +6,8 @@ use sqlx::FromRow;
 
 use super::header::{Basics, Flags};
 use super::list_sql::{
-    FROM_MATCHES, PAGE_REPORTS, Statement, from_for_page, leading_period, order_by,
-    push_conditions, push_deadline_runs, push_period_window,
+    PAGE_REPORTS, Statement, Tally, from_for_page, leading_period, order_by, push_conditions,
+    push_conditions_on, push_deadline_runs, push_period_window,
 };
 use super::list_window::{PageWindow, deadline_window, month_window};
 use crate::domain::{
@@ -270,13 +270,21 @@ pub async fn groups(db: &Db, query: &ListQuery) -> Result<Vec<MatchedGroup>, Sql
 }
 
 fn matched_statement(query: &ListQuery) -> Statement {
+    let tally = Tally::for_query(query);
     // Summed as scaled integers (exact); the sum is cast back from PostgreSQL's NUMERIC.
     let mut grouped = Statement::new(format!(
-        "SELECT r.currency, r.status, r.sub_status, r.period, COUNT(*) AS reports, \
-                CAST(SUM(r.total_e4) AS BIGINT) AS total_e4 {FROM_MATCHES}"
+        "SELECT r.currency, r.status, {} AS sub_status, r.period, {} AS reports, \
+                CAST(SUM(r.total_e4) AS BIGINT) AS total_e4 {}",
+        tally.sub_status(),
+        tally.reports(),
+        tally.from(),
     ));
-    push_conditions(&mut grouped, query);
+    push_conditions_on(&mut grouped, query, tally);
     grouped.push(" GROUP BY r.currency, r.status, r.sub_status, r.period");
+    if tally == Tally::Kept {
+        // A kept row whose reports all moved on holds none.
+        grouped.push(" HAVING SUM(r.reports) > 0");
+    }
     grouped
 }
 
@@ -294,8 +302,9 @@ async fn matched(db: &Db, query: &ListQuery) -> Result<Matched, SqlError> {
 /// How many reports `query` matches.
 #[tracing::instrument(skip(db), err)]
 pub async fn count(db: &Db, query: &ListQuery) -> Result<u64, SqlError> {
-    let mut count = Statement::new(format!("SELECT COUNT(*) {FROM_MATCHES}"));
-    push_conditions(&mut count, query);
+    let tally = Tally::for_query(query);
+    let mut count = Statement::new(format!("SELECT {} {}", tally.reports(), tally.from()));
+    push_conditions_on(&mut count, query, tally);
     let Statement { sql, args, .. } = count;
     let total: i64 = sqlx::query_scalar_with(&sql, args)
         .fetch_one(db.pool())

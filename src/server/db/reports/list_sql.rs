@@ -11,7 +11,7 @@ use crate::domain::{
     ListScope, Status,
     deadline::DeadlineOf,
     flags::RiskFlag,
-    query::{ListQuery, SortKey},
+    query::{ListQuery, ReportFilter, SortKey},
 };
 
 /// A statement being written with its bound values, placeholders numbered `$1, $2, …` in the
@@ -91,8 +91,89 @@ impl Statement {
     }
 }
 
-/// Writes the WHERE clause of `query`.
+/// What the reports a query matches are counted and summed from, as `r`: the reports
+/// themselves, or the counts the database keeps of them (`report_counts`, migration 0017: per
+/// distributor, region, month, currency, status and whether the vendor received them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Tally {
+    Reports,
+    Kept,
+}
+
+impl Tally {
+    /// The kept counts when every condition of `query` names a column they keep; the reports
+    /// when one names a partner, a flag or a deadline.
+    pub(super) fn for_query(query: &ListQuery) -> Tally {
+        // Every field named, so that a new filter has to say which it can be counted from.
+        let ReportFilter {
+            status: _,
+            region: _,
+            distributor: _,
+            from: _,
+            to: _,
+            partner,
+            flag,
+            currency: _,
+            overdue,
+            view: _,
+            sort: _,
+            page: _,
+        } = &query.filter;
+        let scope_kept = match query.scope {
+            ListScope::Nothing
+            | ListScope::All
+            | ListScope::Distributor(_)
+            | ListScope::ReachedVendor => true,
+            ListScope::Partner(_) => false,
+        };
+        if scope_kept && partner.is_none() && flag.is_none() && !overdue {
+            Tally::Kept
+        } else {
+            Tally::Reports
+        }
+    }
+
+    /// The FROM clause.
+    pub(super) const fn from(self) -> &'static str {
+        match self {
+            Tally::Reports => FROM_MATCHES,
+            Tally::Kept => "FROM report_counts r",
+        }
+    }
+
+    /// How many reports a group holds, as SQL (a BIGINT on both backends).
+    pub(super) const fn reports(self) -> &'static str {
+        match self {
+            Tally::Reports => "COUNT(*)",
+            Tally::Kept => "CAST(COALESCE(SUM(r.reports), 0) AS BIGINT)",
+        }
+    }
+
+    /// The report's sub-status, as SQL (NULL where it has none).
+    pub(super) const fn sub_status(self) -> &'static str {
+        match self {
+            Tally::Reports => "r.sub_status",
+            Tally::Kept => "NULLIF(r.sub_status, '')",
+        }
+    }
+
+    /// Whether the vendor has received the report, as an SQL condition.
+    const fn reached_vendor(self) -> &'static str {
+        match self {
+            Tally::Reports => "r.sent_to_vendor_at IS NOT NULL",
+            Tally::Kept => "r.reached_vendor = 1",
+        }
+    }
+}
+
+/// Writes the WHERE clause of `query`, over the reports.
 pub(super) fn push_conditions(statement: &mut Statement, query: &ListQuery) {
+    push_conditions_on(statement, query, Tally::Reports);
+}
+
+/// Writes the WHERE clause of `query`, over what `tally` counts from (the kept counts only for
+/// a query [`Tally::for_query`] gives them to).
+pub(super) fn push_conditions_on(statement: &mut Statement, query: &ListQuery, tally: Tally) {
     let filter = &query.filter;
     match query.scope {
         ListScope::Nothing => {
@@ -105,7 +186,7 @@ pub(super) fn push_conditions(statement: &mut Statement, query: &ListQuery) {
             statement.and().push("r.distributor_id = ").push_bind(id);
         }
         ListScope::ReachedVendor => {
-            statement.and().push("r.sent_to_vendor_at IS NOT NULL");
+            statement.and().push(tally.reached_vendor());
         }
         ListScope::All => {}
     }
@@ -360,9 +441,8 @@ pub(super) const FROM_REPORTS: &str = concat!("FROM reports r ", name_joins!());
 pub(super) const PAGE_REPORTS: &str =
     concat!("JOIN reports r ON r.id = page.page_id ", name_joins!());
 
-/// The FROM clause for counting and summing what a query matches: the reports alone. Every
-/// condition reads the report's own columns (a search by partner name asks for the matching
-/// partners' ids).
+/// The FROM clause for the reports a query matches: the reports alone. Every condition reads
+/// the report's own columns (a search by partner name asks for the matching partners' ids).
 pub(super) const FROM_MATCHES: &str = "FROM reports r";
 
 /// The FROM clause for choosing which reports a page shows: [`FROM_MATCHES`], joined as well
