@@ -691,7 +691,9 @@ async fn the_kept_counts_follow_every_change_to_the_reports(backend: Backend) {
         lines_per_report: 2,
         months: 2,
     };
-    scale::generate(db, &app.url, spec).await.expect("scale data");
+    scale::generate(db, &app.url, spec)
+        .await
+        .expect("scale data");
     let (kept, counted) = kept_and_counted(db).await;
     assert_eq!(kept, counted, "after scale data");
 

@@ -280,11 +280,9 @@ fn matched_statement(query: &ListQuery) -> Statement {
         tally.from(),
     ));
     push_conditions_on(&mut grouped, query, tally);
-    grouped.push(" GROUP BY r.currency, r.status, r.sub_status, r.period");
-    if tally == Tally::Kept {
-        // A kept row whose reports all moved on holds none.
-        grouped.push(" HAVING SUM(r.reports) > 0");
-    }
+    grouped
+        .push(" GROUP BY r.currency, r.status, r.sub_status, r.period")
+        .push(tally.having());
     grouped
 }
 

@@ -141,6 +141,20 @@ impl Tally {
         }
     }
 
+    /// The FROM clause joined to the report's region (`g`).
+    pub(super) fn from_with_region(self) -> String {
+        format!("{} {REGION_JOIN}", self.from())
+    }
+
+    /// What ends a GROUP BY: a kept row whose reports all moved on holds none, and makes no
+    /// group.
+    pub(super) const fn having(self) -> &'static str {
+        match self {
+            Tally::Reports => "",
+            Tally::Kept => " HAVING SUM(r.reports) > 0",
+        }
+    }
+
     /// How many reports a group holds, as SQL (a BIGINT on both backends).
     pub(super) const fn reports(self) -> &'static str {
         match self {
@@ -436,7 +450,8 @@ const NAME_JOINS: [(&str, &str); 3] = [
     ("g", region_join!()),
 ];
 
-pub(super) const FROM_REPORTS: &str = concat!("FROM reports r ", name_joins!());
+/// A report's region, for the figures grouped by region.
+const REGION_JOIN: &str = region_join!();
 /// A page's chosen reports (`page.page_id`) with their names.
 pub(super) const PAGE_REPORTS: &str =
     concat!("JOIN reports r ON r.id = page.page_id ", name_joins!());

@@ -3,7 +3,7 @@
 
 use sqlx::FromRow;
 
-use super::list_sql::{FROM_REPORTS, Statement, push_conditions};
+use super::list_sql::{Statement, Tally, push_conditions_on};
 use crate::domain::{Currency, Period, from_scaled_e4, overview::MonthGroup, query::ListQuery};
 use crate::server::db::{Db, SqlError};
 
@@ -41,13 +41,18 @@ impl MonthRow {
 /// How many reports `query` matches per region, currency and cycle, and their totals.
 #[tracing::instrument(skip(db), err)]
 pub async fn monthly(db: &Db, query: &ListQuery) -> Result<Vec<MonthGroup>, SqlError> {
+    let tally = Tally::for_query(query);
     // Summed as scaled integers (exact); the sum is cast back from PostgreSQL's NUMERIC.
     let mut grouped = Statement::new(format!(
-        "SELECT r.region_id, g.name AS region, r.currency, r.period, COUNT(*) AS reports, \
-                CAST(SUM(r.total_e4) AS BIGINT) AS total_e4 {FROM_REPORTS}"
+        "SELECT r.region_id, g.name AS region, r.currency, r.period, {} AS reports, \
+                CAST(SUM(r.total_e4) AS BIGINT) AS total_e4 {}",
+        tally.reports(),
+        tally.from_with_region(),
     ));
-    push_conditions(&mut grouped, query);
-    grouped.push(" GROUP BY r.region_id, g.name, r.currency, r.period");
+    push_conditions_on(&mut grouped, query, tally);
+    grouped
+        .push(" GROUP BY r.region_id, g.name, r.currency, r.period")
+        .push(tally.having());
     let Statement { sql, args, .. } = grouped;
     sqlx::query_as_with::<_, MonthRow, _>(&sql, args)
         .fetch_all(db.pool())
