@@ -6,7 +6,7 @@ use sqlx::FromRow;
 
 use super::header::{Basics, Flags};
 use super::list_sql::{
-    PAGE_REPORTS, Statement, Tally, from_for_page, leading_period, order_by, push_conditions,
+    Statement, Tally, from_for_page, leading_period, order_by, page_reports, push_conditions,
     push_conditions_on, push_deadline_runs, push_period_window,
 };
 use super::list_window::{PageWindow, deadline_window, month_window};
@@ -67,6 +67,7 @@ impl SummaryRow {
 /// are joined to everything a row shows. Sorting whole joined rows read every report's names
 /// and carried every column through the sort.
 fn rows_statement(
+    backend: Backend,
     query: &ListQuery,
     window: Option<PageWindow>,
     limit: i64,
@@ -98,7 +99,7 @@ fn rows_statement(
         .push(" OFFSET ")
         .push_bind(offset)
         .push(") page ")
-        .push(PAGE_REPORTS)
+        .push(page_reports(backend))
         .push(" ORDER BY ")
         .push(&order);
     statement
@@ -230,6 +231,7 @@ async fn page_plan(db: &Db, query: &ListQuery) -> Result<(Matched, Statement), S
     };
     let start = offset - window.map_or(0, |window| window.before);
     let rows = rows_statement(
+        db.backend(),
         query,
         window,
         i64::try_from(limit).unwrap_or(i64::MAX),
@@ -372,7 +374,11 @@ pub async fn list_all(
     query: &ListQuery,
     cap: u32,
 ) -> Result<Vec<ReportSummary>, SqlError> {
-    summaries(db, rows_statement(query, None, i64::from(cap), 0)).await
+    summaries(
+        db,
+        rows_statement(db.backend(), query, None, i64::from(cap), 0),
+    )
+    .await
 }
 
 /// The list rows `statement` selects.

@@ -13,6 +13,7 @@ use crate::domain::{
     flags::RiskFlag,
     query::{ListQuery, ReportFilter, SortKey},
 };
+use crate::server::db::Backend;
 
 /// A statement being written with its bound values, placeholders numbered `$1, $2, …` in the
 /// order they are bound. Both backends accept that form; sqlx's `QueryBuilder<Any>` writes `?`
@@ -452,9 +453,20 @@ const NAME_JOINS: [(&str, &str); 3] = [
 
 /// A report's region, for the figures grouped by region.
 const REGION_JOIN: &str = region_join!();
-/// A page's chosen reports (`page.page_id`) with their names.
-pub(super) const PAGE_REPORTS: &str =
-    concat!("JOIN reports r ON r.id = page.page_id ", name_joins!());
+/// A page's chosen reports (`page.page_id`) with their names, the page read first. SQLite is
+/// told so with a CROSS JOIN: otherwise, for a list sorted by total, its planner (3.46) walked
+/// every report in the total order's index to avoid sorting the page's fifty rows, and looked
+/// each one up in the page (200 ms instead of 1 ms at 100,000 reports). PostgreSQL, which has
+/// no CROSS JOIN … ON, reads the page first on its own.
+pub(super) fn page_reports(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => concat!(
+            "CROSS JOIN reports r ON r.id = page.page_id ",
+            name_joins!()
+        ),
+        Backend::Postgres => concat!("JOIN reports r ON r.id = page.page_id ", name_joins!()),
+    }
+}
 
 /// The FROM clause for the reports a query matches: the reports alone. Every condition reads
 /// the report's own columns (a search by partner name asks for the matching partners' ids).
