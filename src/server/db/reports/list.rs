@@ -279,7 +279,7 @@ fn matched_statement(query: &ListQuery) -> Statement {
                 CAST(SUM(r.total_e4) AS BIGINT) AS total_e4 {}",
         tally.sub_status(),
         tally.reports(),
-        tally.from(),
+        tally.table(),
     ));
     push_conditions_on(&mut grouped, query, tally);
     grouped
@@ -303,7 +303,7 @@ async fn matched(db: &Db, query: &ListQuery) -> Result<Matched, SqlError> {
 #[tracing::instrument(skip(db), err)]
 pub async fn count(db: &Db, query: &ListQuery) -> Result<u64, SqlError> {
     let tally = Tally::for_query(query);
-    let mut count = Statement::new(format!("SELECT {} {}", tally.reports(), tally.from()));
+    let mut count = Statement::new(format!("SELECT {} {}", tally.reports(), tally.table()));
     push_conditions_on(&mut count, query, tally);
     let Statement { sql, args, .. } = count;
     let total: i64 = sqlx::query_scalar_with(&sql, args)

@@ -135,7 +135,7 @@ impl Tally {
     }
 
     /// The FROM clause.
-    pub(super) const fn from(self) -> &'static str {
+    pub(super) const fn table(self) -> &'static str {
         match self {
             Tally::Reports => FROM_MATCHES,
             Tally::Kept => "FROM report_counts r",
@@ -143,8 +143,8 @@ impl Tally {
     }
 
     /// The FROM clause joined to the report's region (`g`).
-    pub(super) fn from_with_region(self) -> String {
-        format!("{} {REGION_JOIN}", self.from())
+    pub(super) fn table_with_region(self) -> String {
+        format!("{} {REGION_JOIN}", self.table())
     }
 
     /// What ends a GROUP BY: a kept row whose reports all moved on holds none, and makes no

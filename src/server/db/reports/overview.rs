@@ -47,7 +47,7 @@ pub async fn monthly(db: &Db, query: &ListQuery) -> Result<Vec<MonthGroup>, SqlE
         "SELECT r.region_id, g.name AS region, r.currency, r.period, {} AS reports, \
                 CAST(SUM(r.total_e4) AS BIGINT) AS total_e4 {}",
         tally.reports(),
-        tally.from_with_region(),
+        tally.table_with_region(),
     ));
     push_conditions_on(&mut grouped, query, tally);
     grouped
