@@ -91,6 +91,8 @@ test('nobody but the platform staff gets the overview', async ({ page }) => {
   await expect(page.getByRole('alert')).toHaveText('Only platform admins can see the overview of every region');
   // Told by the page, without a request the server would refuse.
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Reports' }).click();
+  // Back only once the list is the page history holds: going back before would leave the site.
+  await expect(page).toHaveURL(/:\d+\/$/);
   await page.goBack();
   await expect(page.getByRole('alert')).toHaveText('Only platform admins can see the overview of every region');
   console.expectNone();
