@@ -89,6 +89,7 @@ test('nobody but the platform staff gets the overview', async ({ page }) => {
   await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Overview' })).toHaveCount(0);
   await page.goto('/overview');
   await expect(page.getByRole('alert')).toHaveText('Only platform admins can see the overview of every region');
+  await waitForHydration(page);
   // Told by the page, without a request the server would refuse.
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Reports' }).click();
   // Back only once the list is the page history holds: going back before would leave the site.
