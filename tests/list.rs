@@ -27,6 +27,7 @@ use billing_reports::{
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
+use billing_reports::server::{db::reports::StoredLine, services::Caller};
 use common::{TestApp, past_the_guards, spawn_app};
 
 on_both_backends!(
@@ -440,9 +441,9 @@ async fn flags_are_judged_from_the_lines_and_filter_the_list(backend: Backend) {
     }
 }
 
-async fn saving_lines_judges_the_flags_again(backend: Backend) {
-    let app = spawn_app(backend).await;
-    let db = &app.db;
+/// The newest report an active partner is preparing: its id, version, one of its billing
+/// managers, and a line with more than one unit used.
+async fn report_being_prepared(db: &Db) -> (i64, i64, Caller, StoredLine) {
     let (id, partner_name, version): (i64, String, i64) = sqlx::query_as(
         "SELECT r.id, p.name, r.version FROM reports r JOIN organisations p ON p.id = r.partner_id \
          WHERE r.status = 'msp_preparing' AND p.partner_status = 'active' \
@@ -460,9 +461,16 @@ async fn saving_lines_judges_the_flags_again(backend: Backend) {
     let lines = reports::lines(&mut conn, id).await.expect("lines");
     drop(conn);
     let line = lines
-        .iter()
+        .into_iter()
         .find(|l| l.input.used.is_some_and(|u| u.get() > 1))
         .expect("a line with usage");
+    (id, version, partner, line)
+}
+
+async fn saving_lines_judges_the_flags_again(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let db = &app.db;
+    let (id, version, partner, line) = report_being_prepared(db).await;
     let used = line.input.used.expect("usage").get();
     let save = |chargeable: u64, version: i64| {
         act(
@@ -635,26 +643,7 @@ async fn the_kept_counts_follow_every_change_to_the_reports(backend: Backend) {
     assert_eq!(kept, counted, "after the demo data");
 
     // A partner's save changes the report's total.
-    let (id, partner_name, version): (i64, String, i64) = sqlx::query_as(
-        "SELECT r.id, p.name, r.version FROM reports r JOIN organisations p ON p.id = r.partner_id \
-         WHERE r.status = 'msp_preparing' AND p.partner_status = 'active' \
-         ORDER BY r.period DESC, r.id LIMIT 1",
-    )
-    .fetch_one(db.pool())
-    .await
-    .expect("a report being prepared");
-    let partner = common::user(
-        common::org(db, &partner_name).await,
-        OrgKind::Partner,
-        Role::BillingManager,
-    );
-    let mut conn = db.acquire().await.expect("connection");
-    let lines = reports::lines(&mut conn, id).await.expect("lines");
-    drop(conn);
-    let line = lines
-        .iter()
-        .find(|l| l.input.used.is_some_and(|u| u.get() > 1))
-        .expect("a line with usage");
+    let (id, version, partner, line) = report_being_prepared(db).await;
     let before: i64 = sqlx::query_scalar("SELECT total_e4 FROM reports WHERE id = $1")
         .bind(id)
         .fetch_one(db.pool())

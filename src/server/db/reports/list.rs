@@ -6,9 +6,10 @@ use sqlx::FromRow;
 
 use super::header::{Basics, Flags};
 use super::list_sql::{
-    Statement, Tally, from_for_page, leading_period, order_by, page_reports, push_conditions,
+    Statement, from_for_page, leading_period, order_by, page_reports, push_conditions,
     push_conditions_on, push_deadline_runs, push_period_window,
 };
+use super::list_tally::Tally;
 use super::list_window::{PageWindow, deadline_window, month_window};
 use crate::domain::{
     Currency, ListScope, ReportSummary, Status,

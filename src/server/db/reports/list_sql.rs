@@ -7,11 +7,12 @@
 
 use sqlx::{Any, Arguments, Encode, Type, any::AnyArguments};
 
+use super::list_tally::Tally;
 use crate::domain::{
     ListScope, Status,
     deadline::DeadlineOf,
     flags::RiskFlag,
-    query::{ListQuery, ReportFilter, SortKey},
+    query::{ListQuery, SortKey},
 };
 use crate::server::db::Backend;
 
@@ -89,95 +90,6 @@ impl Statement {
         } else {
             " AND "
         })
-    }
-}
-
-/// What the reports a query matches are counted and summed from, as `r`: the reports
-/// themselves, or the counts the database keeps of them (`report_counts`, migration 0017: per
-/// distributor, region, month, currency, status and whether the vendor received them).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Tally {
-    Reports,
-    Kept,
-}
-
-impl Tally {
-    /// The kept counts when every condition of `query` names a column they keep; the reports
-    /// when one names a partner, a flag or a deadline.
-    pub(super) fn for_query(query: &ListQuery) -> Tally {
-        // Every field named, so that a new filter has to say which it can be counted from.
-        let ReportFilter {
-            status: _,
-            region: _,
-            distributor: _,
-            from: _,
-            to: _,
-            partner,
-            flag,
-            currency: _,
-            overdue,
-            view: _,
-            sort: _,
-            page: _,
-        } = &query.filter;
-        let scope_kept = match query.scope {
-            ListScope::Nothing
-            | ListScope::All
-            | ListScope::Distributor(_)
-            | ListScope::ReachedVendor => true,
-            ListScope::Partner(_) => false,
-        };
-        if scope_kept && partner.is_none() && flag.is_none() && !overdue {
-            Tally::Kept
-        } else {
-            Tally::Reports
-        }
-    }
-
-    /// The FROM clause.
-    pub(super) const fn table(self) -> &'static str {
-        match self {
-            Tally::Reports => FROM_MATCHES,
-            Tally::Kept => "FROM report_counts r",
-        }
-    }
-
-    /// The FROM clause joined to the report's region (`g`).
-    pub(super) fn table_with_region(self) -> String {
-        format!("{} {REGION_JOIN}", self.table())
-    }
-
-    /// What ends a GROUP BY: a kept row whose reports all moved on holds none, and makes no
-    /// group.
-    pub(super) const fn having(self) -> &'static str {
-        match self {
-            Tally::Reports => "",
-            Tally::Kept => " HAVING SUM(r.reports) > 0",
-        }
-    }
-
-    /// How many reports a group holds, as SQL (a BIGINT on both backends).
-    pub(super) const fn reports(self) -> &'static str {
-        match self {
-            Tally::Reports => "COUNT(*)",
-            Tally::Kept => "CAST(COALESCE(SUM(r.reports), 0) AS BIGINT)",
-        }
-    }
-
-    /// The report's sub-status, as SQL (NULL where it has none).
-    pub(super) const fn sub_status(self) -> &'static str {
-        match self {
-            Tally::Reports => "r.sub_status",
-            Tally::Kept => "NULLIF(r.sub_status, '')",
-        }
-    }
-
-    /// Whether the vendor has received the report, as an SQL condition.
-    const fn reached_vendor(self) -> &'static str {
-        match self {
-            Tally::Reports => "r.sent_to_vendor_at IS NOT NULL",
-            Tally::Kept => "r.reached_vendor = 1",
-        }
     }
 }
 
@@ -452,7 +364,7 @@ const NAME_JOINS: [(&str, &str); 3] = [
 ];
 
 /// A report's region, for the figures grouped by region.
-const REGION_JOIN: &str = region_join!();
+pub(super) const REGION_JOIN: &str = region_join!();
 /// A page's chosen reports (`page.page_id`) with their names, the page read first. SQLite is
 /// told so with a CROSS JOIN: otherwise, for a list sorted by total, its planner (3.46) walked
 /// every report in the total order's index to avoid sorting the page's fifty rows, and looked

@@ -1,10 +1,10 @@
 //! Reports, as stored: the list query and its filter choices (`list`, its SQL in `list_sql`,
-//! the part of what matches that a page reads in `list_window`), one report's header read and
-//! written inside an action's transaction (`header`), its lines (`lines`), what its flags are
-//! judged against and the backfill of old reports' flags (`flags`), and its append-only history
-//! (`history`) with the hash chain that makes it tamper-evident (`chain`). The files below own
-//! the SQL; this one re-exports what callers use and holds the small decoding helpers they
-//! share.
+//! what it counts from in `list_tally`, the part of what matches that a page reads in
+//! `list_window`), one report's header read and written inside an action's transaction
+//! (`header`), its lines (`lines`), what its flags are judged against and the backfill of old
+//! reports' flags (`flags`), and its append-only history (`history`) with the hash chain that
+//! makes it tamper-evident (`chain`). The files below own the SQL; this one re-exports what
+//! callers use and holds the small decoding helpers they share.
 
 pub mod chain;
 mod due;
@@ -14,6 +14,7 @@ mod history;
 mod lines;
 mod list;
 mod list_sql;
+mod list_tally;
 mod list_window;
 mod overview;
 

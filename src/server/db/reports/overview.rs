@@ -3,7 +3,8 @@
 
 use sqlx::FromRow;
 
-use super::list_sql::{Statement, Tally, push_conditions_on};
+use super::list_sql::{Statement, push_conditions_on};
+use super::list_tally::Tally;
 use crate::domain::{Currency, Period, from_scaled_e4, overview::MonthGroup, query::ListQuery};
 use crate::server::db::{Db, SqlError};
 
