@@ -87,13 +87,6 @@ pub type UserResource = Resource<Result<Option<CurrentUser>, ApiError>>;
 pub fn App() -> impl IntoView {
     provide_meta_context();
     crate::ui::format::provide_locale();
-    // Marks the page once the browser has taken it over (effects never run on the server);
-    // the browser tests wait for it.
-    Effect::new(move |_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
     view! {
         <Title text="Billing Reports" />
         <Router>

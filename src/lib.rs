@@ -13,10 +13,10 @@ pub mod server;
 pub mod ui;
 
 /// The browser entry point: takes over the server-rendered page, once the file of a page loaded
-/// on demand (`ui::routes`) has arrived when the page is one of those.
+/// on demand (`ui::routes`) has arrived when the page is one of those (`ui::takeover`).
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_lazy(app::App);
+    ui::takeover::take_over(app::App);
 }

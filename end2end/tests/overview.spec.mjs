@@ -98,3 +98,31 @@ test('nobody but the platform staff gets the overview', async ({ page }) => {
   await expect(page.getByRole('alert')).toHaveText('Only platform admins can see the overview of every region');
   console.expectNone();
 });
+
+test('a link clicked while the overview’s own files are on their way is followed', async ({ page }) => {
+  const console = watchConsole(page);
+  await page.setViewportSize(VIEWPORTS.desktop);
+  await signIn(page, ADMIN);
+  // The overview is loaded on demand: its WebAssembly comes after the first bundle's. Every
+  // WebAssembly file after that first one is held back until the link has been clicked.
+  let bundle = null;
+  let holding = true;
+  const held = [];
+  await page.route(/\.wasm$/, (route) => {
+    const url = route.request().url();
+    bundle ??= url;
+    if (holding && url !== bundle) held.push(route);
+    else route.continue();
+  });
+  await page.goto('/overview');
+  await expect.poll(() => held.length, { timeout: 30_000 }).toBeGreaterThan(0);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Reports' }).click();
+  holding = false;
+  // Followed as it would be with no JavaScript: the list, from the server, then taken over.
+  await expect(page).toHaveURL(/:\d+\/$/);
+  await expect(page.locator('p.count')).toBeVisible();
+  await Promise.all(held.map((route) => route.continue().catch(() => {})));
+  await page.unrouteAll({ behavior: 'ignoreErrors' });
+  await waitForHydration(page);
+  console.expectNone();
+});

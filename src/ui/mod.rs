@@ -5,3 +5,5 @@ pub mod focus;
 pub mod format;
 pub mod pages;
 pub mod routes;
+#[cfg(feature = "hydrate")]
+pub mod takeover;

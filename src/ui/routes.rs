@@ -11,7 +11,8 @@
 //!
 //! A page's data is still asked for by the page itself, once its files have loaded: each file is
 //! kept by the browser for a year (it is named after its content), so only the first visit to a
-//! page waits for them.
+//! page waits for them. On a page opened from its address, a link clicked while they arrive is
+//! followed by the browser, as with no JavaScript (`ui::takeover`).
 
 use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
