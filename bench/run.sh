@@ -449,12 +449,18 @@ run_lighthouse() {
   local args=(--output=json --output-path="$json" --quiet --only-categories=performance
     --chrome-flags='--headless=new --no-sandbox')
   [[ -z $cookie ]] || args+=(--extra-headers "{\"Cookie\": \"$cookie\"}")
-  if CHROME_PATH=$CHROMIUM timeout 300 bench/node_modules/.bin/lighthouse "$url" "${args[@]}" \
-    2>"$WORK/lighthouse-$name.log" && [[ -s $json ]]; then
-    node bench/lighthouse-summary.mjs "$json"
-  else
-    echo "failed"
-  fi
+  # Lighthouse now and then fails to record the page's trace ("NO_NAVSTART"; its message says
+  # to run it again), so a page is tried twice before it counts as failed.
+  local attempt
+  for attempt in 1 2; do
+    rm -f "$json"
+    if CHROME_PATH=$CHROMIUM timeout 300 bench/node_modules/.bin/lighthouse "$url" "${args[@]}" \
+      2>"$WORK/lighthouse-$name-$attempt.log" && [[ -s $json ]]; then
+      node bench/lighthouse-summary.mjs "$json"
+      return
+    fi
+  done
+  echo "failed"
 }
 
 # "score 87, LCP 1234 ms, …" from lighthouse's line.
